@@ -1,0 +1,3 @@
+/* graph.c: being written */
+#include "config.h"
+#include "graph.h"

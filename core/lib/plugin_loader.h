@@ -1,0 +1,3 @@
+#ifndef RT_PLUGIN_LOADER_H
+#define RT_PLUGIN_LOADER_H
+#endif

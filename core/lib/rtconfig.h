@@ -1,0 +1,3 @@
+#ifndef RT_RTCONFIG_H
+#define RT_RTCONFIG_H
+#endif

@@ -1,0 +1,3 @@
+#ifndef RT_RUNNER_H
+#define RT_RUNNER_H
+#endif

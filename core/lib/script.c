@@ -1,0 +1,3 @@
+/* script.c: being written */
+#include "config.h"
+#include "script.h"

@@ -1,0 +1,38 @@
+/*
+ * Revision scripts: reading .conf (libconfig operations) and .sql (raw SQL
+ * with `-- retort:` headers) files into rt_revision.
+ */
+#ifndef RT_SCRIPT_H
+#define RT_SCRIPT_H
+
+#include "revision.h"
+
+/**
+ * Read the script at `path`: its identity (revision, down_revision,
+ * branch_labels, depends_on, message, create_date) and checksum; with
+ * `with_ops` also its operations (as rt_script_load_ops).
+ * The format comes from the extension (.conf or .sql).
+ * Errors (RETORT_EINVAL) name the file and line: "versions/x.conf:3: ...".
+ * On error *out is untouched.
+ */
+int rt_script_load(rt_revision **out, const char *path, int with_ops);
+
+/**
+ * Parse and check the operations of a revision loaded without them:
+ * every op known, required keys present, portable type arguments valid,
+ * alter_column with something to change.  .sql statements become
+ * RETORT_OP_EXECUTE ops with their line.  No-op when already loaded.
+ */
+int rt_script_load_ops(rt_revision *rev);
+
+/** 1 when `name` has a script extension (.conf or .sql), else 0. Ignores dotfiles and template.* */
+int rt_script_is_script_name(const char *name);
+
+/**
+ * The op kind for an op name ("create_table" -> RETORT_OP_CREATE_TABLE),
+ * 0 when unknown; and the reverse.
+ */
+retort_op_kind rt_op_kind_from_name(const char *name);
+const char *rt_op_kind_name(retort_op_kind kind);
+
+#endif

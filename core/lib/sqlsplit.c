@@ -1,0 +1,3 @@
+/* sqlsplit.c: being written */
+#include "config.h"
+#include "sqlsplit.h"

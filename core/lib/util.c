@@ -1,0 +1,338 @@
+/* Error message, memory, buffers, string vectors, files, hashing. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "revision.h"
+#include "rt.h"
+
+/* ---- error ---- */
+
+static char errmsg[4096];
+
+void rt_error_vset(const char *fmt, va_list ap)
+{
+	vsnprintf(errmsg, sizeof errmsg, fmt, ap);
+}
+
+void rt_error_set(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	rt_error_vset(fmt, ap);
+	va_end(ap);
+}
+
+void rt_error_prefix(const char *fmt, ...)
+{
+	char old[sizeof errmsg];
+	size_t n;
+	va_list ap;
+	memcpy(old, errmsg, sizeof old);
+	va_start(ap, fmt);
+	vsnprintf(errmsg, sizeof errmsg, fmt, ap);
+	va_end(ap);
+	n = strlen(errmsg);
+	if (n + 2 < sizeof errmsg) {
+		memcpy(errmsg + n, ": ", 2);
+		n += 2;
+		snprintf(errmsg + n, sizeof errmsg - n, "%.*s", (int)(sizeof errmsg - n - 1), old);
+	}
+}
+
+const char *rt_error_msg(void)
+{
+	return errmsg;
+}
+
+void rt_error_clear(void)
+{
+	errmsg[0] = '\0';
+}
+
+int rt_exit_status(int status)
+{
+	if (status == RETORT_OK)
+		return 0;
+	return status == RETORT_EINVAL ? 2 : 1;
+}
+
+/* ---- memory ---- */
+
+void *rt_malloc(size_t n)
+{
+	return malloc(n ? n : 1);
+}
+
+void *rt_calloc(size_t n, size_t size)
+{
+	return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *rt_realloc(void *p, size_t n)
+{
+	return realloc(p, n ? n : 1);
+}
+
+void rt_free(void *p)
+{
+	free(p);
+}
+
+char *rt_strdup(const char *s)
+{
+	return s ? rt_strndup(s, strlen(s)) : NULL;
+}
+
+char *rt_strndup(const char *s, size_t n)
+{
+	char *d;
+	if (!s)
+		return NULL;
+	d = malloc(n + 1);
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *rt_asprintf(const char *fmt, ...)
+{
+	rt_buf b = RT_BUF_INIT;
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = rt_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc < 0) {
+		rt_buf_free(&b);
+		return NULL;
+	}
+	return rt_buf_detach(&b);
+}
+
+/* ---- buffers ---- */
+
+static int buf_grow(rt_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1, cap;
+	char *p;
+	if (need <= b->cap)
+		return RETORT_OK;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	p = realloc(b->ptr, cap);
+	if (!p) {
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	b->ptr = p;
+	b->cap = cap;
+	return RETORT_OK;
+}
+
+int rt_buf_add(rt_buf *b, const char *s, size_t n)
+{
+	int rc = buf_grow(b, n);
+	if (rc < 0)
+		return rc;
+	if (n)
+		memcpy(b->ptr + b->len, s, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+	return RETORT_OK;
+}
+
+int rt_buf_puts(rt_buf *b, const char *s)
+{
+	return rt_buf_add(b, s, strlen(s));
+}
+
+int rt_buf_putc(rt_buf *b, char c)
+{
+	return rt_buf_add(b, &c, 1);
+}
+
+int rt_buf_vprintf(rt_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n, rc;
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0) {
+		rt_error_set("bad format");
+		return RETORT_ERROR;
+	}
+	if ((rc = buf_grow(b, (size_t)n)) < 0)
+		return rc;
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return RETORT_OK;
+}
+
+int rt_buf_printf(rt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = rt_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const char *rt_buf_cstr(const rt_buf *b)
+{
+	return b->ptr ? b->ptr : "";
+}
+
+char *rt_buf_detach(rt_buf *b)
+{
+	char *p = b->ptr;
+	if (!p)
+		p = rt_strdup("");
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void rt_buf_clear(rt_buf *b)
+{
+	b->len = 0;
+	if (b->ptr)
+		b->ptr[0] = '\0';
+}
+
+void rt_buf_free(rt_buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+}
+
+/* ---- string vectors ---- */
+
+int rt_strv_push_owned(rt_strv *sv, char *s)
+{
+	if (!s) {
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	if (sv->n == sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 4;
+		char **v = realloc(sv->v, cap * sizeof *v);
+		if (!v) {
+			free(s);
+			rt_error_set("out of memory");
+			return RETORT_ENOMEM;
+		}
+		sv->v = v;
+		sv->cap = cap;
+	}
+	sv->v[sv->n++] = s;
+	return RETORT_OK;
+}
+
+int rt_strv_push(rt_strv *sv, const char *s)
+{
+	return rt_strv_push_owned(sv, rt_strdup(s));
+}
+
+long rt_strv_find(const rt_strv *sv, const char *s)
+{
+	size_t i;
+	for (i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return (long)i;
+	return -1;
+}
+
+void rt_strv_remove_at(rt_strv *sv, size_t i)
+{
+	if (i >= sv->n)
+		return;
+	free(sv->v[i]);
+	memmove(sv->v + i, sv->v + i + 1, (sv->n - i - 1) * sizeof *sv->v);
+	sv->n--;
+}
+
+void rt_strv_clear(rt_strv *sv)
+{
+	size_t i;
+	for (i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	sv->n = 0;
+}
+
+void rt_strv_free(rt_strv *sv)
+{
+	rt_strv_clear(sv);
+	free(sv->v);
+	sv->v = NULL;
+	sv->cap = 0;
+}
+
+char *rt_strv_join(const rt_strv *sv, const char *sep)
+{
+	rt_buf b = RT_BUF_INIT;
+	size_t i;
+	for (i = 0; i < sv->n; i++) {
+		if ((i && rt_buf_puts(&b, sep) < 0) || rt_buf_puts(&b, sv->v[i]) < 0) {
+			rt_buf_free(&b);
+			return NULL;
+		}
+	}
+	return rt_buf_detach(&b);
+}
+
+/* ---- files ---- */
+
+int rt_file_read(char **out, size_t *len, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	rt_buf b = RT_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	if (!f) {
+		rt_error_set("%s: cannot open: %s", path, strerror(errno));
+		return errno == ENOENT ? RETORT_EINVAL : RETORT_ERROR;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (rt_buf_add(&b, chunk, n) < 0) {
+			fclose(f);
+			rt_buf_free(&b);
+			return RETORT_ENOMEM;
+		}
+	}
+	if (ferror(f)) {
+		rt_error_set("%s: read error: %s", path, strerror(errno));
+		fclose(f);
+		rt_buf_free(&b);
+		return RETORT_ERROR;
+	}
+	fclose(f);
+	if (len)
+		*len = b.len;
+	*out = rt_buf_detach(&b);
+	return *out ? RETORT_OK : RETORT_ENOMEM;
+}
+
+void rt_sha256_hex(char out[65], const void *data, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	static const char hex[] = "0123456789abcdef";
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	for (i = 0; i < mdlen && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
