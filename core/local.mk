@@ -1,7 +1,7 @@
 # libretort (core/lib) and the retort command line (core/cli).
 noinst_LTLIBRARIES += core/libretort.la
 core_libretort_la_SOURCES = \
-	core/lib/rt.h core/lib/util.c \
+	core/lib/rt.h core/lib/util.c core/lib/revision.c core/lib/host.h core/lib/host.c \
 	core/lib/revision.h core/lib/script.h core/lib/script.c \
 	core/lib/sqlsplit.h core/lib/sqlsplit.c \
 	core/lib/graph.h core/lib/graph.c \

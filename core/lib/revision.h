@@ -31,6 +31,7 @@ typedef struct rt_revision {
 	retort_op *downgrade;
 	size_t ndowngrade;
 	void *ops_store; /* private to script.c: memory behind the ops */
+	void (*ops_free)(void *ops_store); /* set by script.c; called by rt_revision_free */
 
 	/* private to graph.c */
 	size_t index;     /* position in load (file) order */
