@@ -51,6 +51,10 @@ rt_revision *rt_graph_get(const rt_graph *g, const char *id);
 size_t rt_graph_children(const rt_graph *g, const rt_revision *rev, rt_revision *const **out);
 /** Resolved depends_on (labels resolved to revisions). Borrowed array. */
 size_t rt_graph_dependencies(const rt_graph *g, const rt_revision *rev, rt_revision *const **out);
+/** Revisions whose depends_on names this one (and are not also its children). Borrowed array. */
+size_t rt_graph_dependents(const rt_graph *g, const rt_revision *rev, rt_revision *const **out);
+/** The revision that declares branch label `label` (as Alembic's `show label`); NULL when none. */
+rt_revision *rt_graph_label_rev(const rt_graph *g, const char *label);
 /**
  * Branch labels of a revision after propagation (declared plus inherited
  * along its unbranched line), as Alembic shows them.  Borrowed.
@@ -154,6 +158,12 @@ typedef struct rt_vt_changes {
 } rt_vt_changes;
 
 void rt_vt_changes_free(rt_vt_changes *c);
+/**
+ * The version-table changes that turn the rows `before` into `after` (for
+ * stamp): a row that goes and a row that comes are paired as an UPDATE,
+ * the rest are DELETEs and INSERTs.  Appended to *out.
+ */
+int rt_vt_changes_diff(rt_vt_changes *out, const rt_strv *before, const rt_strv *after);
 int rt_graph_step_heads(const rt_graph *g, rt_strv *heads, const rt_step *step, rt_vt_changes *out);
 
 /**

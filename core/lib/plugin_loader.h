@@ -1,3 +1,85 @@
+/*
+ * Loading plugins with libltdl: search path, descriptor checks (ABI,
+ * size, kinds, required methods) before any plugin code beyond the entry
+ * function runs, instance init, and the host's tables.  Nothing is
+ * registered until every step has succeeded.
+ */
 #ifndef RT_PLUGIN_LOADER_H
 #define RT_PLUGIN_LOADER_H
+
+#include <retort/dialect.h>
+#include <retort/formatter.h>
+#include <retort/naming.h>
+#include <retort/notify.h>
+
+#include "host.h"
+#include "rtconfig.h"
+
+typedef struct rt_plugin {
+	char *path;                     /* file that was loaded */
+	void *handle;                   /* lt_dlhandle */
+	retort_plugin_descriptor desc;  /* copy (unknown trailing fields dropped) */
+	retort_plugin_kind kind;        /* the kind this instance serves */
+	union {
+		uint32_t size;
+		retort_dialect_vtable dialect;
+		retort_naming_vtable naming;
+		retort_formatter_vtable formatter;
+		retort_notify_vtable notify;
+	} vt;                           /* copy of the vtable, zero-filled past its size */
+	void *state;
+	retort_host_ctx *hctx;
+	retort_settings settings;
+	rt_strv events;                 /* notify: globs (empty: every event) */
+	int fatal;                      /* notify: a failing .before event stops the run */
+	int initialized;
+} rt_plugin;
+
+typedef struct rt_plugins {
+	rt_plugin **v;
+	size_t n, cap;
+	rt_strv search; /* search folders in order */
+	const rt_config *cfg;
+} rt_plugins;
+
+/** Set up libltdl and the search path (config plugin_path, $RETORT_PLUGIN_PATH, the installed folder). */
+int rt_plugins_new(rt_plugins **out, const rt_config *cfg);
+void rt_plugins_free(rt_plugins *ps);
+
+/** Load and init every plugin declared in the config's `plugins` list, in order. */
+int rt_plugins_load_declared(rt_plugins *ps);
+
+/**
+ * The dialect for a URL scheme: a declared dialect listing the scheme,
+ * else the module named after it (postgres -> postgresql, mariadb -> mysql)
+ * from the search path.
+ */
+int rt_plugins_dialect(rt_plugins *ps, const char *scheme, rt_plugin **out);
+
+/**
+ * Open a module (name or path) and check its descriptor without
+ * initialising it (for `retort plugins`).  On success *out is a plugin
+ * with no instance; free it with rt_plugin_free.
+ */
+int rt_plugin_probe(rt_plugins *ps, const char *module, rt_plugin **out);
+void rt_plugin_free(rt_plugin *p);
+
+/** Every module file found in the search folders (names without extension, unique). */
+int rt_plugins_scan(rt_plugins *ps, rt_strv *names);
+
+/**
+ * Send an event to every notify instance whose globs match.  Failures are
+ * reported on stderr as warnings; for a `.before` event a failing instance
+ * declared `fatal = true` makes this return its error (the run must stop).
+ */
+int rt_plugins_emit(rt_plugins *ps, const retort_event *ev);
+
+/** Run every formatter over a written file; the first failure is returned. */
+int rt_plugins_format(rt_plugins *ps, const char *path, retort_script_format fmt);
+
+/** Ask the naming policies for a name (first that answers); *out NULL when none does. */
+int rt_plugins_name(rt_plugins *ps, const retort_name_request *req, char **out);
+
+const char *rt_plugin_kind_name(retort_plugin_kind k);
+
 #endif

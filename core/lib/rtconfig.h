@@ -1,3 +1,51 @@
+/*
+ * retort.conf: libconfig syntax, every key of DESIGN.md "Config file",
+ * ${VAR} ${VAR:-default} ${here} ${x.KEY} expansion, -n NAME overlays,
+ * unknown keys rejected with file and line.
+ */
 #ifndef RT_RTCONFIG_H
 #define RT_RTCONFIG_H
+
+#include <libconfig.h>
+
+#include "rt.h"
+
+typedef struct rt_config {
+	config_t cfg;       /* kept alive: plugin settings point into it */
+	char *path;         /* the config file as given */
+	char *here;         /* absolute folder of the config file */
+	char *script_location;     /* resolved against here */
+	rt_strv version_locations; /* resolved; default script_location/versions */
+	char *file_template;
+	int truncate_slug_length;
+	char *timezone;
+	char *version_table;
+	char *history_table;
+	int transaction_per_migration;
+	int lock_timeout;
+	char *target_schema; /* resolved, or NULL */
+	char *url;           /* expanded database.url (or --url), or NULL */
+	rt_strv plugin_path; /* resolved folders from plugin_path */
+	const config_setting_t *plugins; /* the `plugins` list (overlay's if it has one), or NULL */
+	rt_strv x_keys, x_values;        /* -x KEY=VALUE */
+	const char *name;                /* -n overlay name or NULL (borrowed) */
+} rt_config;
+
+/**
+ * Load `path`.  `name` selects an overlay group (NULL: none); `xs` are
+ * "KEY=VALUE" strings from -x; `url_override` replaces database.url.
+ * Errors are RETORT_EINVAL naming file and line.
+ */
+int rt_config_load(rt_config **out, const char *path, const char *name, const rt_strv *xs, const char *url_override);
+void rt_config_free(rt_config *c);
+
+/**
+ * Expand ${VAR}, ${VAR:-default}, ${here}, ${x.KEY} in `in` (new string in
+ * *out).  `where` ("file:line") prefixes errors; may be NULL.
+ */
+int rt_config_expand(const rt_config *c, const char *in, const char *where, char **out);
+
+/** Resolve a path relative to the config file's folder (new string). */
+char *rt_config_path(const rt_config *c, const char *p);
+
 #endif

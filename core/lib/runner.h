@@ -1,3 +1,67 @@
+/*
+ * The runner: everything a command does against a database.  Opens the
+ * connection through the dialect, takes the migration lock, keeps the
+ * version and history tables, runs plans inside transactions as DESIGN.md
+ * "Running migrations" says, fires events, renders offline --sql.
+ */
 #ifndef RT_RUNNER_H
 #define RT_RUNNER_H
+
+#include <stdio.h>
+
+#include "graph.h"
+#include "plugin_loader.h"
+#include "rtconfig.h"
+#include "url.h"
+
+typedef struct rt_ctx {
+	rt_config *cfg;
+	rt_plugins *plugins;
+	rt_graph *graph;
+	rt_url *url;
+	rt_plugin *dialect;
+	retort_conn *conn;
+	const char *command; /* "upgrade", ... */
+	int quiet;
+	int progress;        /* show a progress line (terminal) */
+	FILE *sql_out;       /* offline output (stdout) */
+	char run_id[40];
+	char user[128];
+	char host[256];
+	int in_tx;
+	int read_only;       /* the command only reads: connect read-only */
+} rt_ctx;
+
+/** Fill the context: plugins declared, graph loaded (scripts' headers). */
+int rt_ctx_open(rt_ctx *ctx, rt_config *cfg, const char *command, int need_graph);
+void rt_ctx_close(rt_ctx *ctx);
+
+/** Load the dialect for the configured URL (no connection). */
+int rt_ctx_dialect(rt_ctx *ctx);
+/** Load the dialect and connect. */
+int rt_ctx_connect(rt_ctx *ctx);
+
+/**
+ * Read the version table (read-only: creates nothing).  *exists says
+ * whether the table is there; rows go to *heads.  *failed (may be NULL)
+ * is set to the revision of an unrepaired failure on a
+ * non-transactional dialect, or NULL.
+ */
+int rt_db_read_heads(rt_ctx *ctx, rt_strv *heads, int *exists, char **failed);
+
+/** upgrade/downgrade online. */
+int rt_run_migrate(rt_ctx *ctx, int up, const char *target);
+/** upgrade/downgrade --sql (target may be FROM:TO). */
+int rt_run_offline(rt_ctx *ctx, int up, const char *target);
+/** stamp online, or offline with sql != 0. */
+int rt_run_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge, int sql);
+/** Clear the failure mark (repair). */
+int rt_run_repair(rt_ctx *ctx);
+/** Applied revisions with their checksums from the history table: ids and sums (latest upgrade per revision). */
+int rt_db_applied_checksums(rt_ctx *ctx, rt_strv *ids, rt_strv *sums);
+
+/** Fire an event with the context's common fields filled. */
+int rt_ctx_event(rt_ctx *ctx, const char *name, const rt_revision *rev, const char *direction, const char *outcome,
+                 const char *started_at, long long duration_ms, const char *error, const char *path);
+
 #endif

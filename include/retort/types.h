@@ -188,6 +188,12 @@ typedef struct retort_url {
 	const char *const *query_keys; /**< ?k=v pairs, percent-decoded */
 	const char *const *query_values;
 	size_t nquery;
+	/**
+	 * 1 when the command only reads (current, history, show...): the
+	 * dialect must not create anything, not even the database file; a
+	 * database that does not exist may be opened as an empty one.
+	 */
+	int read_only;
 } retort_url;
 
 /** A lifecycle event (notification hooks). Strings may be NULL. */

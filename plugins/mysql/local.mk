@@ -1,1 +1,18 @@
-# (filled in by the owner of plugins/mysql)
+# The mysql dialect (MySQL and MariaDB, through MariaDB Connector/C).
+if BUILD_PLUGIN_MYSQL
+pkglib_LTLIBRARIES += plugins/mysql.la
+plugins_mysql_la_SOURCES = plugins/mysql/my.h plugins/mysql/mysql.c plugins/mysql/render.c
+plugins_mysql_la_CFLAGS = $(PLUGINCFLAGS) $(MYSQL_CFLAGS)
+plugins_mysql_la_LDFLAGS = $(PLUGINLDFLAGS)
+plugins_mysql_la_LIBADD = $(MYSQL_LIBS)
+
+if HAVE_CUNIT
+check_PROGRAMS += tests/unit/test_dialect_mysql
+TESTS += tests/unit/test_dialect_mysql
+tests_unit_test_dialect_mysql_SOURCES = tests/unit/test_dialect_mysql.c tests/unit/cu.h \
+	plugins/mysql/my.h plugins/mysql/mysql.c plugins/mysql/render.c
+tests_unit_test_dialect_mysql_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/mysql
+tests_unit_test_dialect_mysql_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(MYSQL_CFLAGS)
+tests_unit_test_dialect_mysql_LDADD = core/libretort.la $(CUNIT_LIBS) $(MYSQL_LIBS)
+endif
+endif

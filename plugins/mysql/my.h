@@ -1,0 +1,18 @@
+/* mysql dialect: what mysql.c and render.c share (plugin-internal). */
+#ifndef RETORT_MY_H
+#define RETORT_MY_H
+
+#include <retort/dialect.h>
+
+/** One instance: the host services and the instance's context (both borrowed until fini). */
+typedef struct my_state {
+	const retort_host *host;
+	retort_host_ctx *h;
+} my_state;
+
+int my_quote_ident(void *state, const char *ident, retort_sink *out);
+int my_quote_literal(void *state, const char *text, retort_sink *out);
+int my_map_type(void *state, const char *portable, retort_sink *out);
+int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out);
+
+#endif

@@ -1,0 +1,470 @@
+/*
+ * postgresql dialect: connections through libpq, transactions, the
+ * migration lock (a session advisory lock), table lookups.  Rendering is in
+ * render.c.
+ *
+ * Settings: none (libpq parameters go in the URL's query string).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "pg.h"
+
+struct retort_conn {
+	const retort_host *host;
+	retort_host_ctx *h; /* context of the call in progress, for the notice processor */
+	PGconn *pg;
+};
+
+/* ---- small helpers ---- */
+
+/* A host->malloc'd printf; NULL when out of memory. */
+static char *pg_asprintf(const retort_host *host, const char *fmt, ...) RETORT_PRINTF(2, 3);
+static char *pg_asprintf(const retort_host *host, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *s;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !(s = host->malloc((size_t)n + 1)))
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Blank out every occurrence of the password (defence in depth: libpq never echoes it). */
+static void scrub(char *msg, const char *password)
+{
+	size_t n;
+	char *p;
+	if (!msg || !password || !*password)
+		return;
+	n = strlen(password);
+	while ((p = strstr(msg, password)) != NULL)
+		memset(p, '*', n);
+}
+
+static void chomp(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+/* Report a failed result (r may be NULL: out of memory or a lost connection). */
+static int db_error(retort_conn *c, retort_host_ctx *h, const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *hint = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL;
+	char *msg;
+	if (!primary) {
+		primary = PQerrorMessage(c->pg);
+		if (!primary || !*primary)
+			primary = r ? PQresStatus(PQresultStatus(r)) : "out of memory or connection lost";
+	}
+	msg = pg_asprintf(c->host, "%s%s%s%s%s", primary, detail ? "; DETAIL: " : "", detail ? detail : "",
+	                  hint ? "; HINT: " : "", hint ? hint : "");
+	if (msg)
+		chomp(msg);
+	c->host->set_db_error(h, state, 0, msg ? msg : primary);
+	c->host->free(msg);
+	return RETORT_EDB;
+}
+
+/*
+ * Run sql (with text parameters) and return its result when its status is
+ * COMMAND_OK or TUPLES_OK; otherwise report the error and return NULL.
+ */
+static PGresult *run(retort_conn *c, retort_host_ctx *h, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *r;
+	ExecStatusType s;
+	c->h = h;
+	if (nparams)
+		r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+	else
+		r = PQexec(c->pg, sql);
+	s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+		return r;
+	if (r && (s == PGRES_COPY_IN || s == PGRES_COPY_OUT || s == PGRES_COPY_BOTH)) {
+		c->host->set_error(h, "postgresql: COPY is not supported in migrations");
+		PQclear(r);
+		/* Leave the COPY state: the connection is unusable otherwise. */
+		while ((r = PQgetResult(c->pg)) != NULL)
+			PQclear(r);
+		return NULL;
+	}
+	db_error(c, h, r);
+	PQclear(r);
+	return NULL;
+}
+
+/* ---- instance ---- */
+
+static int pg_init(const retort_host *host, retort_host_ctx *h, const retort_settings *settings,
+                   retort_plugin_kind kind, void **state_out)
+{
+	pg_state *st;
+	const char *key;
+	(void)kind;
+	if (settings && (key = host->setting_next_key(settings, NULL)) != NULL) {
+		host->setting_error(h, settings, key,
+		                    "postgresql: unknown setting '%s' (the dialect takes none; libpq parameters go in "
+		                    "the URL, as ?%s=...)",
+		                    key, key);
+		return RETORT_EINVAL;
+	}
+	st = host->malloc(sizeof *st);
+	if (!st) {
+		host->set_error(h, "postgresql: out of memory");
+		return RETORT_ENOMEM;
+	}
+	st->host = host;
+	st->h = h;
+	*state_out = st;
+	return RETORT_OK;
+}
+
+static void pg_fini(void *state)
+{
+	pg_state *st = state;
+	if (st)
+		st->host->free(st);
+}
+
+/* ---- connections ---- */
+
+/* libpq prints notices on stderr by default; plugins never print. */
+static void notice(void *arg, const char *message)
+{
+	retort_conn *c = arg;
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", message);
+	chomp(buf);
+	if (c->h)
+		c->host->log(c->h, RETORT_LOG_WARNING, "postgresql: %s", buf);
+}
+
+static int has_query_key(const retort_url *url, const char *key)
+{
+	size_t i;
+	for (i = 0; i < url->nquery; i++)
+		if (strcmp(url->query_keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+static void add_kw(const char **keys, const char **vals, size_t *n, const retort_url *url, const char *key,
+                   const char *val)
+{
+	if (!val || !*val || has_query_key(url, key))
+		return;
+	keys[*n] = key;
+	vals[*n] = val;
+	(*n)++;
+}
+
+static int pg_connect(void *state, retort_host_ctx *h, const retort_url *url, retort_conn **out)
+{
+	pg_state *st = state;
+	const retort_host *host = st->host;
+	const char **keys = NULL, **vals = NULL;
+	size_t n = 0, i, cap = 8 + url->nquery;
+	retort_conn *c = NULL;
+	PGresult *r;
+	int rc = RETORT_ENOMEM;
+
+	*out = NULL;
+	keys = host->malloc(cap * sizeof *keys);
+	vals = host->malloc(cap * sizeof *vals);
+	c = host->malloc(sizeof *c);
+	if (!keys || !vals || !c) {
+		host->set_error(h, "postgresql: out of memory");
+		goto fail;
+	}
+	c->host = host;
+	c->h = h;
+	c->pg = NULL;
+	/* The URL's parts, unless its query string says otherwise (?host=/socket/dir). */
+	add_kw(keys, vals, &n, url, "host", url->host);
+	add_kw(keys, vals, &n, url, "port", url->port);
+	add_kw(keys, vals, &n, url, "user", url->user);
+	add_kw(keys, vals, &n, url, "password", url->password);
+	add_kw(keys, vals, &n, url, "dbname", url->database);
+	for (i = 0; i < url->nquery; i++) {
+		keys[n] = url->query_keys[i];
+		vals[n] = url->query_values[i];
+		n++;
+	}
+	add_kw(keys, vals, &n, url, "fallback_application_name", "retort");
+	add_kw(keys, vals, &n, url, "client_encoding", "UTF8");
+	keys[n] = NULL;
+	vals[n] = NULL;
+
+	/* expand_dbname = 0: the database name is a name, never a connection string. */
+	c->pg = PQconnectdbParams(keys, vals, 0);
+	if (!c->pg) {
+		host->set_error(h, "could not connect to %s: out of memory", url->masked);
+		goto fail;
+	}
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		char *msg = pg_asprintf(host, "%s", PQerrorMessage(c->pg));
+		if (msg) {
+			chomp(msg);
+			scrub(msg, url->password);
+		}
+		host->set_error(h, "could not connect to %s: %s", url->masked, msg ? msg : "(no message)");
+		host->free(msg);
+		rc = RETORT_ECONNECT;
+		goto fail;
+	}
+	PQsetNoticeProcessor(c->pg, notice, c);
+	r = run(c, h, "SET client_min_messages = warning", 0, NULL);
+	if (!r) {
+		rc = RETORT_ECONNECT;
+		goto fail;
+	}
+	PQclear(r);
+	host->free(keys);
+	host->free(vals);
+	*out = c;
+	return RETORT_OK;
+
+fail:
+	if (c && c->pg)
+		PQfinish(c->pg);
+	host->free(c);
+	host->free(keys);
+	host->free(vals);
+	return rc;
+}
+
+static void pg_disconnect(retort_conn *c)
+{
+	if (!c)
+		return;
+	if (c->pg)
+		PQfinish(c->pg);
+	c->host->free(c);
+}
+
+static int pg_execute(retort_conn *c, retort_host_ctx *h, const char *sql)
+{
+	PGresult *r = run(c, h, sql, 0, NULL);
+	if (!r)
+		return RETORT_EDB;
+	PQclear(r);
+	return RETORT_OK;
+}
+
+static int pg_query(retort_conn *c, retort_host_ctx *h, const char *sql, retort_row_fn row, void *arg)
+{
+	PGresult *r = run(c, h, sql, 0, NULL);
+	const char **vals = NULL;
+	int rows, cols, i, j, rc = RETORT_OK;
+	if (!r)
+		return RETORT_EDB;
+	rows = PQntuples(r);
+	cols = PQnfields(r);
+	if (rows > 0 && cols > 0) {
+		vals = c->host->malloc((size_t)cols * sizeof *vals);
+		if (!vals) {
+			c->host->set_error(h, "postgresql: out of memory");
+			PQclear(r);
+			return RETORT_ENOMEM;
+		}
+	}
+	for (i = 0; i < rows && rc == RETORT_OK; i++) {
+		for (j = 0; j < cols; j++)
+			vals[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
+		rc = row ? row(arg, (size_t)cols, vals) : RETORT_OK;
+	}
+	c->host->free(vals);
+	PQclear(r);
+	return rc;
+}
+
+static int pg_begin(retort_conn *c, retort_host_ctx *h)
+{
+	return pg_execute(c, h, "BEGIN");
+}
+
+static int pg_commit(retort_conn *c, retort_host_ctx *h)
+{
+	PGresult *r = run(c, h, "COMMIT", 0, NULL);
+	int rc = RETORT_OK;
+	if (!r)
+		return RETORT_EDB;
+	/* COMMIT of a failed transaction "succeeds" with the tag ROLLBACK. */
+	if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+		c->host->set_db_error(h, "25P02", 0, "the transaction was rolled back: an earlier statement failed");
+		rc = RETORT_EDB;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_rollback(retort_conn *c, retort_host_ctx *h)
+{
+	return pg_execute(c, h, "ROLLBACK");
+}
+
+/* ---- the migration lock: a session-level advisory lock ---- */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* Run a one-value query with one text parameter; *val is "t"/"f" (or NULL for SQL NULL), copied into buf. */
+static int scalar(retort_conn *c, retort_host_ctx *h, const char *sql, const char *param, char *buf, size_t n,
+                  int *isnull)
+{
+	const char *params[1];
+	PGresult *r;
+	params[0] = param;
+	r = run(c, h, sql, 1, params);
+	if (!r)
+		return RETORT_EDB;
+	*isnull = 1;
+	buf[0] = '\0';
+	if (PQntuples(r) > 0 && PQnfields(r) > 0 && !PQgetisnull(r, 0, 0)) {
+		*isnull = 0;
+		snprintf(buf, n, "%s", PQgetvalue(r, 0, 0));
+	}
+	PQclear(r);
+	return RETORT_OK;
+}
+
+static int pg_lock(retort_conn *c, retort_host_ctx *h, const char *key, unsigned timeout_s)
+{
+	double deadline = now_s() + timeout_s, delay = 0.05;
+	char buf[8];
+	int isnull, rc, waited = 0;
+	for (;;) {
+		rc = scalar(c, h, "SELECT pg_try_advisory_lock(hashtext('retort:' || $1))", key, buf, sizeof buf,
+		            &isnull);
+		if (rc != RETORT_OK)
+			return rc;
+		if (!isnull && buf[0] == 't')
+			return RETORT_OK;
+		if (now_s() >= deadline)
+			break;
+		if (!waited) {
+			c->host->log(h, RETORT_LOG_INFO, "postgresql: waiting up to %u s for the migration lock on %s",
+			             timeout_s, key);
+			waited = 1;
+		}
+		sleep_s(delay);
+		if (delay < 0.5)
+			delay *= 2;
+		if (now_s() + delay > deadline && deadline > now_s())
+			delay = deadline - now_s();
+	}
+	c->host->set_error(h, "could not take the migration lock within %u s (another retort holds it)", timeout_s);
+	return RETORT_ELOCKED;
+}
+
+static int pg_unlock(retort_conn *c, retort_host_ctx *h, const char *key)
+{
+	char buf[8];
+	int isnull;
+	int rc = scalar(c, h, "SELECT pg_advisory_unlock(hashtext('retort:' || $1))", key, buf, sizeof buf, &isnull);
+	if (rc == RETORT_OK && (isnull || buf[0] != 't'))
+		c->host->log(h, RETORT_LOG_WARNING, "postgresql: the migration lock on %s was not held", key);
+	return rc;
+}
+
+/* ---- lookups ---- */
+
+static int pg_table_exists(retort_conn *c, retort_host_ctx *h, const char *table, int *exists)
+{
+	char buf[8];
+	int isnull;
+	int rc = scalar(c, h,
+	                "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	                " WHERE n.nspname = current_schema() AND c.relname = $1"
+	                " AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+	                table, buf, sizeof buf, &isnull);
+	if (rc == RETORT_OK)
+		*exists = !isnull;
+	return rc;
+}
+
+static int pg_column_max_length(retort_conn *c, retort_host_ctx *h, const char *table, const char *column,
+                                long *out)
+{
+	const char *params[2];
+	PGresult *r;
+	params[0] = table;
+	params[1] = column;
+	r = run(c, h,
+	        "SELECT character_maximum_length FROM information_schema.columns"
+	        " WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2",
+	        2, params);
+	if (!r)
+		return RETORT_EDB;
+	*out = 0;
+	if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+		*out = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return RETORT_OK;
+}
+
+/* ---- descriptor ---- */
+
+static const char *const schemes[] = {"postgresql", "postgres", NULL};
+
+static const retort_dialect_vtable vtable = {
+	.size = sizeof(retort_dialect_vtable),
+	.flags = RETORT_DIALECT_TRANSACTIONAL_DDL,
+	.max_identifier_length = 63,
+	.url_schemes = schemes,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.execute = pg_execute,
+	.query = pg_query,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.lock = pg_lock,
+	.unlock = pg_unlock,
+	.table_exists = pg_table_exists,
+	.quote_ident = pg_quote_ident,
+	.quote_literal = pg_quote_literal,
+	.map_type = pg_map_type,
+	.render = pg_render,
+	.reflect = NULL,
+	.column_max_length = pg_column_max_length,
+	.render_online = NULL,
+};
+
+static const retort_plugin_impl impls[] = {{RETORT_KIND_DIALECT, &vtable}, {RETORT_KIND_END, NULL}};
+
+RETORT_PLUGIN_DEFINE(.name = "postgresql", .version = "1.0.0",
+                     .description = "PostgreSQL dialect (libpq): transactional DDL, advisory-lock migrations",
+                     .impls = impls, .init = pg_init, .fini = pg_fini);

@@ -1,0 +1,400 @@
+/*
+ * The sqlite dialect: descriptor, settings, connections, transactions and
+ * the migration lock.
+ *
+ * Settings (a declared `{ module = "sqlite"; ... }` group):
+ *   foreign_keys = true|false;  run PRAGMA foreign_keys=ON/OFF right after
+ *                               connecting.  When absent, SQLite's own
+ *                               default (OFF unless SQLite was compiled
+ *                               otherwise) is kept.
+ *
+ * Why foreign_keys is not switched on by default: the pragma is a no-op
+ * inside a transaction, and retort runs every migration inside one (the
+ * lock is a transaction, see lock() below), so it can only be set at
+ * connect time; and the table rebuilds SQLite needs for ALTER TABLE's gaps
+ * (create new, copy, drop old, rename) must run with enforcement off or the
+ * DROP of the old table cascades/fails.  A project that wants enforcement
+ * during its data migrations says so with `foreign_keys = true`.
+ *
+ * Transactions and the lock.  SQLite has no advisory locks; the migration
+ * lock is the write lock of a BEGIN IMMEDIATE transaction, taken with a busy
+ * timeout of `timeout_s`.  So:
+ *   - lock() opens the transaction; begin() is a no-op while it is open;
+ *   - commit() ends the transaction and with it the lock;
+ *   - unlock() rolls back if the lock's transaction is still open (the run
+ *     failed or nothing was written), else does nothing;
+ *   - rollback() is safe when no transaction is open.
+ * The host, in transaction_per_migration mode, calls commit() after each
+ * revision and then lock() again for the next one, and re-reads the version
+ * table after each lock() (another process may have moved it meanwhile).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <strings.h>
+
+#include "sqlite_int.h"
+
+/* Busy timeout before lock() sets its own, so that a reader does not fail at
+ * once while another process commits. */
+#define DEFAULT_BUSY_TIMEOUT_MS 5000
+
+static char *dup_str(const retort_host *host, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = host->malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+int sqlite_db_error(retort_conn *c, retort_host_ctx *h)
+{
+	c->host->set_db_error(h, NULL, (long)sqlite3_extended_errcode(c->db), sqlite3_errmsg(c->db));
+	return RETORT_EDB;
+}
+
+/* ---- instance ---- */
+
+static int sq_init(const retort_host *host, retort_host_ctx *h, const retort_settings *settings,
+                   retort_plugin_kind kind, void **state_out)
+{
+	sqlite_state *st;
+	const char *key;
+	int fk = RETORT_UNSET;
+
+	if (kind != RETORT_KIND_DIALECT) {
+		host->set_error(h, "the sqlite module is a dialect, not plugin kind %d", (int)kind);
+		return RETORT_EINVAL;
+	}
+	for (key = host->setting_next_key(settings, NULL); key; key = host->setting_next_key(settings, key)) {
+		if (strcmp(key, "foreign_keys") == 0) {
+			if (host->setting_bool(settings, key, &fk) != RETORT_OK) {
+				host->setting_error(h, settings, key, "setting 'foreign_keys' must be true or false");
+				return RETORT_EINVAL;
+			}
+		} else {
+			host->setting_error(h, settings, key, "unknown setting '%s'", key);
+			return RETORT_EINVAL;
+		}
+	}
+	st = host->malloc(sizeof *st);
+	if (!st) {
+		host->set_error(h, "out of memory");
+		return RETORT_ENOMEM;
+	}
+	st->host = host;
+	st->h = h;
+	st->foreign_keys = fk;
+	*state_out = st;
+	return RETORT_OK;
+}
+
+static void sq_fini(void *state)
+{
+	sqlite_state *st = state;
+	if (st)
+		st->host->free(st);
+}
+
+/* ---- connections ---- */
+
+static void sq_disconnect(retort_conn *c)
+{
+	if (!c)
+		return;
+	if (c->db)
+		sqlite3_close_v2(c->db); /* an open transaction is rolled back */
+	c->host->free(c->path);
+	c->host->free(c);
+}
+
+static int sq_connect(void *state, retort_host_ctx *h, const retort_url *url, retort_conn **out)
+{
+	sqlite_state *st = state;
+	const retort_host *host = st->host;
+	const char *path = (url && url->database && *url->database) ? url->database : ":memory:";
+	int read_only = url && RETORT_STRUCT_HAS(url, retort_url, read_only) && url->read_only;
+	int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	retort_conn *c;
+	int rc;
+
+	/* A read-only command must not create the file: a database that is not
+	 * there yet reads as an empty one. */
+	if (read_only && strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0)
+		path = ":memory:";
+
+	c = host->malloc(sizeof *c);
+	if (!c) {
+		host->set_error(h, "out of memory");
+		return RETORT_ENOMEM;
+	}
+	memset(c, 0, sizeof *c);
+	c->host = host;
+	c->path = dup_str(host, path);
+	if (!c->path) {
+		host->free(c);
+		host->set_error(h, "out of memory");
+		return RETORT_ENOMEM;
+	}
+	rc = sqlite3_open_v2(path, &c->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		host->set_error(h, "cannot open database file '%s': %s", path,
+		                c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sq_disconnect(c);
+		return RETORT_ECONNECT;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, DEFAULT_BUSY_TIMEOUT_MS);
+	/* Opening is lazy: read the header now so that "file is not a
+	 * database" is reported as a connection error, not mid-migration. */
+	if (sqlite3_exec(c->db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK) {
+		host->set_error(h, "cannot open database file '%s': %s", path, sqlite3_errmsg(c->db));
+		sq_disconnect(c);
+		return RETORT_ECONNECT;
+	}
+	if (st->foreign_keys != RETORT_UNSET &&
+	    sqlite3_exec(c->db, st->foreign_keys ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF", NULL, NULL,
+	                 NULL) != SQLITE_OK) {
+		host->set_error(h, "cannot set foreign_keys on '%s': %s", path, sqlite3_errmsg(c->db));
+		sq_disconnect(c);
+		return RETORT_ECONNECT;
+	}
+	*out = c;
+	return RETORT_OK;
+}
+
+/* ---- statements ---- */
+
+static int sq_execute(retort_conn *c, retort_host_ctx *h, const char *sql)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sqlite_db_error(c, h);
+	return RETORT_OK;
+}
+
+/* Run every statement of `sql`, calling row() for each result row. */
+static int sq_query(retort_conn *c, retort_host_ctx *h, const char *sql, retort_row_fn row, void *arg)
+{
+	const char *tail = sql;
+	const char *small[16];
+	const char **vals = small;
+	size_t cap = sizeof small / sizeof small[0];
+	int status = RETORT_OK;
+
+	while (status == RETORT_OK && tail && *tail) {
+		sqlite3_stmt *stmt = NULL;
+		int rc, ncols, i;
+		if (sqlite3_prepare_v2(c->db, tail, -1, &stmt, &tail) != SQLITE_OK) {
+			status = sqlite_db_error(c, h);
+			break;
+		}
+		if (!stmt) /* whitespace or a comment */
+			continue;
+		ncols = sqlite3_column_count(stmt);
+		if ((size_t)ncols > cap) {
+			const char **v = c->host->malloc((size_t)ncols * sizeof *v);
+			if (!v) {
+				sqlite3_finalize(stmt);
+				c->host->set_error(h, "out of memory");
+				status = RETORT_ENOMEM;
+				break;
+			}
+			if (vals != small)
+				c->host->free((void *)vals);
+			vals = v;
+			cap = (size_t)ncols;
+		}
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			int r;
+			for (i = 0; i < ncols; i++) {
+				vals[i] = (const char *)sqlite3_column_text(stmt, i);
+				if (!vals[i] && sqlite3_column_type(stmt, i) != SQLITE_NULL) {
+					sqlite3_finalize(stmt);
+					c->host->set_error(h, "out of memory");
+					status = RETORT_ENOMEM;
+					goto done;
+				}
+			}
+			if (row && (r = row(arg, (size_t)ncols, vals)) != 0) {
+				status = r;
+				break;
+			}
+		}
+		if (status == RETORT_OK && rc != SQLITE_DONE)
+			status = sqlite_db_error(c, h);
+		sqlite3_finalize(stmt);
+	}
+done:
+	if (vals != small)
+		c->host->free((void *)vals);
+	return status;
+}
+
+/* ---- transactions ---- */
+
+static int in_transaction(const retort_conn *c)
+{
+	return !sqlite3_get_autocommit(c->db);
+}
+
+static int sq_begin(retort_conn *c, retort_host_ctx *h)
+{
+	if (c->locked && in_transaction(c))
+		return RETORT_OK; /* the lock's transaction is the transaction */
+	return sq_execute(c, h, "BEGIN");
+}
+
+static int sq_commit(retort_conn *c, retort_host_ctx *h)
+{
+	c->locked = 0;
+	if (!in_transaction(c)) {
+		/* Never pretend: the transaction may have been rolled back by
+		 * SQLite itself (e.g. SQLITE_FULL), losing its work. */
+		c->host->set_error(h, "commit: no transaction is open on '%s' (it was ended or rolled back)", c->path);
+		return RETORT_ERROR;
+	}
+	return sq_execute(c, h, "COMMIT");
+}
+
+static int sq_rollback(retort_conn *c, retort_host_ctx *h)
+{
+	c->locked = 0;
+	if (!in_transaction(c))
+		return RETORT_OK;
+	return sq_execute(c, h, "ROLLBACK");
+}
+
+static int sq_lock(retort_conn *c, retort_host_ctx *h, const char *key, unsigned timeout_s)
+{
+	int rc;
+	if (in_transaction(c)) {
+		if (c->locked)
+			return RETORT_OK;
+		c->host->set_error(h, "lock: a transaction is already open on '%s'", c->path);
+		return RETORT_ERROR;
+	}
+	sqlite3_busy_timeout(c->db, timeout_s > (unsigned)(0x7fffffff / 1000) ? 0x7fffffff : (int)timeout_s * 1000);
+	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		c->locked = 1;
+		return RETORT_OK;
+	}
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+		c->host->set_error(h, "could not take the migration lock on %s within %u s (another retort holds it)",
+		                   c->path, timeout_s);
+		return RETORT_ELOCKED;
+	}
+	return sqlite_db_error(c, h);
+}
+
+static int sq_unlock(retort_conn *c, retort_host_ctx *h, const char *key)
+{
+	if (!c->locked)
+		return RETORT_OK;
+	return sq_rollback(c, h);
+}
+
+/* ---- introspection ---- */
+
+static int sq_table_exists(retort_conn *c, retort_host_ctx *h, const char *table, int *exists)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+	if (sqlite3_prepare_v2(c->db,
+	                       "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE", -1,
+	                       &stmt, NULL) != SQLITE_OK)
+		return sqlite_db_error(c, h);
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_finalize(stmt);
+		return sqlite_db_error(c, h);
+	}
+	*exists = rc == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	return RETORT_OK;
+}
+
+/* The n of a character type's "(n)": VARCHAR(32), CHARACTER VARYING(255), NCHAR(10); else 0. */
+static long char_length(const char *type)
+{
+	const char *p;
+	long n = 0;
+	int is_char = 0;
+	for (p = type; *p && *p != '('; p++)
+		if (strncasecmp(p, "CHAR", 4) == 0)
+			is_char = 1;
+	if (!is_char || *p != '(')
+		return 0;
+	for (p++; *p == ' '; p++)
+		;
+	if (*p < '0' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > 100000000L)
+			return 0;
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}
+
+static int sq_column_max_length(retort_conn *c, retort_host_ctx *h, const char *table, const char *column,
+                                long *out)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+	if (sqlite3_prepare_v2(c->db, "SELECT type FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE", -1,
+	                       &stmt, NULL) != SQLITE_OK)
+		return sqlite_db_error(c, h);
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, column, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(stmt, 0);
+		*out = type ? char_length(type) : 0;
+		sqlite3_finalize(stmt);
+		return RETORT_OK;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return sqlite_db_error(c, h);
+	c->host->set_error(h, "table %s has no column %s", table, column);
+	return RETORT_ERROR;
+}
+
+/* ---- descriptor ---- */
+
+static const char *const schemes[] = {"sqlite", NULL};
+
+static const retort_dialect_vtable vtable = {
+	.size = sizeof(retort_dialect_vtable),
+	.flags = RETORT_DIALECT_TRANSACTIONAL_DDL,
+	.max_identifier_length = 0,
+	.url_schemes = schemes,
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.execute = sq_execute,
+	.query = sq_query,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.lock = sq_lock,
+	.unlock = sq_unlock,
+	.table_exists = sq_table_exists,
+	.quote_ident = sqlite_quote_ident,
+	.quote_literal = sqlite_quote_literal,
+	.map_type = sqlite_map_type,
+	.render = sqlite_render,
+	.reflect = sqlite_reflect,
+	.column_max_length = sq_column_max_length,
+	.render_online = NULL, /* table rebuilds: not implemented yet */
+};
+
+static const retort_plugin_impl impls[] = {
+	{RETORT_KIND_DIALECT, &vtable},
+	{RETORT_KIND_END, NULL},
+};
+
+RETORT_PLUGIN_DEFINE(.name = "sqlite", .version = "1.0.0", .description = "SQLite 3 dialect (transactional DDL)",
+                     .impls = impls, .init = sq_init, .fini = sq_fini);

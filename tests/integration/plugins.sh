@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Plugin loading: refusals with clear messages (exit 2, nothing
+# half-loaded, database untouched), and `retort plugins`.
+. "$top_srcdir/tests/lib/common.sh"
+: "${RETORT_TEST_PLUGIN_DIR:?}"
+
+scenario_plugins() {
+	new_project || { failed "database"; return; }
+	table_rev a ""
+	cp retort.conf retort.conf.good
+	local bad
+	for bad in bad_abi:"built for plugin ABI" bad_noentry:"no symbol retort_plugin_entry" \
+		bad_small:"descriptor too small" bad_kind:"unknown kind" bad_nomethod:"'connect' is missing" \
+		bad_initfail:"init failed on purpose"; do
+		local mod=${bad%%:*} want=${bad#*:}
+		cp retort.conf.good retort.conf
+		echo "plugins = ( { module = \"$RETORT_TEST_PLUGIN_DIR/$mod.la\"; } );" >>retort.conf
+		expect_rc 2 "$mod is refused" upgrade head
+		expect_in "$ERR" "$want" "$mod: clear message"
+		expect_in "$ERR" "retort.conf:7" "$mod: the declaration's file and line"
+	done
+	expect_eq "$(tables | tr '\n' ' ')" "" "refused plugins left the database untouched"
+	cp retort.conf.good retort.conf
+	echo 'plugins = ( { module = "no_such_plugin_xyz"; } );' >>retort.conf
+	expect_rc 2 "a missing plugin is refused" heads
+	expect_in "$ERR" "no_such_plugin_xyz" "the missing plugin is named"
+	cp retort.conf.good retort.conf
+	expect_rc 0 "plugins lists what it finds" plugins
+	expect_in "$OUT" "sqlite" "the sqlite dialect is listed"
+	expect_in "$OUT" "ABI 1" "with its ABI"
+	expect_rc 0 "plugins --json" --json plugins
+	expect_in "$OUT" '"kind": "dialect"' "JSON lists kinds"
+	cp retort.conf.good retort.conf
+	echo "plugins = ( { module = \"$RETORT_TEST_PLUGIN_DIR/good_notify.la\"; path = \"events.txt\"; events = [ \"migrate.*\", \"revision.after\" ]; } );" >>retort.conf
+	expect_rc 0 "upgrade with a notify hook" upgrade head
+	expect_eq "$(tr '\n' ' ' <events.txt)" "migrate.before revision.after migrate.after " "events filtered by glob, in order"
+}
+
+RETORT_TEST_DIALECTS=${RETORT_TEST_DIALECTS:-sqlite}
+for_each_dialect scenario_plugins
+finish

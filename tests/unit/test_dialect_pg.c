@@ -1,0 +1,937 @@
+/*
+ * test_dialect_pg: the postgresql dialect through its public vtable and the
+ * real host services.  Rendering needs no server; the live suite runs
+ * against RETORT_TEST_PG_URL (tests/lib/servers.sh starts one) and prints
+ * SKIPPED when it is unset (a failure under CI=true).
+ */
+#include "config.h"
+
+#include <libconfig.h>
+#include <time.h>
+
+#include <retort/dialect.h>
+
+#include "cu.h"
+#include "host.h"
+#include "url.h"
+
+#define DIALECT "postgresql"
+#define URL_ENV "RETORT_TEST_PG_URL"
+
+const retort_plugin_descriptor *retort_plugin_entry(void);
+
+static const retort_host *host;
+static const retort_dialect_vtable *vt;
+static retort_host_ctx *hctx;
+static void *state;
+
+static void teardown(void)
+{
+	if (state)
+		retort_plugin_entry()->fini(state);
+	rt_hctx_free(hctx);
+	state = NULL;
+	hctx = NULL;
+}
+
+/* The plugin instance every test uses (created once). */
+static int setup(void)
+{
+	const retort_plugin_descriptor *d;
+	const retort_plugin_impl *impl;
+	if (vt)
+		return 1;
+	d = retort_plugin_entry();
+	host = rt_host_services();
+	hctx = rt_hctx_new(DIALECT);
+	for (impl = d->impls; impl->kind != RETORT_KIND_END; impl++)
+		if (impl->kind == RETORT_KIND_DIALECT)
+			vt = impl->vtable;
+	if (!vt || d->init(host, hctx, NULL, RETORT_KIND_DIALECT, &state) != RETORT_OK)
+		return 0;
+	atexit(teardown);
+	return 1;
+}
+
+static const char *errmsg(void)
+{
+	return rt_buf_cstr(&hctx->error);
+}
+
+static retort_op mkop(retort_op_kind kind)
+{
+	retort_op op;
+	memset(&op, 0, sizeof op);
+	op.size = sizeof op;
+	op.kind = kind;
+	op.nullable = RETORT_UNSET;
+	op.existing_nullable = RETORT_UNSET;
+	return op;
+}
+
+static retort_column mkcol(const char *name, const char *type)
+{
+	retort_column c;
+	memset(&c, 0, sizeof c);
+	c.size = sizeof c;
+	c.name = name;
+	c.type = type;
+	c.nullable = RETORT_UNSET;
+	return c;
+}
+
+/* Every statement rendered, each followed by ";\n" (and marked when it must run outside a transaction). */
+static char *render(const retort_op *op, int *rc)
+{
+	retort_sink s;
+	rt_buf b = RT_BUF_INIT;
+	size_t i;
+	rt_sink_init(&s);
+	rt_hctx_clear_error(hctx);
+	*rc = vt->render(state, hctx, op, &s);
+	if (*rc == RETORT_OK)
+		rt_sink_flush(&s);
+	for (i = 0; i < s.n; i++)
+		rt_buf_printf(&b, "%s%s;\n", s.stmts[i].sql,
+		              (s.stmts[i].flags & RETORT_STMT_NO_TRANSACTION) ? " /* no transaction */" : "");
+	rt_sink_free(&s);
+	return rt_buf_detach(&b);
+}
+
+static int same(const char *got, const char *want)
+{
+	if (strcmp(got, want) == 0)
+		return 1;
+	fprintf(stderr, "\n--- want:\n%s--- got:\n%s---\n", want, got);
+	return 0;
+}
+
+#define EXPECT_SQL(op, want)                                                                                   \
+	do {                                                                                                   \
+		int rc_;                                                                                       \
+		char *got_ = render(op, &rc_);                                                                 \
+		CU_ASSERT_EQUAL(rc_, RETORT_OK);                                                               \
+		if (rc_ != RETORT_OK)                                                                          \
+			fprintf(stderr, "\nrender failed: %d %s\n", rc_, errmsg());                            \
+		CU_ASSERT(same(got_, want));                                                                   \
+		rt_free(got_);                                                                                 \
+	} while (0)
+
+#define EXPECT_FAIL(op, status, fragment)                                                                      \
+	do {                                                                                                   \
+		int rc_;                                                                                       \
+		char *got_ = render(op, &rc_);                                                                 \
+		CU_ASSERT_EQUAL(rc_, status);                                                                  \
+		CU_ASSERT_PTR_NOT_NULL(strstr(errmsg(), fragment));                                            \
+		if (!strstr(errmsg(), fragment))                                                               \
+			fprintf(stderr, "\nmessage: '%s' lacks '%s'\n", errmsg(), fragment);                  \
+		rt_free(got_);                                                                                 \
+	} while (0)
+
+/* The text of one quote/map call. */
+typedef int (*text_fn)(void *state, const char *in, retort_sink *out);
+
+static char *text_of(text_fn fn, const char *in)
+{
+	retort_sink s;
+	char *r;
+	rt_sink_init(&s);
+	CU_ASSERT_EQUAL(fn(state, in, &s), RETORT_OK);
+	r = rt_strdup(rt_sink_text(&s));
+	rt_sink_free(&s);
+	return r;
+}
+
+#define EXPECT_TEXT(fn, in, want)                                                                              \
+	do {                                                                                                   \
+		char *got_ = text_of(fn, in);                                                                  \
+		CU_ASSERT_STRING_EQUAL(got_, want);                                                            \
+		if (strcmp(got_, want) != 0)                                                                   \
+			fprintf(stderr, "\n%s(%s): want [%s] got [%s]\n", #fn, in, want, got_);                \
+		rt_free(got_);                                                                                 \
+	} while (0)
+
+/* ---- descriptor ---- */
+
+static void test_pg__descriptor(void)
+{
+	const retort_plugin_descriptor *d = retort_plugin_entry();
+	CU_ASSERT_FATAL(setup());
+	CU_ASSERT_STRING_EQUAL(d->name, "postgresql");
+	CU_ASSERT_EQUAL(d->abi_version, RETORT_PLUGIN_ABI_VERSION);
+	CU_ASSERT_EQUAL(vt->flags & RETORT_DIALECT_TRANSACTIONAL_DDL, RETORT_DIALECT_TRANSACTIONAL_DDL);
+	CU_ASSERT_EQUAL(vt->max_identifier_length, 63);
+	CU_ASSERT_STRING_EQUAL(vt->url_schemes[0], "postgresql");
+	CU_ASSERT_STRING_EQUAL(vt->url_schemes[1], "postgres");
+	CU_ASSERT_PTR_NULL(vt->url_schemes[2]);
+	CU_ASSERT_PTR_NOT_NULL(vt->column_max_length);
+}
+
+static void test_pg__rejects_unknown_setting(void)
+{
+	config_t cfg;
+	retort_settings s;
+	retort_host_ctx *h = rt_hctx_new(DIALECT);
+	void *st = NULL;
+	CU_ASSERT_FATAL(setup());
+	config_init(&cfg);
+	CU_ASSERT_FATAL(config_read_string(&cfg, "g = { module = \"postgresql\"; lock_mode = \"x\"; };") ==
+	                CONFIG_TRUE);
+	rt_settings_init(&s, config_lookup(&cfg, "g"));
+	CU_ASSERT_EQUAL(retort_plugin_entry()->init(host, h, &s, RETORT_KIND_DIALECT, &st), RETORT_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rt_buf_cstr(&h->error), "unknown setting 'lock_mode'"));
+	CU_ASSERT_PTR_NULL(st);
+	rt_settings_free(&s);
+	/* a group with only host keys is fine */
+	config_destroy(&cfg);
+	config_init(&cfg);
+	CU_ASSERT_FATAL(config_read_string(&cfg, "g = { module = \"postgresql\"; };") == CONFIG_TRUE);
+	rt_settings_init(&s, config_lookup(&cfg, "g"));
+	CU_ASSERT_EQUAL(retort_plugin_entry()->init(host, h, &s, RETORT_KIND_DIALECT, &st), RETORT_OK);
+	retort_plugin_entry()->fini(st);
+	rt_settings_free(&s);
+	config_destroy(&cfg);
+	rt_hctx_free(h);
+}
+
+/* ---- quoting and types ---- */
+
+static void test_pg__quote_ident(void)
+{
+	CU_ASSERT_FATAL(setup());
+	EXPECT_TEXT(vt->quote_ident, "account", "account");
+	EXPECT_TEXT(vt->quote_ident, "_x$1", "_x$1");
+	EXPECT_TEXT(vt->quote_ident, "order", "\"order\"");
+	EXPECT_TEXT(vt->quote_ident, "user", "\"user\"");
+	EXPECT_TEXT(vt->quote_ident, "table", "\"table\"");
+	EXPECT_TEXT(vt->quote_ident, "select", "\"select\"");
+	EXPECT_TEXT(vt->quote_ident, "concurrently", "\"concurrently\"");
+	EXPECT_TEXT(vt->quote_ident, "name", "name"); /* non-reserved key word */
+	EXPECT_TEXT(vt->quote_ident, "Account", "\"Account\"");
+	EXPECT_TEXT(vt->quote_ident, "my col", "\"my col\"");
+	EXPECT_TEXT(vt->quote_ident, "a\"b", "\"a\"\"b\"");
+	EXPECT_TEXT(vt->quote_ident, "\"", "\"\"\"\"");
+	EXPECT_TEXT(vt->quote_ident, "1abc", "\"1abc\"");
+	EXPECT_TEXT(vt->quote_ident, "", "\"\"");
+}
+
+static void test_pg__quote_literal(void)
+{
+	CU_ASSERT_FATAL(setup());
+	EXPECT_TEXT(vt->quote_literal, "abc", "'abc'");
+	EXPECT_TEXT(vt->quote_literal, "it's", "'it''s'");
+	EXPECT_TEXT(vt->quote_literal, "''", "''''''");
+	EXPECT_TEXT(vt->quote_literal, "a\\b", "'a\\b'"); /* standard_conforming_strings */
+	EXPECT_TEXT(vt->quote_literal, "", "''");
+}
+
+static void test_pg__map_type(void)
+{
+	CU_ASSERT_FATAL(setup());
+	EXPECT_TEXT(vt->map_type, "integer", "INTEGER");
+	EXPECT_TEXT(vt->map_type, "bigint", "BIGINT");
+	EXPECT_TEXT(vt->map_type, "smallint", "SMALLINT");
+	EXPECT_TEXT(vt->map_type, "boolean", "BOOLEAN");
+	EXPECT_TEXT(vt->map_type, "varchar(255)", "VARCHAR(255)");
+	EXPECT_TEXT(vt->map_type, "VARCHAR(20)", "VARCHAR(20)");
+	EXPECT_TEXT(vt->map_type, "text", "TEXT");
+	EXPECT_TEXT(vt->map_type, "numeric(12,2)", "NUMERIC(12,2)");
+	EXPECT_TEXT(vt->map_type, "real", "REAL");
+	EXPECT_TEXT(vt->map_type, "double", "DOUBLE PRECISION");
+	EXPECT_TEXT(vt->map_type, "date", "DATE");
+	EXPECT_TEXT(vt->map_type, "time", "TIME");
+	EXPECT_TEXT(vt->map_type, "timestamp", "TIMESTAMP WITHOUT TIME ZONE");
+	EXPECT_TEXT(vt->map_type, "timestamptz", "TIMESTAMP WITH TIME ZONE");
+	EXPECT_TEXT(vt->map_type, "blob", "BYTEA");
+	EXPECT_TEXT(vt->map_type, "json", "JSON");
+	EXPECT_TEXT(vt->map_type, "uuid", "UUID");
+	/* anything else verbatim */
+	EXPECT_TEXT(vt->map_type, "citext", "citext");
+	EXPECT_TEXT(vt->map_type, "integer[]", "integer[]");
+	EXPECT_TEXT(vt->map_type, "double precision", "double precision");
+	EXPECT_TEXT(vt->map_type, "integer(4)", "integer(4)");
+}
+
+/* ---- rendering ---- */
+
+static void test_pg__render_create_table(void)
+{
+	retort_column cols[4];
+	const char *uq_cols[] = {"user", "my col"};
+	const char *fk_cols[] = {"user"};
+	const char *fk_ref[] = {"id"};
+	retort_constraint uq = {sizeof uq, "uq_order_user", uq_cols, 2, NULL};
+	retort_constraint ck = {sizeof ck, "ck_total", NULL, 0, "total >= 0"};
+	retort_foreign_key fk = {sizeof fk, "fk_order_user", fk_cols, 1, "user", fk_ref, 1, "cascade", "set null"};
+	retort_op op = mkop(RETORT_OP_CREATE_TABLE);
+	CU_ASSERT_FATAL(setup());
+	cols[0] = mkcol("id", "integer");
+	cols[0].primary_key = 1;
+	cols[0].autoincrement = 1;
+	cols[0].nullable = 0;
+	cols[1] = mkcol("user", "varchar(255)");
+	cols[1].nullable = 0;
+	cols[1].server_default = "'nobody'";
+	cols[2] = mkcol("my col", "text");
+	cols[2].comment = "it's free text";
+	cols[2].unique = 1;
+	cols[3] = mkcol("total", "numeric(12,2)");
+	cols[3].server_default = "0";
+	op.table = "order";
+	op.columns = cols;
+	op.ncolumns = 4;
+	op.uniques = &uq;
+	op.nuniques = 1;
+	op.foreign_keys = &fk;
+	op.nforeign_keys = 1;
+	op.checks = &ck;
+	op.nchecks = 1;
+	op.comment = "customer orders";
+	EXPECT_SQL(&op, "CREATE TABLE \"order\" (\n"
+	                "    id SERIAL NOT NULL PRIMARY KEY,\n"
+	                "    \"user\" VARCHAR(255) NOT NULL DEFAULT 'nobody',\n"
+	                "    \"my col\" TEXT UNIQUE,\n"
+	                "    total NUMERIC(12,2) DEFAULT 0,\n"
+	                "    CONSTRAINT uq_order_user UNIQUE (\"user\", \"my col\"),\n"
+	                "    CONSTRAINT fk_order_user FOREIGN KEY (\"user\") REFERENCES \"user\" (id) ON DELETE "
+	                "CASCADE ON UPDATE SET NULL,\n"
+	                "    CONSTRAINT ck_total CHECK (total >= 0)\n"
+	                ");\n"
+	                "COMMENT ON TABLE \"order\" IS 'customer orders';\n"
+	                "COMMENT ON COLUMN \"order\".\"my col\" IS 'it''s free text';\n");
+}
+
+static void test_pg__render_primary_keys(void)
+{
+	retort_column cols[2];
+	const char *pk_cols[] = {"a", "b"};
+	retort_constraint pk = {sizeof pk, "pk_t", pk_cols, 2, NULL};
+	retort_op op = mkop(RETORT_OP_CREATE_TABLE);
+	CU_ASSERT_FATAL(setup());
+	cols[0] = mkcol("a", "bigint");
+	cols[0].primary_key = 1;
+	cols[0].autoincrement = 1;
+	cols[1] = mkcol("b", "smallint");
+	cols[1].primary_key = 1;
+	op.table = "t";
+	op.columns = cols;
+	op.ncolumns = 2;
+	/* several primary_key columns: one table-level key */
+	EXPECT_SQL(&op, "CREATE TABLE t (\n    a BIGSERIAL,\n    b SMALLINT,\n    PRIMARY KEY (a, b)\n);\n");
+	/* a named table-level key wins over the column flags */
+	op.primary_key = &pk;
+	EXPECT_SQL(&op, "CREATE TABLE t (\n    a BIGSERIAL,\n    b SMALLINT,\n    CONSTRAINT pk_t PRIMARY KEY (a, b)\n);\n");
+	/* no columns */
+	op.ncolumns = 0;
+	EXPECT_FAIL(&op, RETORT_EINVAL, "create_table of t needs at least one column");
+}
+
+static void test_pg__render_table_ops(void)
+{
+	retort_column col = mkcol("e mail", "varchar(320)");
+	retort_op op = mkop(RETORT_OP_DROP_TABLE);
+	CU_ASSERT_FATAL(setup());
+	op.table = "user";
+	EXPECT_SQL(&op, "DROP TABLE \"user\";\n");
+	op = mkop(RETORT_OP_RENAME_TABLE);
+	op.table = "user";
+	op.new_name = "account";
+	EXPECT_SQL(&op, "ALTER TABLE \"user\" RENAME TO account;\n");
+	op = mkop(RETORT_OP_ADD_COLUMN);
+	op.table = "account";
+	col.nullable = 0;
+	col.server_default = "''";
+	col.comment = "where we write";
+	op.columns = &col;
+	op.ncolumns = 1;
+	EXPECT_SQL(&op, "ALTER TABLE account ADD COLUMN \"e mail\" VARCHAR(320) NOT NULL DEFAULT '';\n"
+	                "COMMENT ON COLUMN account.\"e mail\" IS 'where we write';\n");
+	op = mkop(RETORT_OP_DROP_COLUMN);
+	op.table = "account";
+	op.column = "e mail";
+	EXPECT_SQL(&op, "ALTER TABLE account DROP COLUMN \"e mail\";\n");
+	op.table = NULL;
+	EXPECT_FAIL(&op, RETORT_EINVAL, "drop_column needs table");
+}
+
+static void test_pg__render_alter_column(void)
+{
+	retort_op op = mkop(RETORT_OP_ALTER_COLUMN);
+	CU_ASSERT_FATAL(setup());
+	op.table = "order";
+	op.column = "user";
+	op.type = "bigint";
+	op.nullable = 0;
+	op.set_server_default = 1;
+	op.server_default = "42";
+	op.comment = "who";
+	op.new_name = "customer";
+	EXPECT_SQL(&op, "ALTER TABLE \"order\" ALTER COLUMN \"user\" SET NOT NULL;\n"
+	                "ALTER TABLE \"order\" ALTER COLUMN \"user\" TYPE BIGINT;\n"
+	                "ALTER TABLE \"order\" ALTER COLUMN \"user\" SET DEFAULT 42;\n"
+	                "COMMENT ON COLUMN \"order\".\"user\" IS 'who';\n"
+	                "ALTER TABLE \"order\" RENAME COLUMN \"user\" TO customer;\n");
+	/* drop the default before the type change; nullable; empty comment removes it */
+	op = mkop(RETORT_OP_ALTER_COLUMN);
+	op.table = "t";
+	op.column = "c";
+	op.type = "text";
+	op.nullable = 1;
+	op.set_server_default = 1;
+	op.comment = "";
+	EXPECT_SQL(&op, "ALTER TABLE t ALTER COLUMN c DROP NOT NULL;\n"
+	                "ALTER TABLE t ALTER COLUMN c DROP DEFAULT;\n"
+	                "ALTER TABLE t ALTER COLUMN c TYPE TEXT;\n"
+	                "COMMENT ON COLUMN t.c IS NULL;\n");
+	/* nothing asked: nothing rendered */
+	op = mkop(RETORT_OP_ALTER_COLUMN);
+	op.table = "t";
+	op.column = "c";
+	EXPECT_SQL(&op, "");
+}
+
+static void test_pg__render_indexes(void)
+{
+	const char *cols[] = {"email", "deleted at"};
+	retort_op op = mkop(RETORT_OP_CREATE_INDEX);
+	CU_ASSERT_FATAL(setup());
+	op.name = "ix_user_email";
+	op.table = "user";
+	op.column_names = cols;
+	op.ncolumn_names = 1;
+	EXPECT_SQL(&op, "CREATE INDEX ix_user_email ON \"user\" (email);\n");
+	op.unique = 1;
+	op.ncolumn_names = 2;
+	op.where = "\"deleted at\" IS NULL";
+	EXPECT_SQL(&op, "CREATE UNIQUE INDEX ix_user_email ON \"user\" (email, \"deleted at\") WHERE \"deleted at\" IS "
+	                "NULL;\n");
+	op.unique = 0;
+	op.where = NULL;
+	op.ncolumn_names = 1;
+	op.concurrently = 1;
+	EXPECT_SQL(&op, "CREATE INDEX CONCURRENTLY ix_user_email ON \"user\" (email) /* no transaction */;\n");
+	op = mkop(RETORT_OP_DROP_INDEX);
+	op.name = "ix_user_email";
+	EXPECT_SQL(&op, "DROP INDEX ix_user_email;\n");
+	op.name = NULL;
+	EXPECT_FAIL(&op, RETORT_EINVAL, "drop_index needs name");
+}
+
+static void test_pg__render_constraints(void)
+{
+	const char *cols[] = {"user id"};
+	const char *ref[] = {"id"};
+	retort_foreign_key fk = {sizeof fk, "fk_a_user", cols, 1, "user", ref, 1, NULL, "RESTRICT"};
+	retort_op op = mkop(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
+	CU_ASSERT_FATAL(setup());
+	op.name = "uq_a";
+	op.table = "a";
+	op.column_names = cols;
+	op.ncolumn_names = 1;
+	EXPECT_SQL(&op, "ALTER TABLE a ADD CONSTRAINT uq_a UNIQUE (\"user id\");\n");
+	op.kind = RETORT_OP_CREATE_PRIMARY_KEY;
+	op.name = "pk_a";
+	EXPECT_SQL(&op, "ALTER TABLE a ADD CONSTRAINT pk_a PRIMARY KEY (\"user id\");\n");
+	op = mkop(RETORT_OP_CREATE_FOREIGN_KEY);
+	op.table = "a";
+	op.foreign_keys = &fk;
+	op.nforeign_keys = 1;
+	EXPECT_SQL(&op, "ALTER TABLE a ADD CONSTRAINT fk_a_user FOREIGN KEY (\"user id\") REFERENCES \"user\" (id) ON "
+	                "UPDATE RESTRICT;\n");
+	fk.on_delete = "explode";
+	EXPECT_FAIL(&op, RETORT_EINVAL, "unknown foreign key action 'explode'");
+	op = mkop(RETORT_OP_CREATE_CHECK_CONSTRAINT);
+	op.name = "ck_a";
+	op.table = "a";
+	op.expression = "x > 0";
+	EXPECT_SQL(&op, "ALTER TABLE a ADD CONSTRAINT ck_a CHECK (x > 0);\n");
+	op = mkop(RETORT_OP_DROP_CONSTRAINT);
+	op.name = "fk_a_user";
+	op.table = "a";
+	op.constraint_type = "foreignkey";
+	EXPECT_SQL(&op, "ALTER TABLE a DROP CONSTRAINT fk_a_user;\n");
+}
+
+static void test_pg__render_bulk_insert(void)
+{
+	const char *cols[] = {"id", "name", "ok", "score", "note"};
+	retort_value rows[] = {
+		{RETORT_VALUE_INT, "1"},     {RETORT_VALUE_STRING, "O'Brien"}, {RETORT_VALUE_BOOL, "1"},
+		{RETORT_VALUE_FLOAT, "1.5e3"}, {RETORT_VALUE_NULL, NULL},
+		{RETORT_VALUE_INT, "-2"},    {RETORT_VALUE_STRING, "back\\slash"}, {RETORT_VALUE_BOOL, "false"},
+		{RETORT_VALUE_FLOAT, ".5"},  {RETORT_VALUE_STRING, ""},
+	};
+	retort_op op = mkop(RETORT_OP_BULK_INSERT);
+	CU_ASSERT_FATAL(setup());
+	op.table = "user";
+	op.column_names = cols;
+	op.ncolumn_names = 5;
+	op.rows = rows;
+	op.nrows = 2;
+	EXPECT_SQL(&op, "INSERT INTO \"user\" (id, name, ok, score, note) VALUES (1, 'O''Brien', TRUE, 1.5e3, NULL);\n"
+	                "INSERT INTO \"user\" (id, name, ok, score, note) VALUES (-2, 'back\\slash', FALSE, .5, '');\n");
+	rows[0].text = "1; DROP TABLE x";
+	EXPECT_FAIL(&op, RETORT_EINVAL, "is not an integer");
+	rows[0].text = "1";
+	rows[3].text = "1e";
+	EXPECT_FAIL(&op, RETORT_EINVAL, "is not a number");
+}
+
+static void test_pg__render_execute_and_dialect_filter(void)
+{
+	retort_op op = mkop(RETORT_OP_EXECUTE);
+	CU_ASSERT_FATAL(setup());
+	op.sql = "UPDATE account SET email = name || '@example.com'";
+	EXPECT_SQL(&op, "UPDATE account SET email = name || '@example.com';\n");
+	op.dialect = "mysql";
+	EXPECT_SQL(&op, "");
+	op.dialect = "postgresql";
+	EXPECT_SQL(&op, "UPDATE account SET email = name || '@example.com';\n");
+	op.kind = RETORT_OP_DROP_TABLE;
+	op.dialect = "sqlite";
+	op.table = "t";
+	EXPECT_SQL(&op, "");
+	op = mkop((retort_op_kind)99);
+	EXPECT_FAIL(&op, RETORT_ENOTSUPPORTED, "unknown operation kind 99");
+}
+
+/* ---- live: a real server ---- */
+
+static rt_url *url_parsed;
+
+static const retort_url *live_url(void)
+{
+	const char *raw = getenv(URL_ENV);
+	if (!raw || !*raw)
+		return NULL;
+	if (!url_parsed && rt_url_parse(&url_parsed, raw) != RETORT_OK)
+		return NULL;
+	return rt_url_view(url_parsed);
+}
+
+static void free_url(void)
+{
+	rt_url_free(url_parsed);
+	url_parsed = NULL;
+}
+
+static retort_conn *live_connect(void)
+{
+	retort_conn *c = NULL;
+	const retort_url *u = live_url();
+	if (!u || !setup())
+		return NULL;
+	if (vt->connect(state, hctx, u, &c) != RETORT_OK) {
+		fprintf(stderr, "\nconnect failed: %s\n", errmsg());
+		CU_FAIL("connect");
+		return NULL;
+	}
+	return c;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int exists(retort_conn *c, const char *table)
+{
+	int e = -1;
+	CU_ASSERT_EQUAL(vt->table_exists(c, hctx, table, &e), RETORT_OK);
+	return e;
+}
+
+static void test_pg__live_server(void)
+{
+	const char *ci = getenv("CI");
+	if (live_url())
+		return;
+	printf("\nSKIPPED: postgresql tests: no server (" URL_ENV " unset)\n");
+	fflush(stdout);
+	if (ci && strcmp(ci, "true") == 0)
+		CU_FAIL("CI=true and no PostgreSQL server: " URL_ENV " unset");
+}
+
+static int collect(void *arg, size_t ncols, const char *const *values)
+{
+	rt_buf *b = arg;
+	size_t i;
+	for (i = 0; i < ncols; i++)
+		rt_buf_printf(b, "%s%s", i ? "|" : "", values[i] ? values[i] : "(null)");
+	rt_buf_putc(b, '\n');
+	return RETORT_OK;
+}
+
+static void test_pg__live_execute_query(void)
+{
+	retort_conn *c = live_connect();
+	rt_buf b = RT_BUF_INIT;
+	if (!c)
+		return;
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "SELECT 1"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->query(c, hctx, "SELECT 1, NULL, 'x''y' UNION ALL SELECT 2, 'b', ''", collect, &b),
+	                RETORT_OK);
+	CU_ASSERT(same(rt_buf_cstr(&b), "1|(null)|x'y\n2|b|\n"));
+	rt_buf_free(&b);
+	/* a database error: message and SQLSTATE */
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "SELEC 1"), RETORT_EDB);
+	CU_ASSERT_STRING_EQUAL(hctx->sqlstate, "42601");
+	CU_ASSERT_PTR_NOT_NULL(strstr(errmsg(), "syntax error"));
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "SELECT * FROM no_such_table_here"), RETORT_EDB);
+	CU_ASSERT_STRING_EQUAL(hctx->sqlstate, "42P01");
+	vt->disconnect(c);
+}
+
+static void test_pg__live_transactional_ddl(void)
+{
+	retort_conn *c = live_connect();
+	if (!c)
+		return;
+	vt->execute(c, hctx, "DROP TABLE IF EXISTS rt_tx_probe");
+	CU_ASSERT_EQUAL(exists(c, "rt_tx_probe"), 0);
+	CU_ASSERT_EQUAL(vt->begin(c, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE rt_tx_probe (id integer)"), RETORT_OK);
+	CU_ASSERT_EQUAL(exists(c, "rt_tx_probe"), 1);
+	CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
+	/* DDL rolled back with the transaction */
+	CU_ASSERT_EQUAL(exists(c, "rt_tx_probe"), 0);
+	/* commit keeps it */
+	CU_ASSERT_EQUAL(vt->begin(c, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE rt_tx_probe (id integer)"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->commit(c, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(exists(c, "rt_tx_probe"), 1);
+	/* COMMIT of a failed transaction is an error, not a silent rollback */
+	CU_ASSERT_EQUAL(vt->begin(c, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DROP TABLE rt_tx_probe"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "SELECT 1/0"), RETORT_EDB);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->commit(c, hctx), RETORT_EDB);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errmsg(), "rolled back"));
+	CU_ASSERT_EQUAL(exists(c, "rt_tx_probe"), 1);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DROP TABLE rt_tx_probe"), RETORT_OK);
+	vt->disconnect(c);
+}
+
+static void test_pg__live_lock(void)
+{
+	retort_conn *a = live_connect(), *b = live_connect();
+	double t0, dt;
+	if (!a || !b)
+		goto done;
+	CU_ASSERT_EQUAL(vt->lock(a, hctx, "retort_version", 5), RETORT_OK);
+	rt_hctx_clear_error(hctx);
+	t0 = now_s();
+	CU_ASSERT_EQUAL(vt->lock(b, hctx, "retort_version", 1), RETORT_ELOCKED);
+	dt = now_s() - t0;
+	CU_ASSERT(dt >= 0.9 && dt < 3.0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errmsg(), "could not take the migration lock within 1 s"));
+	/* another key is another lock */
+	CU_ASSERT_EQUAL(vt->lock(b, hctx, "other_version", 0), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->unlock(b, hctx, "other_version"), RETORT_OK);
+	/* session-level: a rolled-back transaction does not release it */
+	CU_ASSERT_EQUAL(vt->begin(a, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->rollback(a, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->lock(b, hctx, "retort_version", 0), RETORT_ELOCKED);
+	CU_ASSERT_EQUAL(vt->unlock(a, hctx, "retort_version"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->lock(b, hctx, "retort_version", 1), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->unlock(b, hctx, "retort_version"), RETORT_OK);
+	/* disconnecting releases it too */
+	CU_ASSERT_EQUAL(vt->lock(a, hctx, "retort_version", 0), RETORT_OK);
+	vt->disconnect(a);
+	a = NULL;
+	CU_ASSERT_EQUAL(vt->lock(b, hctx, "retort_version", 2), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->unlock(b, hctx, "retort_version"), RETORT_OK);
+done:
+	vt->disconnect(a);
+	vt->disconnect(b);
+}
+
+static void test_pg__live_lookups(void)
+{
+	retort_conn *c = live_connect();
+	long n = -1;
+	if (!c)
+		return;
+	vt->execute(c, hctx, "DROP TABLE IF EXISTS \"rt order\"");
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE \"rt order\" (v varchar(32), t text, \"my col\" varchar(7))"),
+	                RETORT_OK);
+	CU_ASSERT_EQUAL(exists(c, "rt order"), 1);
+	CU_ASSERT_EQUAL(exists(c, "rt_order"), 0);
+	CU_ASSERT_EQUAL(exists(c, "x' OR '1'='1"), 0);
+	CU_ASSERT_EQUAL(vt->column_max_length(c, hctx, "rt order", "v", &n), RETORT_OK);
+	CU_ASSERT_EQUAL(n, 32);
+	CU_ASSERT_EQUAL(vt->column_max_length(c, hctx, "rt order", "my col", &n), RETORT_OK);
+	CU_ASSERT_EQUAL(n, 7);
+	CU_ASSERT_EQUAL(vt->column_max_length(c, hctx, "rt order", "t", &n), RETORT_OK);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(vt->column_max_length(c, hctx, "rt order", "nope", &n), RETORT_OK);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DROP TABLE \"rt order\""), RETORT_OK);
+	vt->disconnect(c);
+}
+
+/* Rebuild the test URL with another password / an extra query parameter. */
+static char *url_with(const retort_url *u, const char *password, const char *query)
+{
+	return rt_asprintf("%s://%s:%s@%s%s%s/%s%s", u->scheme, u->user ? u->user : "", password,
+	                   u->host ? u->host : "", u->port ? ":" : "", u->port ? u->port : "", u->database,
+	                   query ? query : "");
+}
+
+static void test_pg__live_connect_errors(void)
+{
+	const retort_url *u = live_url();
+	rt_url *bad = NULL;
+	retort_conn *c = NULL;
+	char *raw;
+	if (!u || !setup())
+		return;
+	raw = url_with(u, "Wr0ng-S3cret-pw", NULL);
+	CU_ASSERT_FATAL(rt_url_parse(&bad, raw) == RETORT_OK);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->connect(state, hctx, rt_url_view(bad), &c), RETORT_ECONNECT);
+	CU_ASSERT_PTR_NULL(c);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errmsg(), "could not connect to postgresql://"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errmsg(), "password authentication failed"));
+	CU_ASSERT_PTR_NULL(strstr(errmsg(), "Wr0ng-S3cret-pw"));
+	CU_ASSERT_PTR_NULL(strstr(errmsg(), "retort-pw"));
+	rt_url_free(bad);
+	rt_free(raw);
+	/* libpq parameters pass through: a bad one is libpq's error */
+	raw = url_with(u, u->password ? u->password : "", "?no_such_option=1");
+	bad = NULL;
+	CU_ASSERT_FATAL(rt_url_parse(&bad, raw) == RETORT_OK);
+	CU_ASSERT_EQUAL(vt->connect(state, hctx, rt_url_view(bad), &c), RETORT_ECONNECT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errmsg(), "no_such_option"));
+	CU_ASSERT_PTR_NULL(strstr(errmsg(), "retort-pw"));
+	rt_url_free(bad);
+	rt_free(raw);
+	/* and good ones work */
+	raw = url_with(u, u->password ? u->password : "", "?sslmode=disable&application_name=rt-test");
+	bad = NULL;
+	CU_ASSERT_FATAL(rt_url_parse(&bad, raw) == RETORT_OK);
+	CU_ASSERT_EQUAL(vt->connect(state, hctx, rt_url_view(bad), &c), RETORT_OK);
+	if (c) {
+		rt_buf b = RT_BUF_INIT;
+		CU_ASSERT_EQUAL(vt->query(c, hctx, "SHOW application_name", collect, &b), RETORT_OK);
+		CU_ASSERT(same(rt_buf_cstr(&b), "rt-test\n"));
+		rt_buf_free(&b);
+		vt->disconnect(c);
+	}
+	rt_url_free(bad);
+	rt_free(raw);
+}
+
+/* Render an operation and run every statement it gives. */
+static int run_op(retort_conn *c, const retort_op *op)
+{
+	retort_sink s;
+	size_t i;
+	int rc;
+	rt_sink_init(&s);
+	rc = vt->render(state, hctx, op, &s);
+	if (rc == RETORT_OK)
+		rt_sink_flush(&s);
+	for (i = 0; rc == RETORT_OK && i < s.n; i++) {
+		rc = vt->execute(c, hctx, s.stmts[i].sql);
+		if (rc != RETORT_OK)
+			fprintf(stderr, "\n%s\n-> %s\n", s.stmts[i].sql, errmsg());
+	}
+	rt_sink_free(&s);
+	return rc;
+}
+
+static long count_rows(retort_conn *c, const char *sql)
+{
+	rt_buf b = RT_BUF_INIT;
+	long n = -1;
+	if (vt->query(c, hctx, sql, collect, &b) == RETORT_OK)
+		n = strtol(rt_buf_cstr(&b), NULL, 10);
+	rt_buf_free(&b);
+	return n;
+}
+
+/* Every operation the dialect renders, run against the server. */
+static void test_pg__live_render_roundtrip(void)
+{
+	retort_conn *c = live_connect();
+	retort_column ucols[2], ocols[3], extra;
+	const char *fk_cols[] = {"user"}, *fk_ref[] = {"id"}, *ix_cols[] = {"my col"}, *ins_cols[] = {"id", "name"};
+	retort_foreign_key fk = {sizeof fk, "fk_order_user", fk_cols, 1, "user", fk_ref, 1, "cascade", NULL};
+	retort_constraint ck = {sizeof ck, "ck_qty", NULL, 0, "qty > 0"};
+	retort_value rows[] = {{RETORT_VALUE_INT, "1"}, {RETORT_VALUE_STRING, "O'Brien \\ \"x\""}};
+	retort_op op;
+	if (!c)
+		return;
+	vt->execute(c, hctx, "DROP TABLE IF EXISTS \"order\", \"user\", customer CASCADE");
+	CU_ASSERT_EQUAL(vt->begin(c, hctx), RETORT_OK);
+	op = mkop(RETORT_OP_CREATE_TABLE);
+	ucols[0] = mkcol("id", "integer");
+	ucols[0].primary_key = ucols[0].autoincrement = 1;
+	ucols[1] = mkcol("name", "varchar(40)");
+	ucols[1].comment = "it's a name";
+	op.table = "user";
+	op.columns = ucols;
+	op.ncolumns = 2;
+	op.comment = "people";
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_CREATE_TABLE);
+	ocols[0] = mkcol("id", "bigint");
+	ocols[0].primary_key = ocols[0].autoincrement = 1;
+	ocols[1] = mkcol("user", "integer");
+	ocols[1].nullable = 0;
+	ocols[2] = mkcol("qty", "smallint");
+	ocols[2].server_default = "1";
+	op.table = "order";
+	op.columns = ocols;
+	op.ncolumns = 3;
+	op.foreign_keys = &fk;
+	op.nforeign_keys = 1;
+	op.checks = &ck;
+	op.nchecks = 1;
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_ADD_COLUMN);
+	extra = mkcol("my col", "varchar(10)");
+	op.table = "order";
+	op.columns = &extra;
+	op.ncolumns = 1;
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_ALTER_COLUMN);
+	op.table = "order";
+	op.column = "my col";
+	op.type = "text";
+	op.nullable = 0;
+	op.set_server_default = 1;
+	op.server_default = "'-'";
+	op.comment = "a comment";
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_CREATE_INDEX);
+	op.name = "ix_order_my_col";
+	op.table = "order";
+	op.column_names = ix_cols;
+	op.ncolumn_names = 1;
+	op.unique = 1;
+	op.where = "qty > 1";
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
+	op.name = "uq_order_user";
+	op.table = "order";
+	op.column_names = fk_cols;
+	op.ncolumn_names = 1;
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op.kind = RETORT_OP_DROP_CONSTRAINT;
+	op.constraint_type = "unique";
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_DROP_CONSTRAINT);
+	op.name = "fk_order_user";
+	op.table = "order";
+	op.constraint_type = "foreignkey";
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_CREATE_FOREIGN_KEY);
+	op.table = "order";
+	op.foreign_keys = &fk;
+	op.nforeign_keys = 1;
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_DROP_INDEX);
+	op.name = "ix_order_my_col";
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_ALTER_COLUMN);
+	op.table = "order";
+	op.column = "my col";
+	op.new_name = "note";
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_BULK_INSERT);
+	op.table = "user";
+	op.column_names = ins_cols;
+	op.ncolumn_names = 2;
+	op.rows = rows;
+	op.nrows = 1;
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	CU_ASSERT_EQUAL(count_rows(c, "SELECT count(*) FROM \"user\" WHERE name = 'O''Brien \\ \"x\"'"), 1);
+	op = mkop(RETORT_OP_RENAME_TABLE);
+	op.table = "user";
+	op.new_name = "customer";
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->commit(c, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(exists(c, "customer"), 1);
+	/* CONCURRENTLY runs outside a transaction */
+	op = mkop(RETORT_OP_CREATE_INDEX);
+	op.name = "ix_customer_name";
+	op.table = "customer";
+	op.column_names = ins_cols + 1;
+	op.ncolumn_names = 1;
+	op.concurrently = 1;
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op = mkop(RETORT_OP_DROP_TABLE);
+	op.table = "order";
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	op.table = "customer";
+	CU_ASSERT_EQUAL(run_op(c, &op), RETORT_OK);
+	CU_ASSERT_EQUAL(exists(c, "customer"), 0);
+	vt->disconnect(c);
+}
+
+/* The same server through its Unix socket (servers.sh writes the URL). */
+static void test_pg__live_unix_socket(void)
+{
+	const char *raw = getenv("RETORT_TEST_PG_SOCKET_URL");
+	rt_url *u = NULL;
+	retort_conn *c = NULL;
+	rt_buf b = RT_BUF_INIT;
+	if (!raw || !*raw || !setup())
+		return;
+	CU_ASSERT_FATAL(rt_url_parse(&u, raw) == RETORT_OK);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->connect(state, hctx, rt_url_view(u), &c), RETORT_OK);
+	if (!c)
+		fprintf(stderr, "\nsocket connect: %s\n", errmsg());
+	if (c) {
+		CU_ASSERT_EQUAL(vt->query(c, hctx, "SELECT 6 * 7", collect, &b), RETORT_OK);
+		CU_ASSERT(same(rt_buf_cstr(&b), "42\n"));
+		vt->disconnect(c);
+	}
+	rt_buf_free(&b);
+	rt_url_free(u);
+}
+
+static void test_pg__live_done(void)
+{
+	free_url();
+	CU_PASS("cleanup");
+}
+
+static const rt_cu_test render_tests[] = {
+	{"descriptor", test_pg__descriptor},
+	{"rejects_unknown_setting", test_pg__rejects_unknown_setting},
+	{"quote_ident", test_pg__quote_ident},
+	{"quote_literal", test_pg__quote_literal},
+	{"map_type", test_pg__map_type},
+	{"render_create_table", test_pg__render_create_table},
+	{"render_primary_keys", test_pg__render_primary_keys},
+	{"render_table_ops", test_pg__render_table_ops},
+	{"render_alter_column", test_pg__render_alter_column},
+	{"render_indexes", test_pg__render_indexes},
+	{"render_constraints", test_pg__render_constraints},
+	{"render_bulk_insert", test_pg__render_bulk_insert},
+	{"render_execute_and_dialect_filter", test_pg__render_execute_and_dialect_filter},
+	{NULL, NULL}};
+
+static const rt_cu_test live_tests[] = {
+	{"live_server", test_pg__live_server},
+	{"live_execute_query", test_pg__live_execute_query},
+	{"live_transactional_ddl", test_pg__live_transactional_ddl},
+	{"live_lock", test_pg__live_lock},
+	{"live_lookups", test_pg__live_lookups},
+	{"live_connect_errors", test_pg__live_connect_errors},
+	{"live_render_roundtrip", test_pg__live_render_roundtrip},
+	{"live_unix_socket", test_pg__live_unix_socket},
+	{"live_done", test_pg__live_done},
+	{NULL, NULL}};
+
+static const rt_cu_suite suites[] = {{"dialect_pg", render_tests}, {"dialect_pg_live", live_tests}, {NULL, NULL}};
+
+RT_CU_MAIN(suites)

@@ -1,0 +1,948 @@
+/*
+ * The sqlite dialect, driven through its descriptor and the real host
+ * services of libretort: rendering of every operation (exact SQL, which is
+ * also run on SQLite), quoting, type mapping, settings, connections,
+ * transactions, the migration lock between two connections, introspection
+ * and reflection, and the error messages of failures.
+ */
+#include "config.h"
+
+#include <libconfig.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include <retort/dialect.h>
+
+#include "cu.h"
+#include "host.h"
+
+const retort_plugin_descriptor *retort_plugin_entry(void);
+
+/* ---- fixture: one plugin instance per test ---- */
+
+static const retort_host *host;
+static const retort_plugin_descriptor *desc;
+static const retort_dialect_vtable *vt;
+static retort_host_ctx *hctx;
+static void *state;
+
+static void setup(void)
+{
+	host = rt_host_services();
+	desc = retort_plugin_entry();
+	CU_ASSERT_FATAL(desc != NULL);
+	CU_ASSERT_FATAL(desc->impls[0].kind == RETORT_KIND_DIALECT);
+	vt = desc->impls[0].vtable;
+	hctx = rt_hctx_new("sqlite");
+	CU_ASSERT_FATAL(hctx != NULL);
+	state = NULL;
+	CU_ASSERT_FATAL(desc->init(host, hctx, NULL, RETORT_KIND_DIALECT, &state) == RETORT_OK);
+}
+
+static void teardown(void)
+{
+	desc->fini(state);
+	rt_hctx_free(hctx);
+	state = NULL;
+	hctx = NULL;
+}
+
+static const char *errmsg(void)
+{
+	return hctx->has_error ? rt_buf_cstr(&hctx->error) : "";
+}
+
+#define ASSERT_ERR_CONTAINS(sub)                                                                               \
+	do {                                                                                                   \
+		CU_ASSERT(strstr(errmsg(), (sub)) != NULL);                                                    \
+		if (!strstr(errmsg(), (sub)))                                                                  \
+			fprintf(stderr, "\n  message: [%s]\n  wanted:  [%s]\n", errmsg(), (sub));              \
+	} while (0)
+
+/* Render `op`; return the statements joined with ";\n" (static buffer) or NULL on error. */
+static char rendered[8192];
+static int render_status;
+
+static const char *render(const retort_op *op)
+{
+	retort_sink s;
+	size_t i;
+	rt_sink_init(&s);
+	rendered[0] = '\0';
+	render_status = vt->render(state, hctx, op, &s);
+	if (render_status == RETORT_OK)
+		CU_ASSERT(rt_sink_flush(&s) == RETORT_OK);
+	for (i = 0; i < s.n; i++) {
+		if (i)
+			strncat(rendered, ";\n", sizeof rendered - strlen(rendered) - 1);
+		strncat(rendered, s.stmts[i].sql, sizeof rendered - strlen(rendered) - 1);
+	}
+	rt_sink_free(&s);
+	return render_status == RETORT_OK ? rendered : NULL;
+}
+
+#define ASSERT_RENDERS(op, want)                                                                               \
+	do {                                                                                                   \
+		const char *got_ = render(op);                                                                 \
+		CU_ASSERT_PTR_NOT_NULL(got_);                                                                  \
+		if (got_) {                                                                                    \
+			CU_ASSERT_STRING_EQUAL(got_, want);                                                    \
+			if (strcmp(got_, want) != 0)                                                           \
+				fprintf(stderr, "\n  got:  [%s]\n  want: [%s]\n", got_, want);                 \
+		} else {                                                                                       \
+			fprintf(stderr, "\n  render failed (%d): %s\n", render_status, errmsg());             \
+		}                                                                                              \
+	} while (0)
+
+static retort_op new_op(retort_op_kind kind)
+{
+	retort_op op;
+	memset(&op, 0, sizeof op);
+	op.size = sizeof op;
+	op.kind = kind;
+	op.nullable = RETORT_UNSET;
+	op.existing_nullable = RETORT_UNSET;
+	return op;
+}
+
+static retort_column col(const char *name, const char *type)
+{
+	retort_column c;
+	memset(&c, 0, sizeof c);
+	c.size = sizeof c;
+	c.name = name;
+	c.type = type;
+	c.nullable = RETORT_UNSET;
+	return c;
+}
+
+static retort_conn *connect_to(const char *database)
+{
+	retort_url url;
+	retort_conn *c = NULL;
+	memset(&url, 0, sizeof url);
+	url.size = sizeof url;
+	url.scheme = "sqlite";
+	url.database = database;
+	CU_ASSERT_FATAL(vt->connect(state, hctx, &url, &c) == RETORT_OK);
+	CU_ASSERT_FATAL(c != NULL);
+	return c;
+}
+
+/* Run every statement the sink of the last render() produced (re-rendered from `op`). */
+static void run_rendered(retort_conn *c, const retort_op *op)
+{
+	retort_sink s;
+	size_t i;
+	rt_sink_init(&s);
+	CU_ASSERT_FATAL(vt->render(state, hctx, op, &s) == RETORT_OK);
+	rt_sink_flush(&s);
+	for (i = 0; i < s.n; i++) {
+		int rc = vt->execute(c, hctx, s.stmts[i].sql);
+		CU_ASSERT(rc == RETORT_OK);
+		if (rc != RETORT_OK)
+			fprintf(stderr, "\n  %s\n  -> %s\n", s.stmts[i].sql, errmsg());
+	}
+	rt_sink_free(&s);
+}
+
+/* First column of the first row of a query, as text ("" for none, "NULL" for NULL). */
+static char scalar_buf[256];
+
+static int scalar_row(void *arg, size_t ncols, const char *const *values)
+{
+	(void)arg;
+	snprintf(scalar_buf, sizeof scalar_buf, "%s", ncols && values[0] ? values[0] : "NULL");
+	return 1; /* first row only */
+}
+
+static const char *scalar(retort_conn *c, const char *sql)
+{
+	int rc;
+	scalar_buf[0] = '\0';
+	rc = vt->query(c, hctx, sql, scalar_row, NULL);
+	CU_ASSERT(rc == RETORT_OK || rc == 1);
+	return scalar_buf;
+}
+
+/* ---- descriptor and settings ---- */
+
+static void test_dialect_sqlite__descriptor(void)
+{
+	const retort_plugin_descriptor *d = retort_plugin_entry();
+	const retort_dialect_vtable *v = d->impls[0].vtable;
+	CU_ASSERT_EQUAL(d->abi_version, RETORT_PLUGIN_ABI_VERSION);
+	CU_ASSERT_EQUAL(d->size, sizeof(retort_plugin_descriptor));
+	CU_ASSERT_STRING_EQUAL(d->name, "sqlite");
+	CU_ASSERT_EQUAL(d->impls[1].kind, RETORT_KIND_END);
+	CU_ASSERT_EQUAL(v->size, sizeof(retort_dialect_vtable));
+	CU_ASSERT(v->flags & RETORT_DIALECT_TRANSACTIONAL_DDL);
+	CU_ASSERT_STRING_EQUAL(v->url_schemes[0], "sqlite");
+	CU_ASSERT_PTR_NULL(v->url_schemes[1]);
+	CU_ASSERT(v->connect && v->disconnect && v->execute && v->query && v->begin && v->commit && v->rollback &&
+	          v->lock && v->unlock && v->table_exists && v->quote_ident && v->quote_literal && v->map_type &&
+	          v->render && v->reflect && v->column_max_length);
+}
+
+static int init_with(const char *text, void **st)
+{
+	config_t cfg;
+	retort_settings s;
+	int rc;
+	config_init(&cfg);
+	CU_ASSERT_FATAL(config_read_string(&cfg, text) == CONFIG_TRUE);
+	rt_settings_init(&s, config_lookup(&cfg, "g"));
+	*st = NULL;
+	rc = desc->init(host, hctx, &s, RETORT_KIND_DIALECT, st);
+	rt_settings_free(&s);
+	config_destroy(&cfg);
+	return rc;
+}
+
+static void test_dialect_sqlite__settings_unknown_key(void)
+{
+	void *st;
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(init_with("g = { module = \"sqlite\"; foriegn_keys = true; };", &st), RETORT_EINVAL);
+	ASSERT_ERR_CONTAINS("unknown setting 'foriegn_keys'");
+	CU_ASSERT_PTR_NULL(st);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(init_with("g = { foreign_keys = \"yes\"; };", &st), RETORT_EINVAL);
+	ASSERT_ERR_CONTAINS("foreign_keys");
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(desc->init(host, hctx, NULL, RETORT_KIND_NOTIFY, &st), RETORT_EINVAL);
+	ASSERT_ERR_CONTAINS("dialect");
+}
+
+static void test_dialect_sqlite__settings_foreign_keys(void)
+{
+	void *st, *saved = state;
+	retort_conn *c;
+	CU_ASSERT_FATAL(init_with("g = { module = \"sqlite\"; foreign_keys = true; };", &st) == RETORT_OK);
+	state = st;
+	c = connect_to("");
+	CU_ASSERT_STRING_EQUAL(scalar(c, "PRAGMA foreign_keys"), "1");
+	vt->disconnect(c);
+	desc->fini(st);
+	state = saved;
+	/* default: SQLite's own (off) */
+	c = connect_to("");
+	CU_ASSERT_STRING_EQUAL(scalar(c, "PRAGMA foreign_keys"), "0");
+	vt->disconnect(c);
+}
+
+/* ---- quoting and types ---- */
+
+static const char *text_of(int (*fn)(void *, const char *, retort_sink *), const char *in)
+{
+	static char buf[512];
+	retort_sink s;
+	rt_sink_init(&s);
+	CU_ASSERT(fn(state, in, &s) == RETORT_OK);
+	snprintf(buf, sizeof buf, "%s", rt_sink_text(&s));
+	rt_sink_free(&s);
+	return buf;
+}
+
+static void test_dialect_sqlite__quote_ident(void)
+{
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_ident, "account"), "account");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_ident, "_x1"), "_x1");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_ident, "order"), "\"order\"");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_ident, "select"), "\"select\"");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_ident, "Account"), "\"Account\"");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_ident, "1abc"), "\"1abc\"");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_ident, "my col"), "\"my col\"");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_ident, "a\"b"), "\"a\"\"b\"");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_ident, "\"\""), "\"\"\"\"\"\"");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_ident, ""), "\"\"");
+}
+
+static void test_dialect_sqlite__quote_literal(void)
+{
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_literal, "abc"), "'abc'");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_literal, "it's"), "'it''s'");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_literal, "''"), "''''''");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_literal, ""), "''");
+	CU_ASSERT_STRING_EQUAL(text_of(vt->quote_literal, "a\"b"), "'a\"b'");
+}
+
+static void test_dialect_sqlite__map_type(void)
+{
+	static const char *const cases[][2] = {
+		{"integer", "INTEGER"},         {"bigint", "BIGINT"},
+		{"smallint", "SMALLINT"},       {"boolean", "BOOLEAN"},
+		{"varchar(255)", "VARCHAR(255)"}, {"VARCHAR( 32 )", "VARCHAR(32)"},
+		{"varchar", "VARCHAR"},         {"text", "TEXT"},
+		{"numeric(12, 2)", "NUMERIC(12,2)"}, {"numeric", "NUMERIC"},
+		{"real", "REAL"},               {"double", "DOUBLE"},
+		{"date", "DATE"},               {"time", "TIME"},
+		{"timestamp", "TIMESTAMP"},     {"timestamptz", "TIMESTAMP"},
+		{"blob", "BLOB"},               {"json", "JSON"},
+		{"uuid", "VARCHAR(36)"},        {"Integer", "INTEGER"},
+		{"geometry", "geometry"},       {"double precision", "double precision"},
+		{"integer(11)", "integer(11)"}, {"varchar(10) collate nocase", "varchar(10) collate nocase"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *got = text_of(vt->map_type, cases[i][0]);
+		CU_ASSERT_STRING_EQUAL(got, cases[i][1]);
+		if (strcmp(got, cases[i][1]) != 0)
+			fprintf(stderr, "\n  map_type(%s) = [%s], want [%s]\n", cases[i][0], got, cases[i][1]);
+	}
+}
+
+/* ---- rendering ---- */
+
+static void test_dialect_sqlite__render_create_table(void)
+{
+	retort_column cols[5];
+	const char *uq_cols[] = {"name", "my col"};
+	const char *fk_cols[] = {"org_id"}, *fk_ref[] = {"id"};
+	retort_constraint uq = {sizeof uq, "uq_order_name", uq_cols, 2, NULL};
+	retort_foreign_key fk = {sizeof fk, "fk_order_org", fk_cols, 1, "org", fk_ref, 1, "cascade", "set null"};
+	retort_constraint ck = {sizeof ck, "ck_total", NULL, 0, "total >= 0"};
+	retort_op op = new_op(RETORT_OP_CREATE_TABLE), org = new_op(RETORT_OP_CREATE_TABLE);
+	retort_column org_id = col("id", "integer");
+	retort_conn *c;
+
+	cols[0] = col("id", "bigint");
+	cols[0].primary_key = 1;
+	cols[0].autoincrement = 1;
+	cols[1] = col("name", "varchar(32)");
+	cols[1].nullable = 0;
+	cols[1].server_default = "'it''s'";
+	cols[2] = col("my col", "text");
+	cols[2].unique = 1;
+	cols[2].comment = "SQLite has no comments";
+	cols[3] = col("total", "numeric(12,2)");
+	cols[3].server_default = "0";
+	cols[4] = col("org_id", "integer");
+	cols[4].server_default = "abs(-1)";
+	op.table = "order";
+	op.columns = cols;
+	op.ncolumns = 5;
+	op.uniques = &uq;
+	op.nuniques = 1;
+	op.foreign_keys = &fk;
+	op.nforeign_keys = 1;
+	op.checks = &ck;
+	op.nchecks = 1;
+	op.comment = "orders";
+	ASSERT_RENDERS(&op, "CREATE TABLE \"order\" (\n"
+	                    "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	                    "    name VARCHAR(32) NOT NULL DEFAULT 'it''s',\n"
+	                    "    \"my col\" TEXT UNIQUE,\n"
+	                    "    total NUMERIC(12,2) DEFAULT 0,\n"
+	                    "    org_id INTEGER DEFAULT (abs(-1)),\n"
+	                    "    CONSTRAINT uq_order_name UNIQUE (name, \"my col\"),\n"
+	                    "    CONSTRAINT fk_order_org FOREIGN KEY (org_id) REFERENCES org (id) ON DELETE CASCADE "
+	                    "ON UPDATE SET NULL,\n"
+	                    "    CONSTRAINT ck_total CHECK (total >= 0)\n"
+	                    ")");
+
+	/* and SQLite accepts it */
+	org_id.primary_key = 1;
+	org.table = "org";
+	org.columns = &org_id;
+	org.ncolumns = 1;
+	ASSERT_RENDERS(&org, "CREATE TABLE org (\n    id INTEGER NOT NULL PRIMARY KEY\n)");
+	c = connect_to("");
+	run_rendered(c, &org);
+	run_rendered(c, &op);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO \"order\" (\"my col\") VALUES ('x')"), RETORT_OK);
+	CU_ASSERT_STRING_EQUAL(scalar(c, "SELECT id || '/' || name || '/' || total FROM \"order\""), "1/it's/0");
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO \"order\" (total) VALUES (-1)"), RETORT_EDB);
+	ASSERT_ERR_CONTAINS("CHECK constraint failed");
+	vt->disconnect(c);
+}
+
+static void test_dialect_sqlite__render_create_table_composite_pk(void)
+{
+	retort_column cols[3];
+	const char *pk_cols[] = {"a", "b"};
+	retort_constraint pk = {sizeof pk, "pk_t", pk_cols, 2, NULL};
+	retort_op op = new_op(RETORT_OP_CREATE_TABLE);
+	retort_conn *c;
+
+	cols[0] = col("a", "integer");
+	cols[1] = col("b", "text");
+	cols[2] = col("c", "boolean");
+	cols[2].nullable = 1;
+	cols[2].server_default = "TRUE";
+	op.table = "t";
+	op.columns = cols;
+	op.ncolumns = 3;
+	op.primary_key = &pk;
+	ASSERT_RENDERS(&op, "CREATE TABLE t (\n"
+	                    "    a INTEGER NOT NULL,\n"
+	                    "    b TEXT NOT NULL,\n"
+	                    "    c BOOLEAN DEFAULT TRUE,\n"
+	                    "    CONSTRAINT pk_t PRIMARY KEY (a, b)\n"
+	                    ")");
+	/* primary_key flags on two columns, no table-level constraint */
+	cols[0].primary_key = 1;
+	cols[1].primary_key = 1;
+	op.primary_key = NULL;
+	ASSERT_RENDERS(&op, "CREATE TABLE t (\n"
+	                    "    a INTEGER NOT NULL,\n"
+	                    "    b TEXT NOT NULL,\n"
+	                    "    c BOOLEAN DEFAULT TRUE,\n"
+	                    "    PRIMARY KEY (a, b)\n"
+	                    ")");
+	c = connect_to("");
+	run_rendered(c, &op);
+	vt->disconnect(c);
+	/* a single named table-level key on an autoincrement integer stays inline */
+	pk.ncolumns = 1;
+	cols[0].autoincrement = 1;
+	op.primary_key = &pk;
+	op.ncolumns = 2;
+	ASSERT_RENDERS(&op, "CREATE TABLE t (\n"
+	                    "    a INTEGER CONSTRAINT pk_t PRIMARY KEY AUTOINCREMENT,\n"
+	                    "    b TEXT\n"
+	                    ")");
+}
+
+static void test_dialect_sqlite__render_simple_ops(void)
+{
+	retort_op op;
+	retort_column c = col("e mail", "varchar(255)");
+	const char *ix_cols[] = {"email", "order"};
+
+	op = new_op(RETORT_OP_DROP_TABLE);
+	op.table = "order";
+	ASSERT_RENDERS(&op, "DROP TABLE \"order\"");
+
+	op = new_op(RETORT_OP_RENAME_TABLE);
+	op.table = "account";
+	op.new_name = "group";
+	ASSERT_RENDERS(&op, "ALTER TABLE account RENAME TO \"group\"");
+
+	op = new_op(RETORT_OP_ADD_COLUMN);
+	op.table = "account";
+	c.nullable = 0;
+	c.server_default = "''";
+	op.columns = &c;
+	op.ncolumns = 1;
+	ASSERT_RENDERS(&op, "ALTER TABLE account ADD COLUMN \"e mail\" VARCHAR(255) NOT NULL DEFAULT ''");
+
+	op = new_op(RETORT_OP_DROP_COLUMN);
+	op.table = "account";
+	op.column = "e\"mail";
+	ASSERT_RENDERS(&op, "ALTER TABLE account DROP COLUMN \"e\"\"mail\"");
+
+	op = new_op(RETORT_OP_ALTER_COLUMN);
+	op.table = "account";
+	op.column = "name";
+	op.new_name = "full_name";
+	op.comment = "ignored on SQLite";
+	ASSERT_RENDERS(&op, "ALTER TABLE account RENAME COLUMN name TO full_name");
+
+	op = new_op(RETORT_OP_CREATE_INDEX);
+	op.name = "ix_account_email";
+	op.table = "account";
+	op.column_names = ix_cols;
+	op.ncolumn_names = 2;
+	op.unique = 1;
+	op.concurrently = 1;
+	op.where = "email IS NOT NULL";
+	ASSERT_RENDERS(&op, "CREATE UNIQUE INDEX ix_account_email ON account (email, \"order\") WHERE email IS NOT NULL");
+	op.unique = 0;
+	op.where = NULL;
+	ASSERT_RENDERS(&op, "CREATE INDEX ix_account_email ON account (email, \"order\")");
+
+	op = new_op(RETORT_OP_DROP_INDEX);
+	op.name = "ix_account_email";
+	op.table = "account";
+	ASSERT_RENDERS(&op, "DROP INDEX ix_account_email");
+
+	op = new_op(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
+	op.name = "uq_account_email";
+	op.table = "account";
+	op.column_names = ix_cols;
+	op.ncolumn_names = 1;
+	ASSERT_RENDERS(&op, "CREATE UNIQUE INDEX uq_account_email ON account (email)");
+
+	op = new_op(RETORT_OP_DROP_CONSTRAINT);
+	op.name = "uq_account_email";
+	op.table = "account";
+	op.constraint_type = "unique";
+	ASSERT_RENDERS(&op, "DROP INDEX uq_account_email");
+
+	op = new_op(RETORT_OP_EXECUTE);
+	op.sql = "UPDATE account SET email = name || '@example.com';";
+	ASSERT_RENDERS(&op, "UPDATE account SET email = name || '@example.com'");
+
+	/* an operation for another dialect renders nothing */
+	op.dialect = "postgresql";
+	ASSERT_RENDERS(&op, "");
+	op.dialect = "sqlite";
+	ASSERT_RENDERS(&op, "UPDATE account SET email = name || '@example.com'");
+}
+
+static void test_dialect_sqlite__render_bulk_insert(void)
+{
+	const char *cols[] = {"id", "name", "ratio", "active", "note"};
+	retort_value rows[] = {
+		{RETORT_VALUE_INT, "1"},   {RETORT_VALUE_STRING, "O'Brien"}, {RETORT_VALUE_FLOAT, "-1.5e3"},
+		{RETORT_VALUE_BOOL, "1"},  {RETORT_VALUE_NULL, NULL},
+		{RETORT_VALUE_INT, "2"},   {RETORT_VALUE_STRING, ""},        {RETORT_VALUE_FLOAT, "0.25"},
+		{RETORT_VALUE_BOOL, "0"},  {RETORT_VALUE_STRING, "1; DROP TABLE x"},
+		{RETORT_VALUE_INT, "3); DROP TABLE x; --"}, {RETORT_VALUE_STRING, NULL}, {RETORT_VALUE_NULL, NULL},
+		{RETORT_VALUE_BOOL, "false"}, {RETORT_VALUE_STRING, "x"},
+	};
+	retort_op op = new_op(RETORT_OP_BULK_INSERT);
+	op.table = "order";
+	op.column_names = cols;
+	op.ncolumn_names = 5;
+	op.rows = rows;
+	op.nrows = 3;
+	ASSERT_RENDERS(&op, "INSERT INTO \"order\" (id, name, ratio, active, note) VALUES (1, 'O''Brien', -1.5e3, 1, NULL);\n"
+	                    "INSERT INTO \"order\" (id, name, ratio, active, note) VALUES (2, '', 0.25, 0, '1; DROP "
+	                    "TABLE x');\n"
+	                    "INSERT INTO \"order\" (id, name, ratio, active, note) VALUES ('3); DROP TABLE x; --', "
+	                    "NULL, NULL, 0, 'x')");
+	op.nrows = 0;
+	ASSERT_RENDERS(&op, "");
+}
+
+static void test_dialect_sqlite__render_needs_rebuild(void)
+{
+	static const retort_op_kind kinds[] = {RETORT_OP_CREATE_FOREIGN_KEY, RETORT_OP_CREATE_CHECK_CONSTRAINT,
+	                                       RETORT_OP_CREATE_PRIMARY_KEY, RETORT_OP_DROP_CONSTRAINT};
+	static const char *const names[] = {"create_foreign_key", "create_check_constraint", "create_primary_key",
+	                                    "drop_constraint"};
+	retort_op op;
+	size_t i;
+	char want[128];
+
+	for (i = 0; i < 4; i++) {
+		op = new_op(kinds[i]);
+		op.table = "t";
+		op.name = "c";
+		op.constraint_type = "foreignkey";
+		rt_hctx_clear_error(hctx);
+		CU_ASSERT_PTR_NULL(render(&op));
+		CU_ASSERT_EQUAL(render_status, RETORT_ENOTSUPPORTED);
+		snprintf(want, sizeof want, "%s needs a table rebuild, which is not implemented yet", names[i]);
+		ASSERT_ERR_CONTAINS(want);
+	}
+	op = new_op(RETORT_OP_ALTER_COLUMN);
+	op.table = "t";
+	op.column = "c";
+	op.nullable = 0;
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_PTR_NULL(render(&op));
+	CU_ASSERT_EQUAL(render_status, RETORT_ENOTSUPPORTED);
+	ASSERT_ERR_CONTAINS("alter_column needs a table rebuild");
+	op.nullable = RETORT_UNSET;
+	op.type = "text";
+	CU_ASSERT_PTR_NULL(render(&op));
+	op.type = NULL;
+	op.set_server_default = 1;
+	CU_ASSERT_PTR_NULL(render(&op));
+}
+
+static void test_dialect_sqlite__render_errors(void)
+{
+	retort_op op = new_op(RETORT_OP_CREATE_INDEX);
+	retort_column c = col("id", "integer");
+	const char *cols[] = {"a"}, *refs[] = {"id"};
+	retort_foreign_key fk = {sizeof fk, NULL, cols, 1, "p", refs, 1, "explode", NULL};
+
+	op.table = "t";
+	op.file = "versions/abc.conf";
+	op.line = 12;
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_PTR_NULL(render(&op));
+	CU_ASSERT_EQUAL(render_status, RETORT_EINVAL);
+	ASSERT_ERR_CONTAINS("versions/abc.conf:12: create_index: missing name");
+
+	op = new_op(RETORT_OP_ADD_COLUMN);
+	op.table = "t";
+	c.unique = 1;
+	op.columns = &c;
+	op.ncolumns = 1;
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_PTR_NULL(render(&op));
+	CU_ASSERT_EQUAL(render_status, RETORT_ENOTSUPPORTED);
+	ASSERT_ERR_CONTAINS("cannot add a PRIMARY KEY or UNIQUE column");
+
+	op = new_op(RETORT_OP_CREATE_TABLE);
+	c.unique = 0;
+	op.table = "t";
+	op.columns = &c;
+	op.ncolumns = 1;
+	op.foreign_keys = &fk;
+	op.nforeign_keys = 1;
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_PTR_NULL(render(&op));
+	CU_ASSERT_EQUAL(render_status, RETORT_EINVAL);
+	ASSERT_ERR_CONTAINS("unknown on_delete action 'explode'");
+
+	op = new_op((retort_op_kind)99);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_PTR_NULL(render(&op));
+	CU_ASSERT_EQUAL(render_status, RETORT_EINVAL);
+	ASSERT_ERR_CONTAINS("unknown operation kind 99");
+}
+
+/* ---- connections, transactions, the lock ---- */
+
+static char *sandbox;
+
+static char *db_path(const char *name)
+{
+	static char buf[512];
+	if (!sandbox)
+		sandbox = rt_cu_sandbox();
+	CU_ASSERT_FATAL(sandbox != NULL);
+	snprintf(buf, sizeof buf, "%s/%s", sandbox, name);
+	return buf;
+}
+
+static int exists(retort_conn *c, const char *table)
+{
+	int e = -1;
+	CU_ASSERT_EQUAL(vt->table_exists(c, hctx, table, &e), RETORT_OK);
+	return e;
+}
+
+static void test_dialect_sqlite__connect_file_and_rollback(void)
+{
+	retort_conn *c = connect_to(db_path("a.db")), *c2;
+	struct stat sb;
+
+	CU_ASSERT_EQUAL(stat(db_path("a.db"), &sb), 0);
+	CU_ASSERT_EQUAL(vt->begin(c, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE t (id INTEGER)"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE INDEX ix_t ON t (id)"), RETORT_OK);
+	CU_ASSERT_EQUAL(exists(c, "t"), 1);
+	CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(exists(c, "t"), 0);
+	CU_ASSERT_STRING_EQUAL(scalar(c, "SELECT count(*) FROM sqlite_master"), "0");
+	/* rollback with nothing open is fine; commit with nothing open is an error */
+	CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->commit(c, hctx), RETORT_ERROR);
+	ASSERT_ERR_CONTAINS("no transaction is open");
+
+	CU_ASSERT_EQUAL(vt->begin(c, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE kept (id INTEGER); INSERT INTO kept VALUES (7)"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->commit(c, hctx), RETORT_OK);
+	vt->disconnect(c);
+
+	c2 = connect_to(db_path("a.db"));
+	CU_ASSERT_EQUAL(exists(c2, "kept"), 1);
+	CU_ASSERT_EQUAL(exists(c2, "KEPT"), 1);
+	CU_ASSERT_EQUAL(exists(c2, "t"), 0);
+	CU_ASSERT_STRING_EQUAL(scalar(c2, "SELECT id FROM kept"), "7");
+	vt->disconnect(c2);
+	vt->disconnect(NULL);
+}
+
+static void test_dialect_sqlite__connect_errors(void)
+{
+	retort_url url;
+	retort_conn *c = NULL;
+	memset(&url, 0, sizeof url);
+	url.size = sizeof url;
+	url.database = db_path("no/such/dir/x.db");
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->connect(state, hctx, &url, &c), RETORT_ECONNECT);
+	CU_ASSERT_PTR_NULL(c);
+	ASSERT_ERR_CONTAINS("cannot open database file");
+	ASSERT_ERR_CONTAINS("no/such/dir/x.db");
+
+	url.database = rt_cu_write(sandbox, "junk.db", "this is not an SQLite database, not at all, no.\n");
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->connect(state, hctx, &url, &c), RETORT_ECONNECT);
+	CU_ASSERT_PTR_NULL(c);
+	ASSERT_ERR_CONTAINS("not a database");
+	free((char *)url.database);
+}
+
+static void test_dialect_sqlite__execute_and_query(void)
+{
+	retort_conn *c = connect_to("");
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO nowhere VALUES (1)"), RETORT_EDB);
+	ASSERT_ERR_CONTAINS("no such table: nowhere");
+	CU_ASSERT_EQUAL(hctx->native_code, SQLITE_ERROR);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->query(c, hctx, "SELEC 1", scalar_row, NULL), RETORT_EDB);
+	ASSERT_ERR_CONTAINS("syntax error");
+
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE v (a TEXT, b INTEGER); INSERT INTO v VALUES ('x', NULL)"),
+	                RETORT_OK);
+	CU_ASSERT_STRING_EQUAL(scalar(c, "SELECT b FROM v"), "NULL");
+	CU_ASSERT_STRING_EQUAL(scalar(c, "SELECT a FROM v"), "x");
+	/* a constraint error carries SQLite's extended code */
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE u (a TEXT NOT NULL)"), RETORT_OK);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO u VALUES (NULL)"), RETORT_EDB);
+	CU_ASSERT_EQUAL(hctx->native_code, SQLITE_CONSTRAINT_NOTNULL);
+	ASSERT_ERR_CONTAINS("NOT NULL constraint failed: u.a");
+	vt->disconnect(c);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_dialect_sqlite__lock_between_connections(void)
+{
+	retort_conn *a = connect_to(db_path("lock.db")), *b = connect_to(db_path("lock.db"));
+	double t0, dt;
+	char want[600];
+
+	CU_ASSERT_EQUAL_FATAL(vt->lock(a, hctx, "retort_version", 1), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->lock(a, hctx, "retort_version", 1), RETORT_OK); /* already held */
+	CU_ASSERT_EQUAL(vt->begin(a, hctx), RETORT_OK);                     /* no-op: the lock is the transaction */
+	CU_ASSERT_EQUAL(vt->execute(a, hctx, "CREATE TABLE retort_version (version_num VARCHAR(32) NOT NULL)"),
+	                RETORT_OK);
+
+	rt_hctx_clear_error(hctx);
+	t0 = now_s();
+	CU_ASSERT_EQUAL(vt->lock(b, hctx, "retort_version", 1), RETORT_ELOCKED);
+	dt = now_s() - t0;
+	CU_ASSERT(dt >= 0.8 && dt < 3.0);
+	snprintf(want, sizeof want,
+	         "could not take the migration lock on %s within 1 s (another retort holds it)", db_path("lock.db"));
+	ASSERT_ERR_CONTAINS(want);
+	/* b sees nothing of a's uncommitted work */
+	CU_ASSERT_EQUAL(exists(b, "retort_version"), 0);
+
+	/* commit ends the transaction and the lock; unlock afterwards is a no-op */
+	CU_ASSERT_EQUAL(vt->commit(a, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->unlock(a, hctx, "retort_version"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->lock(b, hctx, "retort_version", 1), RETORT_OK);
+	CU_ASSERT_EQUAL(exists(b, "retort_version"), 1);
+	CU_ASSERT_EQUAL(vt->execute(b, hctx, "INSERT INTO retort_version VALUES ('abc')"), RETORT_OK);
+	/* unlock with the lock's transaction open rolls it back */
+	CU_ASSERT_EQUAL(vt->unlock(b, hctx, "retort_version"), RETORT_OK);
+	CU_ASSERT_STRING_EQUAL(scalar(b, "SELECT count(*) FROM retort_version"), "0");
+	/* and the lock is free again */
+	CU_ASSERT_EQUAL(vt->lock(a, hctx, "retort_version", 1), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->rollback(a, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->lock(b, hctx, "retort_version", 0), RETORT_OK);
+	/* begin outside the lock while a plain transaction is open is SQLite's error, not silence */
+	CU_ASSERT_EQUAL(vt->commit(b, hctx), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->begin(b, hctx), RETORT_OK);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->lock(b, hctx, "retort_version", 0), RETORT_ERROR);
+	ASSERT_ERR_CONTAINS("a transaction is already open");
+	CU_ASSERT_EQUAL(vt->rollback(b, hctx), RETORT_OK);
+	vt->disconnect(a);
+	vt->disconnect(b);
+}
+
+static void test_dialect_sqlite__table_exists_and_max_length(void)
+{
+	retort_conn *c = connect_to("");
+	long n = -1;
+	CU_ASSERT_EQUAL(exists(c, "alembic_version"), 0);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx,
+	                            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, t TEXT, "
+	                            "c character varying (255), n NUMERIC(10,2), \"odd col\" NCHAR(7))"),
+	                RETORT_OK);
+	CU_ASSERT_EQUAL(exists(c, "alembic_version"), 1);
+	CU_ASSERT_EQUAL(exists(c, "alembic_versio"), 0);
+	CU_ASSERT_EQUAL(exists(c, "sqlite_master"), 0);
+	CU_ASSERT_EQUAL(vt->column_max_length(c, hctx, "alembic_version", "version_num", &n), RETORT_OK);
+	CU_ASSERT_EQUAL(n, 32);
+	CU_ASSERT_EQUAL(vt->column_max_length(c, hctx, "alembic_version", "t", &n), RETORT_OK);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(vt->column_max_length(c, hctx, "alembic_version", "c", &n), RETORT_OK);
+	CU_ASSERT_EQUAL(n, 255);
+	CU_ASSERT_EQUAL(vt->column_max_length(c, hctx, "alembic_version", "n", &n), RETORT_OK);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(vt->column_max_length(c, hctx, "alembic_version", "odd col", &n), RETORT_OK);
+	CU_ASSERT_EQUAL(n, 7);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->column_max_length(c, hctx, "alembic_version", "nope", &n), RETORT_ERROR);
+	ASSERT_ERR_CONTAINS("table alembic_version has no column nope");
+	vt->disconnect(c);
+}
+
+/* ---- reflection ---- */
+
+static char refl[4096];
+
+static void refl_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void refl_add(const char *fmt, ...)
+{
+	size_t n = strlen(refl);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(refl + n, sizeof refl - n, fmt, ap);
+	va_end(ap);
+}
+
+static void refl_list(const char *const *v, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		refl_add(i ? ",%s" : "(%s", v[i]);
+	refl_add(")");
+}
+
+static int b_table(void *arg, const char *t, const char *comment)
+{
+	refl_add("table %s\n", t);
+	return 0;
+}
+
+static int b_column(void *arg, const char *t, const retort_column *c)
+{
+	refl_add(" col %s %s %s%s%s default=%s\n", c->name, c->type, c->nullable ? "null" : "notnull",
+	         c->primary_key ? " pk" : "", c->autoincrement ? " autoinc" : "",
+	         c->server_default ? c->server_default : "-");
+	return 0;
+}
+
+static int b_pk(void *arg, const char *t, const retort_constraint *pk)
+{
+	refl_add(" pk");
+	refl_list(pk->columns, pk->ncolumns);
+	refl_add("\n");
+	return 0;
+}
+
+static int b_index(void *arg, const char *t, const char *name, const char *const *cols, size_t n, int unique,
+                   const char *where)
+{
+	refl_add(" index %s%s", name, unique ? " unique" : "");
+	refl_list(cols, n);
+	refl_add(" where=%s\n", where ? where : "-");
+	return 0;
+}
+
+static int b_unique(void *arg, const char *t, const retort_constraint *uq)
+{
+	refl_add(" unique");
+	refl_list(uq->columns, uq->ncolumns);
+	refl_add("\n");
+	return 0;
+}
+
+static int b_fk(void *arg, const char *t, const retort_foreign_key *fk)
+{
+	refl_add(" fk");
+	refl_list(fk->columns, fk->ncolumns);
+	refl_add(" -> %s", fk->ref_table);
+	refl_list(fk->ref_columns, fk->nref_columns);
+	refl_add(" delete=%s update=%s\n", fk->on_delete ? fk->on_delete : "-", fk->on_update ? fk->on_update : "-");
+	return 0;
+}
+
+static int b_check(void *arg, const char *t, const retort_constraint *ck)
+{
+	refl_add(" check %s\n", ck->expression);
+	return 0;
+}
+
+static void test_dialect_sqlite__reflect(void)
+{
+	retort_schema_builder b = {sizeof b, NULL, b_table, b_column, b_pk, b_index, b_unique, b_fk, b_check};
+	retort_conn *c = connect_to("");
+	refl[0] = '\0';
+	CU_ASSERT_EQUAL(vt->execute(c, hctx,
+	                            "CREATE TABLE org (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(50) NOT NULL "
+	                            "DEFAULT 'x', UNIQUE (name));"
+	                            "CREATE TABLE \"order\" (a INTEGER NOT NULL, b TEXT NOT NULL, org_id INTEGER "
+	                            "REFERENCES org ON DELETE CASCADE, PRIMARY KEY (a, b));"
+	                            "CREATE INDEX ix_order_org ON \"order\" (org_id, b) WHERE (org_id > 0);"
+	                            "CREATE UNIQUE INDEX ix_expr ON \"order\" (lower(b));"
+	                            "INSERT INTO org (name) VALUES ('a')"),
+	                RETORT_OK);
+	CU_ASSERT_EQUAL(vt->reflect(c, hctx, &b), RETORT_OK);
+	CU_ASSERT_STRING_EQUAL(refl, "table order\n"
+	                             " col a INTEGER notnull pk default=-\n"
+	                             " col b TEXT notnull pk default=-\n"
+	                             " col org_id INTEGER null default=-\n"
+	                             " pk(a,b)\n"
+	                             " index ix_order_org(org_id,b) where=(org_id > 0)\n"
+	                             " fk(org_id) -> org(id) delete=cascade update=-\n"
+	                             "table org\n"
+	                             " col id INTEGER notnull pk autoinc default=-\n"
+	                             " col name VARCHAR(50) notnull default='x'\n"
+	                             " pk(id)\n"
+	                             " unique(name)\n");
+	if (strncmp(refl, "table order\n", 12) != 0 || !strstr(refl, " unique(name)\n"))
+		fprintf(stderr, "\n%s", refl);
+	vt->disconnect(c);
+}
+
+static void test_dialect_sqlite__cleanup(void)
+{
+	char cmd[600];
+	if (sandbox) {
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", sandbox);
+		CU_ASSERT_EQUAL(system(cmd), 0);
+		free(sandbox);
+		sandbox = NULL;
+	}
+}
+
+#define T(name)                                                                                                \
+	static void name##_fx(void)                                                                            \
+	{                                                                                                      \
+		setup();                                                                                       \
+		name();                                                                                        \
+		teardown();                                                                                    \
+	}
+T(test_dialect_sqlite__descriptor)
+T(test_dialect_sqlite__settings_unknown_key)
+T(test_dialect_sqlite__settings_foreign_keys)
+T(test_dialect_sqlite__quote_ident)
+T(test_dialect_sqlite__quote_literal)
+T(test_dialect_sqlite__map_type)
+T(test_dialect_sqlite__render_create_table)
+T(test_dialect_sqlite__render_create_table_composite_pk)
+T(test_dialect_sqlite__render_simple_ops)
+T(test_dialect_sqlite__render_bulk_insert)
+T(test_dialect_sqlite__render_needs_rebuild)
+T(test_dialect_sqlite__render_errors)
+T(test_dialect_sqlite__connect_file_and_rollback)
+T(test_dialect_sqlite__connect_errors)
+T(test_dialect_sqlite__execute_and_query)
+T(test_dialect_sqlite__lock_between_connections)
+T(test_dialect_sqlite__table_exists_and_max_length)
+T(test_dialect_sqlite__reflect)
+
+static const rt_cu_test tests[] = {
+	{"descriptor", test_dialect_sqlite__descriptor_fx},
+	{"settings_unknown_key", test_dialect_sqlite__settings_unknown_key_fx},
+	{"settings_foreign_keys", test_dialect_sqlite__settings_foreign_keys_fx},
+	{"quote_ident", test_dialect_sqlite__quote_ident_fx},
+	{"quote_literal", test_dialect_sqlite__quote_literal_fx},
+	{"map_type", test_dialect_sqlite__map_type_fx},
+	{"render_create_table", test_dialect_sqlite__render_create_table_fx},
+	{"render_create_table_composite_pk", test_dialect_sqlite__render_create_table_composite_pk_fx},
+	{"render_simple_ops", test_dialect_sqlite__render_simple_ops_fx},
+	{"render_bulk_insert", test_dialect_sqlite__render_bulk_insert_fx},
+	{"render_needs_rebuild", test_dialect_sqlite__render_needs_rebuild_fx},
+	{"render_errors", test_dialect_sqlite__render_errors_fx},
+	{"connect_file_and_rollback", test_dialect_sqlite__connect_file_and_rollback_fx},
+	{"connect_errors", test_dialect_sqlite__connect_errors_fx},
+	{"execute_and_query", test_dialect_sqlite__execute_and_query_fx},
+	{"lock_between_connections", test_dialect_sqlite__lock_between_connections_fx},
+	{"table_exists_and_max_length", test_dialect_sqlite__table_exists_and_max_length_fx},
+	{"reflect", test_dialect_sqlite__reflect_fx},
+	{"cleanup", test_dialect_sqlite__cleanup},
+	{NULL, NULL},
+};
+
+static const rt_cu_suite suites[] = {
+	{"dialect_sqlite", tests},
+	{NULL, NULL},
+};
+
+RT_CU_MAIN(suites)
