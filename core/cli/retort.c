@@ -1219,6 +1219,14 @@ static int cmd_current(rt_ctx *ctx, opts *o)
 	} else {
 		if (o->verbose)
 			printf("Current revision(s) for %s:\n", rt_url_masked(ctx->url));
+		if (failed) {
+			/* a revision that failed part-way is not in the version table: show it anyway */
+			int listed = 0;
+			for (i = 0; i < n; i++)
+				listed |= strcmp(shown[i]->id, failed) == 0;
+			if (!listed)
+				printf("%s (failed)\n", failed);
+		}
 		for (i = 0; i < n; i++) {
 			if (o->verbose) {
 				verbose_entry(stdout, &fs, shown[i]);

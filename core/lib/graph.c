@@ -1623,9 +1623,10 @@ static int several_current(const char *spec, const revlist *cur, const char *dir
 {
 	char *ids = join_ids(cur->v, cur->n);
 	RT_CHECK_ALLOC(ids);
+	(void)dir;
 	rt_error_set("Relative revision '%s' is ambiguous: the database is at several heads (%s); name a branch, e.g. "
 	             "'<branchname>@%s'",
-	             spec, ids, dir);
+	             spec, ids, spec);
 	rt_free(ids);
 	return RETORT_EINVAL;
 }

@@ -39,18 +39,22 @@ x2 (other) (head)" "heads with inherited labels"
 	expect_rc 0 "current" current
 	expect_eq "$(echo "$OUT" | sort | tr '\n' ' ')" "c2 (head) d2 (head) x2 (head) " "current lists every head"
 	expect_rc 2 "downgrade -1 with several heads is refused" downgrade -1
-	expect_in "$ERR" "billing@-1" "the refusal says how to name a branch"
+	expect_in "$ERR" "<branchname>@-1" "the refusal says how to name a branch"
 	expect_rc 0 "billing@-1" downgrade billing@-1
 	expect_eq "$(versions)" "c1 d2 x2" "label@-N moves only that branch"
-	expect_rc 0 "shop@base" downgrade shop@base
-	expect_eq "$(versions)" "c1 x2" "label@base removes the branch"
+	expect_rc 0 "other@base (a branch with its own base)" downgrade other@base
+	expect_eq "$(versions)" "c1 d2" "label@base removes that branch only"
+	expect_rc 0 "shop@-2" downgrade shop@-2
+	expect_eq "$(versions)" "c1" "label@-N down to the branch point"
 	expect_rc 0 "history -i" history -i
 	expect_in "$OUT" "b -> c1 (billing) (current), create t_c1" "history -i marks current"
 	expect_rc 0 "history -r range" history -r b:c2
 	expect_eq "$(echo "$OUT" | awk '{print $3}' | tr '\n' ' ')" "c2 c1 b " "history range newest first"
 	expect_rc 0 "history -r current:" history -r current:
 	expect_rc 0 "show by label" show billing
-	expect_in "$OUT" "Rev: c1" "show resolves a label"
+	expect_in "$OUT" "Rev: c2 (head)" "show: a bare label is that branch's head (DESIGN)"
+	expect_rc 0 "show label@rev" show billing@c1
+	expect_in "$OUT" "Rev: c1" "show label@rev"
 	expect_rc 0 "heads --json" --json heads
 	expect_in "$OUT" '"revision": "c2"' "JSON output"
 	expect_rc 0 "downgrade base" downgrade base

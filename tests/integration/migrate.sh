@@ -82,7 +82,7 @@ scenario_merge() {
 	expect_eq "$(versions)" "b1 b2" "downgrading the merge leaves both heads"
 	expect_rc 2 "downgrade -1 with two heads is refused" downgrade -1
 	expect_rc 0 "heads" heads
-	expect_eq "$OUT" "m1 (head) (mergepoint)" "heads output"
+	expect_eq "$OUT" "m1 (head)" "heads output (no tree markers, as Alembic)"
 	expect_rc 0 "history" history
 	expect_eq "$(echo "$OUT" | head -1)" "b1, b2 -> m1 (head) (mergepoint), join" "history shows the merge"
 	expect_in "$OUT" "<base> -> a (branchpoint), create t_a" "history shows the base and branch point"
@@ -164,7 +164,7 @@ scenario_bad_input() {
 	expect_in "$ERR" "retort.conf:7" "config file and line"
 	expect_in "$ERR" "lock_timout" "the typo is named"
 	cp retort.conf.good retort.conf
-	echo 'version_table = ${NO_SUCH_VAR_RT};' >>retort.conf
+	echo 'target_schema = "${NO_SUCH_VAR_RT}";' >>retort.conf
 	expect_rc 2 "unset variable is refused" upgrade head
 	expect_in "$ERR" "NO_SUCH_VAR_RT" "the variable is named"
 	cp retort.conf.good retort.conf

@@ -111,7 +111,9 @@ url_part() { # url_part URL user|pass|host|port|db
 DB_SEQ=0
 # new_db: sets URL to a fresh, empty database of dialect $D
 new_db() {
-	DB_SEQ=$((DB_SEQ + 1))
+	# scenarios run in subshells: BASHPID and a counter file keep names unique
+	DB_SEQ=$(( $(cat "$T_ROOT/.seq" 2>/dev/null || echo 0) + 1 ))
+	echo "$DB_SEQ" >"$T_ROOT/.seq"
 	local name="rt_${T_NAME//[^a-z0-9]/_}_$$_$DB_SEQ"
 	case $D in
 	sqlite)
