@@ -8,12 +8,12 @@ AM_TESTS_ENVIRONMENT = \
 	RETORT_PLUGIN_PATH='$(abs_top_builddir)/plugins:$(abs_top_builddir)/hooks'; export RETORT_PLUGIN_PATH; \
 	RETORT_TEST_PLUGIN_DIR='$(abs_top_builddir)/tests/plugins'; export RETORT_TEST_PLUGIN_DIR; \
 	LD_BIND_NOW=1; export LD_BIND_NOW;
-integration_tests = tests/integration/migrate.sh tests/integration/graph.sh tests/integration/concurrency.sh tests/integration/crash.sh tests/integration/plugins.sh tests/integration/hooks.sh
+integration_tests = tests/integration/migrate.sh tests/integration/graph.sh tests/integration/concurrency.sh tests/integration/crash.sh tests/integration/plugins.sh tests/integration/hooks.sh tests/integration/sdk.sh
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests) tests/lib/common.sh tests/lib/wrapper.sh
 
 # Fuzz targets with plain drivers: the corpora run under make check.
-fuzz_programs = tests/fuzz/fuzz_config tests/fuzz/fuzz_target
+fuzz_programs = tests/fuzz/fuzz_config tests/fuzz/fuzz_target tests/fuzz/fuzz_script tests/fuzz/fuzz_sqlsplit
 check_PROGRAMS += $(fuzz_programs)
 FUZZ_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c tests/fuzz/driver.h
@@ -22,5 +22,11 @@ tests_fuzz_fuzz_config_LDADD = core/libretort.la
 tests_fuzz_fuzz_target_SOURCES = tests/fuzz/fuzz_target.c tests/fuzz/driver.h
 tests_fuzz_fuzz_target_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_target_LDADD = core/libretort.la
+tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c tests/fuzz/driver.h
+tests_fuzz_fuzz_script_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_script_LDADD = core/libretort.la
+tests_fuzz_fuzz_sqlsplit_SOURCES = tests/fuzz/fuzz_sqlsplit.c tests/fuzz/driver.h
+tests_fuzz_fuzz_sqlsplit_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_sqlsplit_LDADD = core/libretort.la
 TESTS += tests/fuzz/corpora.sh
 EXTRA_DIST += tests/fuzz/corpora.sh tests/fuzz/corpora

@@ -151,7 +151,7 @@ int rt_plugins_new(rt_plugins **out, const rt_config *cfg)
 	char *joined;
 	RT_CHECK_ALLOC(ps);
 	ps->cfg = cfg;
-	if (ltdl_users++ == 0 && lt_dlinit() != 0) {
+	if (ltdl_users++ == 0 && lt_dlinit() != 0) { /* lt_dlinit counts its own calls */
 		rt_error_set("cannot initialise libltdl: %s", lt_dlerror());
 		ltdl_users--;
 		rt_free(ps);
@@ -185,8 +185,9 @@ void rt_plugins_free(rt_plugins *ps)
 	rt_free(ps->v);
 	rt_strv_free(&ps->search);
 	rt_free(ps);
-	if (--ltdl_users == 0)
-		lt_dlexit();
+	/* No lt_dlexit(): it would unload the dialects too, which stay loaded
+	 * until the process ends (client libraries keep library-wide state). */
+	--ltdl_users;
 }
 
 static int push_plugin(rt_plugins *ps, rt_plugin *p)

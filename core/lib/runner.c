@@ -90,6 +90,7 @@ void rt_ctx_close(rt_ctx *ctx)
 	ctx->conn = NULL;
 	rt_graph_free(ctx->graph);
 	rt_plugins_free(ctx->plugins);
+	rt_strv_free(&ctx->names);
 	rt_url_free(ctx->url);
 	memset(ctx, 0, sizeof *ctx);
 }
@@ -564,13 +565,84 @@ static int strv_same_set(const rt_strv *a, const rt_strv *b)
 	return 1;
 }
 
-static int load_ops(rt_plan *plan)
+/*
+ * Give an unnamed index or constraint its name from the naming policies
+ * (convention); without a policy that answers, the operation is refused
+ * before anything runs.
+ */
+static int name_op(rt_ctx *ctx, const rt_revision *rev, retort_op *op, size_t idx)
 {
-	size_t i;
+	retort_name_request req;
+	char *name = NULL;
 	int rc;
-	for (i = 0; i < plan->n; i++)
-		if ((rc = rt_script_load_ops(plan->steps[i].rev)) < 0)
+	memset(&req, 0, sizeof req);
+	req.size = sizeof req;
+	req.table = op->table;
+	switch (op->kind) {
+	case RETORT_OP_CREATE_INDEX:
+		req.type = "ix";
+		req.columns = op->column_names;
+		req.ncolumns = op->ncolumn_names;
+		break;
+	case RETORT_OP_CREATE_UNIQUE_CONSTRAINT:
+		req.type = "uq";
+		req.columns = op->column_names;
+		req.ncolumns = op->ncolumn_names;
+		break;
+	case RETORT_OP_CREATE_PRIMARY_KEY:
+		req.type = "pk";
+		req.columns = op->column_names;
+		req.ncolumns = op->ncolumn_names;
+		break;
+	case RETORT_OP_CREATE_CHECK_CONSTRAINT:
+		req.type = "ck";
+		break;
+	case RETORT_OP_CREATE_FOREIGN_KEY:
+		if (!op->foreign_keys)
+			return RETORT_OK;
+		req.type = "fk";
+		req.columns = op->foreign_keys->columns;
+		req.ncolumns = op->foreign_keys->ncolumns;
+		req.referred_table = op->foreign_keys->ref_table;
+		break;
+	default:
+		return RETORT_OK;
+	}
+	if (op->name)
+		return RETORT_OK;
+	if ((rc = rt_plugins_name(ctx->plugins, &req, &name)) < 0) {
+		rt_error_prefix("%s:%d: operation %zu", rev->path, op->line, idx + 1);
+		return RETORT_EINVAL;
+	}
+	if (!name) {
+		rt_error_set("%s:%d: operation %zu (%s) has no name and no naming policy gives one: write name = \"...\" "
+		             "or declare the convention plugin",
+		             rev->path, op->line, idx + 1, rt_op_kind_name(op->kind));
+		return RETORT_EINVAL;
+	}
+	if ((rc = rt_strv_push_owned(&ctx->names, name)) < 0)
+		return rc;
+	op->name = name;
+	if (op->kind == RETORT_OP_CREATE_FOREIGN_KEY)
+		((retort_foreign_key *)op->foreign_keys)->name = name;
+	return RETORT_OK;
+}
+
+static int load_ops(rt_ctx *ctx, rt_plan *plan)
+{
+	size_t i, k;
+	int rc;
+	for (i = 0; i < plan->n; i++) {
+		rt_revision *r = plan->steps[i].rev;
+		if ((rc = rt_script_load_ops(r)) < 0)
 			return rc;
+		for (k = 0; k < r->nupgrade; k++)
+			if ((rc = name_op(ctx, r, &r->upgrade[k], k)) < 0)
+				return rc;
+		for (k = 0; k < r->ndowngrade; k++)
+			if ((rc = name_op(ctx, r, &r->downgrade[k], k)) < 0)
+				return rc;
+	}
 	return RETORT_OK;
 }
 
@@ -578,7 +650,7 @@ static int make_plan(rt_ctx *ctx, int up, const rt_strv *heads, const char *targ
 {
 	int rc = up ? rt_graph_plan_upgrade(ctx->graph, heads, target, plan)
 	            : rt_graph_plan_downgrade(ctx->graph, heads, target, plan);
-	return rc < 0 ? rc : load_ops(plan);
+	return rc < 0 ? rc : load_ops(ctx, plan);
 }
 
 /*
@@ -811,7 +883,7 @@ int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 	fresh = heads.n == 0;
 	rc = up ? rt_graph_plan_upgrade(ctx->graph, &heads, to, &plan)
 	        : rt_graph_plan_downgrade(ctx->graph, &heads, to, &plan);
-	if (rc < 0 || (rc = load_ops(&plan)) < 0)
+	if (rc < 0 || (rc = load_ops(ctx, &plan)) < 0)
 		goto done;
 	if (transactional && !per_migration)
 		out_stmt(ctx, "BEGIN");

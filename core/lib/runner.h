@@ -30,6 +30,7 @@ typedef struct rt_ctx {
 	char host[256];
 	int in_tx;
 	int read_only;       /* the command only reads: connect read-only */
+	rt_strv names;       /* names given by naming policies (the ops point into it) */
 } rt_ctx;
 
 /** Fill the context: plugins declared, graph loaded (scripts' headers). */

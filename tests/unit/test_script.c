@@ -55,14 +55,14 @@ static rt_revision *load_ok(const char *name, const char *text, int with_ops)
 	return rev;
 }
 
-/* Loading (with ops) fails with RETORT_EINVAL and a message containing `msg`. */
-static void load_fails(const char *name, const char *text, const char *msg)
+/* Loading fails with RETORT_EINVAL and a message containing `msg`. */
+static void load_fails_mode(const char *name, const char *text, const char *msg, int with_ops)
 {
 	rt_revision *rev = NULL;
 	char *path = fixture(name, text);
 	int rc;
 	rt_error_clear();
-	rc = rt_script_load(&rev, path, 1);
+	rc = rt_script_load(&rev, path, with_ops);
 	CU_ASSERT_EQUAL(rc, RETORT_EINVAL);
 	CU_ASSERT_PTR_NULL(rev);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), msg));
@@ -70,6 +70,18 @@ static void load_fails(const char *name, const char *text, const char *msg)
 		fprintf(stderr, "\n  got:  %s\n  want: %s\n", rt_error_msg(), msg);
 	rt_revision_free(rev);
 	free(path);
+}
+
+static void load_fails(const char *name, const char *text, const char *msg)
+{
+	load_fails_mode(name, text, msg, 1);
+}
+
+/* Identity errors: the same with and without the operations. */
+static void load_fails_both(const char *name, const char *text, const char *msg)
+{
+	load_fails_mode(name, text, msg, 1);
+	load_fails_mode(name, text, msg, 0);
 }
 
 /* ---- names ---- */
@@ -443,22 +455,77 @@ static void test_script__conf_ops_match_header_only_then_load(void)
 	rt_revision_free(rev);
 }
 
+/*
+ * Header-only loading reads the identity with its own scanner; it must
+ * agree with libconfig (used when the ops are loaded) on every file.
+ */
+static void same_identity(const char *name, const char *text)
+{
+	rt_revision *a = load_ok(name, text, 0), *b = load_ok(name, text, 1);
+	size_t i;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_STRING_EQUAL(a->id, b->id);
+	CU_ASSERT_EQUAL(a->id_line, b->id_line);
+	CU_ASSERT_EQUAL(a->message == NULL, b->message == NULL);
+	if (a->message && b->message)
+		CU_ASSERT_STRING_EQUAL(a->message, b->message);
+	CU_ASSERT_EQUAL(a->create_date == NULL, b->create_date == NULL);
+	CU_ASSERT_EQUAL_FATAL(a->parents.n, b->parents.n);
+	for (i = 0; i < a->parents.n; i++)
+		CU_ASSERT_STRING_EQUAL(a->parents.v[i], b->parents.v[i]);
+	CU_ASSERT_EQUAL_FATAL(a->labels.n, b->labels.n);
+	for (i = 0; i < a->labels.n; i++)
+		CU_ASSERT_STRING_EQUAL(a->labels.v[i], b->labels.v[i]);
+	CU_ASSERT_EQUAL_FATAL(a->depends_on.n, b->depends_on.n);
+	for (i = 0; i < a->depends_on.n; i++)
+		CU_ASSERT_STRING_EQUAL(a->depends_on.v[i], b->depends_on.v[i]);
+	rt_revision_free(a);
+	rt_revision_free(b);
+}
+
+static void test_script__conf_header_scanner_agrees(void)
+{
+	rt_revision *rev;
+	same_identity("f1.conf", all_ops);
+	same_identity("f2.conf", "# c1\n// c2\n/* c3\n */ revision : \"a\" /* x */ \"b\" # y\n\n,\n"
+				 "message = \"tab\\there \\\"q\\\" \\x41 back\\\\ \" \"more\";\n"
+				 "down_revision = ( \"p1\" , \"p2\" )\n"
+				 "upgrade = ( { op = \"execute\"; sql = \"SELECT ')' /* ( */, \\\"[\\\" -- (\"; },\n"
+				 "  { op = \"execute\"; sql = \"x\"; # ) ] }\n } );\n"
+				 "branch_labels = [];\ndepends_on = \"d\";\ncreate_date = \"2026\";\n"
+				 "downgrade = [];\n");
+	same_identity("f3.conf", "\n\nrevision = \"a\";\ndown_revision = [ \"x\", \"y\" ];\n");
+	/* libconfig-only syntax: the scanner gives up, libconfig reads it */
+	same_identity("f4.conf", "revision = \"a\";\nmessage = \"odd \\q escape\";\n");
+	rev = load_ok("f3.conf", "\n\nrevision = \"a\";\ndown_revision = [ \"x\", \"y\" ];\n", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev);
+	CU_ASSERT_EQUAL(rev->id_line, 3);
+	CU_ASSERT_STRING_EQUAL(rev->parents.v[1], "y");
+	rt_revision_free(rev);
+	rev = load_ok("f2.conf", "revision = \"a\" \"b\"; message = \"t\\tq\\x41\";", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev);
+	CU_ASSERT_STRING_EQUAL(rev->id, "ab");
+	CU_ASSERT_STRING_EQUAL(rev->message, "t\tqA");
+	rt_revision_free(rev);
+}
+
 /* ---- .conf errors ---- */
 
 #define HDR "revision = \"ab\";\n"
 
 static void test_script__conf_identity_errors(void)
 {
-	load_fails("e1.conf", "message = \"no id\";\n", "e1.conf: no revision id");
-	load_fails("e2.conf", HDR "down_revison = \"x\";\n", "e2.conf:2: unknown key 'down_revison'");
-	load_fails("e3.conf", HDR "down_revision = 5;\n", "e3.conf:2: 'down_revision' must be a string or an array");
-	load_fails("e4.conf", HDR "branch_labels = [ \"a b\" ];\n", "e4.conf:2: 'branch_labels' must not be empty");
-	load_fails("e5.conf", "revision = \"\";\n", "e5.conf:1: 'revision' must not be empty");
-	load_fails("e6.conf", HDR "message = true;\n", "e6.conf:2: 'message' must be a string");
-	load_fails("e7.conf", HDR "\nupgrade = \"drop everything\";\n", "e7.conf:3: 'upgrade' must be a list");
-	load_fails("e8.conf", HDR "message = ;\n", "e8.conf:2: syntax error");
-	load_fails("e9.conf", HDR "  @include \"other.conf\"\n", "e9.conf:2: @include is not allowed");
-	load_fails("e10.conf", HDR "revision = \"cd\";\n", "e10.conf:2: duplicate setting name");
+	load_fails_both("e1.conf", "message = \"no id\";\n", "e1.conf: no revision id");
+	load_fails_both("e2.conf", HDR "down_revison = \"x\";\n", "e2.conf:2: unknown key 'down_revison'");
+	load_fails_both("e3.conf", HDR "down_revision = 5;\n", "e3.conf:2: 'down_revision' must be a string or an array");
+	load_fails_both("e4.conf", HDR "branch_labels = [ \"a b\" ];\n", "e4.conf:2: 'branch_labels' must not be empty");
+	load_fails_both("e5.conf", "revision = \"\";\n", "e5.conf:1: 'revision' must not be empty");
+	load_fails_both("e6.conf", HDR "message = true;\n", "e6.conf:2: 'message' must be a string");
+	load_fails_both("e7.conf", HDR "\nupgrade = \"drop everything\";\n", "e7.conf:3: 'upgrade' must be a list");
+	load_fails_both("e8.conf", HDR "message = ;\n", "e8.conf:2: syntax error");
+	load_fails_both("e9.conf", HDR "  @include \"other.conf\"\n", "e9.conf:2: @include is not allowed");
+	load_fails_both("e10.conf", HDR "revision = \"cd\";\n", "e10.conf:2: duplicate setting name");
 }
 
 static void test_script__conf_op_errors(void)
@@ -777,6 +844,7 @@ static const rt_cu_test tests[] = {
 	{"conf_base_merge_labels_depends", test_script__conf_base_merge_labels_depends},
 	{"conf_every_op", test_script__conf_every_op},
 	{"conf_ops_match_header_only_then_load", test_script__conf_ops_match_header_only_then_load},
+	{"conf_header_scanner_agrees", test_script__conf_header_scanner_agrees},
 	{"conf_identity_errors", test_script__conf_identity_errors},
 	{"conf_op_errors", test_script__conf_op_errors},
 	{"conf_nested_errors", test_script__conf_nested_errors},

@@ -10,63 +10,6 @@
 #include "rt.h"
 #include "script.h"
 
-/*
- * Weak stand-ins for the script module, so these tests link while
- * script.c is being written; script.c's real (strong) definitions win
- * whenever they are linked in.  They read just `revision = "x";` and
- * `down_revision = "y";` (or an array) lines of a .conf file.
- */
-__attribute__((weak)) int rt_script_is_script_name(const char *name)
-{
-	size_t n = strlen(name);
-	if (name[0] == '.' || strncmp(name, "template.", 9) == 0)
-		return 0;
-	return (n > 5 && strcmp(name + n - 5, ".conf") == 0) || (n > 4 && strcmp(name + n - 4, ".sql") == 0);
-}
-
-static void stub_strings(rt_strv *sv, const char *p)
-{
-	while ((p = strchr(p, '"')) != NULL) {
-		const char *e = strchr(p + 1, '"');
-		if (!e)
-			break;
-		rt_strv_push_owned(sv, rt_strndup(p + 1, (size_t)(e - p - 1)));
-		p = e + 1;
-	}
-}
-
-__attribute__((weak)) int rt_script_load(rt_revision **out, const char *path, int with_ops)
-{
-	char line[512];
-	FILE *f = fopen(path, "r");
-	rt_revision *r;
-	(void)with_ops;
-	if (!f) {
-		rt_error_set("%s: cannot open", path);
-		return RETORT_EINVAL;
-	}
-	r = rt_calloc(1, sizeof *r);
-	r->path = rt_strdup(path);
-	r->filename = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
-	while (fgets(line, sizeof line, f)) {
-		rt_strv v = RT_STRV_INIT;
-		stub_strings(&v, line);
-		if (strncmp(line, "revision", 8) == 0 && v.n && !r->id)
-			r->id = rt_strdup(v.v[0]);
-		else if (strncmp(line, "down_revision", 13) == 0)
-			for (size_t i = 0; i < v.n; i++)
-				rt_strv_push(&r->parents, v.v[i]);
-		rt_strv_free(&v);
-	}
-	fclose(f);
-	if (!r->id) {
-		rt_error_set("%s: no revision id", path);
-		rt_revision_free(r);
-		return RETORT_EINVAL;
-	}
-	*out = r;
-	return RETORT_OK;
-}
 
 /* ---- building graphs in memory ---- */
 
@@ -403,13 +346,13 @@ static void test_target__relative_with_several_heads(void)
 		return;
 	CU_ASSERT_STRING_EQUAL(UP("+1", "s3 t2"),
 	                       "ERR Relative revision '+1' is ambiguous: the database is at several heads (s3, t2); "
-	                       "name a branch, e.g. '<branchname>@+N'");
+	                       "name a branch, e.g. '<branchname>@+1'");
 	CU_ASSERT_STRING_EQUAL(DN("-1", "s3 t2"),
 	                       "ERR Relative revision '-1' is ambiguous: the database is at several heads (s3, t2); "
-	                       "name a branch, e.g. '<branchname>@-N'");
+	                       "name a branch, e.g. '<branchname>@-1'");
 	CU_ASSERT_STRING_EQUAL(plan_str(g, 0, "s3 t2", "-1"),
 	                       "ERR Relative revision '-1' is ambiguous: the database is at several heads (s3, t2); "
-	                       "name a branch, e.g. '<branchname>@-N'");
+	                       "name a branch, e.g. '<branchname>@-1'");
 	/* a branch point above: +1 cannot choose */
 	CU_ASSERT_STRING_EQUAL(UP("+1", "r2"),
 	                       "ERR Relative revision '+1' is ambiguous: r2 has several revisions above it (s1, t1); "
