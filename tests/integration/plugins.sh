@@ -36,6 +36,37 @@ scenario_plugins() {
 	expect_eq "$(tr '\n' ' ' <events.txt)" "migrate.before revision.after migrate.after " "events filtered by glob, in order"
 }
 
+scenario_naming() {
+	new_project || { failed "database"; return; }
+	rev a "" "unnamed index" \
+		'{ op = "create_table"; table = "account"; columns = ( { name = "id"; type = "integer"; primary_key = true; }, { name = "email"; type = "varchar(100)"; } ); },
+		 { op = "create_index"; table = "account"; columns = [ "email" ]; unique = true; }' \
+		'{ op = "drop_table"; table = "account"; }'
+	expect_rc 2 "an unnamed index without a naming policy is refused" upgrade head
+	expect_in "$ERR" "a.conf" "the refusal names the script"
+	expect_in "$ERR" "no naming policy" "the refusal says why"
+	expect_eq "$(tables | tr '\n' ' ')" "" "nothing ran"
+	echo 'plugins = ( { module = "convention"; ix = "ix_%(column_0_label)s"; } );' >>retort.conf
+	expect_rc 0 "the convention plugin names it" upgrade head
+	case $D in
+	sqlite) expect_eq "$(dbq "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'account' AND name NOT LIKE 'sqlite_%'")" \
+		"ix_account_email" "index named from the template" ;;
+	esac
+	expect_rc 0 "offline SQL uses the same name" upgrade base:head --sql
+	expect_in "$OUT" "ix_account_email" "offline name"
+}
+
+scenario_edit() {
+	new_project || { failed "database"; return; }
+	table_rev a ""
+	EDITOR="sed -i s/create/CREATE/" expect_rc 0 "edit runs \$EDITOR on the script" edit a
+	expect_in "$(cat migrations/versions/a.conf)" "CREATE t_a" "the editor changed the file"
+	EDITOR=false expect_rc 1 "a failing editor fails the command" edit a
+	expect_rc 2 "edit of an unknown revision" edit nosuchrev
+}
+
 RETORT_TEST_DIALECTS=${RETORT_TEST_DIALECTS:-sqlite}
 for_each_dialect scenario_plugins
+for_each_dialect scenario_naming
+for_each_dialect scenario_edit
 finish
