@@ -7,10 +7,11 @@ AM_TESTS_ENVIRONMENT = \
 	RETORT='$(abs_top_builddir)/retort'; export RETORT; \
 	RETORT_PLUGIN_PATH='$(abs_top_builddir)/plugins:$(abs_top_builddir)/hooks'; export RETORT_PLUGIN_PATH; \
 	RETORT_TEST_PLUGIN_DIR='$(abs_top_builddir)/tests/plugins'; export RETORT_TEST_PLUGIN_DIR; \
-	LD_BIND_NOW=1; export LD_BIND_NOW;
+	LD_BIND_NOW=1; export LD_BIND_NOW; \
+	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lib/lsan.supp:print_suppressions=0"; export LSAN_OPTIONS;
 integration_tests = tests/integration/migrate.sh tests/integration/graph.sh tests/integration/concurrency.sh tests/integration/crash.sh tests/integration/plugins.sh tests/integration/hooks.sh tests/integration/sdk.sh
 TESTS += $(integration_tests)
-EXTRA_DIST += $(integration_tests) tests/lib/common.sh tests/lib/wrapper.sh
+EXTRA_DIST += $(integration_tests) tests/lib/common.sh tests/lib/wrapper.sh tests/lib/lsan.supp tests/lib/valgrind.supp tests/lib/servers.sh
 
 # Fuzz targets with plain drivers: the corpora run under make check.
 fuzz_programs = tests/fuzz/fuzz_config tests/fuzz/fuzz_target tests/fuzz/fuzz_script tests/fuzz/fuzz_sqlsplit

@@ -15,7 +15,7 @@ mkdir -p "$srv"
 chmod 755 "$work" "$srv"
 cleanup() {
 	bash "$here/tests/lib/servers.sh" stop "$srv" || true
-	rm -rf "$work"
+	[ "${RETORT_KEEP_WORK:-0}" = 1 ] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 cd "$here"
@@ -43,7 +43,7 @@ suite() {
 	grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS):' "$b/check.out" || true
 	find "$b/tests" -name '*.log' ! -name 'test-suite.log' -exec grep -h '^SKIPPED:' {} + 2>/dev/null | sort -u || true
 	if [ $rc -ne 0 ]; then
-		grep -l -E '^(FAIL|ERROR)' "$b"/tests/*/*.trs "$b"/tests/*.trs 2>/dev/null | sed 's/\.trs$/.log/' | while read -r f; do
+		grep -l -E '^:test-result: (FAIL|ERROR)' "$b"/tests/*/*.trs 2>/dev/null | sed 's/\.trs$/.log/' | while read -r f; do
 			echo "==== $f"
 			grep -E '^not ok|FAILED|CU_ASSERT|ERROR|runtime error|SUMMARY|SKIPPED' "$f" | head -40
 		done
