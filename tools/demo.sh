@@ -24,9 +24,24 @@ upgrade = (
 downgrade = ( { op = "drop_table"; table = "account"; } );
 CONF
 "$here/retort" revision -m "add email" --rev-id ae1027a6acf0
+cat > migrations/versions/ae1027a6acf0_add_email.conf <<'CONF'
+revision = "ae1027a6acf0";
+down_revision = "1975ea83b712";
+message = "add email";
+upgrade = (
+  { op = "add_column"; table = "account";
+    column = { name = "email"; type = "varchar(255)"; nullable = true; }; },
+  { op = "create_index"; name = "ix_account_email"; table = "account"; columns = [ "email" ]; unique = true; }
+);
+downgrade = (
+  { op = "drop_index"; name = "ix_account_email"; table = "account"; },
+  { op = "drop_column"; table = "account"; column = "email"; }
+);
+CONF
 "$here/retort" upgrade head
 "$here/retort" current
 "$here/retort" history
+sqlite3 app.db .schema
 "$here/retort" downgrade base
 "$here/retort" upgrade head --sql | head -20
 echo "demo: done in $demo"

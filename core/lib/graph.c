@@ -13,11 +13,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
+#include "cache.h"
 #include "graph.h"
 #include "script.h"
 
@@ -868,12 +872,15 @@ static int load_dir(rt_graph *g, const char *dir)
 	DIR *d;
 	struct dirent *e;
 	rt_strv names = RT_STRV_INIT;
+	rt_cache *cache = NULL;
+	struct stat st;
 	size_t i;
-	int rc = RETORT_OK;
+	int rc = RETORT_OK, have_st;
 	if (!(d = opendir(dir))) {
 		rt_error_set("cannot open versions folder '%s': %s", dir, strerror(errno));
 		return RETORT_EINVAL;
 	}
+	cache = rt_cache_open(dir);
 	while ((e = readdir(d)) != NULL) {
 		if (!rt_script_is_script_name(e->d_name))
 			continue;
@@ -891,13 +898,28 @@ static int load_dir(rt_graph *g, const char *dir)
 			rc = RETORT_ENOMEM;
 			goto done;
 		}
-		rc = rt_script_load(&rev, path, 0);
+		/*
+		 * The header cache (cache.c): a script whose stat() matches its
+		 * entry is not read again.  Without a stat (or a cache), read it;
+		 * rt_script_load reports any error with the file named.
+		 */
+		have_st = cache && fstatat(dirfd(d), names.v[i], &st, 0) == 0;
+		rc = have_st ? rt_cache_get(cache, names.v[i], path, &st, &rev) : 0;
+		if (rc == 0) {
+			rc = rt_script_load(&rev, path, 0);
+			if (rc >= 0 && have_st && (rc = rt_cache_put(cache, names.v[i], &st, rev)) < 0) {
+				rt_revision_free(rev);
+				rev = NULL;
+			}
+		}
 		rt_free(path);
 		if (rc < 0 || (rc = rt_graph_add(g, rev)) < 0)
 			goto done;
 	}
+	rt_cache_save(cache); /* every script of the folder read: write what changed */
 done:
 	closedir(d);
+	rt_cache_free(cache);
 	rt_strv_free(&names);
 	return rc;
 }

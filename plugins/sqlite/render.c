@@ -9,8 +9,11 @@
  * Rendering is offline (no connection), so it also serves `--sql`.  What
  * SQLite's ALTER TABLE cannot do (alter a column other than renaming it,
  * add or drop a constraint other than a unique one) needs a table rebuild,
- * which is not implemented yet: those operations are RETORT_ENOTSUPPORTED
- * with a message.
+ * which reads the live table: rebuild.c does it online (render_online);
+ * offline those operations are RETORT_ENOTSUPPORTED with a message.
+ *
+ * The helpers sqlite_text_* write the same SQL into a plain buffer, for
+ * rebuild.c.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -25,18 +28,46 @@ typedef struct rd {
 	const retort_host *host;
 	retort_sink *out;
 	int rc;
+	sqlite_buf *buf; /* when set, text goes here instead of `out` */
 } rd;
 
-static void put(rd *r, const char *s)
+void sqlite_buf_add(sqlite_buf *b, const char *s, size_t n)
 {
-	if (r->rc == RETORT_OK)
-		r->rc = r->host->sink_add(r->out, s, strlen(s));
+	if (b->rc != RETORT_OK)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		char *p;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		p = b->host->realloc(b->p, cap);
+		if (!p) {
+			b->rc = RETORT_ENOMEM;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
 }
 
 static void putn(rd *r, const char *s, size_t n)
 {
-	if (r->rc == RETORT_OK)
+	if (r->rc != RETORT_OK)
+		return;
+	if (r->buf) {
+		sqlite_buf_add(r->buf, s, n);
+		r->rc = r->buf->rc;
+	} else {
 		r->rc = r->host->sink_add(r->out, s, n);
+	}
+}
+
+static void put(rd *r, const char *s)
+{
+	putn(r, s, strlen(s));
 }
 
 static void end_stmt(rd *r)
@@ -108,7 +139,7 @@ static int oom(sqlite_state *st, retort_host_ctx *h, int rc)
 int sqlite_quote_ident(void *state, const char *name, retort_sink *out)
 {
 	sqlite_state *st = state;
-	rd r = {st->host, out, RETORT_OK};
+	rd r = {st->host, out, RETORT_OK, NULL};
 	ident(&r, name);
 	return oom(st, NULL, r.rc);
 }
@@ -116,7 +147,7 @@ int sqlite_quote_ident(void *state, const char *name, retort_sink *out)
 int sqlite_quote_literal(void *state, const char *text, retort_sink *out)
 {
 	sqlite_state *st = state;
-	rd r = {st->host, out, RETORT_OK};
+	rd r = {st->host, out, RETORT_OK, NULL};
 	literal(&r, text ? text : "");
 	return oom(st, NULL, r.rc);
 }
@@ -191,7 +222,7 @@ verbatim:
 int sqlite_map_type(void *state, const char *portable, retort_sink *out)
 {
 	sqlite_state *st = state;
-	rd r = {st->host, out, RETORT_OK};
+	rd r = {st->host, out, RETORT_OK, NULL};
 	map_type(&r, portable ? portable : "");
 	return oom(st, NULL, r.rc);
 }
@@ -296,7 +327,10 @@ static const char *op_name(const retort_op *op)
 
 static int needs_rebuild(sqlite_state *st, retort_host_ctx *h, const retort_op *op)
 {
-	st->host->set_error(h, "%s needs a table rebuild, which is not implemented yet", op_name(op));
+	st->host->set_error(h,
+	                    "%s needs a table rebuild on SQLite, which reads the live database: it cannot be "
+	                    "rendered offline (--sql)",
+	                    op_name(op));
 	return RETORT_ENOTSUPPORTED;
 }
 
@@ -674,7 +708,7 @@ static int render_op(sqlite_state *st, retort_host_ctx *h, const retort_op *op, 
 int sqlite_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)
 {
 	sqlite_state *st = state;
-	rd r = {st->host, out, RETORT_OK};
+	rd r = {st->host, out, RETORT_OK, NULL};
 	int rc;
 
 	if (op->dialect && strcasecmp(op->dialect, "sqlite") != 0)
@@ -683,4 +717,46 @@ int sqlite_render(void *state, retort_host_ctx *h, const retort_op *op, retort_s
 	if (rc != RETORT_OK)
 		return rc;
 	return oom(st, h, r.rc);
+}
+
+/* ---- the same SQL into a plain buffer (rebuild.c) ---- */
+
+int sqlite_text_ident(sqlite_buf *b, const char *name)
+{
+	rd r = {b->host, NULL, RETORT_OK, b};
+	ident(&r, name);
+	return b->rc;
+}
+
+int sqlite_text_type(sqlite_buf *b, const char *type)
+{
+	rd r = {b->host, NULL, RETORT_OK, b};
+	map_type(&r, type);
+	return b->rc;
+}
+
+int sqlite_text_default(sqlite_buf *b, const char *expr)
+{
+	rd r = {b->host, NULL, RETORT_OK, b};
+	if (default_is_plain(expr)) {
+		put(&r, expr);
+	} else {
+		put(&r, "(");
+		put(&r, expr);
+		put(&r, ")");
+	}
+	return b->rc;
+}
+
+int sqlite_text_foreign_key(sqlite_state *st, retort_host_ctx *h, const retort_op *op, sqlite_buf *b,
+                            const retort_foreign_key *fk)
+{
+	rd r = {b->host, NULL, RETORT_OK, b};
+	int rc = foreign_key(st, h, op, &r, fk);
+	return rc != RETORT_OK ? rc : b->rc;
+}
+
+const char *sqlite_op_name(const retort_op *op)
+{
+	return op_name(op);
 }

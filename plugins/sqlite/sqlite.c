@@ -153,6 +153,11 @@ static int sq_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 		sq_disconnect(c);
 		return RETORT_ECONNECT;
 	}
+	if (sqlite_register_functions(c->db) != SQLITE_OK) {
+		host->set_error(h, "cannot register functions on '%s': %s", path, sqlite3_errmsg(c->db));
+		sq_disconnect(c);
+		return RETORT_ECONNECT;
+	}
 	if (st->foreign_keys != RETORT_UNSET &&
 	    sqlite3_exec(c->db, st->foreign_keys ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF", NULL, NULL,
 	                 NULL) != SQLITE_OK) {
@@ -388,7 +393,7 @@ static const retort_dialect_vtable vtable = {
 	.render = sqlite_render,
 	.reflect = sqlite_reflect,
 	.column_max_length = sq_column_max_length,
-	.render_online = NULL, /* table rebuilds: not implemented yet */
+	.render_online = sqlite_render_online, /* table rebuilds (rebuild.c) */
 };
 
 static const retort_plugin_impl impls[] = {

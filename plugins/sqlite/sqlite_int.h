@@ -4,6 +4,7 @@
  *  sqlite.c   descriptor, settings, connection, transactions, the lock
  *  render.c   quoting, type mapping, rendering operations to SQL
  *  reflect.c  reflecting the live schema
+ *  rebuild.c  table rebuilds for what ALTER TABLE cannot do (render_online)
  *
  * Everything here is hidden (the module is built with -fvisibility=hidden
  * and exports only retort_plugin_entry).  No mutable globals: each plugin
@@ -31,13 +32,34 @@ struct retort_conn {
 	int locked;  /**< the BEGIN IMMEDIATE transaction of lock() is open */
 };
 
+/** A growable text buffer (host->realloc'd); rc is sticky: the first failure wins. */
+typedef struct sqlite_buf {
+	const retort_host *host;
+	char *p; /**< NUL-terminated once anything was added */
+	size_t n, cap;
+	int rc;
+} sqlite_buf;
+
 /* render.c */
+void sqlite_buf_add(sqlite_buf *b, const char *s, size_t n);
+int sqlite_text_ident(sqlite_buf *b, const char *name);
+int sqlite_text_type(sqlite_buf *b, const char *type);
+/** A DEFAULT's expression: as is when plain, else parenthesised. */
+int sqlite_text_default(sqlite_buf *b, const char *expr);
+int sqlite_text_foreign_key(sqlite_state *st, retort_host_ctx *h, const retort_op *op, sqlite_buf *b,
+                            const retort_foreign_key *fk);
+const char *sqlite_op_name(const retort_op *op);
 int sqlite_quote_ident(void *state, const char *ident, retort_sink *out);
 int sqlite_quote_literal(void *state, const char *text, retort_sink *out);
 int sqlite_map_type(void *state, const char *portable, retort_sink *out);
 int sqlite_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out);
 /** 1 when `ident` must be quoted ("..."), 0 when it can stand bare. */
 int sqlite_ident_needs_quotes(const char *ident);
+
+/* rebuild.c */
+int sqlite_render_online(retort_conn *c, retort_host_ctx *h, const retort_op *op, retort_sink *out);
+/** Register retort_raise(msg) on a new connection: fails the statement with msg. */
+int sqlite_register_functions(sqlite3 *db);
 
 /* reflect.c */
 int sqlite_reflect(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b);

@@ -1,0 +1,566 @@
+/*
+ * The script header cache (see cache.h).
+ *
+ * File format (version 1), `<folder>/.retort-cache`:
+ *
+ *   retort-cache 1 <payload length> <FNV-1a 64 of the payload, 16 hex>\n
+ *   <payload>
+ *
+ * The payload is one record per script, sorted by file name; a record is
+ * fields written one after another and ended by '\n':
+ *
+ *   str name, num size, num mtime_s, num mtime_ns, num ctime_s, num ctime_ns,
+ *   num ino, num dev, num format, num id_line, str checksum, str id,
+ *   list parents, list labels, list depends_on, str message, str create_date
+ *
+ * where num is a decimal followed by ' ', str is `<len>:<bytes>` or `-` for
+ * NULL, list is a num count followed by that many str.  Anything that does
+ * not parse makes the whole cache empty.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache.h"
+
+typedef struct entry {
+	const char *name; /* into rec; not NUL-terminated */
+	size_t namelen;
+	long long size, mt_s, mt_ns, ct_s, ct_ns;
+	unsigned long long ino, dev;
+	const char *rec; /* the whole record, '\n' included */
+	size_t reclen;
+	const char *rest; /* into rec: the fields after dev */
+	char *owned;      /* rec when written by rt_cache_put */
+	int live;         /* written back on save */
+} entry;
+
+struct rt_cache {
+	char *dir;
+	char *text; /* the file read (entries from it point into it) */
+	entry *e;
+	size_t n, cap;
+	size_t nloaded; /* entries read from the file: e[0..nloaded) sorted */
+	int changed;
+	time_t now;
+};
+
+/* ---- reading fields ---- */
+
+typedef struct rd {
+	const char *p, *end;
+	int bad;
+} rd;
+
+static long long rd_num(rd *r)
+{
+	long long v = 0;
+	int neg = 0, digits = 0;
+	if (r->bad)
+		return 0;
+	if (r->p < r->end && *r->p == '-') {
+		neg = 1;
+		r->p++;
+	}
+	while (r->p < r->end && *r->p >= '0' && *r->p <= '9') {
+		if (v > (LLONG_MAX - 9) / 10) {
+			r->bad = 1;
+			return 0;
+		}
+		v = v * 10 + (*r->p++ - '0');
+		digits++;
+	}
+	if (!digits || r->p >= r->end || *r->p != ' ') {
+		r->bad = 1;
+		return 0;
+	}
+	r->p++;
+	return neg ? -v : v;
+}
+
+/* A str field: *s points into the text, *n its length; *s NULL for `-`. */
+static void rd_str(rd *r, const char **s, size_t *n)
+{
+	size_t len = 0;
+	int digits = 0;
+	*s = NULL;
+	*n = 0;
+	if (r->bad)
+		return;
+	if (r->p < r->end && *r->p == '-') {
+		r->p++;
+		return;
+	}
+	while (r->p < r->end && *r->p >= '0' && *r->p <= '9' && digits < 10) {
+		len = len * 10 + (size_t)(*r->p++ - '0');
+		digits++;
+	}
+	if (!digits || r->p >= r->end || *r->p != ':' || (size_t)(r->end - r->p - 1) < len) {
+		r->bad = 1;
+		return;
+	}
+	*s = r->p + 1;
+	*n = len;
+	r->p += 1 + len;
+}
+
+static char *rd_dup(rd *r, int *oom)
+{
+	const char *s;
+	size_t n;
+	char *d;
+	rd_str(r, &s, &n);
+	if (r->bad || !s)
+		return NULL;
+	if (!(d = rt_strndup(s, n)))
+		*oom = 1;
+	return d;
+}
+
+static void rd_list(rd *r, rt_strv *sv, int *oom)
+{
+	long long k = rd_num(r), i;
+	if (k < 0 || k > 100000)
+		r->bad = 1;
+	for (i = 0; i < k && !r->bad && !*oom; i++) {
+		const char *s;
+		size_t n;
+		char *d;
+		rd_str(r, &s, &n);
+		if (r->bad || !s) {
+			r->bad = 1;
+			return;
+		}
+		if (!(d = rt_strndup(s, n)) || rt_strv_push_owned(sv, d) < 0)
+			*oom = 1;
+	}
+}
+
+/* ---- writing fields ---- */
+
+static int wr_num(rt_buf *b, long long v)
+{
+	return rt_buf_printf(b, "%lld ", v);
+}
+
+static int wr_str(rt_buf *b, const char *s)
+{
+	size_t n;
+	int rc;
+	if (!s)
+		return rt_buf_putc(b, '-');
+	n = strlen(s);
+	if ((rc = rt_buf_printf(b, "%zu:", n)) < 0)
+		return rc;
+	return rt_buf_add(b, s, n);
+}
+
+static int wr_list(rt_buf *b, const rt_strv *sv)
+{
+	size_t i;
+	int rc = wr_num(b, (long long)sv->n);
+	for (i = 0; rc >= 0 && i < sv->n; i++)
+		rc = wr_str(b, sv->v[i]);
+	return rc;
+}
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int disabled(void)
+{
+	const char *v = getenv("RETORT_NO_CACHE");
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+/* ---- the cache ---- */
+
+static int push(rt_cache *c, const entry *e)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		entry *v = rt_realloc(c->e, cap * sizeof *v);
+		if (!v)
+			return RETORT_ENOMEM;
+		c->e = v;
+		c->cap = cap;
+	}
+	c->e[c->n++] = *e;
+	return RETORT_OK;
+}
+
+static int name_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int r = memcmp(a, b, an < bn ? an : bn);
+	if (r)
+		return r;
+	return an < bn ? -1 : an > bn;
+}
+
+/* Parse one record at r->p into *e (name, stat fields, rest). */
+static int parse_record(rd *r, entry *e)
+{
+	const char *s;
+	size_t n;
+	int k;
+	memset(e, 0, sizeof *e);
+	e->rec = r->p;
+	rd_str(r, &e->name, &e->namelen);
+	if (!e->name)
+		r->bad = 1;
+	e->size = rd_num(r);
+	e->mt_s = rd_num(r);
+	e->mt_ns = rd_num(r);
+	e->ct_s = rd_num(r);
+	e->ct_ns = rd_num(r);
+	e->ino = (unsigned long long)rd_num(r);
+	e->dev = (unsigned long long)rd_num(r);
+	e->rest = r->p;
+	/* skip the identity fields: checked again when used */
+	rd_num(r);
+	rd_num(r);
+	rd_str(r, &s, &n);
+	rd_str(r, &s, &n);
+	for (k = 0; k < 3 && !r->bad; k++) {
+		long long cnt = rd_num(r), i;
+		if (cnt < 0 || cnt > 100000)
+			r->bad = 1;
+		for (i = 0; i < cnt && !r->bad; i++)
+			rd_str(r, &s, &n);
+	}
+	rd_str(r, &s, &n);
+	rd_str(r, &s, &n);
+	if (r->bad || r->p >= r->end || *r->p != '\n')
+		return -1;
+	r->p++;
+	e->reclen = (size_t)(r->p - e->rec);
+	e->live = 0;
+	return 0;
+}
+
+static void load_file(rt_cache *c)
+{
+	char *path = rt_asprintf("%s/%s", c->dir, RT_CACHE_FILE);
+	struct stat st;
+	char *text = NULL;
+	size_t got = 0, hdr;
+	unsigned long long plen;
+	char hash[17];
+	int fd = -1, used = 0;
+	rd r;
+
+	if (!path)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	rt_free(path);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 20 || st.st_size > (1 << 30))
+		goto fail;
+	if (!(text = rt_malloc((size_t)st.st_size + 1)))
+		goto fail;
+	while (got < (size_t)st.st_size) {
+		ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			goto fail;
+		got += (size_t)k;
+	}
+	text[got] = '\0';
+	if (sscanf(text, "retort-cache 1 %llu %16[0-9a-f]\n%n", &plen, hash, &used) != 2 || used <= 0)
+		goto fail;
+	hdr = (size_t)used;
+	if (text[hdr - 1] != '\n' || hdr + plen != got)
+		goto fail;
+	{
+		char want[17];
+		snprintf(want, sizeof want, "%016llx", (unsigned long long)fnv1a(text + hdr, (size_t)plen));
+		if (strcmp(want, hash) != 0)
+			goto fail;
+	}
+	r.p = text + hdr;
+	r.end = text + got;
+	r.bad = 0;
+	while (r.p < r.end) {
+		entry e;
+		if (parse_record(&r, &e) < 0 || push(c, &e) < 0)
+			goto fail;
+		if (c->n > 1 && name_cmp(c->e[c->n - 2].name, c->e[c->n - 2].namelen, e.name, e.namelen) >= 0)
+			goto fail; /* not sorted, or a name twice */
+	}
+	close(fd);
+	c->text = text;
+	c->nloaded = c->n;
+	return;
+fail:
+	if (fd >= 0)
+		close(fd);
+	rt_free(text);
+	c->n = 0;
+}
+
+rt_cache *rt_cache_open(const char *dir)
+{
+	rt_cache *c;
+	if (disabled())
+		return NULL;
+	if (!(c = rt_calloc(1, sizeof *c)))
+		return NULL;
+	if (!(c->dir = rt_strdup(dir))) {
+		rt_free(c);
+		return NULL;
+	}
+	c->now = time(NULL);
+	load_file(c);
+	return c;
+}
+
+static entry *find(rt_cache *c, const char *name)
+{
+	size_t lo = 0, hi = c->nloaded, nl = strlen(name), i;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = name_cmp(c->e[mid].name, c->e[mid].namelen, name, nl);
+		if (r == 0)
+			return &c->e[mid];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = c->nloaded; i < c->n; i++) /* added this run */
+		if (!name_cmp(c->e[i].name, c->e[i].namelen, name, nl))
+			return &c->e[i];
+	return NULL;
+}
+
+static int matches(const entry *e, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && e->size == (long long)st->st_size && e->mt_s == (long long)st->st_mtim.tv_sec &&
+	       e->mt_ns == (long long)st->st_mtim.tv_nsec && e->ct_s == (long long)st->st_ctim.tv_sec &&
+	       e->ct_ns == (long long)st->st_ctim.tv_nsec && e->ino == (unsigned long long)st->st_ino &&
+	       e->dev == (unsigned long long)st->st_dev;
+}
+
+int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct stat *st, rt_revision **out)
+{
+	entry *e;
+	rt_revision *rev;
+	rd r;
+	const char *sum;
+	size_t sumlen;
+	long long fmt, line;
+	int oom = 0;
+	char *slash;
+
+	if (!c || !(e = find(c, name)))
+		return 0;
+	if (!matches(e, st)) {
+		e->live = 0;
+		return 0;
+	}
+	r.p = e->rest;
+	r.end = e->rec + e->reclen;
+	r.bad = 0;
+	if (!(rev = rt_calloc(1, sizeof *rev)) || !(rev->path = rt_strdup(path)))
+		goto oom;
+	slash = strrchr(rev->path, '/');
+	rev->filename = slash ? slash + 1 : rev->path;
+	fmt = rd_num(&r);
+	line = rd_num(&r);
+	rd_str(&r, &sum, &sumlen);
+	if (r.bad || !sum || sumlen != 64 || (fmt != RETORT_FORMAT_CONF && fmt != RETORT_FORMAT_SQL) || line < 0 ||
+	    line > 1000000000)
+		goto stale;
+	rev->format = (retort_script_format)fmt;
+	rev->id_line = (int)line;
+	memcpy(rev->checksum, sum, 64);
+	rev->checksum[64] = '\0';
+	rev->id = rd_dup(&r, &oom);
+	rd_list(&r, &rev->parents, &oom);
+	rd_list(&r, &rev->labels, &oom);
+	rd_list(&r, &rev->depends_on, &oom);
+	rev->message = rd_dup(&r, &oom);
+	rev->create_date = rd_dup(&r, &oom);
+	if (oom)
+		goto oom;
+	if (r.bad || !rev->id)
+		goto stale;
+	e->live = 1;
+	*out = rev;
+	return 1;
+stale:
+	rt_revision_free(rev);
+	e->live = 0;
+	return 0;
+oom:
+	rt_revision_free(rev);
+	rt_error_set("out of memory");
+	return RETORT_ENOMEM;
+}
+
+int rt_cache_put(rt_cache *c, const char *name, const struct stat *st, const rt_revision *rev)
+{
+	rt_buf b = RT_BUF_INIT;
+	entry *old, e;
+	rd r;
+	int rc = 0;
+
+	if (!c)
+		return RETORT_OK;
+	if ((old = find(c, name)) != NULL) {
+		if (old->live)
+			return RETORT_OK;
+		c->changed = 1; /* the stale entry goes */
+	}
+	/* racily clean: could still change without its stat changing */
+	if (!S_ISREG(st->st_mode) || st->st_mtim.tv_sec > c->now - RT_CACHE_RACY_SECONDS ||
+	    st->st_ctim.tv_sec > c->now - RT_CACHE_RACY_SECONDS)
+		return RETORT_OK;
+	rc |= wr_str(&b, name);
+	rc |= wr_num(&b, (long long)st->st_size);
+	rc |= wr_num(&b, (long long)st->st_mtim.tv_sec);
+	rc |= wr_num(&b, (long long)st->st_mtim.tv_nsec);
+	rc |= wr_num(&b, (long long)st->st_ctim.tv_sec);
+	rc |= wr_num(&b, (long long)st->st_ctim.tv_nsec);
+	rc |= wr_num(&b, (long long)st->st_ino);
+	rc |= wr_num(&b, (long long)st->st_dev);
+	rc |= wr_num(&b, (long long)rev->format);
+	rc |= wr_num(&b, (long long)rev->id_line);
+	rc |= wr_str(&b, rev->checksum);
+	rc |= wr_str(&b, rev->id);
+	rc |= wr_list(&b, &rev->parents);
+	rc |= wr_list(&b, &rev->labels);
+	rc |= wr_list(&b, &rev->depends_on);
+	rc |= wr_str(&b, rev->message);
+	rc |= wr_str(&b, rev->create_date);
+	rc |= rt_buf_putc(&b, '\n');
+	if (rc < 0) {
+		rt_buf_free(&b);
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	{
+		size_t len = b.len;
+		char *owned = rt_buf_detach(&b);
+		if (!owned) {
+			rt_error_set("out of memory");
+			return RETORT_ENOMEM;
+		}
+		r.p = owned;
+		r.end = owned + len;
+		r.bad = 0;
+		if (parse_record(&r, &e) < 0) { /* cannot happen; keep the cache consistent anyway */
+			rt_free(owned);
+			return RETORT_OK;
+		}
+		e.owned = owned;
+	}
+	e.live = 1;
+	if (old) { /* replace in place: keeps e[0..nloaded) sorted */
+		rt_free(old->owned);
+		*old = e;
+	} else if (push(c, &e) < 0) {
+		rt_free(e.owned);
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	c->changed = 1;
+	return RETORT_OK;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+	return name_cmp(x->name, x->namelen, y->name, y->namelen);
+}
+
+void rt_cache_save(rt_cache *c)
+{
+	rt_buf b = RT_BUF_INIT;
+	entry **v = NULL;
+	char *tmp = NULL, *path = NULL, head[80];
+	size_t i, k = 0, off;
+	int fd = -1, hl, ok = 0;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->nloaded; i++)
+		if (!c->e[i].live)
+			c->changed = 1; /* a file removed (or changed and racy) */
+	if (!c->changed)
+		return;
+	if (!(v = rt_malloc((c->n + 1) * sizeof *v)))
+		goto done;
+	for (i = 0; i < c->n; i++)
+		if (c->e[i].live)
+			v[k++] = &c->e[i];
+	if (k)
+		qsort(v, k, sizeof *v, cmp_entry);
+	for (i = 0; i < k; i++)
+		if (rt_buf_add(&b, v[i]->rec, v[i]->reclen) < 0)
+			goto done;
+	hl = snprintf(head, sizeof head, "retort-cache 1 %zu %016llx\n", b.len,
+		      (unsigned long long)fnv1a(b.ptr ? b.ptr : "", b.len));
+	path = rt_asprintf("%s/%s", c->dir, RT_CACHE_FILE);
+	tmp = rt_asprintf("%s/%s.%ld.tmp", c->dir, RT_CACHE_FILE, (long)getpid());
+	if (!path || !tmp)
+		goto done;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
+		goto done;
+	for (off = 0; off < (size_t)hl + b.len;) {
+		const char *p = off < (size_t)hl ? head + off : b.ptr + (off - (size_t)hl);
+		size_t n = off < (size_t)hl ? (size_t)hl - off : b.len - (off - (size_t)hl);
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto done;
+		off += (size_t)w;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto done;
+	ok = 1;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (!ok && tmp)
+		unlink(tmp);
+	rt_free(tmp);
+	rt_free(path);
+	rt_free(v);
+	rt_buf_free(&b);
+}
+
+void rt_cache_free(rt_cache *c)
+{
+	size_t i;
+	if (!c)
+		return;
+	for (i = 0; i < c->n; i++)
+		rt_free(c->e[i].owned);
+	rt_free(c->e);
+	rt_free(c->text);
+	rt_free(c->dir);
+	rt_free(c);
+}

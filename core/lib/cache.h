@@ -1,0 +1,63 @@
+/*
+ * The script header cache: one file per versions folder,
+ * `<folder>/.retort-cache`, holding for each script the identity that
+ * rt_script_load read from it (revision, down_revision, branch_labels,
+ * depends_on, message, create_date, format, checksum) with the file's size,
+ * mtime, ctime (ns), inode and device.  rt_graph_load asks it before reading
+ * a script: when stat() of the file still matches, the script is not opened.
+ *
+ * The cache never changes behaviour:
+ *   - an entry is used only when size, mtime, ctime, inode and device all
+ *     match; a file changed, replaced, added or removed is read again;
+ *   - entries are written only for files whose mtime and ctime are older
+ *     than the write time minus RT_CACHE_RACY_SECONDS (a file written in
+ *     the same clock tick as the cache could change without its stat
+ *     changing: "racily clean", as git calls it);
+ *   - a missing, unreadable, truncated, corrupt or other-version cache is
+ *     an empty one (the file carries its length and an FNV-1a hash);
+ *   - writing goes to a temporary file renamed over the cache (atomic);
+ *     any failure (read-only file system, unwritable folder, full disk) is
+ *     ignored and leaves no file behind and no error message set.
+ * The file is safe to delete at any time.  Ops (upgrade/downgrade) are
+ * never cached: rt_script_load_ops reads the script and checks it against
+ * the checksum, as before.
+ */
+#ifndef RT_CACHE_H
+#define RT_CACHE_H
+
+#include <sys/stat.h>
+
+#include "revision.h"
+
+#define RT_CACHE_FILE ".retort-cache"
+#define RT_CACHE_RACY_SECONDS 2
+
+typedef struct rt_cache rt_cache;
+
+/**
+ * Read the cache of folder `dir` (never an error: anything wrong is an
+ * empty cache).  $RETORT_NO_CACHE set to a non-empty value other than "0"
+ * disables reading and writing.  NULL only when out of memory (then no
+ * cache is used).
+ */
+rt_cache *rt_cache_open(const char *dir);
+
+/**
+ * The cached identity of file `name` of the folder, when `st` (its stat)
+ * matches the entry: a new revision with path `path` (copied) in *out and 1;
+ * 0 when absent or stale; negative only when out of memory.
+ */
+int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct stat *st, rt_revision **out);
+
+/** Record the identity of a script just read (no-op for a racily new file). */
+int rt_cache_put(rt_cache *c, const char *name, const struct stat *st, const rt_revision *rev);
+
+/**
+ * Write the cache when it changed (an entry added, or one not used this time:
+ * a removed or changed file).  Failures are ignored.
+ */
+void rt_cache_save(rt_cache *c);
+
+void rt_cache_free(rt_cache *c);
+
+#endif
