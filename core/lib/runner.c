@@ -440,6 +440,36 @@ done:
 	return sql;
 }
 
+static void out_stmt(rt_ctx *ctx, const char *sql)
+{
+	fprintf(ctx->sql_out, "%s;\n\n", sql);
+}
+
+/* Make one version-table change: run it, or print it when offline. */
+static int vt_apply(rt_ctx *ctx, const rt_vt_change *c, int offline)
+{
+	char *sql = vt_sql(ctx, c);
+	int rc = RETORT_OK;
+	if (!sql)
+		return RETORT_ERROR;
+	if (offline)
+		out_stmt(ctx, sql);
+	else
+		rc = exec_sql(ctx, sql);
+	rt_free(sql);
+	return rc;
+}
+
+static int vt_apply_all(rt_ctx *ctx, const rt_vt_changes *ch, int offline)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < ch->n; i++)
+		if ((rc = vt_apply(ctx, &ch->v[i], offline)) < 0)
+			return rc;
+	return RETORT_OK;
+}
+
 static int history_row(rt_ctx *ctx, const char *revision, const char *direction, const char *outcome,
                        const char *error, const char *checksum, const char *started_at, long long duration_ms)
 {
@@ -705,19 +735,8 @@ static int run_step(rt_ctx *ctx, const rt_step *s, rt_strv *heads, char **failed
 				goto fail_stmt;
 		}
 	}
-	if ((rc = rt_graph_step_heads(ctx->graph, heads, s, &ch)) < 0)
+	if ((rc = rt_graph_step_heads(ctx->graph, heads, s, &ch)) < 0 || (rc = vt_apply_all(ctx, &ch, 0)) < 0)
 		goto done;
-	for (i = 0; i < ch.n; i++) {
-		char *sql = vt_sql(ctx, &ch.v[i]);
-		if (!sql) {
-			rc = RETORT_ERROR;
-			goto done;
-		}
-		rc = exec_sql(ctx, sql);
-		rt_free(sql);
-		if (rc < 0)
-			goto done;
-	}
 	goto done;
 fail_stmt:
 	*failed_op = i + 1;
@@ -845,11 +864,6 @@ out_event:
 
 /* ---- offline ---- */
 
-static void out_stmt(rt_ctx *ctx, const char *sql)
-{
-	fprintf(ctx->sql_out, "%s;\n\n", sql);
-}
-
 int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 {
 	char *from = NULL, *to = NULL;
@@ -923,19 +937,9 @@ int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 					out_stmt(ctx, "BEGIN");
 			}
 		}
-		if ((rc = rt_graph_step_heads(ctx->graph, &heads, s, &ch)) < 0) {
+		if ((rc = rt_graph_step_heads(ctx->graph, &heads, s, &ch)) < 0 || (rc = vt_apply_all(ctx, &ch, 1)) < 0) {
 			rt_vt_changes_free(&ch);
 			goto done;
-		}
-		for (i = 0; i < ch.n; i++) {
-			char *sql = vt_sql(ctx, &ch.v[i]);
-			if (!sql) {
-				rt_vt_changes_free(&ch);
-				rc = RETORT_ERROR;
-				goto done;
-			}
-			out_stmt(ctx, sql);
-			rt_free(sql);
 		}
 		rt_vt_changes_free(&ch);
 		if (transactional && per_migration)
@@ -954,6 +958,39 @@ done:
 }
 
 /* ---- stamp ---- */
+
+/*
+ * Move the version table from rows `from` to rows `to`: delete what goes,
+ * insert what comes (purge: delete and insert everything).  Online, each
+ * stamped revision gets a history row and an event; `started` is its time.
+ */
+static int stamp_rows(rt_ctx *ctx, const rt_strv *from, const rt_strv *to, int purge, int offline,
+                      const char *started)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < from->n; i++) {
+		rt_vt_change c = {RT_VT_DELETE, from->v[i], NULL};
+		if ((purge || rt_strv_find(to, from->v[i]) < 0) && (rc = vt_apply(ctx, &c, offline)) < 0)
+			return rc;
+	}
+	for (i = 0; i < to->n; i++) {
+		rt_vt_change c = {RT_VT_INSERT, NULL, to->v[i]};
+		rt_revision *r = rt_graph_get(ctx->graph, to->v[i]);
+		if (!purge && rt_strv_find(from, to->v[i]) >= 0)
+			continue;
+		if ((rc = vt_apply(ctx, &c, offline)) < 0)
+			return rc;
+		if (offline)
+			continue;
+		if ((rc = history_row(ctx, to->v[i], "stamp", "ok", NULL, r ? r->checksum : NULL, started, 0)) < 0)
+			return rc;
+		if (!ctx->quiet)
+			fprintf(stderr, "Running stamp_revision -> %s\n", to->v[i]);
+		rt_ctx_event(ctx, "revision.after", r, "stamp", "stamped", started, 0, NULL, NULL);
+	}
+	return RETORT_OK;
+}
 
 int rt_run_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge, int sql)
 {
@@ -1010,30 +1047,8 @@ int rt_run_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge, i
 			if (sk.n)
 				out_stmt(ctx, sk.stmts[0].sql);
 		}
-		for (i = 0; i < heads.n; i++) {
-			if (rt_strv_find(&next, heads.v[i]) < 0) {
-				rt_vt_change c = {RT_VT_DELETE, heads.v[i], NULL};
-				char *s = vt_sql(ctx, &c);
-				if (!s) {
-					rc = RETORT_ERROR;
-					goto off_done;
-				}
-				out_stmt(ctx, s);
-				rt_free(s);
-			}
-		}
-		for (i = 0; i < next.n; i++) {
-			if (rt_strv_find(&heads, next.v[i]) < 0) {
-				rt_vt_change c = {RT_VT_INSERT, NULL, next.v[i]};
-				char *s = vt_sql(ctx, &c);
-				if (!s) {
-					rc = RETORT_ERROR;
-					goto off_done;
-				}
-				out_stmt(ctx, s);
-				rt_free(s);
-			}
-		}
+		if ((rc = stamp_rows(ctx, &heads, &next, 0, 1, NULL)) < 0)
+			goto off_done;
 		if (dialect_is_transactional(ctx))
 			out_stmt(ctx, "COMMIT");
 	off_done:
@@ -1059,39 +1074,8 @@ int rt_run_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge, i
 		goto out;
 	if ((rc = ensure_tables(ctx)) < 0)
 		goto out;
-	for (i = 0; i < heads.n; i++) {
-		if (purge || rt_strv_find(&next, heads.v[i]) < 0) {
-			rt_vt_change c = {RT_VT_DELETE, heads.v[i], NULL};
-			char *s = vt_sql(ctx, &c);
-			if (!s) {
-				rc = RETORT_ERROR;
-				goto out;
-			}
-			rc = exec_sql(ctx, s);
-			rt_free(s);
-			if (rc < 0)
-				goto out;
-		}
-	}
-	for (i = 0; i < next.n; i++) {
-		if (purge || rt_strv_find(&heads, next.v[i]) < 0) {
-			rt_vt_change c = {RT_VT_INSERT, NULL, next.v[i]};
-			char *s = vt_sql(ctx, &c);
-			rt_revision *r = rt_graph_get(ctx->graph, next.v[i]);
-			if (!s) {
-				rc = RETORT_ERROR;
-				goto out;
-			}
-			rc = exec_sql(ctx, s);
-			rt_free(s);
-			if (rc < 0 ||
-			    (rc = history_row(ctx, next.v[i], "stamp", "ok", NULL, r ? r->checksum : NULL, started, 0)) < 0)
-				goto out;
-			if (!ctx->quiet)
-				fprintf(stderr, "Running stamp_revision -> %s\n", next.v[i]);
-			rt_ctx_event(ctx, "revision.after", r, "stamp", "stamped", started, 0, NULL, NULL);
-		}
-	}
+	if ((rc = stamp_rows(ctx, &heads, &next, purge, 0, started)) < 0)
+		goto out;
 	rc = tx_commit(ctx);
 out:
 	if (rc < 0)
