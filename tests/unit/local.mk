@@ -18,10 +18,10 @@ tests_unit_test_script_LDADD = $(UNIT_LDADD)
 tests_unit_test_sqlsplit_SOURCES = tests/unit/test_sqlsplit.c tests/unit/cu.h
 tests_unit_test_sqlsplit_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sqlsplit_LDADD = $(UNIT_LDADD)
-tests_unit_test_graph_SOURCES = tests/unit/test_graph.c tests/unit/cu.h
+tests_unit_test_graph_SOURCES = tests/unit/test_graph.c tests/unit/cu.h tests/unit/graphfix.h
 tests_unit_test_graph_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_graph_LDADD = $(UNIT_LDADD)
-tests_unit_test_target_SOURCES = tests/unit/test_target.c tests/unit/cu.h
+tests_unit_test_target_SOURCES = tests/unit/test_target.c tests/unit/cu.h tests/unit/graphfix.h
 tests_unit_test_target_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_target_LDADD = $(UNIT_LDADD)
 endif
