@@ -55,6 +55,7 @@ static void usage(FILE *f)
 	      "  show REV                      one revision in full\n"
 	      "  merge -m MSG [--rev-id ID] [--branch-label L] REVS...\n"
 	      "  stamp TARGET... [--purge] [--sql]\n"
+	      "  validate                      applied scripts still have the checksum they were applied with\n"
 	      "  repair                        clear the failure mark after a hand repair\n"
 	      "  plugins                       every plugin declared or found\n"
 	      "  edit REV                      open the script in $EDITOR\n"
@@ -1398,6 +1399,73 @@ done:
 	return rc;
 }
 
+/*
+ * validate: every revision the database is at (the version table's rows
+ * and their ancestors) must still have the checksum it was applied with.
+ */
+static int cmd_validate(rt_ctx *ctx, opts *o)
+{
+	rt_strv cur = RT_STRV_INIT, ids = RT_STRV_INIT, sums = RT_STRV_INIT;
+	size_t i, k, applied = 0, bad = 0, unknown = 0;
+	int rc, first = 1;
+	if ((rc = read_current(ctx, &cur, NULL)) < 0 || (rc = rt_graph_check_current(ctx->graph, &cur)) < 0 ||
+	    (rc = rt_db_applied_checksums(ctx, &ids, &sums)) < 0)
+		goto done;
+	if (o->json)
+		printf("{\"mismatches\": [");
+	for (i = 0; i < rt_graph_count(ctx->graph); i++) {
+		rt_revision *r = rt_graph_at(ctx->graph, i);
+		int is_applied = rt_strv_find(&cur, r->id) >= 0;
+		long at;
+		for (k = 0; k < cur.n && !is_applied; k++)
+			is_applied = rt_graph_is_ancestor(ctx->graph, r, rt_graph_get(ctx->graph, cur.v[k]));
+		if (!is_applied)
+			continue;
+		applied++;
+		at = rt_strv_find(&ids, r->id);
+		if (at < 0 || !*sums.v[at]) {
+			unknown++;
+			if (!o->json && !o->quiet)
+				fprintf(stderr, "retort: warning: %s: no checksum recorded (applied by another tool?)\n", r->id);
+			continue;
+		}
+		if (strcmp(sums.v[at], r->checksum) == 0)
+			continue;
+		bad++;
+		if (o->json) {
+			printf("%s{\"revision\": ", first ? "" : ", ");
+			json_str(stdout, r->id);
+			printf(", \"applied_checksum\": ");
+			json_str(stdout, sums.v[at]);
+			printf(", \"script_checksum\": ");
+			json_str(stdout, r->checksum);
+			printf(", \"path\": ");
+			json_str(stdout, r->path);
+			printf("}");
+			first = 0;
+		} else {
+			printf("%s: edited since it was applied (applied %.12s, now %.12s): %s\n", r->id, sums.v[at],
+			       r->checksum, r->path);
+		}
+		rt_ctx_event(ctx, "validate.mismatch", r, NULL, "failed", NULL, -1, "checksum mismatch", NULL);
+	}
+	if (o->json)
+		printf("], \"applied\": %zu, \"unchecked\": %zu}\n", applied, unknown);
+	else if (!bad && !o->quiet)
+		fprintf(stderr, "All %zu applied revisions match their scripts%s.\n", applied - unknown,
+		        unknown ? " (some have no recorded checksum)" : "");
+	if (bad) {
+		rt_error_set("%zu applied revision%s edited since %s applied", bad, bad == 1 ? " was" : "s were",
+		             bad == 1 ? "it was" : "they were");
+		rc = RETORT_ERROR;
+	}
+done:
+	rt_strv_free(&cur);
+	rt_strv_free(&ids);
+	rt_strv_free(&sums);
+	return rc;
+}
+
 static int cmd_plugins(rt_ctx *ctx, opts *o)
 {
 	rt_strv names = RT_STRV_INIT;
@@ -1593,10 +1661,12 @@ static int run(int argc, char **argv)
 		rc = cmd_edit(&ctx, &o);
 	} else if (!strcmp(cmd, "plugins")) {
 		rc = cmd_plugins(&ctx, &o);
+	} else if (!strcmp(cmd, "validate")) {
+		rc = cmd_validate(&ctx, &o);
 	} else if (!strcmp(cmd, "repair")) {
 		rc = rt_run_repair(&ctx);
 	} else {
-		rt_error_set("'%s' is not available yet in this version of retort", cmd);
+		rt_error_set("'%s' is not available yet in this version of retort (see retort(1))", cmd);
 		rc = RETORT_EINVAL;
 	}
 	if (rc < 0)

@@ -1128,11 +1128,47 @@ out:
 	return rc;
 }
 
+typedef struct {
+	rt_strv *ids, *sums;
+} pairs_arg;
+
+static int collect_pair(void *arg, size_t ncols, const char *const *values)
+{
+	pairs_arg *a = arg;
+	long at;
+	if (ncols < 2 || !values[0])
+		return RETORT_OK;
+	/* rows come oldest first: the newest checksum of a revision wins */
+	at = rt_strv_find(a->ids, values[0]);
+	if (at >= 0) {
+		rt_free(a->sums->v[at]);
+		a->sums->v[at] = rt_strdup(values[1] ? values[1] : "");
+		return a->sums->v[at] ? RETORT_OK : RETORT_ENOMEM;
+	}
+	if (rt_strv_push(a->ids, values[0]) < 0)
+		return RETORT_ENOMEM;
+	return rt_strv_push(a->sums, values[1] ? values[1] : "");
+}
+
 int rt_db_applied_checksums(rt_ctx *ctx, rt_strv *ids, rt_strv *sums)
 {
-	(void)ctx;
-	(void)ids;
-	(void)sums;
-	rt_error_set("validate is not implemented yet");
-	return RETORT_ERROR;
+	pairs_arg a = {ids, sums};
+	int rc, he = 0;
+	char *ht, *sql;
+	if ((rc = ctx->dialect->vt.dialect.table_exists(ctx->conn, ctx->dialect->hctx, ctx->cfg->history_table, &he)) < 0)
+		return plugin_fail(ctx, rc, "table_exists");
+	if (!he)
+		return RETORT_OK;
+	if (!(ht = quote(ctx, 0, ctx->cfg->history_table)))
+		return RETORT_ERROR;
+	sql = rt_asprintf("SELECT revision, checksum FROM %s WHERE outcome = 'ok' AND direction IN ('upgrade', 'stamp') "
+	                  "AND checksum IS NOT NULL ORDER BY id",
+	                  ht);
+	rt_free(ht);
+	RT_CHECK_ALLOC(sql);
+	rc = ctx->dialect->vt.dialect.query(ctx->conn, ctx->dialect->hctx, sql, collect_pair, &a);
+	rt_free(sql);
+	if (rc < 0)
+		return plugin_fail(ctx, rc, "query");
+	return RETORT_OK;
 }

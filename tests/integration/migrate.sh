@@ -50,6 +50,13 @@ scenario_roundtrip() {
 	expect_rc 2 "downgrade to a descendant is refused" downgrade base+5
 	expect_rc 2 "unknown target" upgrade zzzz
 	expect_in "$ERR" "zzzz" "unknown target is named"
+	expect_rc 0 "validate: scripts unchanged" validate
+	echo "# edited after it was applied" >>migrations/versions/b.conf
+	expect_rc 1 "validate finds an edited script" validate
+	expect_in "$OUT" "b: edited since it was applied" "validate names the revision"
+	expect_not_in "$OUT" "a: edited" "unedited revisions are not listed"
+	expect_rc 1 "validate --json" --json validate
+	expect_in "$OUT" '"revision": "b"' "JSON lists the mismatch"
 }
 
 scenario_stamp() {
@@ -181,7 +188,7 @@ scenario_bad_input() {
 scenario_readonly() {
 	new_project || { failed "database"; return; }
 	table_rev a ""
-	for c in current heads "history -i" "show a" branches; do
+	for c in current heads "history -i" "show a" branches validate; do
 		# shellcheck disable=SC2086
 		expect_rc 0 "$c on an empty database" $c
 	done
