@@ -55,6 +55,7 @@ static void usage(FILE *f)
 	      "  show REV                      one revision in full\n"
 	      "  merge -m MSG [--rev-id ID] [--branch-label L] REVS...\n"
 	      "  stamp TARGET... [--purge] [--sql]\n"
+	      "  lint [REV...]                 run the policy plugins over scripts\n"
 	      "  validate                      applied scripts still have the checksum they were applied with\n"
 	      "  repair                        clear the failure mark after a hand repair\n"
 	      "  plugins                       every plugin declared or found\n"
@@ -1466,6 +1467,88 @@ done:
 	return rc;
 }
 
+typedef struct lint_state {
+	const opts *o;
+	const rt_revision *rev;
+	size_t count;
+} lint_state;
+
+static int lint_violation(void *arg, const char *rule, const char *message, const char *where)
+{
+	lint_state *ls = arg;
+	if (ls->o->json) {
+		printf("%s{\"revision\": ", ls->count ? ", " : "");
+		json_str(stdout, ls->rev->id);
+		printf(", \"path\": ");
+		json_str(stdout, ls->rev->path);
+		printf(", \"rule\": ");
+		json_str(stdout, rule);
+		printf(", \"where\": ");
+		json_str(stdout, where);
+		printf(", \"message\": ");
+		json_str(stdout, message);
+		printf("}");
+	} else {
+		printf("%s: %s%s%s: [%s] %s\n", ls->rev->path, ls->rev->id, where ? " " : "", where ? where : "",
+		       rule ? rule : "policy", message ? message : "");
+	}
+	ls->count++;
+	return RETORT_OK;
+}
+
+/* lint [REV...]: the policy plugins' checks over the scripts (all when none named). */
+static int cmd_lint(rt_ctx *ctx, opts *o)
+{
+	rt_strv ids = RT_STRV_INIT, cur = RT_STRV_INIT;
+	lint_state ls = {o, NULL, 0};
+	size_t i, npol = 0;
+	int rc = RETORT_OK;
+	if (o->args.n == 0) {
+		for (i = 0; i < rt_graph_count(ctx->graph) && rc == RETORT_OK; i++)
+			rc = rt_strv_push(&ids, rt_graph_at(ctx->graph, i)->id);
+	}
+	for (i = 0; i < o->args.n && rc == RETORT_OK; i++)
+		rc = rt_graph_resolve(ctx->graph, o->args.v[i], &cur, 0, &ids);
+	if (rc < 0)
+		goto done;
+	if (o->json)
+		printf("{\"violations\": [");
+	for (i = 0; i < ids.n; i++) {
+		rt_revision *r = rt_graph_get(ctx->graph, ids.v[i]);
+		retort_script sc;
+		if (!r)
+			continue;
+		if ((rc = rt_script_load_ops(r)) < 0)
+			goto done;
+		memset(&sc, 0, sizeof sc);
+		sc.size = sizeof sc;
+		sc.path = r->path;
+		sc.revision = r->id;
+		sc.message = r->message;
+		sc.format = r->format;
+		sc.upgrade = r->upgrade;
+		sc.nupgrade = r->nupgrade;
+		sc.downgrade = r->downgrade;
+		sc.ndowngrade = r->ndowngrade;
+		ls.rev = r;
+		if ((rc = rt_plugins_check(ctx->plugins, &sc, lint_violation, &ls, &npol)) < 0)
+			goto done;
+	}
+	if (o->json)
+		printf("], \"scripts\": %zu, \"policies\": %zu}\n", ids.n, npol);
+	if (npol == 0 && !o->quiet)
+		fprintf(stderr, "retort: warning: no policy plugin is declared: nothing was checked\n");
+	if (ls.count) {
+		rt_error_set("%zu violation%s in %zu script%s", ls.count, ls.count == 1 ? "" : "s", ids.n,
+		             ids.n == 1 ? "" : "s");
+		rc = RETORT_ERROR;
+	}
+done:
+	rt_strv_free(&ids);
+	rt_strv_free(&cur);
+	return rc;
+}
+
 static int cmd_plugins(rt_ctx *ctx, opts *o)
 {
 	rt_strv names = RT_STRV_INIT;
@@ -1661,6 +1744,8 @@ static int run(int argc, char **argv)
 		rc = cmd_edit(&ctx, &o);
 	} else if (!strcmp(cmd, "plugins")) {
 		rc = cmd_plugins(&ctx, &o);
+	} else if (!strcmp(cmd, "lint")) {
+		rc = cmd_lint(&ctx, &o);
 	} else if (!strcmp(cmd, "validate")) {
 		rc = cmd_validate(&ctx, &o);
 	} else if (!strcmp(cmd, "repair")) {

@@ -605,3 +605,21 @@ int rt_plugins_name(rt_plugins *ps, const retort_name_request *req, char **out)
 	}
 	return RETORT_OK;
 }
+
+int rt_plugins_check(rt_plugins *ps, const retort_script *script, retort_violation_fn fn, void *arg,
+                     size_t *npolicies)
+{
+	size_t i;
+	*npolicies = 0;
+	for (i = 0; ps && i < ps->n; i++) {
+		rt_plugin *p = ps->v[i];
+		int rc;
+		if (p->kind != RETORT_KIND_NAMING || !p->vt.naming.check)
+			continue;
+		(*npolicies)++;
+		rc = p->vt.naming.check(p->state, p->hctx, script, fn, arg);
+		if (rc < 0)
+			return rt_hctx_take_error(p->hctx, rc, "check");
+	}
+	return RETORT_OK;
+}

@@ -56,6 +56,26 @@ scenario_naming() {
 	expect_in "$OUT" "ix_account_email" "offline name"
 }
 
+scenario_lint() {
+	new_project || { failed "database"; return; }
+	rev a "" "indexes" \
+		'{ op = "create_table"; table = "account"; columns = ( { name = "id"; type = "integer"; primary_key = true; }, { name = "email"; type = "varchar(100)"; } ); },
+		 { op = "create_index"; name = "idx_email"; table = "account"; columns = [ "email" ]; }' \
+		'{ op = "drop_table"; table = "account"; }'
+	expect_rc 0 "lint without a policy checks nothing" lint
+	expect_in "$ERR" "no policy plugin" "and says so"
+	echo 'plugins = ( { module = "convention"; ix = "ix_%(column_0_label)s"; } );' >>retort.conf
+	expect_rc 1 "lint finds a name off the convention" lint
+	expect_in "$OUT" "idx_email" "the offending name"
+	expect_in "$OUT" "ix_account_email" "the expected name"
+	expect_in "$OUT" "a.conf" "the script"
+	expect_rc 1 "lint --json" --json lint a
+	expect_in "$OUT" '"rule": "naming"' "JSON violation"
+	sed -i 's/idx_email/ix_account_email/' migrations/versions/a.conf
+	expect_rc 0 "lint passes once the name follows the convention" lint
+	expect_eq "$(tables | tr '\n' ' ')" "" "lint touched no database"
+}
+
 scenario_edit() {
 	new_project || { failed "database"; return; }
 	table_rev a ""
@@ -69,4 +89,5 @@ RETORT_TEST_DIALECTS=${RETORT_TEST_DIALECTS:-sqlite}
 for_each_dialect scenario_plugins
 for_each_dialect scenario_naming
 for_each_dialect scenario_edit
+for_each_dialect scenario_lint
 finish
