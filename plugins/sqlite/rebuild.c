@@ -21,6 +21,13 @@
  *   SELECT retort_raise(...) FROM pragma_foreign_key_check(t)  (and for each
  *                                  table referencing t: fails on any row)
  *
+ * (plus, for an AUTOINCREMENT table, its sqlite_sequence value put back).
+ * drop_column first tries the native DROP COLUMN in a savepoint (always
+ * rolled back) and rebuilds only when SQLite refuses it; the rebuild drops
+ * the column together with the indexes and table constraints that use it,
+ * as PostgreSQL does.  drop_constraint of a unique constraint that is an
+ * index (create_unique_constraint makes one) stays DROP INDEX.
+ *
  * The definition is edited as text: the CREATE TABLE statement of
  * sqlite_master is split into its column definitions and table
  * constraints, so that everything not touched (CHECK constraints,
@@ -173,6 +180,7 @@ typedef struct rb {
 	char *cast_type;
 	char *old_type;
 	char *dropped;   /* drop_column */
+	long long seq;   /* its sqlite_sequence value (AUTOINCREMENT), or -1 */
 } rb;
 
 static char *dupn(rb *b, const char *s, size_t n)
@@ -329,6 +337,27 @@ static int mentions(rb *b, const char *text, const char *name)
 	return 0;
 }
 
+/*
+ * Does the table constraint `text` use column `name`?  Not its own
+ * CONSTRAINT name, nor, in a FOREIGN KEY, the referenced table's columns.
+ */
+static int constraint_mentions(rb *b, const char *text, const char *name)
+{
+	tok t;
+	const char *p = next_tok(text, &t);
+	if (is_kw(&t, "CONSTRAINT")) {
+		p = next_tok(p, &t); /* the name */
+		p = next_tok(p, &t);
+	}
+	for (; t.kind != T_END; p = next_tok(p, &t)) {
+		if (is_kw(&t, "REFERENCES"))
+			return 0;
+		if (tok_names(b, &t, name))
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- reading the live table ---- */
 
 static int q_strings(rb *b, const char *sql, const char *arg, strv *v1, strv *v2)
@@ -468,6 +497,15 @@ static int load(rb *b)
 			q++;
 		memmove(s, q, strlen(q) + 1);
 	}
+
+	/* AUTOINCREMENT's high-water mark, which DROP TABLE forgets */
+	b->seq = -1;
+	if (sqlite3_prepare_v2(b->c->db, "SELECT seq FROM sqlite_sequence WHERE name = ?1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, b->table, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			b->seq = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	} /* else: no AUTOINCREMENT table in the database */
 
 	if ((rc = q_strings(b,
 	                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 "
@@ -900,7 +938,8 @@ static int edit(rb *b)
 			return oom(b);
 		for (i = b->nitems; i-- > 0;) {
 			it = &b->items[i];
-			if (it->is_column ? strcasecmp(it->name, op->column) == 0 : mentions(b, it->text, op->column))
+			if (it->is_column ? strcasecmp(it->name, op->column) == 0
+			                  : constraint_mentions(b, it->text, op->column))
 				remove_item(b, i);
 		}
 		for (i = 0; i < b->nitems && b->items[i].is_column; i++)
@@ -1049,6 +1088,25 @@ static int emit_rebuild(rb *b, retort_sink *out, int fk_on, int legacy, int defe
 		return rc;
 	if (!legacy && (rc = emit_text(b, out, "PRAGMA legacy_alter_table=OFF")) != RETORT_OK)
 		return rc;
+	if (b->seq >= 0) {
+		char num[32];
+		snprintf(num, sizeof num, "%lld", b->seq);
+		buf_put(&s, "INSERT INTO sqlite_sequence (name, seq) SELECT ");
+		buf_literal(&s, b->table);
+		buf_put(&s, ", 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ");
+		buf_literal(&s, b->table);
+		buf_put(&s, ")");
+		if ((rc = emit(b, out, &s)) != RETORT_OK)
+			return rc;
+		buf_put(&s, "UPDATE sqlite_sequence SET seq = ");
+		buf_put(&s, num);
+		buf_put(&s, " WHERE name = ");
+		buf_literal(&s, b->table);
+		buf_put(&s, " AND seq < ");
+		buf_put(&s, num);
+		if ((rc = emit(b, out, &s)) != RETORT_OK)
+			return rc;
+	}
 
 	for (i = 0; i < b->idx_sqls.n; i++) {
 		if (b->dropped && index_mentions(b, b->idx_sqls.v[i], b->dropped))

@@ -183,7 +183,7 @@ static void test_dialect_sqlite__descriptor(void)
 	CU_ASSERT_PTR_NULL(v->url_schemes[1]);
 	CU_ASSERT(v->connect && v->disconnect && v->execute && v->query && v->begin && v->commit && v->rollback &&
 	          v->lock && v->unlock && v->table_exists && v->quote_ident && v->quote_literal && v->map_type &&
-	          v->render && v->reflect && v->column_max_length);
+	          v->render && v->reflect && v->column_max_length && v->render_online);
 }
 
 static int init_with(const char *text, void **st)
@@ -527,7 +527,7 @@ static void test_dialect_sqlite__render_needs_rebuild(void)
 		rt_hctx_clear_error(hctx);
 		CU_ASSERT_PTR_NULL(render(&op));
 		CU_ASSERT_EQUAL(render_status, RETORT_ENOTSUPPORTED);
-		snprintf(want, sizeof want, "%s needs a table rebuild, which is not implemented yet", names[i]);
+		snprintf(want, sizeof want, "%s needs a table rebuild on SQLite, which reads the live database", names[i]);
 		ASSERT_ERR_CONTAINS(want);
 	}
 	op = new_op(RETORT_OP_ALTER_COLUMN);
@@ -538,6 +538,7 @@ static void test_dialect_sqlite__render_needs_rebuild(void)
 	CU_ASSERT_PTR_NULL(render(&op));
 	CU_ASSERT_EQUAL(render_status, RETORT_ENOTSUPPORTED);
 	ASSERT_ERR_CONTAINS("alter_column needs a table rebuild");
+	ASSERT_ERR_CONTAINS("cannot be rendered offline (--sql)");
 	op.nullable = RETORT_UNSET;
 	op.type = "text";
 	CU_ASSERT_PTR_NULL(render(&op));
@@ -880,6 +881,423 @@ static void test_dialect_sqlite__reflect(void)
 	vt->disconnect(c);
 }
 
+
+/* ---- table rebuilds (render_online) ---- */
+
+/* render_online + execute every statement, as the host does; the first failing status. */
+static char online_sql[16384];
+
+static int online(retort_conn *c, const retort_op *op)
+{
+	retort_sink s;
+	size_t i;
+	int rc;
+	rt_sink_init(&s);
+	online_sql[0] = '\0';
+	rc = vt->render_online(c, hctx, op, &s);
+	if (rc == RETORT_OK)
+		rc = rt_sink_flush(&s);
+	for (i = 0; rc == RETORT_OK && i < s.n; i++) {
+		if (i)
+			strncat(online_sql, ";\n", sizeof online_sql - strlen(online_sql) - 1);
+		strncat(online_sql, s.stmts[i].sql, sizeof online_sql - strlen(online_sql) - 1);
+		rc = vt->execute(c, hctx, s.stmts[i].sql);
+	}
+	rt_sink_free(&s);
+	return rc;
+}
+
+#define ASSERT_ONLINE_OK(c, op)                                                                                \
+	do {                                                                                                   \
+		int rc_ = online((c), (op));                                                                   \
+		CU_ASSERT_EQUAL(rc_, RETORT_OK);                                                               \
+		if (rc_ != RETORT_OK)                                                                          \
+			fprintf(stderr, "\n  online failed (%d): %s\n  sql: %s\n", rc_, errmsg(), online_sql); \
+	} while (0)
+
+#define ASSERT_Q(c, sql, want)                                                                                 \
+	do {                                                                                                   \
+		const char *got_ = scalar((c), (sql));                                                         \
+		CU_ASSERT_STRING_EQUAL(got_, (want));                                                          \
+		if (strcmp(got_, (want)) != 0)                                                                 \
+			fprintf(stderr, "\n  %s\n  got:  [%s]\n  want: [%s]\n", (sql), got_, (want));          \
+	} while (0)
+
+#define COLS(t)                                                                                                \
+	"SELECT group_concat(name || ':' || type || ':' || \"notnull\" || ':' || ifnull(dflt_value, '-') || ':' " \
+	"|| pk, ' ') FROM pragma_table_info('" t "')"
+#define INDEXES(t) "SELECT ifnull(group_concat(name, ' '), '') FROM (SELECT name FROM pragma_index_list('" t "') ORDER BY name)"
+#define FKS(t)                                                                                                 \
+	"SELECT ifnull(group_concat(\"from\" || '>' || \"table\" || '.' || ifnull(\"to\", '?') || ':' || on_delete, ' '), '') " \
+	"FROM pragma_foreign_key_list('" t "')"
+
+static retort_conn *rebuild_fixture(void)
+{
+	retort_conn *c = connect_to("");
+	CU_ASSERT_EQUAL_FATAL(
+		vt->execute(c, hctx,
+	                    "CREATE TABLE p (id INTEGER PRIMARY KEY, label TEXT);"
+	                    "INSERT INTO p VALUES (1, 'one'), (2, 'two');"
+	                    "CREATE TABLE t (\n    id INTEGER PRIMARY KEY,\n    name VARCHAR(10) NOT NULL DEFAULT 'x',\n"
+	                    "    n TEXT,\n    p_id INTEGER,\n    CONSTRAINT ck_name CHECK (length(name) < 20)\n);"
+	                    "CREATE INDEX ix_t_n ON t (n);"
+	                    "CREATE UNIQUE INDEX ux_t_name ON t (name, p_id);"
+	                    "CREATE TABLE log (msg TEXT);"
+	                    "CREATE TRIGGER trg_t AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.name); END;"
+	                    "CREATE VIEW v_t AS SELECT id, name FROM t;"
+	                    "INSERT INTO t (id, name, n, p_id) VALUES (1, 'a', '10', 1), (2, 'b', '20', 2), (3, 'c', NULL, 1);"
+	                    "CREATE TABLE child (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t (id) ON DELETE CASCADE);"
+	                    "INSERT INTO child VALUES (1, 1), (2, 2), (3, 3);"
+	                    "DELETE FROM log"),
+		RETORT_OK);
+	CU_ASSERT_EQUAL_FATAL(vt->begin(c, hctx), RETORT_OK);
+	return c;
+}
+
+/* What must survive every rebuild of t in the fixture. */
+static void assert_survivors(retort_conn *c)
+{
+	ASSERT_Q(c, "SELECT group_concat(id || name, ',') FROM (SELECT * FROM t ORDER BY id)", "1a,2b,3c");
+	ASSERT_Q(c, "SELECT count(*) FROM child", "3");
+	ASSERT_Q(c, FKS("child"), "t_id>t.id:CASCADE");
+	ASSERT_Q(c, "SELECT count(*) FROM pragma_foreign_key_check", "0");
+	ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE name = 'trg_t'", "1");
+	ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE name LIKE '_retort%'", "0");
+	ASSERT_Q(c, "SELECT count(*) FROM v_t", "3");
+	ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE name = 't' AND sql LIKE '%CONSTRAINT ck_name CHECK (length(name) < 20)%'", "1");
+}
+
+static void test_dialect_sqlite__rebuild_alter_column(void)
+{
+	retort_conn *c = rebuild_fixture();
+	retort_op op = new_op(RETORT_OP_ALTER_COLUMN);
+
+	/* type and nullable: a rebuild, with CAST since the affinity changes */
+	op.table = "t";
+	op.column = "n";
+	op.type = "integer";
+	op.nullable = 1;
+	ASSERT_ONLINE_OK(c, &op);
+	CU_ASSERT(strstr(online_sql, "CREATE TABLE _retort_new_t (") != NULL);
+	CU_ASSERT(strstr(online_sql, "CAST(n AS INTEGER)") != NULL);
+	CU_ASSERT(strstr(online_sql, "DROP TABLE t;\nPRAGMA legacy_alter_table=ON;\nALTER TABLE _retort_new_t RENAME TO t") != NULL);
+	ASSERT_Q(c, COLS("t"), "id:INTEGER:0:-:1 name:VARCHAR(10):1:'x':0 n:INTEGER:0:-:0 p_id:INTEGER:0:-:0");
+	ASSERT_Q(c, "SELECT group_concat(typeof(n), ',') FROM (SELECT n FROM t ORDER BY id)", "integer,integer,null");
+	ASSERT_Q(c, INDEXES("t"), "ix_t_n ux_t_name");
+	assert_survivors(c);
+	/* the trigger still fires */
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO t (id, name) VALUES (4, 'd'); DELETE FROM t WHERE id = 4"),
+	                RETORT_OK);
+	ASSERT_Q(c, "SELECT group_concat(msg) FROM log", "d");
+
+	/* NOT NULL on a column with a NULL: the copy fails */
+	op.type = NULL;
+	op.nullable = 0;
+	CU_ASSERT_EQUAL(online(c, &op), RETORT_EDB);
+	ASSERT_ERR_CONTAINS("NOT NULL constraint failed");
+	CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
+	vt->disconnect(c);
+
+	c = rebuild_fixture();
+	op = new_op(RETORT_OP_ALTER_COLUMN);
+	op.table = "t";
+	op.column = "name";
+	op.nullable = 1;
+	op.set_server_default = 1;
+	op.server_default = "'y'";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, COLS("t"), "id:INTEGER:0:-:1 name:VARCHAR(10):0:'y':0 n:TEXT:0:-:0 p_id:INTEGER:0:-:0");
+	op.nullable = 0;
+	op.server_default = NULL; /* drop the default */
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, COLS("t"), "id:INTEGER:0:-:1 name:VARCHAR(10):1:-:0 n:TEXT:0:-:0 p_id:INTEGER:0:-:0");
+	op.set_server_default = 1;
+	op.server_default = "lower('Z')";
+	op.nullable = RETORT_UNSET;
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, COLS("t"), "id:INTEGER:0:-:1 name:VARCHAR(10):1:lower('Z'):0 n:TEXT:0:-:0 p_id:INTEGER:0:-:0");
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO t (id) VALUES (9)"), RETORT_OK);
+	ASSERT_Q(c, "SELECT name FROM t WHERE id = 9", "z");
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DELETE FROM t WHERE id = 9; DELETE FROM log"), RETORT_OK);
+	assert_survivors(c);
+
+	/* a comment alone renders nothing; a rename alone stays RENAME COLUMN */
+	op = new_op(RETORT_OP_ALTER_COLUMN);
+	op.table = "t";
+	op.column = "n";
+	op.comment = "ignored";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, "SELECT count(*) FROM sqlite_master", "8");
+	CU_ASSERT_STRING_EQUAL(online_sql, "");
+	op.comment = NULL;
+	op.new_name = "num";
+	ASSERT_ONLINE_OK(c, &op);
+	CU_ASSERT_STRING_EQUAL(online_sql, "ALTER TABLE t RENAME COLUMN n TO num");
+	/* a rename with a type change: rebuild, then rename */
+	op.column = "num";
+	op.new_name = "n2";
+	op.type = "real";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, COLS("t"), "id:INTEGER:0:-:1 name:VARCHAR(10):1:lower('Z'):0 n2:REAL:0:-:0 p_id:INTEGER:0:-:0");
+	ASSERT_Q(c, "SELECT sql FROM sqlite_master WHERE name = 'ix_t_n'", "CREATE INDEX ix_t_n ON t (n2)");
+	assert_survivors(c);
+	CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
+	vt->disconnect(c);
+}
+
+static void test_dialect_sqlite__rebuild_constraints(void)
+{
+	retort_conn *c = rebuild_fixture();
+	retort_op op = new_op(RETORT_OP_CREATE_CHECK_CONSTRAINT);
+	const char *fcols[] = {"p_id"}, *frefs[] = {"id"}, *pkcols[] = {"a", "b"};
+	retort_foreign_key fk = {sizeof fk, "fk_t_p", fcols, 1, "p", frefs, 1, "set null", NULL};
+
+	/* check constraint: added, enforced, dropped */
+	op.table = "t";
+	op.name = "ck_id";
+	op.expression = "id > 0";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE name = 't' AND sql LIKE '%CONSTRAINT ck_id CHECK (id > 0)%'", "1");
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO t (id, name) VALUES (-1, 'z')"), RETORT_EDB);
+	ASSERT_ERR_CONTAINS("CHECK constraint failed: ck_id");
+	assert_survivors(c);
+	op = new_op(RETORT_OP_DROP_CONSTRAINT);
+	op.table = "t";
+	op.name = "ck_id";
+	op.constraint_type = "check";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%ck_id%'", "0");
+	assert_survivors(c);
+
+	/* foreign key: added (validated), dropped */
+	op = new_op(RETORT_OP_CREATE_FOREIGN_KEY);
+	op.table = "t";
+	op.foreign_keys = &fk;
+	op.nforeign_keys = 1;
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, FKS("t"), "p_id>p.id:SET NULL");
+	ASSERT_Q(c, INDEXES("t"), "ix_t_n ux_t_name");
+	assert_survivors(c);
+	op = new_op(RETORT_OP_DROP_CONSTRAINT);
+	op.table = "t";
+	op.name = "fk_t_p";
+	op.constraint_type = "foreignkey";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, FKS("t"), "");
+	assert_survivors(c);
+	/* an unknown name */
+	op.name = "nope";
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(online(c, &op), RETORT_EINVAL);
+	ASSERT_ERR_CONTAINS("table t has no constraint named nope");
+
+	/* a unique created as an index keeps DROP INDEX */
+	op.name = "ux_t_name";
+	op.constraint_type = "unique";
+	ASSERT_ONLINE_OK(c, &op);
+	CU_ASSERT_STRING_EQUAL(online_sql, "DROP INDEX ux_t_name");
+	ASSERT_Q(c, INDEXES("t"), "ix_t_n");
+
+	/* primary key: table-level, named; and a unique constraint of the table */
+	CU_ASSERT_EQUAL(vt->execute(c, hctx,
+	                            "CREATE TABLE k (a INTEGER NOT NULL, b TEXT NOT NULL, CONSTRAINT uq_k_b UNIQUE (b));"
+	                            "INSERT INTO k VALUES (1, 'x'), (2, 'y')"),
+	                RETORT_OK);
+	op = new_op(RETORT_OP_CREATE_PRIMARY_KEY);
+	op.table = "k";
+	op.name = "pk_k";
+	op.column_names = pkcols;
+	op.ncolumn_names = 2;
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, COLS("k"), "a:INTEGER:1:-:1 b:TEXT:1:-:2");
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(online(c, &op), RETORT_EINVAL);
+	ASSERT_ERR_CONTAINS("already has a primary key");
+	op = new_op(RETORT_OP_DROP_CONSTRAINT);
+	op.table = "k";
+	op.name = "pk_k";
+	op.constraint_type = "primary";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, COLS("k"), "a:INTEGER:1:-:0 b:TEXT:1:-:0");
+	op.name = "uq_k_b";
+	op.constraint_type = "unique";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, INDEXES("k"), "");
+	ASSERT_Q(c, "SELECT count(*) FROM k", "2");
+	/* an inline primary key (as create_table renders it) is dropped by its name */
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE q (id INTEGER NOT NULL CONSTRAINT pk_q PRIMARY KEY, v TEXT)"),
+	                RETORT_OK);
+	op.table = "q";
+	op.name = "pk_q";
+	op.constraint_type = "primary";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, COLS("q"), "id:INTEGER:1:-:0 v:TEXT:0:-:0");
+	CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
+	vt->disconnect(c);
+}
+
+static void test_dialect_sqlite__rebuild_failures(void)
+{
+	retort_conn *c = rebuild_fixture();
+	retort_op op = new_op(RETORT_OP_CREATE_CHECK_CONSTRAINT);
+	const char *fcols[] = {"p_id"}, *frefs[] = {"id"};
+	retort_foreign_key fk = {sizeof fk, "fk_t_p", fcols, 1, "p", frefs, 1, NULL, NULL};
+
+	/* a check the rows violate: the copy fails, the transaction rolls back whole */
+	op.table = "t";
+	op.name = "ck_bad";
+	op.expression = "id > 1";
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(online(c, &op), RETORT_EDB);
+	ASSERT_ERR_CONTAINS("CHECK constraint failed: ck_bad");
+	CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
+	ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE name LIKE '_retort%' OR sql LIKE '%ck_bad%'", "0");
+	CU_ASSERT_EQUAL(vt->begin(c, hctx), RETORT_OK);
+	assert_survivors(c);
+
+	/* a foreign key the rows violate: the check after the rebuild fails it */
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "UPDATE t SET p_id = 99 WHERE id = 2"), RETORT_OK);
+	op = new_op(RETORT_OP_CREATE_FOREIGN_KEY);
+	op.table = "t";
+	op.foreign_keys = &fk;
+	op.nforeign_keys = 1;
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(online(c, &op), RETORT_EDB);
+	ASSERT_ERR_CONTAINS("table rebuild of t: 1 row(s) of t violate a foreign key (first: rowid 2 references a missing row of p)");
+	CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
+	ASSERT_Q(c, FKS("t"), "");
+
+	/* no such table / column */
+	op = new_op(RETORT_OP_ALTER_COLUMN);
+	op.table = "nope";
+	op.column = "x";
+	op.nullable = 0;
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(online(c, &op), RETORT_EINVAL);
+	ASSERT_ERR_CONTAINS("no table nope in the database");
+	op.table = "t";
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(online(c, &op), RETORT_EINVAL);
+	ASSERT_ERR_CONTAINS("table t has no column x");
+	vt->disconnect(c);
+}
+
+static void test_dialect_sqlite__rebuild_drop_column(void)
+{
+	retort_conn *c = rebuild_fixture();
+	retort_op op = new_op(RETORT_OP_DROP_COLUMN);
+
+	/* not used by anything: the native DROP COLUMN */
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "ALTER TABLE t ADD COLUMN spare TEXT"), RETORT_OK);
+	op.table = "t";
+	op.column = "spare";
+	ASSERT_ONLINE_OK(c, &op);
+	CU_ASSERT_STRING_EQUAL(online_sql, "ALTER TABLE t DROP COLUMN spare");
+
+	/* indexed: a rebuild that drops the index on it and keeps the others */
+	op.column = "n";
+	ASSERT_ONLINE_OK(c, &op);
+	CU_ASSERT(strstr(online_sql, "CREATE TABLE _retort_new_t") != NULL);
+	ASSERT_Q(c, COLS("t"), "id:INTEGER:0:-:1 name:VARCHAR(10):1:'x':0 p_id:INTEGER:0:-:0");
+	ASSERT_Q(c, INDEXES("t"), "ux_t_name");
+	assert_survivors(c);
+
+	/* a foreign key that references a column of the same name in another table stays */
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE h (id INTEGER, p_id INTEGER, "
+	                                     "CONSTRAINT fk_h FOREIGN KEY (p_id) REFERENCES p (id)); CREATE INDEX ix_h ON h (id);"
+	                                     "INSERT INTO h VALUES (5, 1)"),
+	                RETORT_OK);
+	op.table = "h";
+	op.column = "id";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, FKS("h"), "p_id>p.id:NO ACTION");
+	ASSERT_Q(c, INDEXES("h"), "");
+	ASSERT_Q(c, "SELECT p_id FROM h", "1");
+
+	/* used by a unique index and a foreign key: both go with it */
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE g (a INTEGER, b INTEGER REFERENCES p (id), "
+	                                     "c TEXT CHECK (c <> ''), CONSTRAINT ck_b CHECK (b > 0));"
+	                                     "CREATE INDEX ix_g_a ON g (a); INSERT INTO g VALUES (1, 1, 'x')"),
+	                RETORT_OK);
+	op.table = "g";
+	op.column = "b";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, COLS("g"), "a:INTEGER:0:-:0 c:TEXT:0:-:0");
+	ASSERT_Q(c, FKS("g"), "");
+	ASSERT_Q(c, INDEXES("g"), "ix_g_a");
+	ASSERT_Q(c, "SELECT sql FROM sqlite_master WHERE name = 'g'", "CREATE TABLE \"g\" (\n    a INTEGER,\n    c TEXT CHECK (c <> '')\n)");
+	ASSERT_Q(c, "SELECT a || c FROM g", "1x");
+	CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
+	vt->disconnect(c);
+}
+
+static void test_dialect_sqlite__rebuild_autoincrement(void)
+{
+	retort_conn *c = connect_to("");
+	retort_op op = new_op(RETORT_OP_ALTER_COLUMN);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT) WITHOUT ROWID"),
+	                RETORT_EDB); /* (AUTOINCREMENT needs a rowid) */
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);"
+	                                     "INSERT INTO a (v) VALUES ('x'), ('y'), ('z'); DELETE FROM a WHERE id = 3;"
+	                                     "CREATE TABLE w (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;"
+	                                     "INSERT INTO w VALUES ('k', 'v')"),
+	                RETORT_OK);
+	op.table = "a";
+	op.column = "v";
+	op.nullable = 0;
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, "SELECT seq FROM sqlite_sequence WHERE name = 'a'", "3");
+	ASSERT_Q(c, "SELECT count(*) FROM sqlite_sequence", "1");
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO a (v) VALUES ('n')"), RETORT_OK);
+	ASSERT_Q(c, "SELECT max(id) FROM a", "4");
+	ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE name = 'a' AND sql LIKE '%AUTOINCREMENT%'", "1");
+	/* WITHOUT ROWID is kept */
+	op.table = "w";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, "SELECT sql FROM sqlite_master WHERE name = 'w'",
+	         "CREATE TABLE \"w\" (\n    k TEXT PRIMARY KEY,\n    v TEXT NOT NULL\n) WITHOUT ROWID");
+	ASSERT_Q(c, "SELECT k || v FROM w", "kv");
+	vt->disconnect(c);
+}
+
+static void test_dialect_sqlite__rebuild_foreign_keys_on(void)
+{
+	retort_conn *c;
+	retort_op op = new_op(RETORT_OP_ALTER_COLUMN);
+	void *st2;
+	const retort_plugin_descriptor *d = retort_plugin_entry();
+	retort_url url;
+
+	/* with enforcement on, a referenced table is refused (its children would lose rows) */
+	CU_ASSERT_EQUAL_FATAL(init_with("g = { foreign_keys = true; };", &st2), RETORT_OK);
+	memset(&url, 0, sizeof url);
+	url.size = sizeof url;
+	url.scheme = "sqlite";
+	url.database = "";
+	CU_ASSERT_FATAL(vt->connect(st2, hctx, &url, &c) == RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT);"
+	                                     "CREATE TABLE ch (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id) "
+	                                     "ON DELETE CASCADE); INSERT INTO p VALUES (1, 'a'); INSERT INTO ch VALUES (1, 1)"),
+	                RETORT_OK);
+	CU_ASSERT_EQUAL(vt->begin(c, hctx), RETORT_OK);
+	op.table = "p";
+	op.column = "v";
+	op.nullable = 0;
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(online(c, &op), RETORT_ENOTSUPPORTED);
+	ASSERT_ERR_CONTAINS("set foreign_keys = false");
+	/* a table nobody references is rebuilt, its own foreign keys checked */
+	op.table = "ch";
+	op.column = "p_id";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, COLS("ch"), "id:INTEGER:0:-:1 p_id:INTEGER:1:-:0");
+	ASSERT_Q(c, FKS("ch"), "p_id>p.id:CASCADE");
+	ASSERT_Q(c, "SELECT count(*) FROM ch", "1");
+	CU_ASSERT_EQUAL(vt->commit(c, hctx), RETORT_OK);
+	vt->disconnect(c);
+	d->fini(st2);
+}
+
 static void test_dialect_sqlite__cleanup(void)
 {
 	char cmd[600];
@@ -916,6 +1334,12 @@ T(test_dialect_sqlite__execute_and_query)
 T(test_dialect_sqlite__lock_between_connections)
 T(test_dialect_sqlite__table_exists_and_max_length)
 T(test_dialect_sqlite__reflect)
+T(test_dialect_sqlite__rebuild_alter_column)
+T(test_dialect_sqlite__rebuild_constraints)
+T(test_dialect_sqlite__rebuild_failures)
+T(test_dialect_sqlite__rebuild_drop_column)
+T(test_dialect_sqlite__rebuild_foreign_keys_on)
+T(test_dialect_sqlite__rebuild_autoincrement)
 
 static const rt_cu_test tests[] = {
 	{"descriptor", test_dialect_sqlite__descriptor_fx},
@@ -936,6 +1360,12 @@ static const rt_cu_test tests[] = {
 	{"lock_between_connections", test_dialect_sqlite__lock_between_connections_fx},
 	{"table_exists_and_max_length", test_dialect_sqlite__table_exists_and_max_length_fx},
 	{"reflect", test_dialect_sqlite__reflect_fx},
+	{"rebuild_alter_column", test_dialect_sqlite__rebuild_alter_column_fx},
+	{"rebuild_constraints", test_dialect_sqlite__rebuild_constraints_fx},
+	{"rebuild_failures", test_dialect_sqlite__rebuild_failures_fx},
+	{"rebuild_drop_column", test_dialect_sqlite__rebuild_drop_column_fx},
+	{"rebuild_foreign_keys_on", test_dialect_sqlite__rebuild_foreign_keys_on_fx},
+	{"rebuild_autoincrement", test_dialect_sqlite__rebuild_autoincrement_fx},
 	{"cleanup", test_dialect_sqlite__cleanup},
 	{NULL, NULL},
 };
