@@ -890,9 +890,15 @@ static int load_dir(rt_graph *g, const char *dir)
 	if (names.n)
 		qsort(names.v, names.n, sizeof *names.v, cmp_str);
 	for (i = 0; i < names.n; i++) {
-		size_t dl = strlen(dir);
-		char *path = rt_asprintf("%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names.v[i]);
+		/* dir + "/" + name, without printf: this runs once per script */
+		size_t dl = strlen(dir), sep = dl && dir[dl - 1] == '/' ? 0 : 1, nl = strlen(names.v[i]);
+		char *path = rt_malloc(dl + sep + nl + 1);
 		rt_revision *rev = NULL;
+		if (path) {
+			memcpy(path, dir, dl);
+			path[dl] = '/';
+			memcpy(path + dl + sep, names.v[i], nl + 1);
+		}
 		if (!path) {
 			rt_error_set("out of memory");
 			rc = RETORT_ENOMEM;

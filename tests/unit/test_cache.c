@@ -1,0 +1,265 @@
+/*
+ * test_cache: the script header cache (core/lib/cache.c) through
+ * rt_graph_load: a cache never changes what is loaded.  A changed, added or
+ * removed script is seen; a corrupt cache is ignored; a cache that cannot be
+ * written does not fail the load; RETORT_NO_CACHE disables it.
+ *
+ * Scripts written in the last RT_CACHE_RACY_SECONDS are not cached, so the
+ * fixtures are written once and the suite waits that long before using them.
+ */
+#include "config.h"
+
+#include <dirent.h>
+
+#include "cu.h"
+
+#include "cache.h"
+#include "graph.h"
+#include "rt.h"
+
+static char *sandbox, *versions, *cachefile;
+
+static void sandbox_remove(void)
+{
+	char cmd[256];
+	if (sandbox && strncmp(sandbox, "/tmp/retort-unit-", 17) == 0) {
+		snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", sandbox, sandbox);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", sandbox);
+	}
+	free(sandbox);
+	free(versions);
+	free(cachefile);
+}
+
+static void script(const char *id, const char *down, const char *msg)
+{
+	char name[64], text[512];
+	snprintf(name, sizeof name, "%s_x.conf", id);
+	if (down)
+		snprintf(text, sizeof text, "revision = \"%s\";\ndown_revision = \"%s\";\nmessage = \"%s\";\n", id, down,
+			 msg);
+	else
+		snprintf(text, sizeof text, "revision = \"%s\";\nmessage = \"%s\";\n", id, msg);
+	free(rt_cu_write(versions, name, text));
+}
+
+static void setup_once(void)
+{
+	size_t n;
+	if (sandbox)
+		return;
+	sandbox = rt_cu_sandbox();
+	atexit(sandbox_remove);
+	n = strlen(sandbox) + 32;
+	versions = malloc(n);
+	snprintf(versions, n, "%s/versions", sandbox);
+	cachefile = malloc(n + 16);
+	snprintf(cachefile, n + 16, "%s/%s", versions, RT_CACHE_FILE);
+	script("aaaa00000001", NULL, "one");
+	script("aaaa00000002", "aaaa00000001", "two");
+	script("aaaa00000003", "aaaa00000002", "three");
+	sleep(RT_CACHE_RACY_SECONDS + 1);
+}
+
+static rt_graph *load(void)
+{
+	rt_graph *g = NULL;
+	const char *dirs[1];
+	int rc;
+	dirs[0] = versions;
+	rc = rt_graph_load(&g, dirs, 1);
+	if (rc != RETORT_OK)
+		fprintf(stderr, "\n  unexpected error: %s\n", rt_error_msg());
+	CU_ASSERT_EQUAL_FATAL(rc, RETORT_OK);
+	return g;
+}
+
+static int exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0;
+}
+
+/* Number of files in the versions folder whose name contains ".tmp" */
+static int tmp_files(void)
+{
+	DIR *d = opendir(versions);
+	struct dirent *e;
+	int n = 0;
+	while (d && (e = readdir(d)) != NULL)
+		if (strstr(e->d_name, ".tmp"))
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static const char *message_of(rt_graph *g, const char *id)
+{
+	rt_revision *r = rt_graph_get(g, id);
+	return r && r->message ? r->message : "";
+}
+
+static void test_cache__written_and_used(void)
+{
+	rt_graph *g;
+	rt_cache *c;
+	rt_revision *rev = NULL;
+	struct stat st;
+	char path[512];
+	setup_once();
+	unlink(cachefile);
+	g = load();
+	CU_ASSERT_EQUAL(rt_graph_count(g), 3);
+	rt_graph_free(g);
+	CU_ASSERT_TRUE(exists(cachefile));
+	CU_ASSERT_EQUAL(tmp_files(), 0);
+	/* the entry is there and matches the file's stat */
+	snprintf(path, sizeof path, "%s/aaaa00000002_x.conf", versions);
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	c = rt_cache_open(versions);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(rt_cache_get(c, "aaaa00000002_x.conf", path, &st, &rev), 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev);
+	CU_ASSERT_STRING_EQUAL(rev->id, "aaaa00000002");
+	CU_ASSERT_STRING_EQUAL(rev->message, "two");
+	CU_ASSERT_EQUAL(rev->parents.n, 1);
+	CU_ASSERT_STRING_EQUAL(rev->parents.v[0], "aaaa00000001");
+	CU_ASSERT_EQUAL(strlen(rev->checksum), 64);
+	rt_revision_free(rev);
+	/* a different size: stale */
+	st.st_size++;
+	rev = NULL;
+	CU_ASSERT_EQUAL(rt_cache_get(c, "aaaa00000002_x.conf", path, &st, &rev), 0);
+	CU_ASSERT_PTR_NULL(rev);
+	rt_cache_free(c);
+	/* loaded through the cache: the same graph */
+	g = load();
+	CU_ASSERT_EQUAL(rt_graph_count(g), 3);
+	CU_ASSERT_STRING_EQUAL(message_of(g, "aaaa00000003"), "three");
+	rt_graph_free(g);
+}
+
+static void test_cache__changed_file_is_seen(void)
+{
+	rt_graph *g;
+	setup_once();
+	g = load(); /* cache up to date */
+	rt_graph_free(g);
+	/* same size, new content, written now (racy): must be read again */
+	script("aaaa00000002", "aaaa00000001", "TWO");
+	g = load();
+	CU_ASSERT_STRING_EQUAL(message_of(g, "aaaa00000002"), "TWO");
+	rt_graph_free(g);
+	g = load();
+	CU_ASSERT_STRING_EQUAL(message_of(g, "aaaa00000002"), "TWO");
+	rt_graph_free(g);
+	script("aaaa00000002", "aaaa00000001", "two");
+	g = load();
+	CU_ASSERT_STRING_EQUAL(message_of(g, "aaaa00000002"), "two");
+	rt_graph_free(g);
+}
+
+static void test_cache__added_and_removed_files_are_seen(void)
+{
+	rt_graph *g;
+	char path[512];
+	setup_once();
+	g = load();
+	rt_graph_free(g);
+	script("aaaa00000004", "aaaa00000003", "four");
+	g = load();
+	CU_ASSERT_EQUAL(rt_graph_count(g), 4);
+	CU_ASSERT_PTR_NOT_NULL(rt_graph_get(g, "aaaa00000004"));
+	rt_graph_free(g);
+	snprintf(path, sizeof path, "%s/aaaa00000004_x.conf", versions);
+	CU_ASSERT_EQUAL(unlink(path), 0);
+	g = load();
+	CU_ASSERT_EQUAL(rt_graph_count(g), 3);
+	CU_ASSERT_PTR_NULL(rt_graph_get(g, "aaaa00000004"));
+	rt_graph_free(g);
+}
+
+static void test_cache__corrupt_cache_is_ignored(void)
+{
+	static const char *const junk[] = {
+		"garbage",
+		"retort-cache 1 5 0000000000000000\nhello",
+		"retort-cache 1 999 0000000000000000\nshort",
+		"retort-cache 2 0 cbf29ce484222325\n",
+	};
+	size_t i;
+	setup_once();
+	for (i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+		rt_graph *g;
+		FILE *f = fopen(cachefile, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fputs(junk[i], f);
+		fclose(f);
+		g = load();
+		CU_ASSERT_EQUAL(rt_graph_count(g), 3);
+		CU_ASSERT_STRING_EQUAL(message_of(g, "aaaa00000001"), "one");
+		rt_graph_free(g);
+	}
+	/* a truncated real cache */
+	{
+		rt_graph *g = load();
+		struct stat st;
+		rt_graph_free(g);
+		CU_ASSERT_EQUAL_FATAL(stat(cachefile, &st), 0);
+		CU_ASSERT_EQUAL(truncate(cachefile, st.st_size / 2), 0);
+		g = load();
+		CU_ASSERT_EQUAL(rt_graph_count(g), 3);
+		rt_graph_free(g);
+	}
+}
+
+static void test_cache__unwritable_cache_does_not_fail(void)
+{
+	rt_graph *g;
+	setup_once();
+	/* the cache's name taken by a folder: rename fails */
+	unlink(cachefile);
+	CU_ASSERT_EQUAL_FATAL(mkdir(cachefile, 0755), 0);
+	g = load();
+	CU_ASSERT_EQUAL(rt_graph_count(g), 3);
+	rt_graph_free(g);
+	CU_ASSERT_EQUAL(tmp_files(), 0);
+	CU_ASSERT_EQUAL(rmdir(cachefile), 0);
+	/* an unwritable folder (meaningless for root, who may write anyway) */
+	if (geteuid() != 0) {
+		CU_ASSERT_EQUAL_FATAL(chmod(versions, 0555), 0);
+		g = load();
+		CU_ASSERT_EQUAL(rt_graph_count(g), 3);
+		rt_graph_free(g);
+		CU_ASSERT_FALSE(exists(cachefile));
+		CU_ASSERT_EQUAL(chmod(versions, 0755), 0);
+	}
+}
+
+static void test_cache__disabled_by_environment(void)
+{
+	rt_graph *g;
+	setup_once();
+	unlink(cachefile);
+	setenv("RETORT_NO_CACHE", "1", 1);
+	g = load();
+	CU_ASSERT_EQUAL(rt_graph_count(g), 3);
+	rt_graph_free(g);
+	CU_ASSERT_FALSE(exists(cachefile));
+	unsetenv("RETORT_NO_CACHE");
+}
+
+static const rt_cu_test tests[] = {
+	{"written_and_used", test_cache__written_and_used},
+	{"changed_file_is_seen", test_cache__changed_file_is_seen},
+	{"added_and_removed_files_are_seen", test_cache__added_and_removed_files_are_seen},
+	{"corrupt_cache_is_ignored", test_cache__corrupt_cache_is_ignored},
+	{"unwritable_cache_does_not_fail", test_cache__unwritable_cache_does_not_fail},
+	{"disabled_by_environment", test_cache__disabled_by_environment},
+	{NULL, NULL}};
+
+static const rt_cu_suite suites[] = {{"cache", tests}, {NULL, NULL}};
+
+RT_CU_MAIN(suites)
