@@ -4,3 +4,7 @@
 dist_man_MANS = docs/retort.1 docs/retort.conf.5 docs/retort-plugin.7
 EXTRA_DIST += docs/ARCHITECTURE.md
 EXTRA_DIST += examples/dialect/Makefile examples/dialect/exampledb.c examples/dialect/README.md
+EXTRA_DIST += examples/project/retort.conf examples/project/migrations/versions/0001_create_org_and_account.conf \
+	examples/project/migrations/versions/0002_seed_and_audit.conf \
+	examples/project/migrations/versions/0003_indexes_and_cleanup.conf \
+	examples/project/migrations/versions/0004_tighten_constraints.conf

@@ -9,7 +9,7 @@ AM_TESTS_ENVIRONMENT = \
 	RETORT_TEST_PLUGIN_DIR='$(abs_top_builddir)/tests/plugins'; export RETORT_TEST_PLUGIN_DIR; \
 	LD_BIND_NOW=1; export LD_BIND_NOW; \
 	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lib/lsan.supp:print_suppressions=0"; export LSAN_OPTIONS;
-integration_tests = tests/integration/migrate.sh tests/integration/graph.sh tests/integration/concurrency.sh tests/integration/crash.sh tests/integration/plugins.sh tests/integration/hooks.sh tests/integration/sdk.sh tests/integration/rebuild.sh
+integration_tests = tests/integration/migrate.sh tests/integration/graph.sh tests/integration/concurrency.sh tests/integration/crash.sh tests/integration/plugins.sh tests/integration/hooks.sh tests/integration/sdk.sh tests/integration/rebuild.sh tests/integration/ops.sh tests/integration/example.sh
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests) tests/lib/common.sh tests/lib/wrapper.sh tests/lib/lsan.supp tests/lib/valgrind.supp tests/lib/servers.sh
 

@@ -69,7 +69,7 @@ static int db_error(retort_conn *c, retort_host_ctx *h)
 
 static int oom(retort_conn *c, retort_host_ctx *h)
 {
-	c->host->set_error(h, "mysql: out of memory");
+	c->host->set_error(h, "out of memory");
 	return RETORT_ENOMEM;
 }
 
@@ -146,14 +146,14 @@ static int my_init(const retort_host *host, retort_host_ctx *h, const retort_set
 	(void)kind;
 	if (settings && (key = host->setting_next_key(settings, NULL)) != NULL) {
 		host->setting_error(h, settings, key,
-		                    "mysql: unknown setting '%s' (the dialect takes none; connection options go in the "
+		                    "unknown setting '%s' (the dialect takes none; connection options go in the "
 		                    "URL: ?unix_socket=...&connect_timeout=...)",
 		                    key);
 		return RETORT_EINVAL;
 	}
 	st = host->malloc(sizeof *st);
 	if (!st) {
-		host->set_error(h, "mysql: out of memory");
+		host->set_error(h, "out of memory");
 		return RETORT_ENOMEM;
 	}
 	st->host = host;
@@ -243,21 +243,25 @@ static int my_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 
 	c = host->malloc(sizeof *c);
 	if (!c) {
-		host->set_error(h, "mysql: out of memory");
+		host->set_error(h, "out of memory");
 		return RETORT_ENOMEM;
 	}
 	c->host = host;
 	c->my = mysql_init(NULL);
 	if (!c->my) {
 		host->free(c);
-		host->set_error(h, "mysql: out of memory");
+		host->set_error(h, "out of memory");
 		return RETORT_ENOMEM;
 	}
 	mysql_options(c->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	if (timeout)
 		mysql_options(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	/* Flags 0: no CLIENT_MULTI_STATEMENTS (one statement per call, as the runner splits them). */
-	if (!mysql_real_connect(c->my, hostname, url->user, url->password, db, port, socket, 0)) {
+	/*
+	 * CLIENT_MULTI_STATEMENTS: an execute operation's sql is passed through
+	 * whole, and may hold several statements, as it may on PostgreSQL and
+	 * SQLite; run() reads every result (drain) and reports the first error.
+	 */
+	if (!mysql_real_connect(c->my, hostname, url->user, url->password, db, port, socket, CLIENT_MULTI_STATEMENTS)) {
 		char *msg = my_asprintf(host, "%s", mysql_error(c->my));
 		scrub(msg, url->password);
 		host->set_error(h, "could not connect to %s: %s", url->masked, msg ? msg : "(no message)");
@@ -364,7 +368,7 @@ static int my_lock(retort_conn *c, retort_host_ctx *h, const char *key, unsigned
 	char tail[32], val[16];
 	int isnull, rc;
 	snprintf(tail, sizeof tail, ", %u", timeout_s);
-	c->host->log(h, RETORT_LOG_DEBUG, "mysql: taking the migration lock on %s (up to %u s)", key, timeout_s);
+	c->host->log(h, RETORT_LOG_DEBUG, "taking the migration lock on %s (up to %u s)", key, timeout_s);
 	rc = lock_call(c, h, "GET_LOCK", key, tail, val, sizeof val, &isnull);
 	if (rc != RETORT_OK)
 		return rc;
@@ -375,7 +379,7 @@ static int my_lock(retort_conn *c, retort_host_ctx *h, const char *key, unsigned
 		                   timeout_s);
 		return RETORT_ELOCKED;
 	}
-	c->host->set_error(h, "mysql: GET_LOCK for the migration lock on %s failed (returned NULL)", key);
+	c->host->set_error(h, "GET_LOCK for the migration lock on %s failed (returned NULL)", key);
 	return RETORT_ERROR;
 }
 
@@ -385,7 +389,7 @@ static int my_unlock(retort_conn *c, retort_host_ctx *h, const char *key)
 	int isnull;
 	int rc = lock_call(c, h, "RELEASE_LOCK", key, "", val, sizeof val, &isnull);
 	if (rc == RETORT_OK && (isnull || strcmp(val, "1") != 0))
-		c->host->log(h, RETORT_LOG_WARNING, "mysql: the migration lock on %s was not held", key);
+		c->host->log(h, RETORT_LOG_WARNING, "the migration lock on %s was not held", key);
 	return rc;
 }
 

@@ -2,7 +2,7 @@
  * mysql dialect (MySQL and MariaDB): quoting, type mapping and rendering
  * operations to SQL.  Nothing here needs a connection (offline --sql uses
  * it too), so nothing here knows whether the server is MySQL or MariaDB:
- * the SQL rendered is what both accept (MySQL 8.0.19+, MariaDB 10.2+).
+ * the SQL rendered is what both accept (MySQL 8.0.19+, MariaDB 10.5.2+).
  */
 #include <string.h>
 #include <strings.h>
@@ -96,7 +96,7 @@ int my_quote_ident(void *state, const char *ident, retort_sink *out)
 {
 	my_state *st = state;
 	if (!ident) {
-		st->host->set_error(st->h, "mysql: missing identifier");
+		st->host->set_error(st->h, "missing identifier");
 		return RETORT_EINVAL;
 	}
 	if (!needs_quotes(ident))
@@ -172,14 +172,14 @@ int my_map_type(void *state, const char *portable, retort_sink *out)
 	const type_map *m;
 	int rc;
 	if (!portable || !*portable) {
-		st->host->set_error(st->h, "mysql: missing type");
+		st->host->set_error(st->h, "missing type");
 		return RETORT_EINVAL;
 	}
 	m = find_type(portable, &args);
 	if (!m)
 		return st->host->sink_add(out, portable, strlen(portable));
 	if (m->takes_args == 2 && !*args) {
-		st->host->set_error(st->h, "mysql: type %s needs a length, as %s(255)", portable, m->portable);
+		st->host->set_error(st->h, "type %s needs a length, as %s(255)", portable, m->portable);
 		return RETORT_EINVAL;
 	}
 	rc = st->host->sink_add(out, m->sql, strlen(m->sql));
@@ -247,7 +247,7 @@ static int need(wr *w, const retort_op *op, const void *p, const char *member)
 		return 0;
 	if (p)
 		return 1;
-	w->st->host->set_error(w->h, "mysql: %s needs %s", op_name(op->kind), member);
+	w->st->host->set_error(w->h, "%s needs %s", op_name(op->kind), member);
 	w->rc = RETORT_EINVAL;
 	return 0;
 }
@@ -279,7 +279,7 @@ static void fk_action(wr *w, const char *clause, const char *action)
 			return;
 		}
 	}
-	w->st->host->set_error(w->h, "mysql: unknown foreign key action '%s' (cascade, set null, set default, "
+	w->st->host->set_error(w->h, "unknown foreign key action '%s' (cascade, set null, set default, "
 	                             "restrict or no action)", action);
 	w->rc = RETORT_EINVAL;
 }
@@ -298,7 +298,7 @@ static void foreign_key(wr *w, const retort_op *op, const retort_foreign_key *fk
 	if (!need(w, op, fk->ref_table, "ref_table"))
 		return;
 	if (fk->ncolumns == 0 || fk->ncolumns != fk->nref_columns) {
-		w->st->host->set_error(w->h, "mysql: foreign key on %s needs as many referenced columns as columns",
+		w->st->host->set_error(w->h, "foreign key on %s needs as many referenced columns as columns",
 		                       op->table ? op->table : "?");
 		w->rc = RETORT_EINVAL;
 		return;
@@ -364,7 +364,7 @@ static void create_table(wr *w, const retort_op *op)
 	if (!need(w, op, op->table, "table"))
 		return;
 	if (op->ncolumns == 0) {
-		w->st->host->set_error(w->h, "mysql: create_table of %s needs at least one column", op->table);
+		w->st->host->set_error(w->h, "create_table of %s needs at least one column", op->table);
 		w->rc = RETORT_EINVAL;
 		return;
 	}
@@ -436,6 +436,21 @@ static void alter_column(wr *w, const retort_op *op)
 	int nullable;
 	if (!need(w, op, op->table, "table") || !need(w, op, op->column, "column"))
 		return;
+	/*
+	 * A rename alone: RENAME COLUMN (MySQL 8.0, MariaDB 10.5.2) keeps
+	 * everything about the column.  CHANGE COLUMN would restate it from the
+	 * hints, and what they leave out (NOT NULL, the default, the comment,
+	 * AUTO_INCREMENT) would be lost without a word.
+	 */
+	if (op->new_name && !op->type && op->nullable == RETORT_UNSET && !op->comment && !op->set_server_default) {
+		alter_table(w, op->table);
+		put(w, "RENAME COLUMN ");
+		ident(w, op->column);
+		put(w, " TO ");
+		ident(w, op->new_name);
+		end(w, 0);
+		return;
+	}
 	if (!op->type && op->nullable == RETORT_UNSET && !op->comment && !op->new_name) {
 		if (!op->set_server_default)
 			return;
@@ -453,7 +468,7 @@ static void alter_column(wr *w, const retort_op *op)
 	}
 	ctype = op->type ? op->type : op->existing_type;
 	if (!ctype) {
-		w->st->host->set_error(w->h, "mysql: alter_column of %s.%s needs existing_type (MySQL restates the whole "
+		w->st->host->set_error(w->h, "alter_column of %s.%s needs existing_type (MySQL restates the whole "
 		                             "column)", op->table, op->column);
 		w->rc = RETORT_EINVAL;
 		return;
@@ -461,7 +476,7 @@ static void alter_column(wr *w, const retort_op *op)
 	nullable = op->nullable != RETORT_UNSET ? op->nullable : op->existing_nullable;
 	if (nullable == RETORT_UNSET)
 		w->st->host->log(w->h, RETORT_LOG_WARNING,
-		                 "mysql: alter_column of %s.%s without nullable or existing_nullable: the column becomes "
+		                 "alter_column of %s.%s without nullable or existing_nullable: the column becomes "
 		                 "nullable", op->table, op->column);
 	dflt = op->set_server_default ? op->server_default : op->existing_server_default;
 	comment = op->comment ? op->comment : op->existing_comment;
@@ -549,7 +564,7 @@ static void value(wr *w, const retort_op *op, const retort_value *v)
 		break;
 	}
 	if (bad) {
-		w->st->host->set_error(w->h, "mysql: bulk_insert into %s: '%s' is not %s", op->table, v->text, bad);
+		w->st->host->set_error(w->h, "bulk_insert into %s: '%s' is not %s", op->table, v->text, bad);
 		w->rc = RETORT_EINVAL;
 	}
 }
@@ -560,7 +575,7 @@ static void bulk_insert(wr *w, const retort_op *op)
 	if (!need(w, op, op->table, "table"))
 		return;
 	if (op->ncolumn_names == 0) {
-		w->st->host->set_error(w->h, "mysql: bulk_insert into %s needs columns", op->table);
+		w->st->host->set_error(w->h, "bulk_insert into %s needs columns", op->table);
 		w->rc = RETORT_EINVAL;
 		return;
 	}
@@ -586,14 +601,14 @@ static void create_index(wr *w, const retort_op *op)
 	    !need(w, op, op->column_names, "columns"))
 		return;
 	if (op->where) {
-		w->st->host->set_error(w->h, "mysql: index %s on %s: partial indexes (where) are not supported by "
+		w->st->host->set_error(w->h, "index %s on %s: partial indexes (where) are not supported by "
 		                             "MySQL or MariaDB", op->name, op->table);
 		w->rc = RETORT_ENOTSUPPORTED;
 		return;
 	}
 	if (op->concurrently)
 		w->st->host->log(w->h, RETORT_LOG_INFO,
-		                 "mysql: index %s: concurrently is ignored (InnoDB builds indexes online)", op->name);
+		                 "index %s: concurrently is ignored (InnoDB builds indexes online)", op->name);
 	put(w, op->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
 	ident(w, op->name);
 	put(w, " ON ");
@@ -625,7 +640,7 @@ static void drop_constraint(wr *w, const retort_op *op)
 		/* MySQL 8.0.19+ and MariaDB both take DROP CONSTRAINT (MariaDB has no DROP CHECK). */
 		put(w, "DROP CONSTRAINT ");
 	} else {
-		w->st->host->set_error(w->h, "mysql: drop_constraint %s: unknown constraint_type '%s' (unique, "
+		w->st->host->set_error(w->h, "drop_constraint %s: unknown constraint_type '%s' (unique, "
 		                             "foreignkey, check or primary)", op->name, t);
 		w->rc = RETORT_EINVAL;
 		return;
@@ -690,7 +705,7 @@ int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 	case RETORT_OP_DROP_INDEX:
 		if (need(&w, op, op->name, "name")) {
 			if (!op->table) {
-				w.st->host->set_error(h, "mysql: drop_index of %s needs table (MySQL indexes belong to a table)",
+				w.st->host->set_error(h, "drop_index of %s needs table (MySQL indexes belong to a table)",
 				                      op->name);
 				return RETORT_EINVAL;
 			}
@@ -753,10 +768,10 @@ int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 		}
 		break;
 	default:
-		w.st->host->set_error(h, "mysql: unknown operation kind %d", (int)op->kind);
+		w.st->host->set_error(h, "unknown operation kind %d", (int)op->kind);
 		return RETORT_ENOTSUPPORTED;
 	}
 	if (w.rc == RETORT_ENOMEM)
-		w.st->host->set_error(h, "mysql: out of memory");
+		w.st->host->set_error(h, "out of memory");
 	return w.rc;
 }

@@ -100,7 +100,7 @@ static PGresult *run(retort_conn *c, retort_host_ctx *h, const char *sql, int np
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
 		return r;
 	if (r && (s == PGRES_COPY_IN || s == PGRES_COPY_OUT || s == PGRES_COPY_BOTH)) {
-		c->host->set_error(h, "postgresql: COPY is not supported in migrations");
+		c->host->set_error(h, "COPY is not supported in migrations");
 		PQclear(r);
 		/* Leave the COPY state: the connection is unusable otherwise. */
 		while ((r = PQgetResult(c->pg)) != NULL)
@@ -122,14 +122,14 @@ static int pg_init(const retort_host *host, retort_host_ctx *h, const retort_set
 	(void)kind;
 	if (settings && (key = host->setting_next_key(settings, NULL)) != NULL) {
 		host->setting_error(h, settings, key,
-		                    "postgresql: unknown setting '%s' (the dialect takes none; libpq parameters go in "
+		                    "unknown setting '%s' (the dialect takes none; libpq parameters go in "
 		                    "the URL, as ?%s=...)",
 		                    key, key);
 		return RETORT_EINVAL;
 	}
 	st = host->malloc(sizeof *st);
 	if (!st) {
-		host->set_error(h, "postgresql: out of memory");
+		host->set_error(h, "out of memory");
 		return RETORT_ENOMEM;
 	}
 	st->host = host;
@@ -155,7 +155,7 @@ static void notice(void *arg, const char *message)
 	snprintf(buf, sizeof buf, "%s", message);
 	chomp(buf);
 	if (c->h)
-		c->host->log(c->h, RETORT_LOG_WARNING, "postgresql: %s", buf);
+		c->host->log(c->h, RETORT_LOG_WARNING, "%s", buf);
 }
 
 static int has_query_key(const retort_url *url, const char *key)
@@ -192,7 +192,7 @@ static int pg_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 	vals = host->malloc(cap * sizeof *vals);
 	c = host->malloc(sizeof *c);
 	if (!keys || !vals || !c) {
-		host->set_error(h, "postgresql: out of memory");
+		host->set_error(h, "out of memory");
 		goto fail;
 	}
 	c->host = host;
@@ -282,7 +282,7 @@ static int pg_query(retort_conn *c, retort_host_ctx *h, const char *sql, retort_
 	if (rows > 0 && cols > 0) {
 		vals = c->host->malloc((size_t)cols * sizeof *vals);
 		if (!vals) {
-			c->host->set_error(h, "postgresql: out of memory");
+			c->host->set_error(h, "out of memory");
 			PQclear(r);
 			return RETORT_ENOMEM;
 		}
@@ -375,7 +375,7 @@ static int pg_lock(retort_conn *c, retort_host_ctx *h, const char *key, unsigned
 		if (now_s() >= deadline)
 			break;
 		if (!waited) {
-			c->host->log(h, RETORT_LOG_INFO, "postgresql: waiting up to %u s for the migration lock on %s",
+			c->host->log(h, RETORT_LOG_INFO, "waiting up to %u s for the migration lock on %s",
 			             timeout_s, key);
 			waited = 1;
 		}
@@ -395,7 +395,7 @@ static int pg_unlock(retort_conn *c, retort_host_ctx *h, const char *key)
 	int isnull;
 	int rc = scalar(c, h, "SELECT pg_advisory_unlock(hashtext('retort:' || $1))", key, buf, sizeof buf, &isnull);
 	if (rc == RETORT_OK && (isnull || buf[0] != 't'))
-		c->host->log(h, RETORT_LOG_WARNING, "postgresql: the migration lock on %s was not held", key);
+		c->host->log(h, RETORT_LOG_WARNING, "the migration lock on %s was not held", key);
 	return rc;
 }
 

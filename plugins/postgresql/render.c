@@ -74,7 +74,7 @@ int pg_quote_ident(void *state, const char *ident, retort_sink *out)
 {
 	pg_state *st = state;
 	if (!ident) {
-		st->host->set_error(st->h, "postgresql: missing identifier");
+		st->host->set_error(st->h, "missing identifier");
 		return RETORT_EINVAL;
 	}
 	if (!needs_quotes(ident))
@@ -147,7 +147,7 @@ int pg_map_type(void *state, const char *portable, retort_sink *out)
 	const type_map *m;
 	int rc;
 	if (!portable || !*portable) {
-		st->host->set_error(st->h, "postgresql: missing type");
+		st->host->set_error(st->h, "missing type");
 		return RETORT_EINVAL;
 	}
 	m = find_type(portable, &args);
@@ -234,7 +234,7 @@ static int need(wr *w, const retort_op *op, const void *p, const char *member)
 		return 0;
 	if (p)
 		return 1;
-	w->st->host->set_error(w->h, "postgresql: %s needs %s", op_name(op->kind), member);
+	w->st->host->set_error(w->h, "%s needs %s", op_name(op->kind), member);
 	w->rc = RETORT_EINVAL;
 	return 0;
 }
@@ -266,7 +266,7 @@ static void fk_action(wr *w, const char *clause, const char *action)
 			return;
 		}
 	}
-	w->st->host->set_error(w->h, "postgresql: unknown foreign key action '%s' (cascade, set null, set default, "
+	w->st->host->set_error(w->h, "unknown foreign key action '%s' (cascade, set null, set default, "
 	                             "restrict or no action)", action);
 	w->rc = RETORT_EINVAL;
 }
@@ -285,7 +285,7 @@ static void foreign_key(wr *w, const retort_op *op, const retort_foreign_key *fk
 	if (!need(w, op, fk->ref_table, "ref_table"))
 		return;
 	if (fk->ncolumns == 0 || fk->ncolumns != fk->nref_columns) {
-		w->st->host->set_error(w->h, "postgresql: foreign key on %s needs as many referenced columns as columns",
+		w->st->host->set_error(w->h, "foreign key on %s needs as many referenced columns as columns",
 		                       op->table ? op->table : "?");
 		w->rc = RETORT_EINVAL;
 		return;
@@ -351,7 +351,7 @@ static void create_table(wr *w, const retort_op *op)
 	if (!need(w, op, op->table, "table"))
 		return;
 	if (op->ncolumns == 0) {
-		w->st->host->set_error(w->h, "postgresql: create_table of %s needs at least one column", op->table);
+		w->st->host->set_error(w->h, "create_table of %s needs at least one column", op->table);
 		w->rc = RETORT_EINVAL;
 		return;
 	}
@@ -539,7 +539,7 @@ static void value(wr *w, const retort_op *op, const retort_value *v)
 		break;
 	}
 	if (bad) {
-		w->st->host->set_error(w->h, "postgresql: bulk_insert into %s: '%s' is not %s", op->table, v->text, bad);
+		w->st->host->set_error(w->h, "bulk_insert into %s: '%s' is not %s", op->table, v->text, bad);
 		w->rc = RETORT_EINVAL;
 	}
 }
@@ -550,7 +550,7 @@ static void bulk_insert(wr *w, const retort_op *op)
 	if (!need(w, op, op->table, "table"))
 		return;
 	if (op->ncolumn_names == 0) {
-		w->st->host->set_error(w->h, "postgresql: bulk_insert into %s needs columns", op->table);
+		w->st->host->set_error(w->h, "bulk_insert into %s needs columns", op->table);
 		w->rc = RETORT_EINVAL;
 		return;
 	}
@@ -703,10 +703,10 @@ int pg_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 		}
 		break;
 	default:
-		w.st->host->set_error(h, "postgresql: unknown operation kind %d", (int)op->kind);
+		w.st->host->set_error(h, "unknown operation kind %d", (int)op->kind);
 		return RETORT_ENOTSUPPORTED;
 	}
 	if (w.rc == RETORT_ENOMEM)
-		w.st->host->set_error(h, "postgresql: out of memory");
+		w.st->host->set_error(h, "out of memory");
 	return w.rc;
 }

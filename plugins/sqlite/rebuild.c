@@ -3,8 +3,9 @@
  * do (render_online).
  *
  * alter_column (type, nullable, server_default), drop_constraint (foreign
- * key, check, primary key, a unique constraint of the table), create_foreign_key,
- * create_check_constraint, create_primary_key, and a drop_column that the
+ * key, check, primary key, a unique constraint of the table),
+ * create_unique_constraint, create_foreign_key, create_check_constraint,
+ * create_primary_key, and a drop_column that the
  * native DROP COLUMN refuses (the column is indexed, in a key or a
  * constraint) read the live table and become the rebuild of SQLite's
  * "making other kinds of table schema changes" procedure, inside the
@@ -25,8 +26,10 @@
  * drop_column first tries the native DROP COLUMN in a savepoint (always
  * rolled back) and rebuilds only when SQLite refuses it; the rebuild drops
  * the column together with the indexes and table constraints that use it,
- * as PostgreSQL does.  drop_constraint of a unique constraint that is an
- * index (create_unique_constraint makes one) stays DROP INDEX.
+ * as PostgreSQL does.  create_unique_constraint adds a table constraint,
+ * as a table created with it has (offline --sql, where no rebuild is
+ * possible, it renders a unique index instead); drop_constraint of a
+ * unique constraint that is an index stays DROP INDEX.
  *
  * The definition is edited as text: the CREATE TABLE statement of
  * sqlite_master is split into its column definitions and table
@@ -923,6 +926,22 @@ static int edit(rb *b)
 		}
 		buf_put(&s, ")");
 		return append_item(b, &s);
+	case RETORT_OP_CREATE_UNIQUE_CONSTRAINT:
+		if (op->ncolumn_names == 0)
+			return fail(b, RETORT_EINVAL, "missing columns");
+		if (op->name) {
+			buf_put(&s, "CONSTRAINT ");
+			sqlite_text_ident(&s, op->name);
+			buf_put(&s, " ");
+		}
+		buf_put(&s, "UNIQUE (");
+		for (i = 0; i < op->ncolumn_names; i++) {
+			if (i)
+				buf_put(&s, ", ");
+			sqlite_text_ident(&s, op->column_names[i]);
+		}
+		buf_put(&s, ")");
+		return append_item(b, &s);
 	case RETORT_OP_CREATE_FOREIGN_KEY:
 		if (op->nforeign_keys < 1)
 			return fail(b, RETORT_EINVAL, "missing foreign key");
@@ -1175,6 +1194,7 @@ static int wants_rebuild(rb *b, int *out)
 	case RETORT_OP_ALTER_COLUMN:
 		*out = op->table && op->column && (op->type || op->nullable != RETORT_UNSET || op->set_server_default);
 		return RETORT_OK;
+	case RETORT_OP_CREATE_UNIQUE_CONSTRAINT:
 	case RETORT_OP_CREATE_FOREIGN_KEY:
 	case RETORT_OP_CREATE_CHECK_CONSTRAINT:
 	case RETORT_OP_CREATE_PRIMARY_KEY:

@@ -675,10 +675,14 @@ static int render_op(sqlite_state *st, retort_host_ctx *h, const retort_op *op, 
 		end_stmt(r);
 		return RETORT_OK;
 	case RETORT_OP_CREATE_UNIQUE_CONSTRAINT:
-		/* SQLite cannot add a table constraint; a unique index enforces the same */
+		/*
+		 * Offline only (online it is a rebuild adding a table constraint,
+		 * rebuild.c): SQLite cannot add a table constraint without the live
+		 * schema; a unique index enforces the same.
+		 */
 		return create_index(st, h, op, r, 1);
 	case RETORT_OP_DROP_CONSTRAINT:
-		/* the inverse of create_unique_constraint above: its index */
+		/* offline, the inverse of create_unique_constraint above: its index */
 		if (op->constraint_type && strcasecmp(op->constraint_type, "unique") == 0) {
 			if (!op->name)
 				return missing(st, h, op, "name");

@@ -139,6 +139,8 @@ rs_my_start() {
 	client=$(rs_my_bin mariadb mysql) || { echo "SKIPPED: mysql could not start: mariadb client not found"; return 1; }
 	data="$dir/mysql-data"
 	sock="$dir/mysql.sock"
+	# A folder left by an earlier run that was not stopped: start afresh.
+	rm -rf "$data" "$sock"
 	# sun_path holds 107 bytes: fall back to a short folder for deep DIRs.
 	if [ ${#sock} -gt 100 ]; then
 		sock=$(mktemp -d /tmp/retort-my.XXXXXX)/mysql.sock

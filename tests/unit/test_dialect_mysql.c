@@ -375,7 +375,7 @@ static void test_mysql__render_alter_column(void)
 	op.table = "t";
 	op.column = "c";
 	op.nullable = 1;
-	EXPECT_FAIL(&op, RETORT_EINVAL, "mysql: alter_column of t.c needs existing_type");
+	EXPECT_FAIL(&op, RETORT_EINVAL, "alter_column of t.c needs existing_type");
 	/* a default alone needs no hints */
 	op.nullable = RETORT_UNSET;
 	op.set_server_default = 1;
@@ -385,6 +385,18 @@ static void test_mysql__render_alter_column(void)
 	EXPECT_SQL(&op, "ALTER TABLE t ALTER COLUMN c DROP DEFAULT;\n");
 	op.set_server_default = 0;
 	EXPECT_SQL(&op, "");
+	/* a rename alone keeps the column as it is, hints or not */
+	op = mkop(RETORT_OP_ALTER_COLUMN);
+	op.table = "order";
+	op.column = "user";
+	op.new_name = "e mail";
+	EXPECT_SQL(&op, "ALTER TABLE `order` RENAME COLUMN user TO `e mail`;\n");
+	op.existing_type = "varchar(10)";
+	op.existing_nullable = 0;
+	EXPECT_SQL(&op, "ALTER TABLE `order` RENAME COLUMN user TO `e mail`;\n");
+	/* a rename with a change restates the column */
+	op.nullable = 1;
+	EXPECT_SQL(&op, "ALTER TABLE `order` CHANGE COLUMN user `e mail` VARCHAR(10) NULL;\n");
 }
 
 static void test_mysql__render_indexes(void)
