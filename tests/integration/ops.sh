@@ -327,6 +327,34 @@ op_case() {
 	fi
 }
 
+# ---- portable types: each mapped per dialect, anything else verbatim ----
+
+TYPES_UP='{ op = "create_table"; table = "typed"; columns = (
+		{ name = "c_integer"; type = "integer"; }, { name = "c_bigint"; type = "bigint"; },
+		{ name = "c_smallint"; type = "smallint"; }, { name = "c_boolean"; type = "boolean"; },
+		{ name = "c_varchar"; type = "varchar(20)"; }, { name = "c_text"; type = "text"; },
+		{ name = "c_numeric"; type = "numeric(8,3)"; }, { name = "c_real"; type = "real"; },
+		{ name = "c_double"; type = "double"; }, { name = "c_date"; type = "date"; },
+		{ name = "c_time"; type = "time"; }, { name = "c_timestamp"; type = "timestamp"; },
+		{ name = "c_timestamptz"; type = "timestamptz"; }, { name = "c_blob"; type = "blob"; },
+		{ name = "c_json"; type = "json"; }, { name = "c_uuid"; type = "uuid"; },
+		{ name = "c_verbatim"; type = "char(3)"; } ); }'
+# type TABLE COLUMN: the type as the catalog has it
+coltype() { col "$1" "$2" | cut -d'|' -f1; }
+check_types() {
+	local c got="" want
+	for c in integer bigint smallint boolean varchar text numeric real double date time timestamp timestamptz blob json uuid verbatim; do
+		got="$got$c=$(coltype typed "c_$c");"
+	done
+	want=$(pick \
+		'integer=INTEGER;bigint=BIGINT;smallint=SMALLINT;boolean=BOOLEAN;varchar=VARCHAR(20);text=TEXT;numeric=NUMERIC(8,3);real=REAL;double=DOUBLE;date=DATE;time=TIME;timestamp=TIMESTAMP;timestamptz=TIMESTAMP;blob=BLOB;json=JSON;uuid=VARCHAR(36);verbatim=char(3);' \
+		'integer=integer;bigint=bigint;smallint=smallint;boolean=boolean;varchar=character varying(20);text=text;numeric=numeric(8,3);real=real;double=double precision;date=date;time=time without time zone;timestamp=timestamp without time zone;timestamptz=timestamp with time zone;blob=bytea;json=json;uuid=uuid;verbatim=character(3);' \
+		'integer=int(11);bigint=bigint(20);smallint=smallint(6);boolean=tinyint(1);varchar=varchar(20);text=text;numeric=decimal(8,3);real=float;double=double;date=date;time=time;timestamp=datetime;timestamptz=datetime;blob=longblob;json=longtext;uuid=char(36);verbatim=char(3);')
+	# (MariaDB: json is an alias of longtext with a json_valid check)
+	expect_eq "$got" "$want" "portable types mapped, anything else verbatim"
+}
+scenario_types() { op_case types 0 "$TYPES_UP" '{ op = "drop_table"; table = "typed"; }' check_types; }
+
 # ---- create_table ----
 
 CT_UP='{ op = "create_table"; table = "item"; comment = "items on order"; columns = (
@@ -805,6 +833,7 @@ run scenario_alter_comment
 run scenario_create_index
 run scenario_create_index_concurrently
 run scenario_drop_index
+run scenario_types
 run scenario_unique
 run scenario_fk
 run scenario_check
