@@ -1098,6 +1098,32 @@ static void test_dialect_sqlite__rebuild_constraints(void)
 	CU_ASSERT_STRING_EQUAL(online_sql, "DROP INDEX ux_t_name");
 	ASSERT_Q(c, INDEXES("t"), "ix_t_n");
 
+	/* create_unique_constraint: a table constraint (rebuild), enforced, dropped by name */
+	{
+		const char *ucols[] = {"name"};
+		op = new_op(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
+		op.table = "t";
+		op.name = "uq_t_name";
+		op.column_names = ucols;
+		op.ncolumn_names = 1;
+		ASSERT_ONLINE_OK(c, &op);
+		ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE name = 't' AND sql LIKE '%CONSTRAINT uq_t_name UNIQUE (name)%'",
+		         "1");
+		ASSERT_Q(c, "SELECT group_concat(origin) FROM pragma_index_list('t') WHERE \"unique\"", "u");
+		ASSERT_Q(c, INDEXES("t"), "ix_t_n sqlite_autoindex_t_1");
+		assert_survivors(c);
+		CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO t (id, name) SELECT 100, name FROM t LIMIT 1"), RETORT_EDB);
+		ASSERT_ERR_CONTAINS("UNIQUE constraint failed: t.name");
+		op = new_op(RETORT_OP_DROP_CONSTRAINT);
+		op.table = "t";
+		op.name = "uq_t_name";
+		op.constraint_type = "unique";
+		ASSERT_ONLINE_OK(c, &op);
+		ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%uq_t_name%'", "0");
+		ASSERT_Q(c, "SELECT count(*) FROM pragma_index_list('t') WHERE \"unique\"", "0");
+		assert_survivors(c);
+	}
+
 	/* primary key: table-level, named; and a unique constraint of the table */
 	CU_ASSERT_EQUAL(vt->execute(c, hctx,
 	                            "CREATE TABLE k (a INTEGER NOT NULL, b TEXT NOT NULL, CONSTRAINT uq_k_b UNIQUE (b));"
@@ -1166,6 +1192,23 @@ static void test_dialect_sqlite__rebuild_failures(void)
 	ASSERT_ERR_CONTAINS("table rebuild of t: 1 row(s) of t violate a foreign key (first: rowid 2 references a missing row of p)");
 	CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
 	ASSERT_Q(c, FKS("t"), "");
+
+	/* a unique constraint the rows violate: the copy fails, nothing is left behind */
+	{
+		const char *ucols[] = {"p_id"};
+		CU_ASSERT_EQUAL(vt->begin(c, hctx), RETORT_OK);
+		CU_ASSERT_EQUAL(vt->execute(c, hctx, "UPDATE t SET p_id = 1"), RETORT_OK);
+		op = new_op(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
+		op.table = "t";
+		op.name = "uq_t_p";
+		op.column_names = ucols;
+		op.ncolumn_names = 1;
+		rt_hctx_clear_error(hctx);
+		CU_ASSERT_EQUAL(online(c, &op), RETORT_EDB);
+		ASSERT_ERR_CONTAINS("UNIQUE constraint failed");
+		CU_ASSERT_EQUAL(vt->rollback(c, hctx), RETORT_OK);
+		ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE name LIKE '_retort%' OR sql LIKE '%uq_t_p%'", "0");
+	}
 
 	/* no such table / column */
 	op = new_op(RETORT_OP_ALTER_COLUMN);
