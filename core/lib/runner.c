@@ -1,6 +1,7 @@
 /* The runner: connection, lock, version/history tables, plans in transactions, offline SQL. */
 #include "config.h"
 
+#include <pthread.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,39 +471,139 @@ static int vt_apply_all(rt_ctx *ctx, const rt_vt_changes *ch, int offline)
 	return RETORT_OK;
 }
 
-static int history_row(rt_ctx *ctx, const char *revision, const char *direction, const char *outcome,
-                       const char *error, const char *checksum, const char *started_at, long long duration_ms)
+/* The history row as SQL text (the host's own composition, used when the dialect has no record_step). */
+static char *history_sql(rt_ctx *ctx, const retort_step_record *rec)
 {
 	char *ht = quote(ctx, 0, ctx->cfg->history_table);
 	char *q[8] = {NULL};
-	const char *vals[8] = {ctx->run_id, revision, direction, outcome, error, checksum, ctx->user, ctx->host};
+	const char *vals[8] = {rec->run_id, rec->revision, rec->direction, rec->outcome,
+	                       rec->error,  rec->checksum, rec->run_user,  rec->run_host};
 	char *sql = NULL, *st = NULL;
-	int rc = RETORT_ERROR, i;
+	int i;
 	if (!ht)
-		return RETORT_ERROR;
+		return NULL;
 	for (i = 0; i < 8; i++) {
 		if (vals[i] && !(q[i] = quote(ctx, 1, vals[i])))
 			goto done;
 	}
-	if (!(st = quote(ctx, 1, started_at)))
+	if (!(st = quote(ctx, 1, rec->started_at)))
 		goto done;
 	sql = rt_asprintf("INSERT INTO %s (run_id, revision, direction, outcome, error, checksum, started_at, "
 	                  "duration_ms, run_user, run_host) VALUES (%s, %s, %s, %s, %s, %s, %s, %lld, %s, %s)",
 	                  ht, q[0], q[1], q[2], q[3], q[4] ? q[4] : "NULL", q[5] ? q[5] : "NULL", st,
-	                  duration_ms < 0 ? 0 : duration_ms, q[6], q[7]);
-	if (!sql) {
+	                  rec->duration_ms < 0 ? 0 : rec->duration_ms, q[6] ? q[6] : "NULL", q[7] ? q[7] : "NULL");
+	if (!sql)
 		rt_error_set("out of memory");
-		rc = RETORT_ENOMEM;
-		goto done;
-	}
-	rc = exec_sql(ctx, sql);
 done:
 	for (i = 0; i < 8; i++)
 		rt_free(q[i]);
 	rt_free(st);
-	rt_free(sql);
 	rt_free(ht);
+	return sql;
+}
+
+/* A step's bookkeeping record: version-table changes `ch` (may be NULL) and the history row. */
+static void step_record(rt_ctx *ctx, retort_step_record *rec, retort_version_change *vc, const rt_vt_changes *ch,
+                        const char *revision, const char *direction, const char *outcome, const char *error,
+                        const char *checksum, const char *started_at, long long duration_ms)
+{
+	size_t i;
+	memset(rec, 0, sizeof *rec);
+	rec->size = sizeof *rec;
+	rec->version_table = ctx->cfg->version_table;
+	rec->history_table = ctx->cfg->history_table;
+	for (i = 0; ch && i < ch->n; i++) {
+		memset(&vc[i], 0, sizeof vc[i]);
+		vc[i].size = sizeof vc[i];
+		vc[i].kind = (retort_version_change_kind)ch->v[i].kind; /* same values */
+		vc[i].from = ch->v[i].from;
+		vc[i].to = ch->v[i].to;
+	}
+	rec->changes = vc;
+	rec->nchanges = ch ? ch->n : 0;
+	rec->run_id = ctx->run_id;
+	rec->revision = revision;
+	rec->direction = direction;
+	rec->outcome = outcome;
+	rec->error = error;
+	rec->checksum = checksum;
+	rec->started_at = started_at;
+	rec->duration_ms = duration_ms < 0 ? 0 : duration_ms;
+	rec->run_user = ctx->user;
+	rec->run_host = ctx->host;
+}
+
+static int has_record_step(const rt_ctx *ctx)
+{
+	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	return RETORT_STRUCT_HAS(d, retort_dialect_vtable, record_step) && d->record_step;
+}
+
+static int has_execute_batch(const rt_ctx *ctx)
+{
+	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	return RETORT_STRUCT_HAS(d, retort_dialect_vtable, execute_batch) && d->execute_batch;
+}
+
+/* Run n statements: in one execute_batch when the dialect has it, else one by one.  *failed: the failing index. */
+static int exec_batch(rt_ctx *ctx, const char *const *sqls, size_t n, size_t *failed)
+{
+	size_t i;
+	int rc;
+	*failed = 0;
+	if (n > 1 && has_execute_batch(ctx)) {
+		rc = ctx->dialect->vt.dialect.execute_batch(ctx->conn, ctx->dialect->hctx, sqls, n, failed);
+		return rc < 0 ? plugin_fail(ctx, rc, "execute") : RETORT_OK;
+	}
+	for (i = 0; i < n; i++) {
+		if ((rc = exec_sql(ctx, sqls[i])) < 0) {
+			*failed = i;
+			return rc;
+		}
+	}
+	return RETORT_OK;
+}
+
+/*
+ * Write a step's bookkeeping: the dialect's record_step, else the host's
+ * own statements (in one batch when the dialect can).
+ */
+static int record(rt_ctx *ctx, const retort_step_record *rec)
+{
+	rt_strv sqls = RT_STRV_INIT;
+	size_t i, failed;
+	char *sql;
+	int rc;
+	if (has_record_step(ctx)) {
+		rc = ctx->dialect->vt.dialect.record_step(ctx->conn, ctx->dialect->hctx, rec);
+		return rc < 0 ? plugin_fail(ctx, rc, "record_step") : RETORT_OK;
+	}
+	for (i = 0; i < rec->nchanges; i++) {
+		rt_vt_change c;
+		c.kind = (rt_vt_kind)rec->changes[i].kind;
+		c.from = (char *)rec->changes[i].from;
+		c.to = (char *)rec->changes[i].to;
+		if (!(sql = vt_sql(ctx, &c)) || (rc = rt_strv_push_owned(&sqls, sql)) < 0) {
+			rc = sql ? rc : RETORT_ERROR;
+			goto done;
+		}
+	}
+	if (!(sql = history_sql(ctx, rec)) || (rc = rt_strv_push_owned(&sqls, sql)) < 0) {
+		rc = sql ? rc : RETORT_ERROR;
+		goto done;
+	}
+	rc = exec_batch(ctx, (const char *const *)sqls.v, sqls.n, &failed);
+done:
+	rt_strv_free(&sqls);
 	return rc;
+}
+
+static int history_row(rt_ctx *ctx, const char *revision, const char *direction, const char *outcome,
+                       const char *error, const char *checksum, const char *started_at, long long duration_ms)
+{
+	retort_step_record rec;
+	step_record(ctx, &rec, NULL, NULL, revision, direction, outcome, error, checksum, started_at, duration_ms);
+	return record(ctx, &rec);
 }
 
 /* ---- progress ---- */
@@ -658,10 +759,74 @@ static int name_op(rt_ctx *ctx, const rt_revision *rev, retort_op *op, size_t id
 	return RETORT_OK;
 }
 
+/*
+ * Reading and parsing the scripts of a long plan is the largest part of
+ * retort's own work (a libconfig parse and a SHA-256 per script), so a
+ * second thread shares it: each takes the next revision from a counter.
+ * rt_script_load_ops touches only its revision, and the error message is
+ * per thread; on any failure the main thread loads again in plan order,
+ * so the error reported is the one the sequential loop would report.
+ */
+#define PAR_LOAD_MIN 64 /* fewer scripts: a thread costs more than it saves */
+
+typedef struct par_load {
+	rt_revision **revs;
+	size_t n;
+	size_t next;  /* atomic */
+	int failed;   /* atomic */
+} par_load;
+
+static void *par_load_worker(void *arg)
+{
+	par_load *p = arg;
+	for (;;) {
+		size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		if (i >= p->n || __atomic_load_n(&p->failed, __ATOMIC_RELAXED))
+			break;
+		if (rt_script_load_ops(p->revs[i]) < 0) {
+			__atomic_store_n(&p->failed, 1, __ATOMIC_RELAXED);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Load the ops of the plan's revisions on two threads (best effort: the caller loads what is left). */
+static void par_load_ops(rt_ctx *ctx, const rt_plan *plan)
+{
+	par_load p;
+	pthread_t t;
+	unsigned char *seen = NULL;
+	size_t i, total = rt_graph_count(ctx->graph);
+	memset(&p, 0, sizeof p);
+	if (plan->n < PAR_LOAD_MIN || getenv("RETORT_NO_THREADS"))
+		return;
+	if (!(p.revs = rt_malloc(plan->n * sizeof *p.revs)) || !(seen = rt_calloc(total ? total : 1, 1)))
+		goto done;
+	for (i = 0; i < plan->n; i++) { /* each revision once, so that no two threads load the same */
+		rt_revision *r = plan->steps[i].rev;
+		if (r->ops_loaded || (r->index < total && seen[r->index]))
+			continue;
+		if (r->index >= total)
+			goto done; /* not a graph revision: leave it all to the sequential loop */
+		seen[r->index] = 1;
+		p.revs[p.n++] = r;
+	}
+	if (pthread_create(&t, NULL, par_load_worker, &p) != 0)
+		goto done;
+	par_load_worker(&p);
+	pthread_join(t, NULL);
+done:
+	rt_error_clear();
+	rt_free(seen);
+	rt_free(p.revs);
+}
+
 static int load_ops(rt_ctx *ctx, rt_plan *plan)
 {
 	size_t i, k;
 	int rc;
+	par_load_ops(ctx, plan);
 	for (i = 0; i < plan->n; i++) {
 		rt_revision *r = plan->steps[i].rev;
 		if ((rc = rt_script_load_ops(r)) < 0)
@@ -709,39 +874,110 @@ static int resync(rt_ctx *ctx, int up, const char *target, rt_strv *heads, rt_pl
 	return 1;
 }
 
-/* Run one step's operations and version-table changes (no commit). */
-static int run_step(rt_ctx *ctx, const rt_step *s, rt_strv *heads, char **failed_sql, size_t *failed_op)
+/*
+ * Run one step: its operations, then its bookkeeping (version-table
+ * changes and the history row, started at `st`, `s0` ms), no commit.
+ *
+ * With a dialect that has execute_batch (and no render_online, whose
+ * rendering reads the live schema), every statement of the step and the
+ * host's bookkeeping statements go in one batch: PostgreSQL sends them in
+ * one round trip.  A statement that must run outside the transaction makes
+ * the step go one statement at a time.
+ */
+static int run_step(rt_ctx *ctx, const rt_step *s, rt_strv *heads, const char *st, long long s0, char **failed_sql,
+                    size_t *failed_op)
 {
+	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
 	const retort_op *ops = s->up ? s->rev->upgrade : s->rev->downgrade;
 	size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade, i, j;
+	int batch = has_execute_batch(ctx) &&
+	            !(RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online) && d->render_online);
 	rt_vt_changes ch = {NULL, 0, 0};
+	retort_version_change vc_small[4], *vc = vc_small;
+	retort_step_record rec;
 	retort_sink sk;
+	size_t *op_end = NULL;
+	const char **sqls = NULL;
 	int rc = RETORT_OK;
 	rt_sink_init(&sk);
-	for (i = 0; i < nops; i++) {
-		rt_sink_reset(&sk);
-		if ((rc = render_op(ctx, &ops[i], &sk, 1)) < 0) {
-			*failed_op = i + 1;
+	if (batch) {
+		/* render every operation first (render() needs no connection) */
+		if (nops && !(op_end = rt_malloc(nops * sizeof *op_end))) {
+			rt_error_set("out of memory");
+			rc = RETORT_ENOMEM;
 			goto done;
 		}
-		for (j = 0; j < sk.n; j++) {
-			int notx = (sk.stmts[j].flags & RETORT_STMT_NO_TRANSACTION) != 0;
-			if (notx && ctx->in_tx && (rc = tx_commit(ctx)) < 0)
-				goto fail_stmt;
-			rc = exec_sql(ctx, sk.stmts[j].sql);
-			if (notx && rc == RETORT_OK)
-				rc = tx_begin(ctx);
-			if (rc < 0)
-				goto fail_stmt;
+		for (i = 0; i < nops; i++) {
+			if ((rc = render_op(ctx, &ops[i], &sk, 1)) < 0) {
+				*failed_op = i + 1;
+				goto done;
+			}
+			op_end[i] = sk.n;
+		}
+		for (j = 0; j < sk.n && batch; j++)
+			if (sk.stmts[j].flags & RETORT_STMT_NO_TRANSACTION)
+				batch = 0;
+		if (!batch) {
+			rt_sink_reset(&sk);
+			rt_free(op_end);
+			op_end = NULL;
 		}
 	}
-	if ((rc = rt_graph_step_heads(ctx->graph, heads, s, &ch)) < 0 || (rc = vt_apply_all(ctx, &ch, 0)) < 0)
+	if (!batch) {
+		for (i = 0; i < nops; i++) {
+			rt_sink_reset(&sk);
+			if ((rc = render_op(ctx, &ops[i], &sk, 1)) < 0) {
+				*failed_op = i + 1;
+				goto done;
+			}
+			for (j = 0; j < sk.n; j++) {
+				int notx = (sk.stmts[j].flags & RETORT_STMT_NO_TRANSACTION) != 0;
+				if (notx && ctx->in_tx && (rc = tx_commit(ctx)) < 0)
+					goto fail_stmt;
+				rc = exec_sql(ctx, sk.stmts[j].sql);
+				if (notx && rc == RETORT_OK)
+					rc = tx_begin(ctx);
+				if (rc < 0)
+					goto fail_stmt;
+			}
+		}
+	}
+	if (batch && sk.n) {
+		size_t failed = 0;
+		if (!(sqls = rt_malloc(sk.n * sizeof *sqls))) {
+			rt_error_set("out of memory");
+			rc = RETORT_ENOMEM;
+			goto done;
+		}
+		for (j = 0; j < sk.n; j++)
+			sqls[j] = sk.stmts[j].sql;
+		if ((rc = exec_batch(ctx, sqls, sk.n, &failed)) < 0) {
+			for (i = 0; i < nops && op_end[i] <= failed; i++)
+				;
+			*failed_op = i + 1;
+			*failed_sql = rt_strdup(sqls[failed]);
+			goto done;
+		}
+	}
+	if ((rc = rt_graph_step_heads(ctx->graph, heads, s, &ch)) < 0)
 		goto done;
+	if (ch.n > sizeof vc_small / sizeof vc_small[0] && !(vc = rt_malloc(ch.n * sizeof *vc))) {
+		rt_error_set("out of memory");
+		rc = RETORT_ENOMEM;
+		goto done;
+	}
+	step_record(ctx, &rec, vc, &ch, s->rev->id, s->up ? "upgrade" : "downgrade", "ok", NULL, s->rev->checksum, st,
+	            now_ms() - s0);
+	rc = record(ctx, &rec);
 	goto done;
 fail_stmt:
 	*failed_op = i + 1;
 	*failed_sql = rt_strdup(sk.stmts[j].sql);
 done:
+	if (vc != vc_small)
+		rt_free(vc);
+	rt_free(sqls);
+	rt_free(op_end);
 	rt_vt_changes_free(&ch);
 	rt_sink_free(&sk);
 	return rc;
@@ -798,7 +1034,7 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 		iso_now(st);
 		if ((rc = rt_ctx_event(ctx, "revision.before", s->rev, dir, NULL, st, -1, NULL, NULL)) < 0)
 			goto out;
-		rc = run_step(ctx, s, &heads, &failed_sql, &failed_op);
+		rc = run_step(ctx, s, &heads, st, s0, &failed_sql, &failed_op);
 		if (rc < 0) {
 			char msg[4096];
 			if (failed_op)
@@ -823,8 +1059,6 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 				rc = RETORT_ERROR; /* the work failed: exit 1 */
 			goto out;
 		}
-		if ((rc = history_row(ctx, s->rev->id, dir, "ok", NULL, s->rev->checksum, st, now_ms() - s0)) < 0)
-			goto out;
 		if (per_migration && k + 1 < plan.n) {
 			/* commit this revision; SQLite's lock is its transaction, so take it again and check that
 			 * nobody moved the version table meanwhile */

@@ -13,7 +13,7 @@
 
 /* ---- error ---- */
 
-static char errmsg[4096];
+static __thread char errmsg[4096]; /* per thread: runner.c loads scripts on two threads */
 
 void rt_error_vset(const char *fmt, va_list ap)
 {

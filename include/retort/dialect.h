@@ -40,6 +40,45 @@ typedef struct retort_schema_builder {
 	int (*check)(void *arg, const char *table, const retort_constraint *ck);
 } retort_schema_builder;
 
+/** A change to the version table (record_step): a row inserted, updated (from -> to) or deleted. */
+typedef enum retort_version_change_kind {
+	RETORT_VERSION_INSERT = 1, /**< INSERT `to` */
+	RETORT_VERSION_UPDATE = 2, /**< UPDATE the row `from` to `to` */
+	RETORT_VERSION_DELETE = 3  /**< DELETE the row `from` */
+} retort_version_change_kind;
+
+typedef struct retort_version_change {
+	uint32_t size;                   /**< sizeof(retort_version_change) */
+	retort_version_change_kind kind;
+	const char *from;                /**< UPDATE, DELETE */
+	const char *to;                  /**< UPDATE, INSERT */
+} retort_version_change;
+
+/**
+ * One step's bookkeeping (record_step): the changes to the version table
+ * (column version_num), in order, then one row of the history table.  Table
+ * names are unquoted; NULL values are SQL NULL.  Everything is borrowed
+ * for the call.
+ */
+typedef struct retort_step_record {
+	uint32_t size;                         /**< sizeof(retort_step_record) */
+	const char *version_table;
+	const char *history_table;
+	const retort_version_change *changes;
+	size_t nchanges;
+	/* the history row (its id is the table's autoincrement) */
+	const char *run_id;
+	const char *revision;
+	const char *direction;  /**< upgrade, downgrade, stamp, repair */
+	const char *outcome;    /**< ok, failed, repaired */
+	const char *error;      /**< may be NULL */
+	const char *checksum;   /**< may be NULL */
+	const char *started_at; /**< "YYYY-MM-DD HH:MM:SS" (UTC) */
+	long long duration_ms;
+	const char *run_user;   /**< may be NULL */
+	const char *run_host;   /**< may be NULL */
+} retort_step_record;
+
 typedef struct retort_dialect_vtable {
 	uint32_t size;                 /**< sizeof(retort_dialect_vtable) */
 	uint32_t flags;                /**< RETORT_DIALECT_* */
@@ -96,6 +135,22 @@ typedef struct retort_dialect_vtable {
 	 * online.  Same contract as render().
 	 */
 	int (*render_online)(retort_conn *c, retort_host_ctx *h, const retort_op *op, retort_sink *out);
+	/**
+	 * Run sql[0..n) in order, as n calls of execute() would, in as few
+	 * round trips as the database allows (PostgreSQL: one pipeline).  The
+	 * host passes only statements that may run inside the open
+	 * transaction.  On the first failure stop, set *failed to its index and
+	 * the error as execute() sets it; the statements after it did not run.
+	 * NULL: the host calls execute() for each statement.
+	 */
+	int (*execute_batch)(retort_conn *c, retort_host_ctx *h, const char *const *sql, size_t n, size_t *failed);
+	/**
+	 * Write one step's bookkeeping (see retort_step_record) inside the open
+	 * transaction, e.g. with statements prepared once per connection.
+	 * Must do exactly what the host's own INSERT/UPDATE/DELETE would.
+	 * NULL: the host composes those statements and calls execute().
+	 */
+	int (*record_step)(retort_conn *c, retort_host_ctx *h, const retort_step_record *rec);
 	/* New methods are APPENDED here. */
 } retort_dialect_vtable;
 

@@ -270,6 +270,74 @@ static int pg_execute(retort_conn *c, retort_host_ctx *h, const char *sql)
 	return RETORT_OK;
 }
 
+/*
+ * Several statements in one round trip: libpq's pipeline mode (libpq 14
+ * and later) sends them all, then one Sync, and reads the results in order.
+ * Inside the open transaction this is what executing them one by one does:
+ * after a failure the server skips the rest (PGRES_PIPELINE_ABORTED) and
+ * the transaction is aborted.  The extended protocol takes one command per
+ * statement, so a statement with a ';' anywhere (several commands, or just
+ * a literal) makes the whole batch go one PQexec at a time.
+ */
+static int pg_execute_batch(retort_conn *c, retort_host_ctx *h, const char *const *sql, size_t n, size_t *failed)
+{
+	size_t i;
+	int rc = RETORT_OK;
+#ifdef LIBPQ_HAS_PIPELINING
+	size_t got, sent = 0;
+	int have_error = 0, ok;
+	PGresult *r;
+	for (i = 0; i < n && !strchr(sql[i], ';'); i++)
+		;
+	if (n < 2 || i < n || PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF || !PQenterPipelineMode(c->pg))
+		goto one_by_one;
+	c->h = h;
+	*failed = 0;
+	for (sent = 0; sent < n; sent++)
+		if (!PQsendQueryParams(c->pg, sql[sent], 0, NULL, NULL, NULL, NULL, 0))
+			break;
+	ok = PQpipelineSync(c->pg);
+	/* one result (then NULL) per statement sent, then the Sync */
+	for (got = 0; got < sent; got++) {
+		while ((r = PQgetResult(c->pg)) != NULL) {
+			ExecStatusType s = PQresultStatus(r);
+			if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_PIPELINE_ABORTED && !have_error) {
+				db_error(c, h, r);
+				*failed = got;
+				have_error = 1;
+			}
+			PQclear(r);
+		}
+		if (PQstatus(c->pg) == CONNECTION_BAD)
+			break;
+	}
+	if (ok && PQstatus(c->pg) != CONNECTION_BAD) {
+		while ((r = PQgetResult(c->pg)) != NULL) {
+			ExecStatusType s = PQresultStatus(r);
+			PQclear(r);
+			if (s == PGRES_PIPELINE_SYNC)
+				break;
+		}
+	}
+	if (!PQexitPipelineMode(c->pg) || got < sent || sent < n || !ok) {
+		if (!have_error) {
+			*failed = got < n ? got : n - 1;
+			db_error(c, h, NULL);
+		}
+		return RETORT_EDB;
+	}
+	return have_error ? RETORT_EDB : RETORT_OK;
+one_by_one:
+#endif
+	for (i = 0; i < n; i++) {
+		if ((rc = pg_execute(c, h, sql[i])) != RETORT_OK) {
+			*failed = i;
+			return rc;
+		}
+	}
+	return rc;
+}
+
 static int pg_query(retort_conn *c, retort_host_ctx *h, const char *sql, retort_row_fn row, void *arg)
 {
 	PGresult *r = run(c, h, sql, 0, NULL);
@@ -461,6 +529,8 @@ static const retort_dialect_vtable vtable = {
 	.reflect = NULL,
 	.column_max_length = pg_column_max_length,
 	.render_online = NULL,
+	.execute_batch = pg_execute_batch,
+	.record_step = NULL, /* the host's statements go in one execute_batch */
 };
 
 static const retort_plugin_impl impls[] = {{RETORT_KIND_DIALECT, &vtable}, {RETORT_KIND_END, NULL}};

@@ -99,10 +99,22 @@ static void sq_fini(void *state)
 
 /* ---- connections ---- */
 
+static void rec_finalize(retort_conn *c)
+{
+	size_t i;
+	for (i = 0; i < sizeof c->rec_stmt / sizeof c->rec_stmt[0]; i++) {
+		sqlite3_finalize(c->rec_stmt[i]); /* NULL is a no-op */
+		c->rec_stmt[i] = NULL;
+	}
+	c->host->free(c->rec_tables);
+	c->rec_tables = NULL;
+}
+
 static void sq_disconnect(retort_conn *c)
 {
 	if (!c)
 		return;
+	rec_finalize(c);
 	if (c->db)
 		sqlite3_close_v2(c->db); /* an open transaction is rolled back */
 	c->host->free(c->path);
@@ -300,6 +312,148 @@ static int sq_unlock(retort_conn *c, retort_host_ctx *h, const char *key)
 	return sq_rollback(c, h);
 }
 
+/* ---- bookkeeping: record_step ---- */
+
+enum { REC_VT_INSERT, REC_VT_UPDATE, REC_VT_DELETE, REC_HISTORY };
+
+/*
+ * Prepare record_step's four statements for these tables, once per
+ * connection (again only if the tables' names change).  They are the
+ * statements the host would compose, with parameters instead of literals;
+ * sqlite3_prepare_v2 statements re-prepare themselves after schema changes.
+ */
+static int rec_prepare(retort_conn *c, retort_host_ctx *h, const char *vt, const char *ht)
+{
+	const retort_host *host = c->host;
+	sqlite_buf key = {host, NULL, 0, 0, RETORT_OK}, qv = {host, NULL, 0, 0, RETORT_OK},
+	           qh = {host, NULL, 0, 0, RETORT_OK}, sql = {host, NULL, 0, 0, RETORT_OK};
+	int rc = RETORT_OK, i;
+
+	sqlite_buf_add(&key, vt, strlen(vt));
+	sqlite_buf_add(&key, "\n", 1);
+	sqlite_buf_add(&key, ht, strlen(ht));
+	if (key.rc != RETORT_OK) {
+		rc = key.rc;
+		goto done;
+	}
+	if (c->rec_tables && strcmp(c->rec_tables, key.p) == 0) {
+		host->free(key.p);
+		return RETORT_OK;
+	}
+	rec_finalize(c);
+	sqlite_text_ident(&qv, vt);
+	sqlite_text_ident(&qh, ht);
+	if (qv.rc != RETORT_OK || qh.rc != RETORT_OK) {
+		rc = RETORT_ENOMEM;
+		goto done;
+	}
+	for (i = REC_VT_INSERT; i <= REC_HISTORY; i++) {
+		static const char *const fmt[] = {
+			[REC_VT_INSERT] = "INSERT INTO %s (version_num) VALUES (?1)",
+			[REC_VT_UPDATE] = "UPDATE %s SET version_num = ?2 WHERE version_num = ?1",
+			[REC_VT_DELETE] = "DELETE FROM %s WHERE version_num = ?1",
+			[REC_HISTORY] = "INSERT INTO %s (run_id, revision, direction, outcome, error, checksum, started_at, "
+			                "duration_ms, run_user, run_host) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		};
+		const char *pct = strstr(fmt[i], "%s");
+		const char *name = i == REC_HISTORY ? qh.p : qv.p;
+		sql.n = 0;
+		sqlite_buf_add(&sql, fmt[i], (size_t)(pct - fmt[i]));
+		sqlite_buf_add(&sql, name, strlen(name));
+		sqlite_buf_add(&sql, pct + 2, strlen(pct + 2));
+		if (sql.rc != RETORT_OK) {
+			rc = RETORT_ENOMEM;
+			goto done;
+		}
+		if (sqlite3_prepare_v2(c->db, sql.p, -1, &c->rec_stmt[i], NULL) != SQLITE_OK) {
+			rc = sqlite_db_error(c, h);
+			goto done;
+		}
+	}
+	c->rec_tables = key.p;
+	key.p = NULL;
+done:
+	if (rc == RETORT_ENOMEM)
+		host->set_error(h, "out of memory");
+	if (rc != RETORT_OK)
+		rec_finalize(c);
+	host->free(key.p);
+	host->free(qv.p);
+	host->free(qh.p);
+	host->free(sql.p);
+	return rc;
+}
+
+/* Bind a text parameter (NULL: SQL NULL); the value is borrowed until the statement is reset. */
+static int bind_text(sqlite3_stmt *stmt, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
+}
+
+/* Step a bound statement to completion, then reset it and clear its bindings. */
+static int rec_run(retort_conn *c, retort_host_ctx *h, sqlite3_stmt *stmt, int bind_rc)
+{
+	int rc = bind_rc == SQLITE_OK ? sqlite3_step(stmt) : bind_rc;
+	int status = rc == SQLITE_DONE ? RETORT_OK : sqlite_db_error(c, h);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return status;
+}
+
+static int sq_record_step(retort_conn *c, retort_host_ctx *h, const retort_step_record *rec)
+{
+	sqlite3_stmt *s;
+	size_t i;
+	int rc, b;
+	if ((rc = rec_prepare(c, h, rec->version_table, rec->history_table)) != RETORT_OK)
+		return rc;
+	for (i = 0; i < rec->nchanges; i++) {
+		const retort_version_change *vc = &rec->changes[i];
+		switch (vc->kind) {
+		case RETORT_VERSION_INSERT:
+			s = c->rec_stmt[REC_VT_INSERT];
+			b = bind_text(s, 1, vc->to);
+			break;
+		case RETORT_VERSION_UPDATE:
+			s = c->rec_stmt[REC_VT_UPDATE];
+			b = bind_text(s, 1, vc->from);
+			if (b == SQLITE_OK)
+				b = bind_text(s, 2, vc->to);
+			break;
+		case RETORT_VERSION_DELETE:
+			s = c->rec_stmt[REC_VT_DELETE];
+			b = bind_text(s, 1, vc->from);
+			break;
+		default:
+			c->host->set_error(h, "record_step: unknown version-table change %d", (int)vc->kind);
+			return RETORT_EINVAL;
+		}
+		if ((rc = rec_run(c, h, s, b)) != RETORT_OK)
+			return rc;
+	}
+	s = c->rec_stmt[REC_HISTORY];
+	b = bind_text(s, 1, rec->run_id);
+	if (b == SQLITE_OK)
+		b = bind_text(s, 2, rec->revision);
+	if (b == SQLITE_OK)
+		b = bind_text(s, 3, rec->direction);
+	if (b == SQLITE_OK)
+		b = bind_text(s, 4, rec->outcome);
+	if (b == SQLITE_OK)
+		b = bind_text(s, 5, rec->error);
+	if (b == SQLITE_OK)
+		b = bind_text(s, 6, rec->checksum);
+	if (b == SQLITE_OK)
+		b = bind_text(s, 7, rec->started_at);
+	if (b == SQLITE_OK)
+		b = sqlite3_bind_int64(s, 8, (sqlite3_int64)(rec->duration_ms < 0 ? 0 : rec->duration_ms));
+	if (b == SQLITE_OK)
+		b = bind_text(s, 9, rec->run_user);
+	if (b == SQLITE_OK)
+		b = bind_text(s, 10, rec->run_host);
+	return rec_run(c, h, s, b);
+}
+
 /* ---- introspection ---- */
 
 static int sq_table_exists(retort_conn *c, retort_host_ctx *h, const char *table, int *exists)
@@ -394,6 +548,8 @@ static const retort_dialect_vtable vtable = {
 	.reflect = sqlite_reflect,
 	.column_max_length = sq_column_max_length,
 	.render_online = sqlite_render_online, /* table rebuilds (rebuild.c) */
+	.execute_batch = NULL,                 /* no round trips to save */
+	.record_step = sq_record_step,
 };
 
 static const retort_plugin_impl impls[] = {

@@ -30,6 +30,9 @@ struct retort_conn {
 	sqlite3 *db;
 	char *path;  /**< file name as opened (":memory:" for memory), host->malloc'd */
 	int locked;  /**< the BEGIN IMMEDIATE transaction of lock() is open */
+	/** record_step's statements (sqlite.c), prepared on first use for the tables named in rec_tables */
+	sqlite3_stmt *rec_stmt[4];
+	char *rec_tables; /**< "version_table\nhistory_table", host->malloc'd */
 };
 
 /** A growable text buffer (host->realloc'd); rc is sticky: the first failure wins. */
