@@ -884,6 +884,28 @@ static int edit_drop_constraint(rb *b)
 	return fail(b, RETORT_EINVAL, "table %s has no constraint named %s", b->table, op->name);
 }
 
+/* "[CONSTRAINT name] KIND (op's columns)" appended as a table constraint */
+static int append_key(rb *b, const char *kind)
+{
+	const retort_op *op = b->op;
+	sqlite_buf s = {b->host, NULL, 0, 0, RETORT_OK};
+	size_t i;
+	if (op->name) {
+		buf_put(&s, "CONSTRAINT ");
+		sqlite_text_ident(&s, op->name);
+		buf_put(&s, " ");
+	}
+	buf_put(&s, kind);
+	buf_put(&s, " (");
+	for (i = 0; i < op->ncolumn_names; i++) {
+		if (i)
+			buf_put(&s, ", ");
+		sqlite_text_ident(&s, op->column_names[i]);
+	}
+	buf_put(&s, ")");
+	return append_item(b, &s);
+}
+
 static int edit(rb *b)
 {
 	const retort_op *op = b->op;
@@ -913,35 +935,11 @@ static int edit(rb *b)
 			return fail(b, RETORT_EINVAL, "missing columns");
 		if (has_primary_key(b))
 			return fail(b, RETORT_EINVAL, "table %s already has a primary key (drop it first)", b->table);
-		if (op->name) {
-			buf_put(&s, "CONSTRAINT ");
-			sqlite_text_ident(&s, op->name);
-			buf_put(&s, " ");
-		}
-		buf_put(&s, "PRIMARY KEY (");
-		for (i = 0; i < op->ncolumn_names; i++) {
-			if (i)
-				buf_put(&s, ", ");
-			sqlite_text_ident(&s, op->column_names[i]);
-		}
-		buf_put(&s, ")");
-		return append_item(b, &s);
+		return append_key(b, "PRIMARY KEY");
 	case RETORT_OP_CREATE_UNIQUE_CONSTRAINT:
 		if (op->ncolumn_names == 0)
 			return fail(b, RETORT_EINVAL, "missing columns");
-		if (op->name) {
-			buf_put(&s, "CONSTRAINT ");
-			sqlite_text_ident(&s, op->name);
-			buf_put(&s, " ");
-		}
-		buf_put(&s, "UNIQUE (");
-		for (i = 0; i < op->ncolumn_names; i++) {
-			if (i)
-				buf_put(&s, ", ");
-			sqlite_text_ident(&s, op->column_names[i]);
-		}
-		buf_put(&s, ")");
-		return append_item(b, &s);
+		return append_key(b, "UNIQUE");
 	case RETORT_OP_CREATE_FOREIGN_KEY:
 		if (op->nforeign_keys < 1)
 			return fail(b, RETORT_EINVAL, "missing foreign key");

@@ -3,31 +3,7 @@
 # with the schema read back from the catalog at each end.  On SQLite the last
 # revision (0004) is all table rebuilds.
 . "$top_srcdir/tests/lib/common.sh"
-
-pick() {
-	case $D in
-	sqlite) printf '%s' "$1" ;;
-	postgresql) printf '%s' "$2" ;;
-	mysql) printf '%s' "$3" ;;
-	esac
-}
-
-user_tables() { tables | grep -v -x -e retort_version -e retort_history | tr '\n' ' ' | sed 's/ $//'; }
-
-# col TABLE COLUMN: "type|nullable|default"
-col() {
-	case $D in
-	sqlite) dbq "SELECT type || '|' || CASE WHEN \"notnull\" THEN 'NO' ELSE 'YES' END || '|' || coalesce(dflt_value, '')
-		FROM pragma_table_info('$1') WHERE name = '$2'" ;;
-	postgresql) dbq "SELECT format_type(a.atttypid, a.atttypmod) || '|' || CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END
-		|| '|' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
-		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-		LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-		WHERE n.nspname = current_schema() AND c.relname = '$1' AND a.attname = '$2' AND a.attnum > 0 AND NOT a.attisdropped" ;;
-	mysql) dbq "SELECT concat(column_type, '|', is_nullable, '|', coalesce(column_default, ''))
-		FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '$1' AND column_name = '$2'" ;;
-	esac
-}
+. "$top_srcdir/tests/lib/catalog.sh"
 
 # indexes TABLE: index names (primary keys and SQLite's autoindexes left out)
 indexes() {
@@ -45,9 +21,8 @@ indexes() {
 # table constraints of the definition, where alone it keeps their names)
 constraints() {
 	case $D in
-	sqlite) dbq "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '$1'" | tr -s ' \t\n' '   ' |
-		grep -o -i -E 'CONSTRAINT "?[A-Za-z0-9_]+"? (PRIMARY|UNIQUE|CHECK|FOREIGN)' | tr -d '"' |
-		awk '{ print $2 ":" tolower(substr($3, 1, 1)) }' | sort ;;
+	sqlite) dbq "SELECT replace(sql, '\"', '') FROM sqlite_master WHERE type = 'table' AND name = '$1'" |
+		sqlite_items "$1" all | sed -n -E 's/^constraint\|[^|]*\|CONSTRAINT ([^ ]+) ([A-Za-z]).*/\1:\2/p' | tr 'PUCF' 'pucf' | sort ;;
 	postgresql) dbq "SELECT c.conname || ':' || c.contype::text FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
 		JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() AND t.relname = '$1' ORDER BY 1" ;;
 	mysql) dbq "SELECT concat(constraint_name, ':', lower(left(constraint_type, 1))) FROM information_schema.table_constraints

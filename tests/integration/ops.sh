@@ -9,32 +9,11 @@
 # create_foreign_key, create_check_constraint, create_primary_key) run as
 # the sqlite dialect's table rebuild (plugins/sqlite/rebuild.c).
 . "$top_srcdir/tests/lib/common.sh"
+. "$top_srcdir/tests/lib/catalog.sh"
 
-# pick SQLITE PG MYSQL: the value for the current dialect
-pick() {
-	case $D in
-	sqlite) printf '%s' "$1" ;;
-	postgresql) printf '%s' "$2" ;;
-	mysql) printf '%s' "$3" ;;
-	esac
-}
 
 # ---- catalog readers ----
 
-# col TABLE COLUMN: "type|nullable(YES/NO)|default" ("" if no such column)
-col() {
-	case $D in
-	sqlite) dbq "SELECT type || '|' || CASE WHEN \"notnull\" THEN 'NO' ELSE 'YES' END || '|' || coalesce(dflt_value, '')
-		FROM pragma_table_info('$1') WHERE name = '$2'" ;;
-	postgresql) dbq "SELECT format_type(a.atttypid, a.atttypmod) || '|' || CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END
-		|| '|' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
-		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-		LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-		WHERE n.nspname = current_schema() AND c.relname = '$1' AND a.attname = '$2' AND a.attnum > 0 AND NOT a.attisdropped" ;;
-	mysql) dbq "SELECT concat(column_type, '|', is_nullable, '|', coalesce(column_default, ''))
-		FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '$1' AND column_name = '$2'" ;;
-	esac
-}
 
 # cols TABLE: column names in table order, space separated
 cols() {
@@ -175,42 +154,6 @@ col_comment() {
 # rejects SQL: the database refuses SQL (the exit status of the client, not of dbq's pipe)
 rejects() { ! (set -o pipefail; dbq "$1") >/dev/null 2>&1; }
 
-user_tables() { tables | grep -v -x -e retort_version -e retort_history | tr '\n' ' ' | sed 's/ $//'; }
-
-# sqlite_items TABLE < CREATE-TABLE-SQL: the definition as SQLite stores
-# it, one item a line: "coldef|T|..." in order, then "constraint|T|..."
-# sorted, whitespace normalized.  The primary key is left out of both (the
-# pk column of pragma_table_info says which columns form it, inline or as a
-# table constraint, and SQLite keeps no name for it); everything else
-# (constraint names, CHECK expressions, REFERENCES, COLLATE) is kept as
-# written.  Table constraints have no order that SQLite gives a meaning to.
-sqlite_items() {
-	tr -s ' \t\n' '   ' | awk -v t="$1" '
-	function emit(item,   u) {
-		gsub(/^ +| +$/, "", item)
-		gsub(/ ?\( ?/, "(", item); gsub(/ ?\) ?/, ")", item); gsub(/ ?, ?/, ",", item)
-		u = toupper(item)
-		if (u ~ /^(CONSTRAINT [^ ]+ )?(PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY)/) {
-			if (u ~ /^(CONSTRAINT [^ ]+ )?PRIMARY KEY/) return
-			cons[ncons++] = item
-		} else {
-			sub(/ PRIMARY KEY( ASC| DESC)?/, "", item)
-			print "coldef|" t "|" item
-		}
-	}
-	{
-		s = $0; i = index(s, "("); s = substr(s, i + 1); sub(/\)[^)]*$/, "", s)
-		depth = 0; cur = ""
-		for (k = 1; k <= length(s); k++) {
-			c = substr(s, k, 1)
-			if (c == "(") depth++
-			else if (c == ")") depth--
-			if (c == "," && depth == 0) { emit(cur); cur = "" } else cur = cur c
-		}
-		emit(cur)
-	}
-	END { for (k = 0; k < ncons; k++) print "constraint|" t "|" cons[k] | "sort" }'
-}
 
 # schema_dump: a normalized, sorted description of every user table except
 # retort's own: columns (type, nullability, default, comment), indexes,

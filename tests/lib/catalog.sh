@@ -1,0 +1,67 @@
+# Catalog readers shared by the integration scripts that check a schema
+# (ops.sh, example.sh): each reads the current dialect's own catalog
+# (sqlite_master/PRAGMA, pg_catalog, information_schema) through dbq.
+# Sourced after common.sh.
+
+# pick SQLITE PG MYSQL: the value for the current dialect
+pick() {
+	case $D in
+	sqlite) printf '%s' "$1" ;;
+	postgresql) printf '%s' "$2" ;;
+	mysql) printf '%s' "$3" ;;
+	esac
+}
+
+user_tables() { tables | grep -v -x -e retort_version -e retort_history | tr '\n' ' ' | sed 's/ $//'; }
+
+# col TABLE COLUMN: "type|nullable(YES/NO)|default" ("" if no such column)
+col() {
+	case $D in
+	sqlite) dbq "SELECT type || '|' || CASE WHEN \"notnull\" THEN 'NO' ELSE 'YES' END || '|' || coalesce(dflt_value, '')
+		FROM pragma_table_info('$1') WHERE name = '$2'" ;;
+	postgresql) dbq "SELECT format_type(a.atttypid, a.atttypmod) || '|' || CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END
+		|| '|' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
+		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+		WHERE n.nspname = current_schema() AND c.relname = '$1' AND a.attname = '$2' AND a.attnum > 0 AND NOT a.attisdropped" ;;
+	mysql) dbq "SELECT concat(column_type, '|', is_nullable, '|', coalesce(column_default, ''))
+		FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '$1' AND column_name = '$2'" ;;
+	esac
+}
+
+# sqlite_items TABLE [all] < CREATE-TABLE-SQL: the definition as SQLite stores
+# it, one item a line: "coldef|T|..." in order, then "constraint|T|..."
+# sorted, whitespace normalized.  The primary key is left out of both (the
+# pk column of pragma_table_info says which columns form it, inline or as a
+# table constraint, and SQLite keeps no name for it); everything else
+# (constraint names, CHECK expressions, REFERENCES, COLLATE) is kept as
+# written ("all": primary key table constraints kept too).  Table
+# constraints have no order that SQLite gives a meaning to.
+sqlite_items() {
+	tr -s ' \t\n' '   ' | awk -v t="$1" -v all="${2:-}" '
+	function emit(item,   u) {
+		gsub(/^ +| +$/, "", item)
+		gsub(/ ?\( ?/, "(", item); gsub(/ ?\) ?/, ")", item); gsub(/ ?, ?/, ",", item)
+		u = toupper(item)
+		if (u ~ /^(CONSTRAINT [^ ]+ )?(PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY)/) {
+			if (u ~ /^(CONSTRAINT [^ ]+ )?PRIMARY KEY/ && all != "all") return
+			cons[ncons++] = item
+		} else {
+			sub(/ PRIMARY KEY( ASC| DESC)?/, "", item)
+			print "coldef|" t "|" item
+		}
+	}
+	{
+		s = $0; i = index(s, "("); s = substr(s, i + 1); sub(/\)[^)]*$/, "", s)
+		depth = 0; cur = ""
+		for (k = 1; k <= length(s); k++) {
+			c = substr(s, k, 1)
+			if (c == "(") depth++
+			else if (c == ")") depth--
+			if (c == "," && depth == 0) { emit(cur); cur = "" } else cur = cur c
+		}
+		emit(cur)
+	}
+	END { for (k = 0; k < ncons; k++) print "constraint|" t "|" cons[k] | "sort" }'
+}
+
