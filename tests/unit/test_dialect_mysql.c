@@ -648,9 +648,23 @@ static void test_mysql__live_execute_query(void)
 	CU_ASSERT(same(rt_buf_cstr(&b), "3\n"));
 	rt_buf_free(&b);
 	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DROP PROCEDURE rt_proc"), RETORT_OK);
-	/* one statement per call: no multi-statements */
+	/* several statements in one call (an execute operation's sql): all run, the first error fails the call */
 	rt_hctx_clear_error(hctx);
-	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DO 1; DO 2"), RETORT_EDB);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DO 1; DO 2"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TEMPORARY TABLE rt_multi (a INT); INSERT INTO rt_multi VALUES (1), (2)"),
+	                RETORT_OK);
+	CU_ASSERT_EQUAL(vt->query(c, hctx, "SELECT count(*) FROM rt_multi", collect, &b), RETORT_OK);
+	CU_ASSERT(same(rt_buf_cstr(&b), "2\n"));
+	rt_buf_free(&b);
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO rt_multi VALUES (3); SELEC 2; INSERT INTO rt_multi VALUES (4)"),
+	                RETORT_EDB);
+	CU_ASSERT_EQUAL(hctx->native_code, 1064);
+	/* the statements before the error ran, none after it; the connection is still in sync */
+	CU_ASSERT_EQUAL(vt->query(c, hctx, "SELECT group_concat(a ORDER BY a) FROM rt_multi", collect, &b), RETORT_OK);
+	CU_ASSERT(same(rt_buf_cstr(&b), "1,2,3\n"));
+	rt_buf_free(&b);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DROP TEMPORARY TABLE rt_multi"), RETORT_OK);
 	rt_hctx_clear_error(hctx);
 	CU_ASSERT_EQUAL(vt->execute(c, hctx, "SELEC 1"), RETORT_EDB);
 	CU_ASSERT_STRING_EQUAL(hctx->sqlstate, "42000");
