@@ -1,21 +1,23 @@
 /*
  * The script header cache (see cache.h).
  *
- * File format (version 1), `<folder>/.retort-cache`:
+ * File format (version 2), `<folder>/.retort-cache`:
  *
- *   retort-cache 1 <payload length> <FNV-1a 64 of the payload, 16 hex>\n
+ *   retort-cache 2 <payload length> <hash64 of the payload, 16 hex>\n
  *   <payload>
  *
  * The payload is one record per script, sorted by file name; a record is
  * fields written one after another and ended by '\n':
  *
  *   str name, num size, num mtime_s, num mtime_ns, num ctime_s, num ctime_ns,
- *   num ino, num dev, num format, num id_line, str checksum, str id,
+ *   num ino, num dev, num rest_length, then rest_length bytes of:
+ *   num format, num id_line, str checksum, str id,
  *   list parents, list labels, list depends_on, str message, str create_date
  *
  * where num is a decimal followed by ' ', str is `<len>:<bytes>` or `-` for
- * NULL, list is a num count followed by that many str.  Anything that does
- * not parse makes the whole cache empty.
+ * NULL, list is a num count followed by that many str.  rest_length lets
+ * reading the file skip the identity fields (parsed only when used).
+ * Anything that does not parse makes the whole cache empty.
  */
 #include "config.h"
 
@@ -26,10 +28,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
+
+#ifndef MAP_POPULATE
+#define MAP_POPULATE 0
+#endif
 
 typedef struct entry {
 	const char *name; /* into rec; not NUL-terminated */
@@ -45,7 +52,8 @@ typedef struct entry {
 
 struct rt_cache {
 	char *dir;
-	char *text; /* the file read (entries from it point into it) */
+	char *text; /* the file read (entries from it point into it); text_map bytes of an anonymous mapping */
+	size_t text_map;
 	entry *e;
 	size_t n, cap;
 	size_t nloaded; /* entries read from the file: e[0..nloaded) sorted */
@@ -172,14 +180,23 @@ static int wr_list(rt_buf *b, const rt_strv *sv)
 	return rc;
 }
 
-static uint64_t fnv1a(const char *p, size_t n)
+/*
+ * The payload's checksum (corruption, truncation): FNV-1a's multiply over
+ * 8-byte words, with a shift to mix high bits down; 2.4 MB for 10,000
+ * scripts is read at every command, so a byte at a time is too slow.
+ */
+static uint64_t hash64(const char *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)n;
 	size_t i;
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
+	for (i = 0; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
 	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
 	return h;
 }
 
@@ -187,6 +204,11 @@ static int disabled(void)
 {
 	const char *v = getenv("RETORT_NO_CACHE");
 	return v && *v && strcmp(v, "0") != 0;
+}
+
+int rt_cache_enabled(void)
+{
+	return !disabled();
 }
 
 /* ---- the cache ---- */
@@ -216,9 +238,7 @@ static int name_cmp(const char *a, size_t an, const char *b, size_t bn)
 /* Parse one record at r->p into *e (name, stat fields, rest). */
 static int parse_record(rd *r, entry *e)
 {
-	const char *s;
-	size_t n;
-	int k;
+	long long restlen;
 	memset(e, 0, sizeof *e);
 	e->rec = r->p;
 	rd_str(r, &e->name, &e->namelen);
@@ -231,22 +251,13 @@ static int parse_record(rd *r, entry *e)
 	e->ct_ns = rd_num(r);
 	e->ino = (unsigned long long)rd_num(r);
 	e->dev = (unsigned long long)rd_num(r);
+	restlen = rd_num(r);
+	/* skip the identity fields: parsed (and checked) when used */
+	if (r->bad || restlen < 0 || restlen >= r->end - r->p)
+		return -1;
 	e->rest = r->p;
-	/* skip the identity fields: checked again when used */
-	rd_num(r);
-	rd_num(r);
-	rd_str(r, &s, &n);
-	rd_str(r, &s, &n);
-	for (k = 0; k < 3 && !r->bad; k++) {
-		long long cnt = rd_num(r), i;
-		if (cnt < 0 || cnt > 100000)
-			r->bad = 1;
-		for (i = 0; i < cnt && !r->bad; i++)
-			rd_str(r, &s, &n);
-	}
-	rd_str(r, &s, &n);
-	rd_str(r, &s, &n);
-	if (r->bad || r->p >= r->end || *r->p != '\n')
+	r->p += restlen;
+	if (*r->p != '\n')
 		return -1;
 	r->p++;
 	e->reclen = (size_t)(r->p - e->rec);
@@ -259,7 +270,7 @@ static void load_file(rt_cache *c)
 	char *path = rt_asprintf("%s/%s", c->dir, RT_CACHE_FILE);
 	struct stat st;
 	char *text = NULL;
-	size_t got = 0, hdr;
+	size_t got = 0, hdr, map = 0;
 	unsigned long long plen;
 	char hash[17];
 	int fd = -1, used = 0;
@@ -271,8 +282,16 @@ static void load_file(rt_cache *c)
 	rt_free(path);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 20 || st.st_size > (1 << 30))
 		goto fail;
-	if (!(text = rt_malloc((size_t)st.st_size + 1)))
+	/*
+	 * An anonymous mapping populated in one call: 2.4 MB for 10,000
+	 * scripts would otherwise cost 600 page faults, one at a time.
+	 */
+	map = (size_t)st.st_size + 1;
+	text = mmap(NULL, map, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (text == MAP_FAILED) {
+		text = NULL;
 		goto fail;
+	}
 	while (got < (size_t)st.st_size) {
 		ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
 		if (k < 0 && errno == EINTR)
@@ -282,14 +301,14 @@ static void load_file(rt_cache *c)
 		got += (size_t)k;
 	}
 	text[got] = '\0';
-	if (sscanf(text, "retort-cache 1 %llu %16[0-9a-f]\n%n", &plen, hash, &used) != 2 || used <= 0)
+	if (sscanf(text, "retort-cache 2 %llu %16[0-9a-f]\n%n", &plen, hash, &used) != 2 || used <= 0)
 		goto fail;
 	hdr = (size_t)used;
 	if (text[hdr - 1] != '\n' || hdr + plen != got)
 		goto fail;
 	{
 		char want[17];
-		snprintf(want, sizeof want, "%016llx", (unsigned long long)fnv1a(text + hdr, (size_t)plen));
+		snprintf(want, sizeof want, "%016llx", (unsigned long long)hash64(text + hdr, (size_t)plen));
 		if (strcmp(want, hash) != 0)
 			goto fail;
 	}
@@ -305,12 +324,14 @@ static void load_file(rt_cache *c)
 	}
 	close(fd);
 	c->text = text;
+	c->text_map = map;
 	c->nloaded = c->n;
 	return;
 fail:
 	if (fd >= 0)
 		close(fd);
-	rt_free(text);
+	if (text)
+		munmap(text, map);
 	c->n = 0;
 }
 
@@ -375,7 +396,7 @@ int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct s
 		return 0;
 	}
 	r.p = e->rest;
-	r.end = e->rec + e->reclen;
+	r.end = e->rec + e->reclen - 1; /* the fields end before the '\n' */
 	r.bad = 0;
 	if (!(rev = rt_calloc(1, sizeof *rev)) || !(rev->path = rt_strdup(path)))
 		goto oom;
@@ -399,7 +420,7 @@ int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct s
 	rev->create_date = rd_dup(&r, &oom);
 	if (oom)
 		goto oom;
-	if (r.bad || !rev->id)
+	if (r.bad || !rev->id || r.p != r.end)
 		goto stale;
 	e->live = 1;
 	*out = rev;
@@ -416,7 +437,7 @@ oom:
 
 int rt_cache_put(rt_cache *c, const char *name, const struct stat *st, const rt_revision *rev)
 {
-	rt_buf b = RT_BUF_INIT;
+	rt_buf b = RT_BUF_INIT, rest = RT_BUF_INIT;
 	entry *old, e;
 	rd r;
 	int rc = 0;
@@ -432,6 +453,15 @@ int rt_cache_put(rt_cache *c, const char *name, const struct stat *st, const rt_
 	if (!S_ISREG(st->st_mode) || st->st_mtim.tv_sec > c->now - RT_CACHE_RACY_SECONDS ||
 	    st->st_ctim.tv_sec > c->now - RT_CACHE_RACY_SECONDS)
 		return RETORT_OK;
+	rc |= wr_num(&rest, (long long)rev->format);
+	rc |= wr_num(&rest, (long long)rev->id_line);
+	rc |= wr_str(&rest, rev->checksum);
+	rc |= wr_str(&rest, rev->id);
+	rc |= wr_list(&rest, &rev->parents);
+	rc |= wr_list(&rest, &rev->labels);
+	rc |= wr_list(&rest, &rev->depends_on);
+	rc |= wr_str(&rest, rev->message);
+	rc |= wr_str(&rest, rev->create_date);
 	rc |= wr_str(&b, name);
 	rc |= wr_num(&b, (long long)st->st_size);
 	rc |= wr_num(&b, (long long)st->st_mtim.tv_sec);
@@ -440,16 +470,11 @@ int rt_cache_put(rt_cache *c, const char *name, const struct stat *st, const rt_
 	rc |= wr_num(&b, (long long)st->st_ctim.tv_nsec);
 	rc |= wr_num(&b, (long long)st->st_ino);
 	rc |= wr_num(&b, (long long)st->st_dev);
-	rc |= wr_num(&b, (long long)rev->format);
-	rc |= wr_num(&b, (long long)rev->id_line);
-	rc |= wr_str(&b, rev->checksum);
-	rc |= wr_str(&b, rev->id);
-	rc |= wr_list(&b, &rev->parents);
-	rc |= wr_list(&b, &rev->labels);
-	rc |= wr_list(&b, &rev->depends_on);
-	rc |= wr_str(&b, rev->message);
-	rc |= wr_str(&b, rev->create_date);
+	rc |= wr_num(&b, (long long)rest.len);
+	if (rest.len)
+		rc |= rt_buf_add(&b, rest.ptr, rest.len);
 	rc |= rt_buf_putc(&b, '\n');
+	rt_buf_free(&rest);
 	if (rc < 0) {
 		rt_buf_free(&b);
 		rt_error_set("out of memory");
@@ -515,8 +540,8 @@ void rt_cache_save(rt_cache *c)
 	for (i = 0; i < k; i++)
 		if (rt_buf_add(&b, v[i]->rec, v[i]->reclen) < 0)
 			goto done;
-	hl = snprintf(head, sizeof head, "retort-cache 1 %zu %016llx\n", b.len,
-		      (unsigned long long)fnv1a(b.ptr ? b.ptr : "", b.len));
+	hl = snprintf(head, sizeof head, "retort-cache 2 %zu %016llx\n", b.len,
+		      (unsigned long long)hash64(b.ptr ? b.ptr : "", b.len));
 	path = rt_asprintf("%s/%s", c->dir, RT_CACHE_FILE);
 	tmp = rt_asprintf("%s/%s.%ld.tmp", c->dir, RT_CACHE_FILE, (long)getpid());
 	if (!path || !tmp)
@@ -560,7 +585,8 @@ void rt_cache_free(rt_cache *c)
 	for (i = 0; i < c->n; i++)
 		rt_free(c->e[i].owned);
 	rt_free(c->e);
-	rt_free(c->text);
+	if (c->text)
+		munmap(c->text, c->text_map);
 	rt_free(c->dir);
 	rt_free(c);
 }

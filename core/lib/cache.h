@@ -14,7 +14,7 @@
  *     the same clock tick as the cache could change without its stat
  *     changing: "racily clean", as git calls it);
  *   - a missing, unreadable, truncated, corrupt or other-version cache is
- *     an empty one (the file carries its length and an FNV-1a hash);
+ *     an empty one (the file carries its length and a 64-bit hash);
  *   - writing goes to a temporary file renamed over the cache (atomic);
  *     any failure (read-only file system, unwritable folder, full disk) is
  *     ignored and leaves no file behind and no error message set.
@@ -33,6 +33,9 @@
 #define RT_CACHE_RACY_SECONDS 2
 
 typedef struct rt_cache rt_cache;
+
+/** 0 when $RETORT_NO_CACHE disables the cache, else 1. */
+int rt_cache_enabled(void);
 
 /**
  * Read the cache of folder `dir` (never an error: anything wrong is an
