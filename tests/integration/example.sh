@@ -21,8 +21,7 @@ indexes() {
 # table constraints of the definition, where alone it keeps their names)
 constraints() {
 	case $D in
-	sqlite) dbq "SELECT replace(sql, '\"', '') FROM sqlite_master WHERE type = 'table' AND name = '$1'" |
-		sqlite_items "$1" all | sed -n -E 's/^constraint\|[^|]*\|CONSTRAINT ([^ ]+) ([A-Za-z]).*/\1:\2/p' | tr 'PUCF' 'pucf' | sort ;;
+	sqlite) sqlite_def "$1" | sqlite_items all | sed -n -E 's/^constraint\|[^|]*\|CONSTRAINT ([^ ]+) ([A-Za-z]).*/\1:\2/p' | tr 'PUCF' 'pucf' | sort ;;
 	postgresql) dbq "SELECT c.conname || ':' || c.contype::text FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
 		JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() AND t.relname = '$1' ORDER BY 1" ;;
 	mysql) dbq "SELECT concat(constraint_name, ':', lower(left(constraint_type, 1))) FROM information_schema.table_constraints

@@ -29,39 +29,47 @@ col() {
 	esac
 }
 
-# sqlite_items TABLE [all] < CREATE-TABLE-SQL: the definition as SQLite stores
-# it, one item a line: "coldef|T|..." in order, then "constraint|T|..."
-# sorted, whitespace normalized.  The primary key is left out of both (the
-# pk column of pragma_table_info says which columns form it, inline or as a
-# table constraint, and SQLite keeps no name for it); everything else
-# (constraint names, CHECK expressions, REFERENCES, COLLATE) is kept as
-# written ("all": primary key table constraints kept too).  Table
+# sqlite_def TABLE: "TABLE<tab>definition" on one line, as sqlite_items reads it
+sqlite_def() {
+	dbq "SELECT name || char(9) || replace(replace(replace(sql, '\"', ''), char(10), ' '), char(9), ' ')
+		FROM sqlite_master WHERE type = 'table' AND name = '$1'"
+}
+
+# sqlite_items [all] < "TABLE<tab>CREATE-TABLE-SQL" lines: each definition
+# as SQLite stores it, one item a line: "coldef|T|..." in order, then
+# "constraint|T|..." sorted, whitespace normalized.  The primary key is left
+# out of both (the pk column of pragma_table_info says which columns form
+# it, inline or as a table constraint, and SQLite keeps no name for it);
+# everything else (constraint names, CHECK expressions, REFERENCES, COLLATE)
+# is kept as written ("all": primary key table constraints kept too).  Table
 # constraints have no order that SQLite gives a meaning to.
 sqlite_items() {
-	tr -s ' \t\n' '   ' | awk -v t="$1" -v all="${2:-}" '
-	function emit(item,   u) {
+	awk -F '\t' -v all="${1:-}" '
+	function emit(t, item,   u) {
 		gsub(/^ +| +$/, "", item)
 		gsub(/ ?\( ?/, "(", item); gsub(/ ?\) ?/, ")", item); gsub(/ ?, ?/, ",", item)
 		u = toupper(item)
 		if (u ~ /^(CONSTRAINT [^ ]+ )?(PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY)/) {
 			if (u ~ /^(CONSTRAINT [^ ]+ )?PRIMARY KEY/ && all != "all") return
-			cons[ncons++] = item
+			cons[ncons++] = "constraint|" t "|" item
 		} else {
 			sub(/ PRIMARY KEY( ASC| DESC)?/, "", item)
 			print "coldef|" t "|" item
 		}
 	}
 	{
-		s = $0; i = index(s, "("); s = substr(s, i + 1); sub(/\)[^)]*$/, "", s)
-		depth = 0; cur = ""
+		t = $1; s = $2; gsub(/ +/, " ", s)
+		i = index(s, "("); s = substr(s, i + 1); sub(/\)[^)]*$/, "", s)
+		depth = 0; cur = ""; ncons = 0
 		for (k = 1; k <= length(s); k++) {
 			c = substr(s, k, 1)
 			if (c == "(") depth++
 			else if (c == ")") depth--
-			if (c == "," && depth == 0) { emit(cur); cur = "" } else cur = cur c
+			if (c == "," && depth == 0) { emit(t, cur); cur = "" } else cur = cur c
 		}
-		emit(cur)
-	}
-	END { for (k = 0; k < ncons; k++) print "constraint|" t "|" cons[k] | "sort" }'
+		emit(t, cur)
+		# insertion sort: a handful of constraints a table
+		for (a = 1; a < ncons; a++) for (b = a; b > 0 && cons[b - 1] > cons[b]; b--) { x = cons[b]; cons[b] = cons[b - 1]; cons[b - 1] = x }
+		for (a = 0; a < ncons; a++) print cons[a]
+	}'
 }
-

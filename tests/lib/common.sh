@@ -108,6 +108,29 @@ url_part() { # url_part URL user|pass|host|port|db
 	esac
 }
 
+# url_split URL: U_USER U_PASS U_HOST U_PORT U_DB of URL, without a fork
+# (dbq runs hundreds of times a script; U_OF remembers which URL they are of)
+url_split() {
+	local rest auth="" hostport d
+	rest=${1#*://}
+	case "$rest" in *@*) auth=${rest%%@*}; rest=${rest#*@} ;; esac
+	hostport=${rest%%/*}
+	U_USER=${auth%%:*}
+	U_PASS=""
+	case "$auth" in *:*) U_PASS=${auth#*:} ;; esac
+	U_HOST=${hostport%%:*}
+	U_PORT=""
+	case "$hostport" in *:*) U_PORT=${hostport##*:} ;; esac
+	d=${rest#*/}
+	U_DB=${d%%\?*}
+	U_OF=$1
+}
+
+# The real psql: Debian's /usr/bin/psql is a Perl wrapper (pg_wrapper) that
+# costs as much again as the query it runs.
+PSQL=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
+[ -n "$PSQL" ] || PSQL=psql
+
 DB_SEQ=0
 # new_db: sets URL to a fresh, empty database of dialect $D
 new_db() {
@@ -122,7 +145,7 @@ new_db() {
 		;;
 	postgresql)
 		local base=$RETORT_TEST_PG_URL
-		PGPASSWORD=$(url_part "$base" pass) psql -q -X -v ON_ERROR_STOP=1 -h "$(url_part "$base" host)" \
+		PGPASSWORD=$(url_part "$base" pass) "$PSQL" -q -X -v ON_ERROR_STOP=1 -h "$(url_part "$base" host)" \
 			-p "$(url_part "$base" port)" -U "$(url_part "$base" user)" -d "$(url_part "$base" db)" \
 			-c "CREATE DATABASE $name" >/dev/null || return 1
 		URL="${base%/*}/$name"
@@ -135,34 +158,33 @@ new_db() {
 		;;
 	esac
 	export URL
+	url_split "$URL"
 }
 
 # dbq SQL: runs SQL on $URL, prints rows (columns separated by |)
 dbq() {
+	[ "${U_OF:-}" = "$URL" ] || url_split "$URL"
 	case $D in
 	sqlite) sqlite3 -batch "$DBFILE" "$1" ;;
 	postgresql)
-		PGPASSWORD=$(url_part "$URL" pass) psql -q -X -A -t -v ON_ERROR_STOP=1 -h "$(url_part "$URL" host)" \
-			-p "$(url_part "$URL" port)" -U "$(url_part "$URL" user)" -d "$(url_part "$URL" db)" -c "$1"
+		PGPASSWORD=$U_PASS "$PSQL" -q -X -A -t -v ON_ERROR_STOP=1 -h "$U_HOST" -p "$U_PORT" -U "$U_USER" -d "$U_DB" -c "$1"
 		;;
 	mysql)
-		mariadb -N -B -h "$(url_part "$URL" host)" -P "$(url_part "$URL" port)" -u "$(url_part "$URL" user)" \
-			-p"$(url_part "$URL" pass)" "$(url_part "$URL" db)" -e "$1" | tr '\t' '|'
+		mariadb -N -B -h "$U_HOST" -P "$U_PORT" -u "$U_USER" -p"$U_PASS" "$U_DB" -e "$1" | tr '\t' '|'
 		;;
 	esac
 }
 
 # dbfile FILE: runs a SQL file on $URL with the database's own client, stopping at the first error
 dbfile() {
+	[ "${U_OF:-}" = "$URL" ] || url_split "$URL"
 	case $D in
 	sqlite) sqlite3 -batch -bail "$DBFILE" <"$1" ;;
 	postgresql)
-		PGPASSWORD=$(url_part "$URL" pass) psql -q -X -v ON_ERROR_STOP=1 -h "$(url_part "$URL" host)" \
-			-p "$(url_part "$URL" port)" -U "$(url_part "$URL" user)" -d "$(url_part "$URL" db)" -f "$1" >/dev/null
+		PGPASSWORD=$U_PASS "$PSQL" -q -X -v ON_ERROR_STOP=1 -h "$U_HOST" -p "$U_PORT" -U "$U_USER" -d "$U_DB" -f "$1" >/dev/null
 		;;
 	mysql)
-		mariadb -h "$(url_part "$URL" host)" -P "$(url_part "$URL" port)" -u "$(url_part "$URL" user)" \
-			-p"$(url_part "$URL" pass)" "$(url_part "$URL" db)" <"$1"
+		mariadb -h "$U_HOST" -P "$U_PORT" -u "$U_USER" -p"$U_PASS" "$U_DB" <"$1"
 		;;
 	esac
 }
