@@ -180,7 +180,8 @@ if [ "$quick" = 0 ]; then
 		else
 			"$R" -q --url "$url" upgrade head >/dev/null || log "upgrade head failed"
 			# 1,000 revisions from the middle of the chain
-			range=$("$R" history | sed -n '4000p;5000p' | awk '{print $3}' | tr '\n' ' ' | awk '{print $2":"$1}')
+			# (history prints "PARENT -> REV, message": drop the comma after REV)
+			range=$("$R" history | sed -n '4000p;5000p' | awk '{sub(/,$/, "", $3); print $3}' | tr '\n' ' ' | awk '{print $2":"$1}')
 		fi
 		readall="sh -c 'cat $w/migrations/versions/*.conf >/dev/null'"
 		curfloor="sqlite3 $w/bench.db 'SELECT version_num FROM retort_version'"
