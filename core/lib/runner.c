@@ -196,9 +196,10 @@ static int tx_commit(rt_ctx *ctx)
 	return RETORT_OK;
 }
 
+/* Roll back the transaction the runner opened, if one is open (a second ROLLBACK makes PostgreSQL warn). */
 static void tx_rollback(rt_ctx *ctx)
 {
-	if (ctx->conn) {
+	if (ctx->conn && ctx->in_tx) {
 		ctx->dialect->vt.dialect.rollback(ctx->conn, ctx->dialect->hctx);
 		rt_hctx_clear_error(ctx->dialect->hctx);
 	}
@@ -1354,8 +1355,7 @@ int rt_run_repair(rt_ctx *ctx)
 	if (rc == RETORT_OK && !ctx->quiet)
 		fprintf(stderr, "Cleared the failure mark of revision %s; the version table is unchanged.\n", failed);
 out:
-	if (rc < 0 || ctx->in_tx)
-		tx_rollback(ctx);
+	tx_rollback(ctx);
 	release_lock(ctx);
 	rt_free(failed);
 	rt_strv_free(&heads);

@@ -127,6 +127,7 @@ scenario_failure() {
 	expect_in "$ERR" "operation 2" "the error names the operation"
 	expect_in "$ERR" "THIS IS NOT SQL" "the error shows the SQL"
 	expect_in "$ERR" "b.conf" "the error names the script"
+	expect_not_in "$ERR" "no transaction in progress" "one ROLLBACK, not two"
 	if [ "$D" = mysql ]; then
 		expect_eq "$(versions)" "a" "MySQL: version table at the last revision fully applied"
 		expect_in "$(tables | tr '\n' ' ')" "t_b" "MySQL: DDL of the failed revision was committed by the server"
