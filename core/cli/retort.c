@@ -1627,8 +1627,7 @@ static rt_graph *volatile graph_at_exit; /* volatile: the store must not be opti
 
 static void close_ctx(rt_ctx *ctx)
 {
-	const char *f = getenv("RETORT_FREE_AT_EXIT");
-	if (!(f && *f && strcmp(f, "0") != 0)) {
+	if (!rt_env_flag("RETORT_FREE_AT_EXIT")) {
 		graph_at_exit = ctx->graph;
 		ctx->graph = NULL;
 	}

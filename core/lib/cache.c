@@ -202,8 +202,7 @@ static uint64_t hash64(const char *p, size_t n)
 
 static int disabled(void)
 {
-	const char *v = getenv("RETORT_NO_CACHE");
-	return v && *v && strcmp(v, "0") != 0;
+	return rt_env_flag("RETORT_NO_CACHE");
 }
 
 int rt_cache_enabled(void)

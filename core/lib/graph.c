@@ -913,7 +913,7 @@ static void heap_prefault(size_t nscripts)
 	size_t bytes = nscripts * HEAP_PER_SCRIPT, pg = (size_t)sysconf(_SC_PAGESIZE);
 	uintptr_t lo, hi;
 	char *p;
-	if (nscripts < 2000 || getenv("RETORT_NO_PREFAULT"))
+	if (nscripts < 2000 || rt_env_flag("RETORT_NO_PREFAULT"))
 		return;
 	if (bytes > 12u << 20)
 		bytes = 12u << 20;
@@ -972,7 +972,7 @@ static int load_dir(rt_graph *g, const char *dir)
 			jobs[0].lo = 0;
 			jobs[0].hi = jobs[1].lo = names.n / 2;
 			jobs[1].hi = names.n;
-			threaded = names.n >= PAR_STAT_MIN && !getenv("RETORT_NO_THREADS") &&
+			threaded = names.n >= PAR_STAT_MIN && !rt_env_flag("RETORT_NO_THREADS") &&
 			           pthread_create(&worker, NULL, stat_range, &jobs[1]) == 0;
 			cache = rt_cache_open(dir);
 			if (!threaded)

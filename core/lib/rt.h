@@ -48,6 +48,9 @@ void rt_error_clear(void);
 /** 2 for RETORT_EINVAL, 1 for other negative statuses, 0 for RETORT_OK. */
 int rt_exit_status(int status);
 
+/* 1 when the environment variable is set to something other than "" or "0" (the RETORT_NO_* switches) */
+int rt_env_flag(const char *name);
+
 /* ---- memory ---- */
 
 void *rt_malloc(size_t n);

@@ -800,7 +800,7 @@ static void par_load_ops(rt_ctx *ctx, const rt_plan *plan)
 	unsigned char *seen = NULL;
 	size_t i, total = rt_graph_count(ctx->graph);
 	memset(&p, 0, sizeof p);
-	if (plan->n < PAR_LOAD_MIN || getenv("RETORT_NO_THREADS"))
+	if (plan->n < PAR_LOAD_MIN || rt_env_flag("RETORT_NO_THREADS"))
 		return;
 	if (!(p.revs = rt_malloc(plan->n * sizeof *p.revs)) || !(seen = rt_calloc(total ? total : 1, 1)))
 		goto done;

@@ -336,3 +336,9 @@ void rt_sha256_hex(char out[65], const void *data, size_t len)
 	}
 	out[64] = '\0';
 }
+
+int rt_env_flag(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") != 0;
+}
