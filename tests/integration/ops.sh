@@ -164,8 +164,7 @@ schema_dump() {
 	case $D in
 	sqlite)
 		# the definitions (sqlite_items), then the catalog of every table
-		dbq "SELECT name || char(9) || replace(replace(replace(sql, '\"', ''), char(10), ' '), char(9), ' ')
-			FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name $not ORDER BY name" | sqlite_items
+		sqlite_def | sqlite_items
 		dbq "WITH t(name) AS (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name $not)
 			SELECT line FROM (
 			SELECT 'column|' || t.name || '|' || c.name || '|' || c.type || '|' || c.\"notnull\" || '|' ||

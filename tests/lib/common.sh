@@ -93,21 +93,6 @@ expect_eq() {
 
 # ---- databases ----
 
-url_part() { # url_part URL user|pass|host|port|db
-	local u=$1 rest auth hostport
-	rest=${u#*://}
-	auth=""
-	case "$rest" in *@*) auth=${rest%%@*}; rest=${rest#*@} ;; esac
-	hostport=${rest%%/*}
-	case $2 in
-	user) echo "${auth%%:*}" ;;
-	pass) case "$auth" in *:*) echo "${auth#*:}" ;; esac ;;
-	host) echo "${hostport%%:*}" ;;
-	port) case "$hostport" in *:*) echo "${hostport##*:}" ;; esac ;;
-	db) local d=${rest#*/}; echo "${d%%\?*}" ;;
-	esac
-}
-
 # url_split URL: U_USER U_PASS U_HOST U_PORT U_DB of URL, without a fork
 # (dbq runs hundreds of times a script; U_OF remembers which URL they are of)
 url_split() {
@@ -145,15 +130,15 @@ new_db() {
 		;;
 	postgresql)
 		local base=$RETORT_TEST_PG_URL
-		PGPASSWORD=$(url_part "$base" pass) "$PSQL" -q -X -v ON_ERROR_STOP=1 -h "$(url_part "$base" host)" \
-			-p "$(url_part "$base" port)" -U "$(url_part "$base" user)" -d "$(url_part "$base" db)" \
+		url_split "$base"
+		PGPASSWORD=$U_PASS "$PSQL" -q -X -v ON_ERROR_STOP=1 -h "$U_HOST" -p "$U_PORT" -U "$U_USER" -d "$U_DB" \
 			-c "CREATE DATABASE $name" >/dev/null || return 1
 		URL="${base%/*}/$name"
 		;;
 	mysql)
 		local base=$RETORT_TEST_MYSQL_URL
-		mariadb -h "$(url_part "$base" host)" -P "$(url_part "$base" port)" -u "$(url_part "$base" user)" \
-			-p"$(url_part "$base" pass)" -e "CREATE DATABASE $name" || return 1
+		url_split "$base"
+		mariadb -h "$U_HOST" -P "$U_PORT" -u "$U_USER" -p"$U_PASS" -e "CREATE DATABASE $name" || return 1
 		URL="${base%/*}/$name"
 		;;
 	esac
