@@ -275,6 +275,7 @@ op_case() {
 	before=$(set -o pipefail; schema_dump) || failed "$name: schema read back (before)"
 	# the dump must describe the base tables, or the comparison below proves nothing
 	contains "$before" "column|account|email|" || failed "$name: the schema read back names account.email"
+	[ "$D" != sqlite ] || contains "$before" "coldef|account|email " || failed "$name: the definitions read back name account.email"
 	expect_rc 0 "$name: upgrade" upgrade head
 	[ "$RC" = 0 ] || return 0
 	expect_eq "$(versions)" "r1" "$name: version table at r1"

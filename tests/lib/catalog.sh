@@ -32,7 +32,7 @@ col() {
 # sqlite_def [TABLE]: "TABLE<tab>definition" a line, as sqlite_items reads
 # them: TABLE's, or every user table's but retort's own, sorted by name
 sqlite_def() {
-	local which="name = '$1'"
+	local which="name = '${1:-}'"
 	[ -n "${1:-}" ] || which="name NOT LIKE 'sqlite_%' AND name NOT IN ('retort_version', 'retort_history')"
 	dbq "SELECT name || char(9) || replace(replace(replace(sql, '\"', ''), char(10), ' '), char(9), ' ')
 		FROM sqlite_master WHERE type = 'table' AND $which ORDER BY name"
