@@ -9,7 +9,7 @@ plugins_mysql_la_LIBADD = $(MYSQL_LIBS)
 if HAVE_CUNIT
 check_PROGRAMS += tests/unit/test_dialect_mysql
 TESTS += tests/unit/test_dialect_mysql
-tests_unit_test_dialect_mysql_SOURCES = tests/unit/test_dialect_mysql.c tests/unit/cu.h tests/unit/dialect_fixture.h \
+tests_unit_test_dialect_mysql_SOURCES = tests/unit/test_dialect_mysql.c tests/unit/cu.h tests/unit/dialect_fixture.h tests/unit/op_fixture.h \
 	plugins/mysql/my.h plugins/mysql/mysql.c plugins/mysql/render.c
 tests_unit_test_dialect_mysql_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/mysql
 tests_unit_test_dialect_mysql_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(MYSQL_CFLAGS)

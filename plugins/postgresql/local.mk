@@ -9,7 +9,7 @@ plugins_postgresql_la_LIBADD = $(LIBPQ_LIBS)
 if HAVE_CUNIT
 check_PROGRAMS += tests/unit/test_dialect_pg
 TESTS += tests/unit/test_dialect_pg
-tests_unit_test_dialect_pg_SOURCES = tests/unit/test_dialect_pg.c tests/unit/cu.h tests/unit/dialect_fixture.h \
+tests_unit_test_dialect_pg_SOURCES = tests/unit/test_dialect_pg.c tests/unit/cu.h tests/unit/dialect_fixture.h tests/unit/op_fixture.h \
 	plugins/postgresql/pg.h plugins/postgresql/postgresql.c plugins/postgresql/render.c
 tests_unit_test_dialect_pg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/postgresql
 tests_unit_test_dialect_pg_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(LIBPQ_CFLAGS)

@@ -15,7 +15,7 @@ if HAVE_CUNIT
 # real host services of libretort.
 check_PROGRAMS += tests/unit/test_dialect_sqlite
 TESTS += tests/unit/test_dialect_sqlite
-tests_unit_test_dialect_sqlite_SOURCES = tests/unit/test_dialect_sqlite.c tests/unit/cu.h $(SQLITE_PLUGIN_SOURCES)
+tests_unit_test_dialect_sqlite_SOURCES = tests/unit/test_dialect_sqlite.c tests/unit/cu.h tests/unit/op_fixture.h $(SQLITE_PLUGIN_SOURCES)
 tests_unit_test_dialect_sqlite_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS)
 tests_unit_test_dialect_sqlite_LDADD = core/libretort.la $(SQLITE_LIBS) $(CUNIT_LIBS)
 endif

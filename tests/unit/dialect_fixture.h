@@ -1,8 +1,7 @@
 /*
  * dialect_fixture.h: what the postgresql and mysql dialect suites share:
  * one plugin instance through the public vtable and the real host
- * services (setup/teardown), op and column constructors, render() of an
- * op to its statements and the EXPECT_SQL / EXPECT_FAIL / EXPECT_TEXT
+ * services (setup/teardown), render() of an op to its statements and the EXPECT_SQL / EXPECT_FAIL / EXPECT_TEXT
  * checks.  Include once, after cu.h, host.h and <retort/dialect.h>, with
  * DIALECT defined to the plugin's name; the suite links the plugin's
  * sources, whose retort_plugin_entry it calls.
@@ -13,6 +12,8 @@
 #ifndef DIALECT
 #error "define DIALECT before including dialect_fixture.h"
 #endif
+
+#include "op_fixture.h"
 
 const retort_plugin_descriptor *retort_plugin_entry(void);
 
@@ -52,28 +53,6 @@ static int setup(void)
 static const char *errmsg(void)
 {
 	return rt_buf_cstr(&hctx->error);
-}
-
-static retort_op mkop(retort_op_kind kind)
-{
-	retort_op op;
-	memset(&op, 0, sizeof op);
-	op.size = sizeof op;
-	op.kind = kind;
-	op.nullable = RETORT_UNSET;
-	op.existing_nullable = RETORT_UNSET;
-	return op;
-}
-
-static retort_column mkcol(const char *name, const char *type)
-{
-	retort_column c;
-	memset(&c, 0, sizeof c);
-	c.size = sizeof c;
-	c.name = name;
-	c.type = type;
-	c.nullable = RETORT_UNSET;
-	return c;
 }
 
 /* Every statement rendered, each followed by ";\n" (and marked when it must run outside a transaction). */

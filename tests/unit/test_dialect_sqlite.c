@@ -16,6 +16,7 @@
 #include <retort/dialect.h>
 
 #include "cu.h"
+#include "op_fixture.h"
 #include "host.h"
 
 const retort_plugin_descriptor *retort_plugin_entry(void);
@@ -95,28 +96,6 @@ static const char *render(const retort_op *op)
 			fprintf(stderr, "\n  render failed (%d): %s\n", render_status, errmsg());             \
 		}                                                                                              \
 	} while (0)
-
-static retort_op new_op(retort_op_kind kind)
-{
-	retort_op op;
-	memset(&op, 0, sizeof op);
-	op.size = sizeof op;
-	op.kind = kind;
-	op.nullable = RETORT_UNSET;
-	op.existing_nullable = RETORT_UNSET;
-	return op;
-}
-
-static retort_column col(const char *name, const char *type)
-{
-	retort_column c;
-	memset(&c, 0, sizeof c);
-	c.size = sizeof c;
-	c.name = name;
-	c.type = type;
-	c.nullable = RETORT_UNSET;
-	return c;
-}
 
 static retort_conn *connect_to(const char *database)
 {
@@ -304,22 +283,22 @@ static void test_dialect_sqlite__render_create_table(void)
 	retort_constraint uq = {sizeof uq, "uq_order_name", uq_cols, 2, NULL};
 	retort_foreign_key fk = {sizeof fk, "fk_order_org", fk_cols, 1, "org", fk_ref, 1, "cascade", "set null"};
 	retort_constraint ck = {sizeof ck, "ck_total", NULL, 0, "total >= 0"};
-	retort_op op = new_op(RETORT_OP_CREATE_TABLE), org = new_op(RETORT_OP_CREATE_TABLE);
-	retort_column org_id = col("id", "integer");
+	retort_op op = mkop(RETORT_OP_CREATE_TABLE), org = mkop(RETORT_OP_CREATE_TABLE);
+	retort_column org_id = mkcol("id", "integer");
 	retort_conn *c;
 
-	cols[0] = col("id", "bigint");
+	cols[0] = mkcol("id", "bigint");
 	cols[0].primary_key = 1;
 	cols[0].autoincrement = 1;
-	cols[1] = col("name", "varchar(32)");
+	cols[1] = mkcol("name", "varchar(32)");
 	cols[1].nullable = 0;
 	cols[1].server_default = "'it''s'";
-	cols[2] = col("my col", "text");
+	cols[2] = mkcol("my col", "text");
 	cols[2].unique = 1;
 	cols[2].comment = "SQLite has no comments";
-	cols[3] = col("total", "numeric(12,2)");
+	cols[3] = mkcol("total", "numeric(12,2)");
 	cols[3].server_default = "0";
-	cols[4] = col("org_id", "integer");
+	cols[4] = mkcol("org_id", "integer");
 	cols[4].server_default = "abs(-1)";
 	op.table = "order";
 	op.columns = cols;
@@ -364,12 +343,12 @@ static void test_dialect_sqlite__render_create_table_composite_pk(void)
 	retort_column cols[3];
 	const char *pk_cols[] = {"a", "b"};
 	retort_constraint pk = {sizeof pk, "pk_t", pk_cols, 2, NULL};
-	retort_op op = new_op(RETORT_OP_CREATE_TABLE);
+	retort_op op = mkop(RETORT_OP_CREATE_TABLE);
 	retort_conn *c;
 
-	cols[0] = col("a", "integer");
-	cols[1] = col("b", "text");
-	cols[2] = col("c", "boolean");
+	cols[0] = mkcol("a", "integer");
+	cols[1] = mkcol("b", "text");
+	cols[2] = mkcol("c", "boolean");
 	cols[2].nullable = 1;
 	cols[2].server_default = "TRUE";
 	op.table = "t";
@@ -409,19 +388,19 @@ static void test_dialect_sqlite__render_create_table_composite_pk(void)
 static void test_dialect_sqlite__render_simple_ops(void)
 {
 	retort_op op;
-	retort_column c = col("e mail", "varchar(255)");
+	retort_column c = mkcol("e mail", "varchar(255)");
 	const char *ix_cols[] = {"email", "order"};
 
-	op = new_op(RETORT_OP_DROP_TABLE);
+	op = mkop(RETORT_OP_DROP_TABLE);
 	op.table = "order";
 	ASSERT_RENDERS(&op, "DROP TABLE \"order\"");
 
-	op = new_op(RETORT_OP_RENAME_TABLE);
+	op = mkop(RETORT_OP_RENAME_TABLE);
 	op.table = "account";
 	op.new_name = "group";
 	ASSERT_RENDERS(&op, "ALTER TABLE account RENAME TO \"group\"");
 
-	op = new_op(RETORT_OP_ADD_COLUMN);
+	op = mkop(RETORT_OP_ADD_COLUMN);
 	op.table = "account";
 	c.nullable = 0;
 	c.server_default = "''";
@@ -429,19 +408,19 @@ static void test_dialect_sqlite__render_simple_ops(void)
 	op.ncolumns = 1;
 	ASSERT_RENDERS(&op, "ALTER TABLE account ADD COLUMN \"e mail\" VARCHAR(255) NOT NULL DEFAULT ''");
 
-	op = new_op(RETORT_OP_DROP_COLUMN);
+	op = mkop(RETORT_OP_DROP_COLUMN);
 	op.table = "account";
 	op.column = "e\"mail";
 	ASSERT_RENDERS(&op, "ALTER TABLE account DROP COLUMN \"e\"\"mail\"");
 
-	op = new_op(RETORT_OP_ALTER_COLUMN);
+	op = mkop(RETORT_OP_ALTER_COLUMN);
 	op.table = "account";
 	op.column = "name";
 	op.new_name = "full_name";
 	op.comment = "ignored on SQLite";
 	ASSERT_RENDERS(&op, "ALTER TABLE account RENAME COLUMN name TO full_name");
 
-	op = new_op(RETORT_OP_CREATE_INDEX);
+	op = mkop(RETORT_OP_CREATE_INDEX);
 	op.name = "ix_account_email";
 	op.table = "account";
 	op.column_names = ix_cols;
@@ -454,25 +433,25 @@ static void test_dialect_sqlite__render_simple_ops(void)
 	op.where = NULL;
 	ASSERT_RENDERS(&op, "CREATE INDEX ix_account_email ON account (email, \"order\")");
 
-	op = new_op(RETORT_OP_DROP_INDEX);
+	op = mkop(RETORT_OP_DROP_INDEX);
 	op.name = "ix_account_email";
 	op.table = "account";
 	ASSERT_RENDERS(&op, "DROP INDEX ix_account_email");
 
-	op = new_op(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
+	op = mkop(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
 	op.name = "uq_account_email";
 	op.table = "account";
 	op.column_names = ix_cols;
 	op.ncolumn_names = 1;
 	ASSERT_RENDERS(&op, "CREATE UNIQUE INDEX uq_account_email ON account (email)");
 
-	op = new_op(RETORT_OP_DROP_CONSTRAINT);
+	op = mkop(RETORT_OP_DROP_CONSTRAINT);
 	op.name = "uq_account_email";
 	op.table = "account";
 	op.constraint_type = "unique";
 	ASSERT_RENDERS(&op, "DROP INDEX uq_account_email");
 
-	op = new_op(RETORT_OP_EXECUTE);
+	op = mkop(RETORT_OP_EXECUTE);
 	op.sql = "UPDATE account SET email = name || '@example.com';";
 	ASSERT_RENDERS(&op, "UPDATE account SET email = name || '@example.com'");
 
@@ -494,7 +473,7 @@ static void test_dialect_sqlite__render_bulk_insert(void)
 		{RETORT_VALUE_INT, "3); DROP TABLE x; --"}, {RETORT_VALUE_STRING, NULL}, {RETORT_VALUE_NULL, NULL},
 		{RETORT_VALUE_BOOL, "false"}, {RETORT_VALUE_STRING, "x"},
 	};
-	retort_op op = new_op(RETORT_OP_BULK_INSERT);
+	retort_op op = mkop(RETORT_OP_BULK_INSERT);
 	op.table = "order";
 	op.column_names = cols;
 	op.ncolumn_names = 5;
@@ -520,7 +499,7 @@ static void test_dialect_sqlite__render_needs_rebuild(void)
 	char want[128];
 
 	for (i = 0; i < 4; i++) {
-		op = new_op(kinds[i]);
+		op = mkop(kinds[i]);
 		op.table = "t";
 		op.name = "c";
 		op.constraint_type = "foreignkey";
@@ -530,7 +509,7 @@ static void test_dialect_sqlite__render_needs_rebuild(void)
 		snprintf(want, sizeof want, "%s needs a table rebuild on SQLite, which reads the live database", names[i]);
 		ASSERT_ERR_CONTAINS(want);
 	}
-	op = new_op(RETORT_OP_ALTER_COLUMN);
+	op = mkop(RETORT_OP_ALTER_COLUMN);
 	op.table = "t";
 	op.column = "c";
 	op.nullable = 0;
@@ -549,8 +528,8 @@ static void test_dialect_sqlite__render_needs_rebuild(void)
 
 static void test_dialect_sqlite__render_errors(void)
 {
-	retort_op op = new_op(RETORT_OP_CREATE_INDEX);
-	retort_column c = col("id", "integer");
+	retort_op op = mkop(RETORT_OP_CREATE_INDEX);
+	retort_column c = mkcol("id", "integer");
 	const char *cols[] = {"a"}, *refs[] = {"id"};
 	retort_foreign_key fk = {sizeof fk, NULL, cols, 1, "p", refs, 1, "explode", NULL};
 
@@ -562,7 +541,7 @@ static void test_dialect_sqlite__render_errors(void)
 	CU_ASSERT_EQUAL(render_status, RETORT_EINVAL);
 	ASSERT_ERR_CONTAINS("versions/abc.conf:12: create_index: missing name");
 
-	op = new_op(RETORT_OP_ADD_COLUMN);
+	op = mkop(RETORT_OP_ADD_COLUMN);
 	op.table = "t";
 	c.unique = 1;
 	op.columns = &c;
@@ -572,7 +551,7 @@ static void test_dialect_sqlite__render_errors(void)
 	CU_ASSERT_EQUAL(render_status, RETORT_ENOTSUPPORTED);
 	ASSERT_ERR_CONTAINS("cannot add a PRIMARY KEY or UNIQUE column");
 
-	op = new_op(RETORT_OP_CREATE_TABLE);
+	op = mkop(RETORT_OP_CREATE_TABLE);
 	c.unique = 0;
 	op.table = "t";
 	op.columns = &c;
@@ -584,7 +563,7 @@ static void test_dialect_sqlite__render_errors(void)
 	CU_ASSERT_EQUAL(render_status, RETORT_EINVAL);
 	ASSERT_ERR_CONTAINS("unknown on_delete action 'explode'");
 
-	op = new_op((retort_op_kind)99);
+	op = mkop((retort_op_kind)99);
 	rt_hctx_clear_error(hctx);
 	CU_ASSERT_PTR_NULL(render(&op));
 	CU_ASSERT_EQUAL(render_status, RETORT_EINVAL);
@@ -970,7 +949,7 @@ static void assert_survivors(retort_conn *c)
 static void test_dialect_sqlite__rebuild_alter_column(void)
 {
 	retort_conn *c = rebuild_fixture();
-	retort_op op = new_op(RETORT_OP_ALTER_COLUMN);
+	retort_op op = mkop(RETORT_OP_ALTER_COLUMN);
 
 	/* type and nullable: a rebuild, with CAST since the affinity changes */
 	op.table = "t";
@@ -999,7 +978,7 @@ static void test_dialect_sqlite__rebuild_alter_column(void)
 	vt->disconnect(c);
 
 	c = rebuild_fixture();
-	op = new_op(RETORT_OP_ALTER_COLUMN);
+	op = mkop(RETORT_OP_ALTER_COLUMN);
 	op.table = "t";
 	op.column = "name";
 	op.nullable = 1;
@@ -1022,7 +1001,7 @@ static void test_dialect_sqlite__rebuild_alter_column(void)
 	assert_survivors(c);
 
 	/* a comment alone renders nothing; a rename alone stays RENAME COLUMN */
-	op = new_op(RETORT_OP_ALTER_COLUMN);
+	op = mkop(RETORT_OP_ALTER_COLUMN);
 	op.table = "t";
 	op.column = "n";
 	op.comment = "ignored";
@@ -1048,7 +1027,7 @@ static void test_dialect_sqlite__rebuild_alter_column(void)
 static void test_dialect_sqlite__rebuild_constraints(void)
 {
 	retort_conn *c = rebuild_fixture();
-	retort_op op = new_op(RETORT_OP_CREATE_CHECK_CONSTRAINT);
+	retort_op op = mkop(RETORT_OP_CREATE_CHECK_CONSTRAINT);
 	const char *fcols[] = {"p_id"}, *frefs[] = {"id"}, *pkcols[] = {"a", "b"};
 	retort_foreign_key fk = {sizeof fk, "fk_t_p", fcols, 1, "p", frefs, 1, "set null", NULL};
 
@@ -1061,7 +1040,7 @@ static void test_dialect_sqlite__rebuild_constraints(void)
 	CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO t (id, name) VALUES (-1, 'z')"), RETORT_EDB);
 	ASSERT_ERR_CONTAINS("CHECK constraint failed: ck_id");
 	assert_survivors(c);
-	op = new_op(RETORT_OP_DROP_CONSTRAINT);
+	op = mkop(RETORT_OP_DROP_CONSTRAINT);
 	op.table = "t";
 	op.name = "ck_id";
 	op.constraint_type = "check";
@@ -1070,7 +1049,7 @@ static void test_dialect_sqlite__rebuild_constraints(void)
 	assert_survivors(c);
 
 	/* foreign key: added (validated), dropped */
-	op = new_op(RETORT_OP_CREATE_FOREIGN_KEY);
+	op = mkop(RETORT_OP_CREATE_FOREIGN_KEY);
 	op.table = "t";
 	op.foreign_keys = &fk;
 	op.nforeign_keys = 1;
@@ -1078,7 +1057,7 @@ static void test_dialect_sqlite__rebuild_constraints(void)
 	ASSERT_Q(c, FKS("t"), "p_id>p.id:SET NULL");
 	ASSERT_Q(c, INDEXES("t"), "ix_t_n ux_t_name");
 	assert_survivors(c);
-	op = new_op(RETORT_OP_DROP_CONSTRAINT);
+	op = mkop(RETORT_OP_DROP_CONSTRAINT);
 	op.table = "t";
 	op.name = "fk_t_p";
 	op.constraint_type = "foreignkey";
@@ -1101,7 +1080,7 @@ static void test_dialect_sqlite__rebuild_constraints(void)
 	/* create_unique_constraint: a table constraint (rebuild), enforced, dropped by name */
 	{
 		const char *ucols[] = {"name"};
-		op = new_op(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
+		op = mkop(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
 		op.table = "t";
 		op.name = "uq_t_name";
 		op.column_names = ucols;
@@ -1114,7 +1093,7 @@ static void test_dialect_sqlite__rebuild_constraints(void)
 		assert_survivors(c);
 		CU_ASSERT_EQUAL(vt->execute(c, hctx, "INSERT INTO t (id, name) SELECT 100, name FROM t LIMIT 1"), RETORT_EDB);
 		ASSERT_ERR_CONTAINS("UNIQUE constraint failed: t.name");
-		op = new_op(RETORT_OP_DROP_CONSTRAINT);
+		op = mkop(RETORT_OP_DROP_CONSTRAINT);
 		op.table = "t";
 		op.name = "uq_t_name";
 		op.constraint_type = "unique";
@@ -1129,7 +1108,7 @@ static void test_dialect_sqlite__rebuild_constraints(void)
 	                            "CREATE TABLE k (a INTEGER NOT NULL, b TEXT NOT NULL, CONSTRAINT uq_k_b UNIQUE (b));"
 	                            "INSERT INTO k VALUES (1, 'x'), (2, 'y')"),
 	                RETORT_OK);
-	op = new_op(RETORT_OP_CREATE_PRIMARY_KEY);
+	op = mkop(RETORT_OP_CREATE_PRIMARY_KEY);
 	op.table = "k";
 	op.name = "pk_k";
 	op.column_names = pkcols;
@@ -1139,7 +1118,7 @@ static void test_dialect_sqlite__rebuild_constraints(void)
 	rt_hctx_clear_error(hctx);
 	CU_ASSERT_EQUAL(online(c, &op), RETORT_EINVAL);
 	ASSERT_ERR_CONTAINS("already has a primary key");
-	op = new_op(RETORT_OP_DROP_CONSTRAINT);
+	op = mkop(RETORT_OP_DROP_CONSTRAINT);
 	op.table = "k";
 	op.name = "pk_k";
 	op.constraint_type = "primary";
@@ -1165,7 +1144,7 @@ static void test_dialect_sqlite__rebuild_constraints(void)
 static void test_dialect_sqlite__rebuild_failures(void)
 {
 	retort_conn *c = rebuild_fixture();
-	retort_op op = new_op(RETORT_OP_CREATE_CHECK_CONSTRAINT);
+	retort_op op = mkop(RETORT_OP_CREATE_CHECK_CONSTRAINT);
 	const char *fcols[] = {"p_id"}, *frefs[] = {"id"};
 	retort_foreign_key fk = {sizeof fk, "fk_t_p", fcols, 1, "p", frefs, 1, NULL, NULL};
 
@@ -1183,7 +1162,7 @@ static void test_dialect_sqlite__rebuild_failures(void)
 
 	/* a foreign key the rows violate: the check after the rebuild fails it */
 	CU_ASSERT_EQUAL(vt->execute(c, hctx, "UPDATE t SET p_id = 99 WHERE id = 2"), RETORT_OK);
-	op = new_op(RETORT_OP_CREATE_FOREIGN_KEY);
+	op = mkop(RETORT_OP_CREATE_FOREIGN_KEY);
 	op.table = "t";
 	op.foreign_keys = &fk;
 	op.nforeign_keys = 1;
@@ -1198,7 +1177,7 @@ static void test_dialect_sqlite__rebuild_failures(void)
 		const char *ucols[] = {"p_id"};
 		CU_ASSERT_EQUAL(vt->begin(c, hctx), RETORT_OK);
 		CU_ASSERT_EQUAL(vt->execute(c, hctx, "UPDATE t SET p_id = 1"), RETORT_OK);
-		op = new_op(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
+		op = mkop(RETORT_OP_CREATE_UNIQUE_CONSTRAINT);
 		op.table = "t";
 		op.name = "uq_t_p";
 		op.column_names = ucols;
@@ -1211,7 +1190,7 @@ static void test_dialect_sqlite__rebuild_failures(void)
 	}
 
 	/* no such table / column */
-	op = new_op(RETORT_OP_ALTER_COLUMN);
+	op = mkop(RETORT_OP_ALTER_COLUMN);
 	op.table = "nope";
 	op.column = "x";
 	op.nullable = 0;
@@ -1228,7 +1207,7 @@ static void test_dialect_sqlite__rebuild_failures(void)
 static void test_dialect_sqlite__rebuild_drop_column(void)
 {
 	retort_conn *c = rebuild_fixture();
-	retort_op op = new_op(RETORT_OP_DROP_COLUMN);
+	retort_op op = mkop(RETORT_OP_DROP_COLUMN);
 
 	/* not used by anything: the native DROP COLUMN */
 	CU_ASSERT_EQUAL(vt->execute(c, hctx, "ALTER TABLE t ADD COLUMN spare TEXT"), RETORT_OK);
@@ -1277,7 +1256,7 @@ static void test_dialect_sqlite__rebuild_drop_column(void)
 static void test_dialect_sqlite__rebuild_autoincrement(void)
 {
 	retort_conn *c = connect_to("");
-	retort_op op = new_op(RETORT_OP_ALTER_COLUMN);
+	retort_op op = mkop(RETORT_OP_ALTER_COLUMN);
 	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT) WITHOUT ROWID"),
 	                RETORT_EDB); /* (AUTOINCREMENT needs a rowid) */
 	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);"
@@ -1306,7 +1285,7 @@ static void test_dialect_sqlite__rebuild_autoincrement(void)
 static void test_dialect_sqlite__rebuild_foreign_keys_on(void)
 {
 	retort_conn *c;
-	retort_op op = new_op(RETORT_OP_ALTER_COLUMN);
+	retort_op op = mkop(RETORT_OP_ALTER_COLUMN);
 	void *st2;
 	const retort_plugin_descriptor *d = retort_plugin_entry();
 	retort_url url;
