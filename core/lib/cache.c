@@ -57,6 +57,7 @@ struct rt_cache {
 	entry *e;
 	size_t n, cap;
 	size_t nloaded; /* entries read from the file: e[0..nloaded) sorted */
+	size_t hint;    /* the entry after the last one found: scripts are asked for in name order */
 	int changed;
 	time_t now;
 };
@@ -120,36 +121,67 @@ static void rd_str(rd *r, const char **s, size_t *n)
 	r->p += 1 + len;
 }
 
-static char *rd_dup(rd *r, int *oom)
+/*
+ * A cached revision is one allocation: the struct, then the pointer arrays
+ * of its three lists, then its strings.  The identity fields are walked
+ * twice: once to measure (k->ptr NULL), once to copy.
+ */
+typedef struct packer {
+	char **ptr;        /* next free pointer slot; NULL while measuring */
+	char *str;         /* next free string byte */
+	size_t nptr, nstr; /* measured */
+} packer;
+
+static char *pk_str(rd *r, packer *k, int required)
 {
 	const char *s;
 	size_t n;
 	char *d;
 	rd_str(r, &s, &n);
-	if (r->bad || !s)
+	if (r->bad || !s) {
+		if (required)
+			r->bad = 1;
 		return NULL;
-	if (!(d = rt_strndup(s, n)))
-		*oom = 1;
+	}
+	k->nstr += n + 1;
+	if (!k->ptr)
+		return NULL;
+	d = k->str;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	k->str += n + 1;
 	return d;
 }
 
-static void rd_list(rd *r, rt_strv *sv, int *oom)
+static void pk_list(rd *r, packer *k, rt_strv *sv)
 {
-	long long k = rd_num(r), i;
-	if (k < 0 || k > 100000)
+	long long c = rd_num(r), i;
+	if (c < 0 || c > 100000) {
 		r->bad = 1;
-	for (i = 0; i < k && !r->bad && !*oom; i++) {
-		const char *s;
-		size_t n;
-		char *d;
-		rd_str(r, &s, &n);
-		if (r->bad || !s) {
-			r->bad = 1;
-			return;
-		}
-		if (!(d = rt_strndup(s, n)) || rt_strv_push_owned(sv, d) < 0)
-			*oom = 1;
+		return;
 	}
+	k->nptr += (size_t)c;
+	if (k->ptr && c) {
+		sv->v = k->ptr;
+		sv->n = sv->cap = (size_t)c;
+		k->ptr += c;
+	}
+	for (i = 0; i < c && !r->bad; i++) {
+		char *d = pk_str(r, k, 1);
+		if (k->ptr)
+			sv->v[i] = d;
+	}
+}
+
+/* id, the three lists, message, create_date: into rev when k->ptr is set */
+static void pk_ident(rd *r, packer *k, rt_revision *rev)
+{
+	rev->id = pk_str(r, k, 1);
+	pk_list(r, k, &rev->parents);
+	pk_list(r, k, &rev->labels);
+	pk_list(r, k, &rev->depends_on);
+	rev->message = pk_str(r, k, 0);
+	rev->create_date = pk_str(r, k, 0);
 }
 
 /* ---- writing fields ---- */
@@ -300,8 +332,15 @@ static void load_file(rt_cache *c)
 		got += (size_t)k;
 	}
 	text[got] = '\0';
-	if (sscanf(text, "retort-cache 2 %llu %16[0-9a-f]\n%n", &plen, hash, &used) != 2 || used <= 0)
-		goto fail;
+	{
+		/* sscanf on the text itself would strlen() all of it (megabytes): scan a copy of the first line */
+		char line[96];
+		size_t ll = got < sizeof line - 1 ? got : sizeof line - 1;
+		memcpy(line, text, ll);
+		line[ll] = '\0';
+		if (sscanf(line, "retort-cache 2 %llu %16[0-9a-f]\n%n", &plen, hash, &used) != 2 || used <= 0)
+			goto fail;
+	}
 	hdr = (size_t)used;
 	if (text[hdr - 1] != '\n' || hdr + plen != got)
 		goto fail;
@@ -353,11 +392,15 @@ rt_cache *rt_cache_open(const char *dir)
 static entry *find(rt_cache *c, const char *name)
 {
 	size_t lo = 0, hi = c->nloaded, nl = strlen(name), i;
+	if (c->hint < c->nloaded && !name_cmp(c->e[c->hint].name, c->e[c->hint].namelen, name, nl))
+		return &c->e[c->hint++];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int r = name_cmp(c->e[mid].name, c->e[mid].namelen, name, nl);
-		if (r == 0)
+		if (r == 0) {
+			c->hint = mid + 1;
 			return &c->e[mid];
+		}
 		if (r < 0)
 			lo = mid + 1;
 		else
@@ -380,12 +423,12 @@ static int matches(const entry *e, const struct stat *st)
 int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct stat *st, rt_revision **out)
 {
 	entry *e;
-	rt_revision *rev;
-	rd r;
+	rt_revision *rev, tmp;
+	rd r, ident;
 	const char *sum;
-	size_t sumlen;
+	size_t sumlen, pathlen = strlen(path);
 	long long fmt, line;
-	int oom = 0;
+	packer k = {NULL, NULL, 0, 0};
 	char *slash;
 
 	if (!c || !(e = find(c, name)))
@@ -397,41 +440,39 @@ int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct s
 	r.p = e->rest;
 	r.end = e->rec + e->reclen - 1; /* the fields end before the '\n' */
 	r.bad = 0;
-	if (!(rev = rt_calloc(1, sizeof *rev)) || !(rev->path = rt_strdup(path)))
-		goto oom;
-	slash = strrchr(rev->path, '/');
-	rev->filename = slash ? slash + 1 : rev->path;
 	fmt = rd_num(&r);
 	line = rd_num(&r);
 	rd_str(&r, &sum, &sumlen);
 	if (r.bad || !sum || sumlen != 64 || (fmt != RETORT_FORMAT_CONF && fmt != RETORT_FORMAT_SQL) || line < 0 ||
 	    line > 1000000000)
 		goto stale;
+	ident = r;
+	memset(&tmp, 0, sizeof tmp);
+	pk_ident(&r, &k, &tmp); /* measure */
+	if (r.bad || r.p != r.end)
+		goto stale;
+	if (!(rev = rt_calloc(1, sizeof *rev + k.nptr * sizeof(char *) + k.nstr + pathlen + 1))) {
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	rev->packed = 1;
+	k.ptr = (char **)(rev + 1);
+	k.str = (char *)(k.ptr + k.nptr);
+	pk_ident(&ident, &k, rev);
+	rev->path = k.str;
+	memcpy(rev->path, path, pathlen + 1);
+	slash = strrchr(rev->path, '/');
+	rev->filename = slash ? slash + 1 : rev->path;
 	rev->format = (retort_script_format)fmt;
 	rev->id_line = (int)line;
 	memcpy(rev->checksum, sum, 64);
 	rev->checksum[64] = '\0';
-	rev->id = rd_dup(&r, &oom);
-	rd_list(&r, &rev->parents, &oom);
-	rd_list(&r, &rev->labels, &oom);
-	rd_list(&r, &rev->depends_on, &oom);
-	rev->message = rd_dup(&r, &oom);
-	rev->create_date = rd_dup(&r, &oom);
-	if (oom)
-		goto oom;
-	if (r.bad || !rev->id || r.p != r.end)
-		goto stale;
 	e->live = 1;
 	*out = rev;
 	return 1;
 stale:
-	rt_revision_free(rev);
 	e->live = 0;
 	return 0;
-oom:
-	rt_revision_free(rev);
-	rt_error_set("out of memory");
-	return RETORT_ENOMEM;
 }
 
 int rt_cache_put(rt_cache *c, const char *name, const struct stat *st, const rt_revision *rev)

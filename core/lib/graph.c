@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,11 +168,24 @@ typedef struct node {
 	rt_strv labels;     /* propagated branch labels */
 } node;
 
+/*
+ * The edges of one traversal direction as index arrays (compressed sparse
+ * rows): the neighbours of revision i are idx[off[i] .. off[i + 1]).
+ * closure() walks these rather than the nodes' lists of revisions, whose
+ * every edge costs three dependent loads (node, list, revision) and, on
+ * 10,000 revisions, a cache miss each: `history` computes ~70 closures.
+ */
+typedef struct adjacency {
+	uint32_t *off;
+	uint32_t *idx;
+} adjacency;
+
 struct rt_graph {
 	revlist revs;
 	node *nodes;
 	htab ids;
 	htab labels;
+	adjacency adj[4]; /* by direction: UP_VERSIONED, UP_ALL, DOWN_VERSIONED, DOWN_ALL */
 	int finished;
 };
 
@@ -204,6 +218,10 @@ void rt_graph_free(rt_graph *g)
 			rt_strv_free(&nd->labels);
 		}
 		rt_revision_free(g->revs.v[i]);
+	}
+	for (i = 0; i < 4; i++) {
+		rt_free(g->adj[i].off);
+		rt_free(g->adj[i].idx);
 	}
 	rt_free(g->nodes);
 	rl_free(&g->revs);
@@ -351,6 +369,7 @@ enum { UP_VERSIONED, UP_ALL, DOWN_VERSIONED, DOWN_ALL };
  */
 static int closure(const rt_graph *g, rt_revision *const *seeds, size_t nseeds, int dir, word *set)
 {
+	const adjacency *a = &g->adj[dir];
 	size_t *stack, sp = 0, i;
 	stack = rt_malloc((g->revs.n + 1) * sizeof *stack);
 	RT_CHECK_ALLOC(stack);
@@ -361,33 +380,14 @@ static int closure(const rt_graph *g, rt_revision *const *seeds, size_t nseeds, 
 		stack[sp++] = seeds[i]->index;
 	}
 	while (sp) {
-		const node *nd = &g->nodes[stack[--sp]];
-		const revlist *lists[2];
-		size_t nl = 0, l, k;
-		switch (dir) {
-		case UP_VERSIONED:
-			lists[nl++] = &nd->par;
-			break;
-		case UP_ALL:
-			lists[nl++] = &nd->par;
-			lists[nl++] = &nd->dep;
-			break;
-		case DOWN_VERSIONED:
-			lists[nl++] = &nd->kids;
-			break;
-		default:
-			lists[nl++] = &nd->kids;
-			lists[nl++] = &nd->dependents;
-			break;
-		}
-		for (l = 0; l < nl; l++)
-			for (k = 0; k < lists[l]->n; k++) {
-				size_t x = lists[l]->v[k]->index;
-				if (!bs_get(set, x)) {
-					bs_set(set, x);
-					stack[sp++] = x;
-				}
+		size_t x = stack[--sp], k;
+		for (k = a->off[x]; k < a->off[x + 1]; k++) {
+			uint32_t y = a->idx[k];
+			if (!bs_get(set, y)) {
+				bs_set(set, y);
+				stack[sp++] = y;
 			}
+		}
 	}
 	rt_free(stack);
 	return RETORT_OK;
@@ -772,6 +772,44 @@ done:
 	return rc;
 }
 
+/* g->adj from the nodes' lists (once every edge is known). */
+static int build_adjacency(rt_graph *g)
+{
+	size_t n = g->revs.n, i, k, l, m;
+	int d;
+	if (n >= UINT32_MAX) {
+		rt_error_set("too many revisions (%zu)", n);
+		return RETORT_EINVAL;
+	}
+	for (d = 0; d < 4; d++) {
+		adjacency *a = &g->adj[d];
+		for (m = 0, i = 0; i < n; i++) {
+			const node *nd = &g->nodes[i];
+			m += d == UP_VERSIONED     ? nd->par.n
+			     : d == UP_ALL         ? nd->par.n + nd->dep.n
+			     : d == DOWN_VERSIONED ? nd->kids.n
+			                           : nd->kids.n + nd->dependents.n;
+		}
+		a->off = rt_malloc((n + 1) * sizeof *a->off);
+		a->idx = rt_malloc((m ? m : 1) * sizeof *a->idx);
+		if (!a->off || !a->idx) {
+			rt_error_set("out of memory");
+			return RETORT_ENOMEM;
+		}
+		for (m = 0, i = 0; i < n; i++) {
+			const node *nd = &g->nodes[i];
+			const revlist *lists[2] = {d < DOWN_VERSIONED ? &nd->par : &nd->kids,
+			                           d == UP_ALL ? &nd->dep : d == DOWN_ALL ? &nd->dependents : NULL};
+			a->off[i] = (uint32_t)m;
+			for (l = 0; l < 2; l++)
+				for (k = 0; lists[l] && k < lists[l]->n; k++)
+					a->idx[m++] = (uint32_t)lists[l]->v[k]->index;
+		}
+		a->off[n] = (uint32_t)m;
+	}
+	return RETORT_OK;
+}
+
 int rt_graph_finish(rt_graph *g)
 {
 	size_t n = g->revs.n, i, k, *order = NULL;
@@ -856,6 +894,8 @@ int rt_graph_finish(rt_graph *g)
 				return rc;
 		}
 	}
+	if ((rc = build_adjacency(g)) < 0)
+		return rc;
 	order = rt_malloc((n + 1) * sizeof *order);
 	RT_CHECK_ALLOC(order);
 	if ((rc = check_cycles(g, 0, NULL)) < 0 || (rc = check_cycles(g, 1, order)) < 0 ||
@@ -868,17 +908,90 @@ done:
 
 /* ---- loading from folders ---- */
 
-static int cmp_str(const void *a, const void *b)
+/*
+ * The script names of a folder, sorted (strcmp order): one buffer for the
+ * names, one array of pointers into it.  Sorting compares the first eight
+ * bytes as one big-endian number before calling strcmp (10,000 names:
+ * 0.6 ms instead of 2.8 ms with strcmp alone).
+ */
+typedef struct name_list {
+	char *buf;
+	char **v;
+	size_t n;
+} name_list;
+
+typedef struct keyed {
+	uint64_t key; /* the first 8 bytes, big-endian, 0-padded: orders as strcmp does */
+	size_t off;   /* into the buffer; then the name itself */
+	const char *s;
+} keyed;
+
+static uint64_t name_key(const char *s)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	uint64_t k = 0;
+	int i;
+	for (i = 0; i < 8 && s[i]; i++)
+		k |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+	return k;
+}
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const keyed *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return strcmp(x->s, y->s);
+}
+
+static int list_scripts(DIR *d, name_list *out)
+{
+	struct dirent *e;
+	rt_buf buf = RT_BUF_INIT;
+	keyed *k = NULL;
+	size_t n = 0, cap = 0, i;
+	memset(out, 0, sizeof *out);
+	while ((e = readdir(d)) != NULL) {
+		if (!rt_script_is_script_name(e->d_name))
+			continue;
+		if (n == cap) {
+			keyed *nk = rt_realloc(k, (cap = cap ? cap * 2 : 256) * sizeof *k);
+			if (!nk)
+				goto oom;
+			k = nk;
+		}
+		k[n].key = name_key(e->d_name);
+		k[n].off = buf.len;
+		if (rt_buf_add(&buf, e->d_name, strlen(e->d_name) + 1) < 0)
+			goto oom;
+		n++;
+	}
+	if (n && !(out->v = rt_malloc(n * sizeof *out->v)))
+		goto oom;
+	for (i = 0; i < n; i++)
+		k[i].s = buf.ptr + k[i].off;
+	if (n)
+		qsort(k, n, sizeof *k, cmp_keyed);
+	for (i = 0; i < n; i++)
+		out->v[i] = (char *)k[i].s;
+	out->buf = buf.ptr;
+	out->n = n;
+	rt_free(k);
+	return RETORT_OK;
+oom:
+	rt_free(k);
+	rt_buf_free(&buf);
+	rt_error_set("out of memory");
+	return RETORT_ENOMEM;
 }
 
 /*
  * stat() of every script validates the header cache; on 10,000 scripts
  * those system calls are most of what `heads` costs.  A second thread
- * stats half of the names while this one reads the cache file and then
- * stats the other half.
+ * starts on them while this one reads the cache file, and then both take
+ * the rest, STAT_CHUNK names at a time (whichever is free takes the next
+ * chunk, so neither waits for the other's half).
  */
+#define STAT_CHUNK 64
 #define PAR_STAT_MIN 512 /* fewer files: a thread costs more than it saves */
 
 typedef struct stat_job {
@@ -886,15 +999,17 @@ typedef struct stat_job {
 	char *const *names;
 	struct stat *st;
 	unsigned char *ok; /* 1: st[i] is valid */
-	size_t lo, hi;
+	size_t n;
+	atomic_size_t next; /* the first name no thread has taken yet */
 } stat_job;
 
 static void *stat_range(void *arg)
 {
 	stat_job *j = arg;
-	size_t i;
-	for (i = j->lo; i < j->hi; i++)
-		j->ok[i] = fstatat(j->dfd, j->names[i], &j->st[i], 0) == 0;
+	size_t lo, i;
+	while ((lo = atomic_fetch_add(&j->next, STAT_CHUNK)) < j->n)
+		for (i = lo; i < j->n && i < lo + STAT_CHUNK; i++)
+			j->ok[i] = fstatat(j->dfd, j->names[i], &j->st[i], 0) == 0;
 	return NULL;
 }
 
@@ -937,12 +1052,11 @@ static void heap_prefault(size_t nscripts)
 static int load_dir(rt_graph *g, const char *dir)
 {
 	DIR *d;
-	struct dirent *e;
-	rt_strv names = RT_STRV_INIT;
+	name_list names;
 	rt_cache *cache = NULL;
 	struct stat *sts = NULL;
 	unsigned char *stok = NULL;
-	stat_job jobs[2];
+	stat_job job;
 	pthread_t worker;
 	int threaded = 0;
 	size_t i;
@@ -951,33 +1065,22 @@ static int load_dir(rt_graph *g, const char *dir)
 		rt_error_set("cannot open versions folder '%s': %s", dir, strerror(errno));
 		return RETORT_EINVAL;
 	}
-	while ((e = readdir(d)) != NULL) {
-		if (!rt_script_is_script_name(e->d_name))
-			continue;
-		if ((rc = rt_strv_push(&names, e->d_name)) < 0)
-			goto done;
-	}
-	if (names.n)
-		qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	if ((rc = list_scripts(d, &names)) < 0)
+		goto done;
 	heap_prefault(names.n);
 	if (names.n && rt_cache_enabled()) {
 		/* no memory for the stats: no cache (every script is read) */
 		if ((sts = rt_malloc(names.n * sizeof *sts)) && (stok = rt_calloc(names.n, 1))) {
-			for (i = 0; i < 2; i++) {
-				jobs[i].dfd = dirfd(d);
-				jobs[i].names = names.v;
-				jobs[i].st = sts;
-				jobs[i].ok = stok;
-			}
-			jobs[0].lo = 0;
-			jobs[0].hi = jobs[1].lo = names.n / 2;
-			jobs[1].hi = names.n;
+			job.dfd = dirfd(d);
+			job.names = names.v;
+			job.st = sts;
+			job.ok = stok;
+			job.n = names.n;
+			atomic_init(&job.next, 0);
 			threaded = names.n >= PAR_STAT_MIN && !rt_env_flag("RETORT_NO_THREADS") &&
-			           pthread_create(&worker, NULL, stat_range, &jobs[1]) == 0;
+			           pthread_create(&worker, NULL, stat_range, &job) == 0;
 			cache = rt_cache_open(dir);
-			if (!threaded)
-				jobs[0].hi = names.n;
-			stat_range(&jobs[0]);
+			stat_range(&job);
 			if (threaded)
 				pthread_join(worker, NULL);
 		}
@@ -1021,7 +1124,8 @@ done:
 	rt_free(sts);
 	rt_free(stok);
 	rt_cache_free(cache);
-	rt_strv_free(&names);
+	rt_free(names.v);
+	rt_free(names.buf);
 	return rc;
 }
 

@@ -33,6 +33,13 @@ typedef struct rt_revision {
 	void *ops_store; /* private to script.c: memory behind the ops */
 	void (*ops_free)(void *ops_store); /* set by script.c; called by rt_revision_free */
 
+	/*
+	 * 1: the identity strings, their arrays and path live in the block of
+	 * the struct itself (cache.c allocates a cached revision at once);
+	 * they are never grown or freed one by one.
+	 */
+	int packed;
+
 	/* private to graph.c */
 	size_t index;     /* position in load (file) order */
 	void *graph_data;

@@ -2,7 +2,9 @@
  * test_cache: the script header cache (core/lib/cache.c) through
  * rt_graph_load: a cache never changes what is loaded.  A changed, added or
  * removed script is seen; a corrupt cache is ignored; a cache that cannot be
- * written does not fail the load; RETORT_NO_CACHE disables it.
+ * written does not fail the load; RETORT_NO_CACHE disables it; a folder of
+ * 700 scripts (read on two threads) loads in file-name order, the same
+ * with the cache, without it and on one thread.
  *
  * Scripts written in the last RT_CACHE_RACY_SECONDS are not cached, so the
  * fixtures are written once and the suite waits that long before using them.
@@ -17,7 +19,15 @@
 #include "graph.h"
 #include "rt.h"
 
-static char *sandbox, *versions, *cachefile;
+static char *sandbox, *versions, *cachefile, *bigdir;
+
+/*
+ * A folder large enough for rt_graph_load's second thread (512 scripts and
+ * more), whose names test the sort: a group sharing its first 8 bytes,
+ * names shorter than 8 bytes, names with bytes above 0x7f.
+ */
+#define NBIG 700
+static char bigname[NBIG][48];
 
 static void sandbox_remove(void)
 {
@@ -30,6 +40,14 @@ static void sandbox_remove(void)
 	free(sandbox);
 	free(versions);
 	free(cachefile);
+	free(bigdir);
+}
+
+static void big_script(size_t i, const char *msg)
+{
+	char text[256];
+	snprintf(text, sizeof text, "revision = \"big%04zu\";\nmessage = \"%s\";\n", i, msg);
+	free(rt_cu_write(bigdir, bigname[i], text));
 }
 
 static void script(const char *id, const char *down, const char *msg)
@@ -46,7 +64,7 @@ static void script(const char *id, const char *down, const char *msg)
 
 static void setup_once(void)
 {
-	size_t n;
+	size_t n, i;
 	if (sandbox)
 		return;
 	sandbox = rt_cu_sandbox();
@@ -59,6 +77,19 @@ static void setup_once(void)
 	script("aaaa00000001", NULL, "one");
 	script("aaaa00000002", "aaaa00000001", "two");
 	script("aaaa00000003", "aaaa00000002", "three");
+	bigdir = malloc(n);
+	snprintf(bigdir, n, "%s/big", sandbox);
+	for (i = 0; i < NBIG; i++) {
+		/* written in an order unrelated to the names' order */
+		size_t k = (i * 7919) % NBIG;
+		if (k % 3 == 0)
+			snprintf(bigname[i], sizeof bigname[i], "ffffffff%04zu_same_prefix.conf", (k * 31) % 1000);
+		else if (k % 3 == 1)
+			snprintf(bigname[i], sizeof bigname[i], "%c%zu.conf", (int)('a' + k % 26), k);
+		else
+			snprintf(bigname[i], sizeof bigname[i], "\xc3\xa9t%04zu.conf", k);
+		big_script(i, "big");
+	}
 	sleep(RT_CACHE_RACY_SECONDS + 1);
 }
 
@@ -251,6 +282,78 @@ static void test_cache__disabled_by_environment(void)
 	unsetenv("RETORT_NO_CACHE");
 }
 
+static rt_graph *load_big(void)
+{
+	rt_graph *g = NULL;
+	const char *dirs[1];
+	int rc;
+	dirs[0] = bigdir;
+	rc = rt_graph_load(&g, dirs, 1);
+	if (rc != RETORT_OK)
+		fprintf(stderr, "\n  unexpected error: %s\n", rt_error_msg());
+	CU_ASSERT_EQUAL_FATAL(rc, RETORT_OK);
+	return g;
+}
+
+/* The revisions of g in load order: file names in strcmp order, ids as written. */
+static void check_big(rt_graph *g, size_t changed, const char *msg)
+{
+	size_t i, k;
+	CU_ASSERT_EQUAL_FATAL(rt_graph_count(g), NBIG);
+	for (i = 0; i < NBIG; i++) {
+		rt_revision *r = rt_graph_at(g, i);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		if (i > 0)
+			CU_ASSERT_TRUE(strcmp(rt_graph_at(g, i - 1)->filename, r->filename) < 0);
+		for (k = 0; k < NBIG && strcmp(bigname[k], r->filename); k++)
+			;
+		CU_ASSERT_FATAL(k < NBIG);
+		CU_ASSERT_STRING_EQUAL(r->message, k == changed ? msg : "big");
+		CU_ASSERT_EQUAL(strtoul(r->id + 3, NULL, 10), k);
+		CU_ASSERT_STRING_EQUAL(r->path + strlen(bigdir) + 1, bigname[k]);
+	}
+}
+
+static void test_cache__large_folder(void)
+{
+	rt_graph *g;
+	char path[512];
+	size_t last;
+	setup_once();
+	/* without the cache, then writing it, then through it (both threads) */
+	setenv("RETORT_NO_CACHE", "1", 1);
+	g = load_big();
+	check_big(g, NBIG, NULL);
+	rt_graph_free(g);
+	unsetenv("RETORT_NO_CACHE");
+	g = load_big();
+	check_big(g, NBIG, NULL);
+	rt_graph_free(g);
+	snprintf(path, sizeof path, "%s/%s", bigdir, RT_CACHE_FILE);
+	CU_ASSERT_TRUE(exists(path));
+	g = load_big();
+	check_big(g, NBIG, NULL);
+	rt_graph_free(g);
+	/* the same on one thread */
+	setenv("RETORT_NO_THREADS", "1", 1);
+	g = load_big();
+	check_big(g, NBIG, NULL);
+	rt_graph_free(g);
+	unsetenv("RETORT_NO_THREADS");
+	/* a script changed in place (same size) late in the order: read again */
+	g = load_big();
+	last = (size_t)(strtoul(rt_graph_at(g, NBIG - 2)->id + 3, NULL, 10));
+	rt_graph_free(g);
+	big_script(last, "BIG");
+	g = load_big();
+	check_big(g, last, "BIG");
+	rt_graph_free(g);
+	big_script(last, "big");
+	g = load_big();
+	check_big(g, NBIG, NULL);
+	rt_graph_free(g);
+}
+
 static const rt_cu_test tests[] = {
 	{"written_and_used", test_cache__written_and_used},
 	{"changed_file_is_seen", test_cache__changed_file_is_seen},
@@ -258,6 +361,7 @@ static const rt_cu_test tests[] = {
 	{"corrupt_cache_is_ignored", test_cache__corrupt_cache_is_ignored},
 	{"unwritable_cache_does_not_fail", test_cache__unwritable_cache_does_not_fail},
 	{"disabled_by_environment", test_cache__disabled_by_environment},
+	{"large_folder", test_cache__large_folder},
 	{NULL, NULL}};
 
 static const rt_cu_suite suites[] = {{"cache", tests}, {NULL, NULL}};
