@@ -321,13 +321,24 @@ static void deps_list(rt_graph *g, const rt_revision *r, rt_strv *out)
 	(void)i;
 }
 
+/* The strings of sv joined by sep, appended to b (one line of `history` does this three times). */
+static void put_joined(rt_buf *b, const rt_strv *sv, const char *sep)
+{
+	size_t i;
+	for (i = 0; i < sv->n; i++) {
+		if (i)
+			rt_buf_puts(b, sep);
+		rt_buf_puts(b, sv->v[i]);
+	}
+}
+
 static void markers(rt_buf *b, const fmt_state *fs, const rt_revision *r, int labels, int tree)
 {
 	const rt_strv *lb = rt_graph_labels(fs->g, r);
 	if (labels && lb && lb->n) {
-		char *j = rt_strv_join(lb, ", ");
-		rt_buf_printf(b, " (%s)", j);
-		rt_free(j);
+		rt_buf_puts(b, " (");
+		put_joined(b, lb, ", ");
+		rt_buf_putc(b, ')');
 	}
 	if (rt_graph_is_real_head(fs->g, r))
 		rt_buf_puts(b, " (head)");
@@ -345,33 +356,32 @@ static void markers(rt_buf *b, const fmt_state *fs, const rt_revision *r, int la
 		rt_buf_puts(b, " (failed)");
 }
 
-static char *one_line(const fmt_state *fs, const rt_revision *r, int parents, int doc)
+/* One line of `history` / `branches` into b (cleared first: callers reuse one buffer). */
+static const char *one_line(rt_buf *b, const fmt_state *fs, const rt_revision *r, int parents, int doc)
 {
-	rt_buf b = RT_BUF_INIT;
+	rt_buf_clear(b);
 	if (parents) {
-		if (r->parents.n) {
-			char *p = rt_strv_join(&r->parents, ", ");
-			rt_buf_puts(&b, p);
-			rt_free(p);
-		} else {
-			rt_buf_puts(&b, "<base>");
-		}
+		if (r->parents.n)
+			put_joined(b, &r->parents, ", ");
+		else
+			rt_buf_puts(b, "<base>");
 		if (r->depends_on.n) {
 			rt_strv d = RT_STRV_INIT;
-			char *j;
 			deps_list(fs->g, r, &d);
-			j = rt_strv_join(&d, ", ");
-			rt_buf_printf(&b, " (%s)", j);
-			rt_free(j);
+			rt_buf_puts(b, " (");
+			put_joined(b, &d, ", ");
+			rt_buf_putc(b, ')');
 			rt_strv_free(&d);
 		}
-		rt_buf_puts(&b, " -> ");
+		rt_buf_puts(b, " -> ");
 	}
-	rt_buf_puts(&b, r->id);
-	markers(&b, fs, r, 1, 1);
-	if (doc)
-		rt_buf_printf(&b, ", %s", r->message ? r->message : "");
-	return rt_buf_detach(&b);
+	rt_buf_puts(b, r->id);
+	markers(b, fs, r, 1, 1);
+	if (doc) {
+		rt_buf_puts(b, ", ");
+		rt_buf_puts(b, r->message ? r->message : "");
+	}
+	return rt_buf_cstr(b);
 }
 
 static void verbose_entry(FILE *f, const fmt_state *fs, const rt_revision *r)
@@ -1144,6 +1154,7 @@ static int cmd_heads(rt_ctx *ctx, opts *o)
 static int cmd_branches(rt_ctx *ctx, opts *o)
 {
 	rt_revision **bs = NULL;
+	rt_buf line = RT_BUF_INIT;
 	size_t n = 0, i, k;
 	fmt_state fs = {ctx->graph, NULL, NULL};
 	int rc = rt_graph_branch_points(ctx->graph, &bs, &n);
@@ -1160,22 +1171,17 @@ static int cmd_branches(rt_ctx *ctx, opts *o)
 			json_rev(stdout, &fs, bs[i]);
 			continue;
 		}
-		if (o->verbose) {
+		if (o->verbose)
 			verbose_entry(stdout, &fs, bs[i]);
-		} else {
-			char *l = one_line(&fs, bs[i], 0, 0);
-			printf("%s\n", l);
-			rt_free(l);
-		}
-		for (k = 0; k < nk; k++) {
-			char *l = one_line(&fs, kids[k], 0, 1);
-			printf("%*s -> %s\n", (int)strlen(bs[i]->id), "", l);
-			rt_free(l);
-		}
+		else
+			printf("%s\n", one_line(&line, &fs, bs[i], 0, 0));
+		for (k = 0; k < nk; k++)
+			printf("%*s -> %s\n", (int)strlen(bs[i]->id), "", one_line(&line, &fs, kids[k], 0, 1));
 		printf("\n");
 	}
 	if (o->json)
 		printf("]}\n");
+	rt_buf_free(&line);
 	rt_free(bs);
 	return RETORT_OK;
 }
@@ -1274,6 +1280,7 @@ static int needs_db_for_range(const char *range)
 static int cmd_history(rt_ctx *ctx, opts *o)
 {
 	rt_strv cur = RT_STRV_INIT;
+	rt_buf line = RT_BUF_INIT;
 	rt_revision **revs = NULL;
 	size_t n = 0, i;
 	int rc;
@@ -1302,14 +1309,14 @@ static int cmd_history(rt_ctx *ctx, opts *o)
 		} else if (o->verbose) {
 			verbose_entry(stdout, &fs, revs[i]);
 		} else {
-			char *l = one_line(&fs, revs[i], 1, 1);
-			printf("%s\n", l);
-			rt_free(l);
+			fputs(one_line(&line, &fs, revs[i], 1, 1), stdout);
+			putchar('\n');
 		}
 	}
 	if (o->json)
 		printf("]}\n");
 done:
+	rt_buf_free(&line);
 	rt_free(revs);
 	rt_strv_free(&cur);
 	return rc;

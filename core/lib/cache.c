@@ -353,6 +353,9 @@ static void load_file(rt_cache *c)
 	r.p = text + hdr;
 	r.end = text + got;
 	r.bad = 0;
+	/* a record takes ~250 bytes: room for most at once rather than a copy per doubling */
+	if (plen / 160 > 256 && (c->e = rt_malloc((size_t)(plen / 160) * sizeof *c->e)) != NULL)
+		c->cap = (size_t)(plen / 160);
 	while (r.p < r.end) {
 		entry e;
 		if (parse_record(&r, &e) < 0 || push(c, &e) < 0)

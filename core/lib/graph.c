@@ -1015,37 +1015,53 @@ static void *stat_range(void *arg)
 
 /*
  * A large folder allocates a few hundred bytes per script in many small
- * blocks; on a VM every first touch of a page is a costly fault (4,000 for
- * `heads` on 10,000 scripts).  Grow the heap once by an estimate and fault
- * it in with one madvise call; glibc then carves the blocks out of it.
- * Best effort: nothing changes when any step is unavailable.
+ * blocks, and a few large ones (the names, their sort, the stats); on a VM
+ * every first touch of a page is a costly fault (4,000 for `heads` on
+ * 10,000 scripts).  Grow the heap once by an estimate and fault it in with
+ * one madvise call; glibc then carves the blocks out of it, the large ones
+ * too while the mmap threshold stays raised (heap_prefault_end lowers it
+ * again).  The estimate comes from the folder's size, known before its
+ * names are read (ext4: ~60 bytes a name; elsewhere it may be low, which
+ * only means more faults).  Best effort: nothing changes when any step is
+ * unavailable.
  */
 #define HEAP_PER_SCRIPT 1536
+#define DIR_BYTES_PER_SCRIPT 48
 
-static void heap_prefault(size_t nscripts)
+static int heap_prefault(size_t nscripts)
 {
 #if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(M_MMAP_THRESHOLD) && defined(MADV_POPULATE_WRITE)
 	size_t bytes = nscripts * HEAP_PER_SCRIPT, pg = (size_t)sysconf(_SC_PAGESIZE);
 	uintptr_t lo, hi;
 	char *p;
 	if (nscripts < 2000 || rt_env_flag("RETORT_NO_PREFAULT"))
-		return;
+		return 0;
 	if (bytes > 12u << 20)
 		bytes = 12u << 20;
 	/* the block comes from the heap (not mmap), and freeing it keeps it there as the top pad */
 	if (!mallopt(M_TOP_PAD, (int)bytes) || !mallopt(M_MMAP_THRESHOLD, (int)bytes * 2))
-		return;
-	p = malloc(bytes);
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024); /* glibc's default */
-	if (!p)
-		return;
+		return 0;
+	if (!(p = malloc(bytes)))
+		return 1;
 	lo = ((uintptr_t)p + pg - 1) & ~(uintptr_t)(pg - 1);
 	hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(pg - 1);
 	if (hi > lo)
 		madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
 	free(p);
+	return 1;
 #else
 	(void)nscripts;
+	return 0;
+#endif
+}
+
+static void heap_prefault_end(int raised)
+{
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+	if (raised)
+		mallopt(M_MMAP_THRESHOLD, 128 * 1024); /* glibc's default */
+#else
+	(void)raised;
 #endif
 }
 
@@ -1057,17 +1073,19 @@ static int load_dir(rt_graph *g, const char *dir)
 	struct stat *sts = NULL;
 	unsigned char *stok = NULL;
 	stat_job job;
+	struct stat dst;
 	pthread_t worker;
-	int threaded = 0;
+	int threaded = 0, prefaulted = 0;
 	size_t i;
 	int rc = RETORT_OK, have_st;
 	if (!(d = opendir(dir))) {
 		rt_error_set("cannot open versions folder '%s': %s", dir, strerror(errno));
 		return RETORT_EINVAL;
 	}
+	if (fstat(dirfd(d), &dst) == 0 && dst.st_size > 0)
+		prefaulted = heap_prefault((size_t)dst.st_size / DIR_BYTES_PER_SCRIPT);
 	if ((rc = list_scripts(d, &names)) < 0)
 		goto done;
-	heap_prefault(names.n);
 	if (names.n && rt_cache_enabled()) {
 		/* no memory for the stats: no cache (every script is read) */
 		if ((sts = rt_malloc(names.n * sizeof *sts)) && (stok = rt_calloc(names.n, 1))) {
@@ -1088,22 +1106,21 @@ static int load_dir(rt_graph *g, const char *dir)
 	for (i = 0; i < names.n; i++) {
 		/* dir + "/" + name, without printf: this runs once per script */
 		size_t dl = strlen(dir), sep = dl && dir[dl - 1] == '/' ? 0 : 1, nl = strlen(names.v[i]);
-		char *path = rt_malloc(dl + sep + nl + 1);
+		char pathbuf[512], *path = dl + sep + nl < sizeof pathbuf ? pathbuf : rt_malloc(dl + sep + nl + 1);
 		rt_revision *rev = NULL;
-		if (path) {
-			memcpy(path, dir, dl);
-			path[dl] = '/';
-			memcpy(path + dl + sep, names.v[i], nl + 1);
-		}
 		if (!path) {
 			rt_error_set("out of memory");
 			rc = RETORT_ENOMEM;
 			goto done;
 		}
+		memcpy(path, dir, dl);
+		path[dl] = '/';
+		memcpy(path + dl + sep, names.v[i], nl + 1);
 		/*
 		 * The header cache (cache.c): a script whose stat() matches its
 		 * entry is not read again.  Without a stat (or a cache), read it;
-		 * rt_script_load reports any error with the file named.
+		 * rt_script_load reports any error with the file named.  Both
+		 * copy the path.
 		 */
 		have_st = cache && stok[i];
 		rc = have_st ? rt_cache_get(cache, names.v[i], path, &sts[i], &rev) : 0;
@@ -1114,7 +1131,8 @@ static int load_dir(rt_graph *g, const char *dir)
 				rev = NULL;
 			}
 		}
-		rt_free(path);
+		if (path != pathbuf)
+			rt_free(path);
 		if (rc < 0 || (rc = rt_graph_add(g, rev)) < 0)
 			goto done;
 	}
@@ -1126,6 +1144,7 @@ done:
 	rt_cache_free(cache);
 	rt_free(names.v);
 	rt_free(names.buf);
+	heap_prefault_end(prefaulted);
 	return rc;
 }
 
