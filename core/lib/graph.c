@@ -21,9 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-#include <malloc.h> /* mallopt */
-#endif
 
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -1015,55 +1012,14 @@ static void *stat_range(void *arg)
 
 /*
  * A large folder allocates a few hundred bytes per script in many small
- * blocks, and a few large ones (the names, their sort, the stats); on a VM
- * every first touch of a page is a costly fault (4,000 for `heads` on
- * 10,000 scripts).  Grow the heap once by an estimate and fault it in with
- * one madvise call; glibc then carves the blocks out of it, the large ones
- * too while the mmap threshold stays raised (heap_prefault_end lowers it
- * again).  The estimate comes from the folder's size, known before its
- * names are read (ext4: ~60 bytes a name; elsewhere it may be low, which
- * only means more faults).  Best effort: nothing changes when any step is
- * unavailable.
+ * blocks, and a few large ones (the names, their sort, the stats): the
+ * heap is grown and faulted in at once (rt_heap_prefault) before the
+ * folder is listed, by an estimate from the folder's size (ext4: ~60 bytes
+ * a name; elsewhere it may be low, which only means more page faults).
  */
 #define HEAP_PER_SCRIPT 1536
 #define DIR_BYTES_PER_SCRIPT 48
-
-static int heap_prefault(size_t nscripts)
-{
-#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(M_MMAP_THRESHOLD) && defined(MADV_POPULATE_WRITE)
-	size_t bytes = nscripts * HEAP_PER_SCRIPT, pg = (size_t)sysconf(_SC_PAGESIZE);
-	uintptr_t lo, hi;
-	char *p;
-	if (nscripts < 2000 || rt_env_flag("RETORT_NO_PREFAULT"))
-		return 0;
-	if (bytes > 12u << 20)
-		bytes = 12u << 20;
-	/* the block comes from the heap (not mmap), and freeing it keeps it there as the top pad */
-	if (!mallopt(M_TOP_PAD, (int)bytes) || !mallopt(M_MMAP_THRESHOLD, (int)bytes * 2))
-		return 0;
-	if (!(p = malloc(bytes)))
-		return 1;
-	lo = ((uintptr_t)p + pg - 1) & ~(uintptr_t)(pg - 1);
-	hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(pg - 1);
-	if (hi > lo)
-		madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
-	free(p);
-	return 1;
-#else
-	(void)nscripts;
-	return 0;
-#endif
-}
-
-static void heap_prefault_end(int raised)
-{
-#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
-	if (raised)
-		mallopt(M_MMAP_THRESHOLD, 128 * 1024); /* glibc's default */
-#else
-	(void)raised;
-#endif
-}
+#define PREFAULT_MIN_SCRIPTS 2000
 
 static int load_dir(rt_graph *g, const char *dir)
 {
@@ -1082,8 +1038,8 @@ static int load_dir(rt_graph *g, const char *dir)
 		rt_error_set("cannot open versions folder '%s': %s", dir, strerror(errno));
 		return RETORT_EINVAL;
 	}
-	if (fstat(dirfd(d), &dst) == 0 && dst.st_size > 0)
-		prefaulted = heap_prefault((size_t)dst.st_size / DIR_BYTES_PER_SCRIPT);
+	if (fstat(dirfd(d), &dst) == 0 && (size_t)dst.st_size / DIR_BYTES_PER_SCRIPT >= PREFAULT_MIN_SCRIPTS)
+		prefaulted = rt_heap_prefault((size_t)dst.st_size / DIR_BYTES_PER_SCRIPT * HEAP_PER_SCRIPT);
 	if ((rc = list_scripts(d, &names)) < 0)
 		goto done;
 	if (names.n && rt_cache_enabled()) {
@@ -1144,7 +1100,7 @@ done:
 	rt_cache_free(cache);
 	rt_free(names.v);
 	rt_free(names.buf);
-	heap_prefault_end(prefaulted);
+	rt_heap_prefault_end(prefaulted);
 	return rc;
 }
 

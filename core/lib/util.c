@@ -2,9 +2,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* mallopt */
+#endif
 
 #include <openssl/evp.h>
 
@@ -341,4 +347,48 @@ int rt_env_flag(const char *name)
 {
 	const char *v = getenv(name);
 	return v && *v && strcmp(v, "0") != 0;
+}
+
+/* ---- growing the heap at once ---- */
+
+#define PREFAULT_MAX ((size_t)12 << 20)
+
+int rt_heap_prefault(size_t bytes)
+{
+#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(M_MMAP_THRESHOLD) && defined(MADV_POPULATE_WRITE)
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo, hi;
+	char *p;
+	if (!bytes || rt_env_flag("RETORT_NO_PREFAULT"))
+		return 0;
+	if (bytes > PREFAULT_MAX)
+		bytes = PREFAULT_MAX;
+	/*
+	 * The block comes from the heap (not mmap), and freeing it keeps it
+	 * there as the top pad (M_TOP_PAD also keeps glibc from trimming it).
+	 */
+	if (!mallopt(M_TOP_PAD, (int)bytes) || !mallopt(M_MMAP_THRESHOLD, (int)bytes * 2))
+		return 0;
+	if (!(p = malloc(bytes)))
+		return 1;
+	lo = ((uintptr_t)p + pg - 1) & ~(uintptr_t)(pg - 1);
+	hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(pg - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+	free(p);
+	return 1;
+#else
+	(void)bytes;
+	return 0;
+#endif
+}
+
+void rt_heap_prefault_end(int raised)
+{
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+	if (raised)
+		mallopt(M_MMAP_THRESHOLD, 128 * 1024); /* glibc's default */
+#else
+	(void)raised;
+#endif
 }

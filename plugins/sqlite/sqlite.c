@@ -67,6 +67,13 @@ static int sq_init(const retort_host *host, retort_host_ctx *h, const retort_set
 		host->set_error(h, "the sqlite module is a dialect, not plugin kind %d", (int)kind);
 		return RETORT_EINVAL;
 	}
+	/*
+	 * Memory statistics (on by default) take a global mutex on every
+	 * sqlite3_malloc and sqlite3_free; nothing reads them.  Only possible
+	 * before SQLite is initialized: when something in the process already
+	 * did, this fails harmlessly and the statistics stay on.
+	 */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	for (key = host->setting_next_key(settings, NULL); key; key = host->setting_next_key(settings, key)) {
 		if (strcmp(key, "foreign_keys") == 0) {
 			if (host->setting_bool(settings, key, &fk) != RETORT_OK) {
@@ -127,7 +134,11 @@ static int sq_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 	const retort_host *host = st->host;
 	const char *path = (url && url->database && *url->database) ? url->database : ":memory:";
 	int read_only = url && RETORT_STRUCT_HAS(url, retort_url, read_only) && url->read_only;
-	int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/*
+	 * NOMUTEX: a connection is used by one thread at a time (the core's
+	 * contract), so SQLite need not lock it around every call.
+	 */
+	int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
 	retort_conn *c;
 	int rc;
 
