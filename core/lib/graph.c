@@ -162,7 +162,7 @@ typedef struct node {
 	size_t nnormdep;    /* how many of ndown are dependencies */
 	revlist kids;       /* children through down_revision, load order */
 	revlist dependents; /* revisions that depend on this one (and are not also its children) */
-	rt_strv labels;     /* propagated branch labels */
+	rt_strv labels;     /* propagated branch labels: the strings are the revisions' own (not copied) */
 } node;
 
 /*
@@ -212,7 +212,7 @@ void rt_graph_free(rt_graph *g)
 			rl_free(&nd->ndown);
 			rl_free(&nd->kids);
 			rl_free(&nd->dependents);
-			rt_strv_free(&nd->labels);
+			rt_free(nd->labels.v); /* the strings belong to the revisions */
 		}
 		rt_revision_free(g->revs.v[i]);
 	}
@@ -652,11 +652,21 @@ done:
 	return rc;
 }
 
+/* label: a string of a revision of the graph, which outlives the node */
 static int add_label(node *nd, const char *label)
 {
-	if (rt_strv_find(&nd->labels, label) >= 0)
+	rt_strv *l = &nd->labels;
+	if (rt_strv_find(l, label) >= 0)
 		return RETORT_OK;
-	return rt_strv_push(&nd->labels, label);
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 2;
+		char **v = rt_realloc(l->v, cap * sizeof *v);
+		RT_CHECK_ALLOC(v);
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = (char *)label;
+	return RETORT_OK;
 }
 
 /*
