@@ -576,6 +576,7 @@ static int is_reserved(const char *s)
  */
 static int check_cycles(rt_graph *g, int all, size_t *order)
 {
+	const adjacency *up, *down;
 	size_t n = g->revs.n, i, k, head = 0, tail = 0, *deg = NULL, *q = NULL;
 	word *fwd = NULL;
 	revlist bad = {NULL, 0, 0};
@@ -588,24 +589,23 @@ static int check_cycles(rt_graph *g, int all, size_t *order)
 		rc = RETORT_ENOMEM;
 		goto done;
 	}
+	/* forward, over the index arrays (the common case: no cycle) */
+	up = &g->adj[all ? UP_ALL : UP_VERSIONED];
+	down = &g->adj[all ? DOWN_ALL : DOWN_VERSIONED];
 	for (i = 0; i < n; i++) {
-		deg[i] = g->nodes[i].par.n + (all ? g->nodes[i].dep.n : 0);
+		deg[i] = up->off[i + 1] - up->off[i];
 		if (!deg[i])
 			q[tail++] = i;
 	}
 	while (head < tail) {
-		const node *nd = &g->nodes[q[head]];
-		bs_set(fwd, q[head]);
+		size_t x = q[head];
+		bs_set(fwd, x);
 		if (order)
-			order[head] = q[head];
+			order[head] = x;
 		head++;
-		for (k = 0; k < nd->kids.n; k++)
-			if (--deg[nd->kids.v[k]->index] == 0)
-				q[tail++] = nd->kids.v[k]->index;
-		if (all)
-			for (k = 0; k < nd->dependents.n; k++)
-				if (--deg[nd->dependents.v[k]->index] == 0)
-					q[tail++] = nd->dependents.v[k]->index;
+		for (k = down->off[x]; k < down->off[x + 1]; k++)
+			if (--deg[down->idx[k]] == 0)
+				q[tail++] = down->idx[k];
 	}
 	if (tail == n)
 		goto done;
