@@ -10,7 +10,7 @@ core_libretort_la_SOURCES = \
 	core/lib/plugin_loader.h core/lib/plugin_loader.c \
 	core/lib/runner.h core/lib/runner.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
-core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(LTDL_LIBS)
+core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LINK) $(DL_LIBS) $(LTDL_LIBS)
 
 bin_PROGRAMS += retort
 retort_SOURCES = core/cli/retort.c

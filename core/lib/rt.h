@@ -119,7 +119,7 @@ char *rt_strv_join(const rt_strv *sv, const char *sep);
 
 /** Read a whole file (NUL-terminated). Sets an error naming the file. */
 int rt_file_read(char **out, size_t *len, const char *path);
-/** SHA-256 of bytes as 64 lowercase hex chars + NUL. */
-void rt_sha256_hex(char out[65], const void *data, size_t len);
+/** SHA-256 of bytes as 64 lowercase hex chars + NUL; an error (set) only when libcrypto cannot be loaded. */
+int rt_sha256_hex(char out[65], const void *data, size_t len);
 
 #endif

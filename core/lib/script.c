@@ -1762,7 +1762,8 @@ int rt_script_load(rt_revision **out, const char *path, int with_ops)
 	slash = strrchr(rev->path, '/');
 	rev->filename = slash ? slash + 1 : rev->path;
 	rev->format = fmt;
-	rt_sha256_hex(rev->checksum, text, len);
+	if ((rc = rt_sha256_hex(rev->checksum, text, len)) < 0)
+		goto done;
 	if (memchr(text, '\0', len)) {
 		rt_error_set("%s: contains a NUL byte: not a revision script", path);
 		rc = RETORT_EINVAL;
@@ -1793,7 +1794,8 @@ int rt_script_load_ops(rt_revision *rev)
 		return RETORT_OK;
 	if ((rc = read_file(&text, &len, rev->path)) < 0)
 		return rc;
-	rt_sha256_hex(sum, text, len);
+	if ((rc = rt_sha256_hex(sum, text, len)) < 0)
+		goto done;
 	if (strcmp(sum, rev->checksum) != 0) {
 		rt_error_set("%s: the file changed while retort was running", rev->path);
 		rc = RETORT_EINVAL;

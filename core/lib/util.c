@@ -13,6 +13,10 @@
 #endif
 
 #include <openssl/evp.h>
+#ifdef RT_CRYPTO_SONAME
+#include <dlfcn.h>
+#include <pthread.h>
+#endif
 
 #include "revision.h"
 #include "rt.h"
@@ -330,17 +334,65 @@ int rt_file_read(char **out, size_t *len, const char *path)
 	return *out ? RETORT_OK : RETORT_ENOMEM;
 }
 
-void rt_sha256_hex(char out[65], const void *data, size_t len)
+/*
+ * libcrypto is loaded on the first checksum rather than linked: linking it
+ * costs every command ~3 ms of relocations and page faults at start, and
+ * `heads` or `history` through the header cache never hash.  configure
+ * reads its file name (RT_CRYPTO_SONAME) from a program linked with it;
+ * without one it is linked as usual.
+ */
+#ifdef RT_CRYPTO_SONAME
+typedef int (*digest_fn)(const void *, size_t, unsigned char *, unsigned int *, const EVP_MD *, ENGINE *);
+typedef const EVP_MD *(*md_fn)(void);
+static digest_fn crypto_digest;
+static md_fn crypto_sha256;
+static char crypto_err[256];
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT; /* runner.c hashes on two threads */
+
+static void crypto_load(void)
+{
+	void *h = dlopen(RT_CRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const char *e;
+	if (!h) {
+		e = dlerror();
+		snprintf(crypto_err, sizeof crypto_err, "%s", e ? e : "not found");
+		return;
+	}
+	*(void **)&crypto_digest = dlsym(h, "EVP_Digest");
+	*(void **)&crypto_sha256 = dlsym(h, "EVP_sha256");
+	if (!crypto_digest || !crypto_sha256) {
+		snprintf(crypto_err, sizeof crypto_err, "EVP_Digest or EVP_sha256 missing");
+		crypto_digest = NULL;
+	}
+}
+#else
+#define crypto_digest EVP_Digest
+#define crypto_sha256 EVP_sha256
+#endif
+
+int rt_sha256_hex(char out[65], const void *data, size_t len)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
 	static const char hex[] = "0123456789abcdef";
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-	for (i = 0; i < mdlen && i < 32; i++) {
+#ifdef RT_CRYPTO_SONAME
+	pthread_once(&crypto_once, crypto_load);
+	if (!crypto_digest) {
+		rt_error_set("cannot load OpenSSL's libcrypto (%s), needed for script checksums: %s", RT_CRYPTO_SONAME,
+		             crypto_err);
+		return RETORT_ERROR;
+	}
+#endif
+	if (!crypto_digest(data, len, md, &mdlen, crypto_sha256(), NULL) || mdlen != 32) {
+		rt_error_set("SHA-256 failed");
+		return RETORT_ERROR;
+	}
+	for (i = 0; i < mdlen; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[64] = '\0';
+	return RETORT_OK;
 }
 
 int rt_env_flag(const char *name)
