@@ -296,21 +296,22 @@ static int parse_record(rd *r, entry *e)
 	return 0;
 }
 
-static void load_file(rt_cache *c)
+void rt_cache_file_read(rt_cache_file *f, const char *dir)
 {
-	char *path = rt_asprintf("%s/%s", c->dir, RT_CACHE_FILE);
+	char path[4096], *text = NULL;
 	struct stat st;
-	char *text = NULL;
-	size_t got = 0, hdr, map = 0;
+	size_t got = 0, map = 0, dl = strlen(dir), fl = strlen(RT_CACHE_FILE);
 	unsigned long long plen;
 	char hash[17];
 	int fd = -1, used = 0;
-	rd r;
 
-	if (!path)
+	memset(f, 0, sizeof *f);
+	if (disabled() || dl + 1 + fl >= sizeof path)
 		return;
+	memcpy(path, dir, dl);
+	path[dl] = '/';
+	memcpy(path + dl + 1, RT_CACHE_FILE, fl + 1);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	rt_free(path);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 20 || st.st_size > (1 << 30))
 		goto fail;
 	/*
@@ -341,21 +342,40 @@ static void load_file(rt_cache *c)
 		if (sscanf(line, "retort-cache 2 %llu %16[0-9a-f]\n%n", &plen, hash, &used) != 2 || used <= 0)
 			goto fail;
 	}
-	hdr = (size_t)used;
-	if (text[hdr - 1] != '\n' || hdr + plen != got)
+	if (text[used - 1] != '\n' || (size_t)used + plen != got)
 		goto fail;
 	{
 		char want[17];
-		snprintf(want, sizeof want, "%016llx", (unsigned long long)hash64(text + hdr, (size_t)plen));
+		snprintf(want, sizeof want, "%016llx", (unsigned long long)hash64(text + used, (size_t)plen));
 		if (strcmp(want, hash) != 0)
 			goto fail;
 	}
-	r.p = text + hdr;
-	r.end = text + got;
+	close(fd);
+	f->text = text;
+	f->map = map;
+	f->got = got;
+	f->hdr = (size_t)used;
+	f->plen = (size_t)plen;
+	return;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (text)
+		munmap(text, map);
+}
+
+/* The records of a file read and checked by rt_cache_file_read (taken over). */
+static void load_file(rt_cache *c, rt_cache_file *f)
+{
+	rd r;
+	if (!f->text)
+		return;
+	r.p = f->text + f->hdr;
+	r.end = f->text + f->got;
 	r.bad = 0;
 	/* a record takes ~250 bytes: room for most at once rather than a copy per doubling */
-	if (plen / 160 > 256 && (c->e = rt_malloc((size_t)(plen / 160) * sizeof *c->e)) != NULL)
-		c->cap = (size_t)(plen / 160);
+	if (f->plen / 160 > 256 && (c->e = rt_malloc(f->plen / 160 * sizeof *c->e)) != NULL)
+		c->cap = f->plen / 160;
 	while (r.p < r.end) {
 		entry e;
 		if (parse_record(&r, &e) < 0 || push(c, &e) < 0)
@@ -363,33 +383,48 @@ static void load_file(rt_cache *c)
 		if (c->n > 1 && name_cmp(c->e[c->n - 2].name, c->e[c->n - 2].namelen, e.name, e.namelen) >= 0)
 			goto fail; /* not sorted, or a name twice */
 	}
-	close(fd);
-	c->text = text;
-	c->text_map = map;
+	c->text = f->text;
+	c->text_map = f->map;
 	c->nloaded = c->n;
+	f->text = NULL;
 	return;
 fail:
-	if (fd >= 0)
-		close(fd);
-	if (text)
-		munmap(text, map);
+	munmap(f->text, f->map);
+	f->text = NULL;
 	c->n = 0;
+}
+
+rt_cache *rt_cache_open_file(const char *dir, rt_cache_file *f)
+{
+	rt_cache *c;
+	if (disabled() || !(c = rt_calloc(1, sizeof *c))) {
+		rt_cache_file_discard(f);
+		return NULL;
+	}
+	if (!(c->dir = rt_strdup(dir))) {
+		rt_free(c);
+		rt_cache_file_discard(f);
+		return NULL;
+	}
+	c->now = time(NULL);
+	load_file(c, f);
+	return c;
+}
+
+void rt_cache_file_discard(rt_cache_file *f)
+{
+	if (f->text)
+		munmap(f->text, f->map);
+	f->text = NULL;
 }
 
 rt_cache *rt_cache_open(const char *dir)
 {
-	rt_cache *c;
+	rt_cache_file f;
 	if (disabled())
 		return NULL;
-	if (!(c = rt_calloc(1, sizeof *c)))
-		return NULL;
-	if (!(c->dir = rt_strdup(dir))) {
-		rt_free(c);
-		return NULL;
-	}
-	c->now = time(NULL);
-	load_file(c);
-	return c;
+	rt_cache_file_read(&f, dir);
+	return rt_cache_open_file(dir, &f);
 }
 
 static entry *find(rt_cache *c, const char *name)

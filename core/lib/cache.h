@@ -46,6 +46,24 @@ int rt_cache_enabled(void);
 rt_cache *rt_cache_open(const char *dir);
 
 /**
+ * The cache file of folder `dir` read and checked (length, hash) without
+ * allocating from the heap (an anonymous mapping), so that another thread
+ * can read it while the folder is listed.  f->text NULL: no usable file.
+ */
+typedef struct rt_cache_file {
+	char *text;
+	size_t map, got, hdr, plen;
+} rt_cache_file;
+
+void rt_cache_file_read(rt_cache_file *f, const char *dir);
+
+/** rt_cache_open from a file read by rt_cache_file_read (taken over in every case). */
+rt_cache *rt_cache_open_file(const char *dir, rt_cache_file *f);
+
+/** Unmap a file read and not opened. */
+void rt_cache_file_discard(rt_cache_file *f);
+
+/**
  * The cached identity of file `name` of the folder, when `st` (its stat)
  * matches the entry: a new revision with path `path` (copied) in *out and 1;
  * 0 when absent or stale; negative only when out of memory.

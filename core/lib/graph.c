@@ -1031,6 +1031,19 @@ static void *stat_range(void *arg)
 #define DIR_BYTES_PER_SCRIPT 48
 #define PREFAULT_MIN_SCRIPTS 2000
 
+typedef struct read_job {
+	const char *dir;
+	rt_cache_file f;
+} read_job;
+
+/* The cache file read on another thread: nothing from the heap (see rt_cache_file_read). */
+static void *read_cache_file(void *arg)
+{
+	read_job *j = arg;
+	rt_cache_file_read(&j->f, j->dir);
+	return NULL;
+}
+
 static int load_dir(rt_graph *g, const char *dir)
 {
 	DIR *d;
@@ -1040,18 +1053,31 @@ static int load_dir(rt_graph *g, const char *dir)
 	unsigned char *stok = NULL;
 	stat_job job;
 	struct stat dst;
-	pthread_t worker;
-	int threaded = 0, prefaulted = 0;
-	size_t i;
+	pthread_t worker, reader;
+	read_job rj;
+	int threaded = 0, prefaulted = 0, reading = 0;
+	size_t i, est = 0;
 	int rc = RETORT_OK, have_st;
 	if (!(d = opendir(dir))) {
 		rt_error_set("cannot open versions folder '%s': %s", dir, strerror(errno));
 		return RETORT_EINVAL;
 	}
-	if (fstat(dirfd(d), &dst) == 0 && (size_t)dst.st_size / DIR_BYTES_PER_SCRIPT >= PREFAULT_MIN_SCRIPTS)
-		prefaulted = rt_heap_prefault((size_t)dst.st_size / DIR_BYTES_PER_SCRIPT * HEAP_PER_SCRIPT);
-	if ((rc = list_scripts(d, &names)) < 0)
+	if (fstat(dirfd(d), &dst) == 0)
+		est = (size_t)dst.st_size / DIR_BYTES_PER_SCRIPT;
+	/* a large folder: the cache file is read on another thread while the folder is listed */
+	rj.dir = dir;
+	rj.f.text = NULL;
+	reading = est >= PAR_STAT_MIN && rt_cache_enabled() && !rt_env_flag("RETORT_NO_THREADS") &&
+	          pthread_create(&reader, NULL, read_cache_file, &rj) == 0;
+	if (est >= PREFAULT_MIN_SCRIPTS)
+		prefaulted = rt_heap_prefault(est * HEAP_PER_SCRIPT);
+	rc = list_scripts(d, &names);
+	if (reading)
+		pthread_join(reader, NULL);
+	if (rc < 0) {
+		rt_cache_file_discard(&rj.f);
 		goto done;
+	}
 	if (names.n && rt_cache_enabled()) {
 		/* no memory for the stats: no cache (every script is read) */
 		if ((sts = rt_malloc(names.n * sizeof *sts)) && (stok = rt_calloc(names.n, 1))) {
@@ -1063,12 +1089,13 @@ static int load_dir(rt_graph *g, const char *dir)
 			atomic_init(&job.next, 0);
 			threaded = names.n >= PAR_STAT_MIN && !rt_env_flag("RETORT_NO_THREADS") &&
 			           pthread_create(&worker, NULL, stat_range, &job) == 0;
-			cache = rt_cache_open(dir);
+			cache = reading ? rt_cache_open_file(dir, &rj.f) : rt_cache_open(dir);
 			stat_range(&job);
 			if (threaded)
 				pthread_join(worker, NULL);
 		}
 	}
+	rt_cache_file_discard(&rj.f); /* read and not used (no names, no memory) */
 	for (i = 0; i < names.n; i++) {
 		/* dir + "/" + name, without printf: this runs once per script */
 		size_t dl = strlen(dir), sep = dl && dir[dl - 1] == '/' ? 0 : 1, nl = strlen(names.v[i]);
