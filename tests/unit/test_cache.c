@@ -93,12 +93,12 @@ static void setup_once(void)
 	sleep(RT_CACHE_RACY_SECONDS + 1);
 }
 
-static rt_graph *load(void)
+static rt_graph *load_from(const char *dir)
 {
 	rt_graph *g = NULL;
 	const char *dirs[1];
 	int rc;
-	dirs[0] = versions;
+	dirs[0] = dir;
 	rc = rt_graph_load(&g, dirs, 1);
 	if (rc != RETORT_OK)
 		fprintf(stderr, "\n  unexpected error: %s\n", rt_error_msg());
@@ -141,7 +141,7 @@ static void test_cache__written_and_used(void)
 	char path[512];
 	setup_once();
 	unlink(cachefile);
-	g = load();
+	g = load_from(versions);
 	CU_ASSERT_EQUAL(rt_graph_count(g), 3);
 	rt_graph_free(g);
 	CU_ASSERT_TRUE(exists(cachefile));
@@ -166,7 +166,7 @@ static void test_cache__written_and_used(void)
 	CU_ASSERT_PTR_NULL(rev);
 	rt_cache_free(c);
 	/* loaded through the cache: the same graph */
-	g = load();
+	g = load_from(versions);
 	CU_ASSERT_EQUAL(rt_graph_count(g), 3);
 	CU_ASSERT_STRING_EQUAL(message_of(g, "aaaa00000003"), "three");
 	rt_graph_free(g);
@@ -176,18 +176,18 @@ static void test_cache__changed_file_is_seen(void)
 {
 	rt_graph *g;
 	setup_once();
-	g = load(); /* cache up to date */
+	g = load_from(versions); /* cache up to date */
 	rt_graph_free(g);
 	/* same size, new content, written now (racy): must be read again */
 	script("aaaa00000002", "aaaa00000001", "TWO");
-	g = load();
+	g = load_from(versions);
 	CU_ASSERT_STRING_EQUAL(message_of(g, "aaaa00000002"), "TWO");
 	rt_graph_free(g);
-	g = load();
+	g = load_from(versions);
 	CU_ASSERT_STRING_EQUAL(message_of(g, "aaaa00000002"), "TWO");
 	rt_graph_free(g);
 	script("aaaa00000002", "aaaa00000001", "two");
-	g = load();
+	g = load_from(versions);
 	CU_ASSERT_STRING_EQUAL(message_of(g, "aaaa00000002"), "two");
 	rt_graph_free(g);
 }
@@ -197,16 +197,16 @@ static void test_cache__added_and_removed_files_are_seen(void)
 	rt_graph *g;
 	char path[512];
 	setup_once();
-	g = load();
+	g = load_from(versions);
 	rt_graph_free(g);
 	script("aaaa00000004", "aaaa00000003", "four");
-	g = load();
+	g = load_from(versions);
 	CU_ASSERT_EQUAL(rt_graph_count(g), 4);
 	CU_ASSERT_PTR_NOT_NULL(rt_graph_get(g, "aaaa00000004"));
 	rt_graph_free(g);
 	snprintf(path, sizeof path, "%s/aaaa00000004_x.conf", versions);
 	CU_ASSERT_EQUAL(unlink(path), 0);
-	g = load();
+	g = load_from(versions);
 	CU_ASSERT_EQUAL(rt_graph_count(g), 3);
 	CU_ASSERT_PTR_NULL(rt_graph_get(g, "aaaa00000004"));
 	rt_graph_free(g);
@@ -228,19 +228,19 @@ static void test_cache__corrupt_cache_is_ignored(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 		fputs(junk[i], f);
 		fclose(f);
-		g = load();
+		g = load_from(versions);
 		CU_ASSERT_EQUAL(rt_graph_count(g), 3);
 		CU_ASSERT_STRING_EQUAL(message_of(g, "aaaa00000001"), "one");
 		rt_graph_free(g);
 	}
 	/* a truncated real cache */
 	{
-		rt_graph *g = load();
+		rt_graph *g = load_from(versions);
 		struct stat st;
 		rt_graph_free(g);
 		CU_ASSERT_EQUAL_FATAL(stat(cachefile, &st), 0);
 		CU_ASSERT_EQUAL(truncate(cachefile, st.st_size / 2), 0);
-		g = load();
+		g = load_from(versions);
 		CU_ASSERT_EQUAL(rt_graph_count(g), 3);
 		rt_graph_free(g);
 	}
@@ -253,7 +253,7 @@ static void test_cache__unwritable_cache_does_not_fail(void)
 	/* the cache's name taken by a folder: rename fails */
 	unlink(cachefile);
 	CU_ASSERT_EQUAL_FATAL(mkdir(cachefile, 0755), 0);
-	g = load();
+	g = load_from(versions);
 	CU_ASSERT_EQUAL(rt_graph_count(g), 3);
 	rt_graph_free(g);
 	CU_ASSERT_EQUAL(tmp_files(), 0);
@@ -261,7 +261,7 @@ static void test_cache__unwritable_cache_does_not_fail(void)
 	/* an unwritable folder (meaningless for root, who may write anyway) */
 	if (geteuid() != 0) {
 		CU_ASSERT_EQUAL_FATAL(chmod(versions, 0555), 0);
-		g = load();
+		g = load_from(versions);
 		CU_ASSERT_EQUAL(rt_graph_count(g), 3);
 		rt_graph_free(g);
 		CU_ASSERT_FALSE(exists(cachefile));
@@ -275,24 +275,11 @@ static void test_cache__disabled_by_environment(void)
 	setup_once();
 	unlink(cachefile);
 	setenv("RETORT_NO_CACHE", "1", 1);
-	g = load();
+	g = load_from(versions);
 	CU_ASSERT_EQUAL(rt_graph_count(g), 3);
 	rt_graph_free(g);
 	CU_ASSERT_FALSE(exists(cachefile));
 	unsetenv("RETORT_NO_CACHE");
-}
-
-static rt_graph *load_big(void)
-{
-	rt_graph *g = NULL;
-	const char *dirs[1];
-	int rc;
-	dirs[0] = bigdir;
-	rc = rt_graph_load(&g, dirs, 1);
-	if (rc != RETORT_OK)
-		fprintf(stderr, "\n  unexpected error: %s\n", rt_error_msg());
-	CU_ASSERT_EQUAL_FATAL(rc, RETORT_OK);
-	return g;
 }
 
 /* The revisions of g in load order: file names in strcmp order, ids as written. */
@@ -322,34 +309,34 @@ static void test_cache__large_folder(void)
 	setup_once();
 	/* without the cache, then writing it, then through it (both threads) */
 	setenv("RETORT_NO_CACHE", "1", 1);
-	g = load_big();
+	g = load_from(bigdir);
 	check_big(g, NBIG, NULL);
 	rt_graph_free(g);
 	unsetenv("RETORT_NO_CACHE");
-	g = load_big();
+	g = load_from(bigdir);
 	check_big(g, NBIG, NULL);
 	rt_graph_free(g);
 	snprintf(path, sizeof path, "%s/%s", bigdir, RT_CACHE_FILE);
 	CU_ASSERT_TRUE(exists(path));
-	g = load_big();
+	g = load_from(bigdir);
 	check_big(g, NBIG, NULL);
 	rt_graph_free(g);
 	/* the same on one thread */
 	setenv("RETORT_NO_THREADS", "1", 1);
-	g = load_big();
+	g = load_from(bigdir);
 	check_big(g, NBIG, NULL);
 	rt_graph_free(g);
 	unsetenv("RETORT_NO_THREADS");
 	/* a script changed in place (same size) late in the order: read again */
-	g = load_big();
+	g = load_from(bigdir);
 	last = (size_t)(strtoul(rt_graph_at(g, NBIG - 2)->id + 3, NULL, 10));
 	rt_graph_free(g);
 	big_script(last, "BIG");
-	g = load_big();
+	g = load_from(bigdir);
 	check_big(g, last, "BIG");
 	rt_graph_free(g);
 	big_script(last, "big");
-	g = load_big();
+	g = load_from(bigdir);
 	check_big(g, NBIG, NULL);
 	rt_graph_free(g);
 }
