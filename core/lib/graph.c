@@ -1072,9 +1072,9 @@ static int load_dir(rt_graph *g, const char *dir)
 	if (est >= PREFAULT_MIN_SCRIPTS)
 		prefaulted = rt_heap_prefault(est * HEAP_PER_SCRIPT);
 	rc = list_scripts(d, &names);
-	if (reading)
-		pthread_join(reader, NULL);
 	if (rc < 0) {
+		if (reading)
+			pthread_join(reader, NULL);
 		rt_cache_file_discard(&rj.f);
 		goto done;
 	}
@@ -1089,12 +1089,21 @@ static int load_dir(rt_graph *g, const char *dir)
 			atomic_init(&job.next, 0);
 			threaded = names.n >= PAR_STAT_MIN && !rt_env_flag("RETORT_NO_THREADS") &&
 			           pthread_create(&worker, NULL, stat_range, &job) == 0;
-			cache = reading ? rt_cache_open_file(dir, &rj.f) : rt_cache_open(dir);
+			/* the stats start before the cache file is there */
+			if (reading) {
+				pthread_join(reader, NULL);
+				reading = 0;
+				cache = rt_cache_open_file(dir, &rj.f);
+			} else {
+				cache = rt_cache_open(dir);
+			}
 			stat_range(&job);
 			if (threaded)
 				pthread_join(worker, NULL);
 		}
 	}
+	if (reading)
+		pthread_join(reader, NULL);
 	rt_cache_file_discard(&rj.f); /* read and not used (no names, no memory) */
 	for (i = 0; i < names.n; i++) {
 		/* dir + "/" + name, without printf: this runs once per script */
