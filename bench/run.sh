@@ -65,14 +65,16 @@ trap cleanup EXIT
 PG=${RETORT_TEST_PG_URL:-}
 MY=${RETORT_TEST_MYSQL_URL:-}
 # psql / mariadb arguments from the URLs (scheme://user:pw@host:port/db)
-url_part() { # URL FIELD
-	python3 -c 'import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); print({"user":p.username,"pw":p.password,"host":p.hostname,"port":p.port,"db":p.path[1:]}[sys.argv[2]])' "$1" "$2"
-}
+. "$src/tests/lib/url.sh"
 if [ -n "$PG" ]; then
-	export PGPASSWORD=$(url_part "$PG" pw) PGHOST=$(url_part "$PG" host) PGPORT=$(url_part "$PG" port) PGUSER=$(url_part "$PG" user) PGDATABASE=$(url_part "$PG" db)
+	url_split "$PG"
+	export PGPASSWORD=$U_PASS PGHOST=$U_HOST PGPORT=$U_PORT PGUSER=$U_USER PGDATABASE=$U_DB
 fi
+MYDB=retort_test
 if [ -n "$MY" ]; then
-	MYARGS="-u$(url_part "$MY" user) -p$(url_part "$MY" pw) -h$(url_part "$MY" host) -P$(url_part "$MY" port) $(url_part "$MY" db)"
+	url_split "$MY"
+	MYDB=$U_DB
+	MYARGS="-u$U_USER -p$U_PASS -h$U_HOST -P$U_PORT $U_DB"
 fi
 
 # ---- workloads ----
@@ -117,7 +119,7 @@ EOF
 }
 
 reset_pg="psql -q -X -v ON_ERROR_STOP=1 -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1"
-reset_my="mariadb $MYARGS -e 'DROP DATABASE IF EXISTS $(url_part "${MY:-x://u@h/retort_test}" db 2>/dev/null); CREATE DATABASE $(url_part "${MY:-x://u@h/retort_test}" db 2>/dev/null)' >/dev/null 2>&1"
+reset_my="mariadb ${MYARGS:-} -e 'DROP DATABASE IF EXISTS $MYDB; CREATE DATABASE $MYDB' >/dev/null 2>&1"
 
 for n in $sizes; do
 	fl=$wl/chain-$n-floor

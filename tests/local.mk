@@ -11,7 +11,7 @@ AM_TESTS_ENVIRONMENT = \
 	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lib/lsan.supp:print_suppressions=0"; export LSAN_OPTIONS;
 integration_tests = tests/integration/migrate.sh tests/integration/graph.sh tests/integration/concurrency.sh tests/integration/crash.sh tests/integration/plugins.sh tests/integration/hooks.sh tests/integration/sdk.sh tests/integration/rebuild.sh tests/integration/ops.sh tests/integration/example.sh
 TESTS += $(integration_tests)
-EXTRA_DIST += $(integration_tests) tests/lib/common.sh tests/lib/catalog.sh tests/lib/wrapper.sh tests/lib/lsan.supp tests/lib/valgrind.supp tests/lib/servers.sh
+EXTRA_DIST += $(integration_tests) tests/lib/common.sh tests/lib/url.sh tests/lib/catalog.sh tests/lib/wrapper.sh tests/lib/lsan.supp tests/lib/valgrind.supp tests/lib/servers.sh
 
 # Fuzz targets with plain drivers: the corpora run under make check.
 fuzz_programs = tests/fuzz/fuzz_config tests/fuzz/fuzz_target tests/fuzz/fuzz_script tests/fuzz/fuzz_sqlsplit
