@@ -321,23 +321,12 @@ static void deps_list(rt_graph *g, const rt_revision *r, rt_strv *out)
 	(void)i;
 }
 
-/* The strings of sv joined by sep, appended to b (one line of `history` does this three times). */
-static void put_joined(rt_buf *b, const rt_strv *sv, const char *sep)
-{
-	size_t i;
-	for (i = 0; i < sv->n; i++) {
-		if (i)
-			rt_buf_puts(b, sep);
-		rt_buf_puts(b, sv->v[i]);
-	}
-}
-
 static void markers(rt_buf *b, const fmt_state *fs, const rt_revision *r, int labels, int tree)
 {
 	const rt_strv *lb = rt_graph_labels(fs->g, r);
 	if (labels && lb && lb->n) {
 		rt_buf_puts(b, " (");
-		put_joined(b, lb, ", ");
+		rt_buf_put_joined(b, lb, ", ");
 		rt_buf_putc(b, ')');
 	}
 	if (rt_graph_is_real_head(fs->g, r))
@@ -362,14 +351,14 @@ static const char *one_line(rt_buf *b, const fmt_state *fs, const rt_revision *r
 	rt_buf_clear(b);
 	if (parents) {
 		if (r->parents.n)
-			put_joined(b, &r->parents, ", ");
+			rt_buf_put_joined(b, &r->parents, ", ");
 		else
 			rt_buf_puts(b, "<base>");
 		if (r->depends_on.n) {
 			rt_strv d = RT_STRV_INIT;
 			deps_list(fs->g, r, &d);
 			rt_buf_puts(b, " (");
-			put_joined(b, &d, ", ");
+			rt_buf_put_joined(b, &d, ", ");
 			rt_buf_putc(b, ')');
 			rt_strv_free(&d);
 		}

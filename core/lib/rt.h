@@ -114,6 +114,8 @@ void rt_strv_clear(rt_strv *sv);
 void rt_strv_free(rt_strv *sv);
 /** Join with sep into a new string (rt_free). */
 char *rt_strv_join(const rt_strv *sv, const char *sep);
+/** Join with sep, appended to b. */
+int rt_buf_put_joined(rt_buf *b, const rt_strv *sv, const char *sep);
 
 /* ---- files ---- */
 

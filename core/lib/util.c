@@ -289,15 +289,21 @@ void rt_strv_free(rt_strv *sv)
 	sv->cap = 0;
 }
 
+int rt_buf_put_joined(rt_buf *b, const rt_strv *sv, const char *sep)
+{
+	size_t i;
+	for (i = 0; i < sv->n; i++)
+		if ((i && rt_buf_puts(b, sep) < 0) || rt_buf_puts(b, sv->v[i]) < 0)
+			return RETORT_ENOMEM;
+	return RETORT_OK;
+}
+
 char *rt_strv_join(const rt_strv *sv, const char *sep)
 {
 	rt_buf b = RT_BUF_INIT;
-	size_t i;
-	for (i = 0; i < sv->n; i++) {
-		if ((i && rt_buf_puts(&b, sep) < 0) || rt_buf_puts(&b, sv->v[i]) < 0) {
-			rt_buf_free(&b);
-			return NULL;
-		}
+	if (rt_buf_put_joined(&b, sv, sep) < 0) {
+		rt_buf_free(&b);
+		return NULL;
 	}
 	return rt_buf_detach(&b);
 }
