@@ -300,17 +300,14 @@ void rt_cache_file_read(rt_cache_file *f, const char *dir)
 {
 	char path[4096], *text = NULL;
 	struct stat st;
-	size_t got = 0, map = 0, dl = strlen(dir), fl = strlen(RT_CACHE_FILE);
+	size_t got = 0, map = 0;
 	unsigned long long plen;
 	char hash[17];
 	int fd = -1, used = 0;
 
 	memset(f, 0, sizeof *f);
-	if (disabled() || dl + 1 + fl >= sizeof path)
+	if (disabled() || !rt_path_join(path, sizeof path, dir, RT_CACHE_FILE))
 		return;
-	memcpy(path, dir, dl);
-	path[dl] = '/';
-	memcpy(path + dl + 1, RT_CACHE_FILE, fl + 1);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 20 || st.st_size > (1 << 30))
 		goto fail;

@@ -1106,18 +1106,18 @@ static int load_dir(rt_graph *g, const char *dir)
 		pthread_join(reader, NULL);
 	rt_cache_file_discard(&rj.f); /* read and not used (no names, no memory) */
 	for (i = 0; i < names.n; i++) {
-		/* dir + "/" + name, without printf: this runs once per script */
-		size_t dl = strlen(dir), sep = dl && dir[dl - 1] == '/' ? 0 : 1, nl = strlen(names.v[i]);
-		char pathbuf[512], *path = dl + sep + nl < sizeof pathbuf ? pathbuf : rt_malloc(dl + sep + nl + 1);
+		/* without printf or the heap: this runs once per script */
+		char pathbuf[512], *path = pathbuf;
+		size_t need = strlen(dir) + strlen(names.v[i]) + 2;
 		rt_revision *rev = NULL;
-		if (!path) {
-			rt_error_set("out of memory");
-			rc = RETORT_ENOMEM;
-			goto done;
+		if (!rt_path_join(pathbuf, sizeof pathbuf, dir, names.v[i])) {
+			if (!(path = rt_malloc(need))) {
+				rt_error_set("out of memory");
+				rc = RETORT_ENOMEM;
+				goto done;
+			}
+			rt_path_join(path, need, dir, names.v[i]);
 		}
-		memcpy(path, dir, dl);
-		path[dl] = '/';
-		memcpy(path + dl + sep, names.v[i], nl + 1);
 		/*
 		 * The header cache (cache.c): a script whose stat() matches its
 		 * entry is not read again.  Without a stat (or a cache), read it;

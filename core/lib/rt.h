@@ -119,6 +119,11 @@ int rt_buf_put_joined(rt_buf *b, const rt_strv *sv, const char *sep);
 
 /* ---- files ---- */
 
+/**
+ * dir + "/" + name into buf (no second '/' when dir ends with one), without
+ * printf or the heap: 0 when it does not fit in size bytes.
+ */
+int rt_path_join(char *buf, size_t size, const char *dir, const char *name);
 /** Read a whole file (NUL-terminated). Sets an error naming the file. */
 int rt_file_read(char **out, size_t *len, const char *path);
 /** SHA-256 of bytes as 64 lowercase hex chars + NUL; an error (set) only when libcrypto cannot be loaded. */

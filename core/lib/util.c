@@ -310,6 +310,17 @@ char *rt_strv_join(const rt_strv *sv, const char *sep)
 
 /* ---- files ---- */
 
+int rt_path_join(char *buf, size_t size, const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), sep = dl && dir[dl - 1] == '/' ? 0 : 1, nl = strlen(name);
+	if (dl + sep + nl >= size)
+		return 0;
+	memcpy(buf, dir, dl);
+	buf[dl] = '/';
+	memcpy(buf + dl + sep, name, nl + 1);
+	return 1;
+}
+
 int rt_file_read(char **out, size_t *len, const char *path)
 {
 	FILE *f = fopen(path, "rb");
