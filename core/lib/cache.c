@@ -350,7 +350,6 @@ void rt_cache_file_read(rt_cache_file *f, const char *dir)
 	close(fd);
 	f->text = text;
 	f->map = map;
-	f->got = got;
 	f->hdr = (size_t)used;
 	f->plen = (size_t)plen;
 	return;
@@ -368,7 +367,7 @@ static void load_file(rt_cache *c, rt_cache_file *f)
 	if (!f->text)
 		return;
 	r.p = f->text + f->hdr;
-	r.end = f->text + f->got;
+	r.end = f->text + f->hdr + f->plen;
 	r.bad = 0;
 	/* a record takes ~250 bytes: room for most at once rather than a copy per doubling */
 	if (f->plen / 160 > 256 && (c->e = rt_malloc(f->plen / 160 * sizeof *c->e)) != NULL)
@@ -418,9 +417,7 @@ void rt_cache_file_discard(rt_cache_file *f)
 rt_cache *rt_cache_open(const char *dir)
 {
 	rt_cache_file f;
-	if (disabled())
-		return NULL;
-	rt_cache_file_read(&f, dir);
+	rt_cache_file_read(&f, dir); /* both halves check RETORT_NO_CACHE */
 	return rt_cache_open_file(dir, &f);
 }
 

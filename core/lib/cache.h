@@ -51,8 +51,8 @@ rt_cache *rt_cache_open(const char *dir);
  * can read it while the folder is listed.  f->text NULL: no usable file.
  */
 typedef struct rt_cache_file {
-	char *text;
-	size_t map, got, hdr, plen;
+	char *text; /* map bytes; the payload: plen bytes from text + hdr */
+	size_t map, hdr, plen;
 } rt_cache_file;
 
 void rt_cache_file_read(rt_cache_file *f, const char *dir);

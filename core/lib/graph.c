@@ -1056,6 +1056,7 @@ static int load_dir(rt_graph *g, const char *dir)
 	pthread_t worker, reader;
 	read_job rj;
 	int threaded = 0, prefaulted = 0, reading = 0;
+	int use_cache = rt_cache_enabled(), par = !rt_env_flag("RETORT_NO_THREADS");
 	size_t i, est = 0;
 	int rc = RETORT_OK, have_st;
 	if (!(d = opendir(dir))) {
@@ -1067,18 +1068,12 @@ static int load_dir(rt_graph *g, const char *dir)
 	/* a large folder: the cache file is read on another thread while the folder is listed */
 	rj.dir = dir;
 	rj.f.text = NULL;
-	reading = est >= PAR_STAT_MIN && rt_cache_enabled() && !rt_env_flag("RETORT_NO_THREADS") &&
-	          pthread_create(&reader, NULL, read_cache_file, &rj) == 0;
+	reading = est >= PAR_STAT_MIN && use_cache && par && pthread_create(&reader, NULL, read_cache_file, &rj) == 0;
 	if (est >= PREFAULT_MIN_SCRIPTS)
 		prefaulted = rt_heap_prefault(est * HEAP_PER_SCRIPT);
-	rc = list_scripts(d, &names);
-	if (rc < 0) {
-		if (reading)
-			pthread_join(reader, NULL);
-		rt_cache_file_discard(&rj.f);
+	if ((rc = list_scripts(d, &names)) < 0)
 		goto done;
-	}
-	if (names.n && rt_cache_enabled()) {
+	if (names.n && use_cache) {
 		/* no memory for the stats: no cache (every script is read) */
 		if ((sts = rt_malloc(names.n * sizeof *sts)) && (stok = rt_calloc(names.n, 1))) {
 			job.dfd = dirfd(d);
@@ -1087,8 +1082,7 @@ static int load_dir(rt_graph *g, const char *dir)
 			job.ok = stok;
 			job.n = names.n;
 			atomic_init(&job.next, 0);
-			threaded = names.n >= PAR_STAT_MIN && !rt_env_flag("RETORT_NO_THREADS") &&
-			           pthread_create(&worker, NULL, stat_range, &job) == 0;
+			threaded = names.n >= PAR_STAT_MIN && par && pthread_create(&worker, NULL, stat_range, &job) == 0;
 			/* the stats start before the cache file is there */
 			if (reading) {
 				pthread_join(reader, NULL);
@@ -1102,9 +1096,6 @@ static int load_dir(rt_graph *g, const char *dir)
 				pthread_join(worker, NULL);
 		}
 	}
-	if (reading)
-		pthread_join(reader, NULL);
-	rt_cache_file_discard(&rj.f); /* read and not used (no names, no memory) */
 	for (i = 0; i < names.n; i++) {
 		/* without printf or the heap: this runs once per script */
 		char pathbuf[512], *path = pathbuf;
@@ -1140,6 +1131,9 @@ static int load_dir(rt_graph *g, const char *dir)
 	}
 	rt_cache_save(cache); /* every script of the folder read: write what changed */
 done:
+	if (reading) /* not joined above: no names, no memory for the stats, or an error */
+		pthread_join(reader, NULL);
+	rt_cache_file_discard(&rj.f); /* read and not used */
 	closedir(d);
 	rt_free(sts);
 	rt_free(stok);
