@@ -800,7 +800,7 @@ static void *par_load_worker(void *arg)
 	return NULL;
 }
 
-/* Load the ops of the plan's revisions on two threads (best effort: the caller loads what is left). */
+/* The second thread: its heap grown at once first (OPS_BYTES_PER_REV). */
 static void *par_load_thread(void *arg)
 {
 	par_load *p = arg;
@@ -810,6 +810,7 @@ static void *par_load_thread(void *arg)
 	return NULL;
 }
 
+/* Load the ops of the plan's revisions on two threads (best effort: the caller loads what is left). */
 static void par_load_ops(rt_ctx *ctx, const rt_plan *plan)
 {
 	par_load p;
@@ -817,8 +818,6 @@ static void par_load_ops(rt_ctx *ctx, const rt_plan *plan)
 	unsigned char *seen = NULL;
 	size_t i, total = rt_graph_count(ctx->graph);
 	memset(&p, 0, sizeof p);
-	if (plan->n < PAR_LOAD_MIN || rt_env_flag("RETORT_NO_THREADS"))
-		return;
 	if (!(p.revs = rt_malloc(plan->n * sizeof *p.revs)) || !(seen = rt_calloc(total ? total : 1, 1)))
 		goto done;
 	for (i = 0; i < plan->n; i++) { /* each revision once, so that no two threads load the same */
@@ -843,10 +842,12 @@ done:
 static int load_ops(rt_ctx *ctx, rt_plan *plan)
 {
 	size_t i, k;
-	int rc = RETORT_OK, raised = 0;
+	int rc = RETORT_OK, raised = 0, par = plan->n >= PAR_LOAD_MIN && !rt_env_flag("RETORT_NO_THREADS");
+	/* this thread's share of the heap, grown at once */
 	if (plan->n >= PAR_LOAD_MIN)
-		raised = rt_heap_prefault((rt_env_flag("RETORT_NO_THREADS") ? plan->n : plan->n / 2) * OPS_BYTES_PER_REV);
-	par_load_ops(ctx, plan);
+		raised = rt_heap_prefault((par ? plan->n / 2 : plan->n) * OPS_BYTES_PER_REV);
+	if (par)
+		par_load_ops(ctx, plan);
 	for (i = 0; i < plan->n && rc == RETORT_OK; i++) {
 		rt_revision *r = plan->steps[i].rev;
 		if ((rc = rt_script_load_ops(r)) < 0)
