@@ -301,6 +301,14 @@ static void check_big(rt_graph *g, size_t changed, const char *msg)
 	}
 }
 
+/* Load the large folder and check it (check_big), then free it. */
+static void load_and_check_big(size_t changed, const char *msg)
+{
+	rt_graph *g = load_from(bigdir);
+	check_big(g, changed, msg);
+	rt_graph_free(g);
+}
+
 static void test_cache__large_folder(void)
 {
 	rt_graph *g;
@@ -309,36 +317,24 @@ static void test_cache__large_folder(void)
 	setup_once();
 	/* without the cache, then writing it, then through it (both threads) */
 	setenv("RETORT_NO_CACHE", "1", 1);
-	g = load_from(bigdir);
-	check_big(g, NBIG, NULL);
-	rt_graph_free(g);
+	load_and_check_big(NBIG, NULL);
 	unsetenv("RETORT_NO_CACHE");
-	g = load_from(bigdir);
-	check_big(g, NBIG, NULL);
-	rt_graph_free(g);
+	load_and_check_big(NBIG, NULL);
 	snprintf(path, sizeof path, "%s/%s", bigdir, RT_CACHE_FILE);
 	CU_ASSERT_TRUE(exists(path));
-	g = load_from(bigdir);
-	check_big(g, NBIG, NULL);
-	rt_graph_free(g);
+	load_and_check_big(NBIG, NULL);
 	/* the same on one thread */
 	setenv("RETORT_NO_THREADS", "1", 1);
-	g = load_from(bigdir);
-	check_big(g, NBIG, NULL);
-	rt_graph_free(g);
+	load_and_check_big(NBIG, NULL);
 	unsetenv("RETORT_NO_THREADS");
 	/* a script changed in place (same size) late in the order: read again */
 	g = load_from(bigdir);
 	last = (size_t)(strtoul(rt_graph_at(g, NBIG - 2)->id + 3, NULL, 10));
 	rt_graph_free(g);
 	big_script(last, "BIG");
-	g = load_from(bigdir);
-	check_big(g, last, "BIG");
-	rt_graph_free(g);
+	load_and_check_big(last, "BIG");
 	big_script(last, "big");
-	g = load_from(bigdir);
-	check_big(g, NBIG, NULL);
-	rt_graph_free(g);
+	load_and_check_big(NBIG, NULL);
 }
 
 static const rt_cu_test tests[] = {
