@@ -246,14 +246,10 @@ int rt_cache_enabled(void)
 
 static int push(rt_cache *c, const entry *e)
 {
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		entry *v = rt_realloc(c->e, cap * sizeof *v);
-		if (!v)
-			return RETORT_ENOMEM;
-		c->e = v;
-		c->cap = cap;
-	}
+	entry *v = rt_grow(c->e, &c->cap, c->n, sizeof *v, 256);
+	if (!v)
+		return RETORT_ENOMEM;
+	c->e = v;
 	c->e[c->n++] = *e;
 	return RETORT_OK;
 }

@@ -42,13 +42,9 @@ typedef struct revlist {
 
 static int rl_push(revlist *l, rt_revision *r)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		rt_revision **v = rt_realloc(l->v, cap * sizeof *v);
-		RT_CHECK_ALLOC(v);
-		l->v = v;
-		l->cap = cap;
-	}
+	rt_revision **v = rt_grow(l->v, &l->cap, l->n, sizeof *v, 8);
+	RT_CHECK_ALLOC(v);
+	l->v = v;
 	l->v[l->n++] = r;
 	return RETORT_OK;
 }
@@ -656,15 +652,12 @@ done:
 static int add_label(node *nd, const char *label)
 {
 	rt_strv *l = &nd->labels;
+	char **v;
 	if (rt_strv_find(l, label) >= 0)
 		return RETORT_OK;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 2;
-		char **v = rt_realloc(l->v, cap * sizeof *v);
-		RT_CHECK_ALLOC(v);
-		l->v = v;
-		l->cap = cap;
-	}
+	v = rt_grow(l->v, &l->cap, l->n, sizeof *v, 2);
+	RT_CHECK_ALLOC(v);
+	l->v = v;
 	l->v[l->n++] = (char *)label;
 	return RETORT_OK;
 }
@@ -954,18 +947,15 @@ static int list_scripts(DIR *d, name_list *out)
 {
 	struct dirent *e;
 	rt_buf buf = RT_BUF_INIT;
-	keyed *k = NULL;
+	keyed *k = NULL, *nk;
 	size_t n = 0, cap = 0, i;
 	memset(out, 0, sizeof *out);
 	while ((e = readdir(d)) != NULL) {
 		if (!rt_script_is_script_name(e->d_name))
 			continue;
-		if (n == cap) {
-			keyed *nk = rt_realloc(k, (cap = cap ? cap * 2 : 256) * sizeof *k);
-			if (!nk)
-				goto oom;
-			k = nk;
-		}
+		if (!(nk = rt_grow(k, &cap, n, sizeof *k, 256)))
+			goto oom;
+		k = nk;
 		k[n].key = name_key(e->d_name);
 		k[n].off = buf.len;
 		if (rt_buf_add(&buf, e->d_name, strlen(e->d_name) + 1) < 0)
@@ -2246,14 +2236,9 @@ void rt_vt_changes_free(rt_vt_changes *c)
 
 static int vt_push(rt_vt_changes *c, rt_vt_kind kind, const char *from, const char *to)
 {
-	rt_vt_change *ch;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 4;
-		rt_vt_change *v = rt_realloc(c->v, cap * sizeof *v);
-		RT_CHECK_ALLOC(v);
-		c->v = v;
-		c->cap = cap;
-	}
+	rt_vt_change *ch, *v = rt_grow(c->v, &c->cap, c->n, sizeof *v, 4);
+	RT_CHECK_ALLOC(v);
+	c->v = v;
 	ch = &c->v[c->n];
 	ch->kind = kind;
 	ch->from = rt_strdup(from);

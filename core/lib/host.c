@@ -16,6 +16,7 @@ void rt_sink_init(retort_sink *s)
 
 static int sink_close(retort_sink *s, unsigned flags)
 {
+	rt_stmt *v;
 	char *sql;
 	size_t b = 0, e = s->cur.len;
 	const char *p = rt_buf_cstr(&s->cur);
@@ -27,13 +28,9 @@ static int sink_close(retort_sink *s, unsigned flags)
 		rt_buf_clear(&s->cur);
 		return RETORT_OK;
 	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4;
-		rt_stmt *v = rt_realloc(s->stmts, cap * sizeof *v);
-		RT_CHECK_ALLOC(v);
-		s->stmts = v;
-		s->cap = cap;
-	}
+	v = rt_grow(s->stmts, &s->cap, s->n, sizeof *v, 4);
+	RT_CHECK_ALLOC(v);
+	s->stmts = v;
 	sql = rt_strndup(p + b, e - b);
 	RT_CHECK_ALLOC(sql);
 	s->stmts[s->n].sql = sql;

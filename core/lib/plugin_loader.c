@@ -192,13 +192,9 @@ void rt_plugins_free(rt_plugins *ps)
 
 static int push_plugin(rt_plugins *ps, rt_plugin *p)
 {
-	if (ps->n == ps->cap) {
-		size_t cap = ps->cap ? ps->cap * 2 : 8;
-		rt_plugin **v = rt_realloc(ps->v, cap * sizeof *v);
-		RT_CHECK_ALLOC(v);
-		ps->v = v;
-		ps->cap = cap;
-	}
+	rt_plugin **v = rt_grow(ps->v, &ps->cap, ps->n, sizeof *v, 8);
+	RT_CHECK_ALLOC(v);
+	ps->v = v;
 	ps->v[ps->n++] = p;
 	return RETORT_OK;
 }

@@ -68,6 +68,13 @@ void rt_heap_prefault_end(int raised);
 void *rt_malloc(size_t n);
 void *rt_calloc(size_t n, size_t size);
 void *rt_realloc(void *p, size_t n);
+/**
+ * Room for one more element in an array of n elements of elem bytes with
+ * capacity *cap: v itself while n < *cap, else v reallocated to twice *cap
+ * (`first` when empty), *cap updated.  NULL when out of memory (v is still
+ * valid; no error is set).
+ */
+void *rt_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first);
 void rt_free(void *p);
 char *rt_strdup(const char *s);  /* NULL -> NULL */
 char *rt_strndup(const char *s, size_t n);

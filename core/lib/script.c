@@ -1471,21 +1471,16 @@ typedef struct sql_section {
 static int on_statement(void *arg, const char *stmt, size_t len, int line)
 {
 	sql_section *sec = arg;
-	retort_op *op;
+	retort_op *op, *ops;
 	if (sec->header) {
 		rt_error_set("%s:%d: statement before '-- retort:upgrade' (put statements in the upgrade or downgrade "
 			     "section)",
 			     sec->path, line);
 		return RETORT_EINVAL;
 	}
-	if (sec->n == sec->cap) {
-		size_t cap = sec->cap ? sec->cap * 2 : 16;
-		retort_op *ops = rt_realloc(sec->ops, cap * sizeof *ops);
-		if (!ops)
-			return nomem();
-		sec->ops = ops;
-		sec->cap = cap;
-	}
+	if (!(ops = rt_grow(sec->ops, &sec->cap, sec->n, sizeof *ops, 16)))
+		return nomem();
+	sec->ops = ops;
 	/*
 	 * The text belongs to the store and the splitter never looks back:
 	 * the byte after the statement (';', white space or the final NUL)

@@ -89,6 +89,19 @@ void *rt_realloc(void *p, size_t n)
 	return realloc(p, n ? n : 1);
 }
 
+void *rt_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	size_t c;
+	void *nv;
+	if (n < *cap)
+		return v;
+	c = *cap ? *cap * 2 : first;
+	if (!(nv = rt_realloc(v, c * elem)))
+		return NULL;
+	*cap = c;
+	return nv;
+}
+
 void rt_free(void *p)
 {
 	free(p);
@@ -231,21 +244,17 @@ void rt_buf_free(rt_buf *b)
 
 int rt_strv_push_owned(rt_strv *sv, char *s)
 {
+	char **v;
 	if (!s) {
 		rt_error_set("out of memory");
 		return RETORT_ENOMEM;
 	}
-	if (sv->n == sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 4;
-		char **v = realloc(sv->v, cap * sizeof *v);
-		if (!v) {
-			free(s);
-			rt_error_set("out of memory");
-			return RETORT_ENOMEM;
-		}
-		sv->v = v;
-		sv->cap = cap;
+	if (!(v = rt_grow(sv->v, &sv->cap, sv->n, sizeof *v, 4))) {
+		free(s);
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
 	}
+	sv->v = v;
 	sv->v[sv->n++] = s;
 	return RETORT_OK;
 }
