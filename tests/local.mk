@@ -33,3 +33,5 @@ TESTS += tests/fuzz/corpora.sh
 EXTRA_DIST += tests/fuzz/corpora.sh tests/fuzz/corpora
 TESTS += tests/integration/docs.sh
 EXTRA_DIST += tests/integration/docs.sh
+TESTS += tests/integration/abi.sh
+EXTRA_DIST += tests/integration/abi.sh

@@ -86,7 +86,11 @@ static size_t full_vtable_size(retort_plugin_kind k)
 	}
 }
 
-/* The name of the first required method left NULL, or NULL. */
+/*
+ * The name of the first required method left NULL, or NULL.  The dialect's
+ * reserved_N slots (methods that left ABI 1) are neither required nor ever
+ * read: a plugin built against 0.1.0's headers still sets them.
+ */
 static const char *missing_method(const rt_plugin *p)
 {
 	switch (p->kind) {
@@ -96,7 +100,7 @@ static const char *missing_method(const rt_plugin *p)
 	if (!d->m)                                                                                                     \
 		return #m;
 		REQ(connect) REQ(disconnect) REQ(execute) REQ(query) REQ(begin) REQ(commit) REQ(rollback) REQ(lock)
-		REQ(unlock) REQ(table_exists) REQ(quote_ident) REQ(quote_literal) REQ(map_type) REQ(render)
+		REQ(unlock) REQ(table_exists) REQ(quote_ident) REQ(quote_literal) REQ(render)
 #undef REQ
 		if (!d->url_schemes || !d->url_schemes[0])
 			return "url_schemes";

@@ -644,9 +644,8 @@ static const retort_dialect_vtable vtable = {
 	.table_exists = exdb_table_exists,
 	.quote_ident = exdb_quote_ident,
 	.quote_literal = exdb_quote_literal,
-	.map_type = exdb_map_type,
 	.render = exdb_render,
-	/* optional methods left NULL: reflect, column_max_length, render_online */
+	/* optional methods left NULL: render_online, execute_batch, record_step */
 };
 
 static const retort_plugin_impl impls[] = {

@@ -1,8 +1,12 @@
 /*
  * Dialect plugins: connect, execute, transactions, the migration lock,
- * quoting, type mapping, rendering operations to SQL, reflection.
+ * quoting, rendering operations to SQL.
  *
  * Every SQL string specific to one database lives in its dialect.
+ *
+ * Stability of this header (the rule is in <retort/plugin.h>):
+ * retort_dialect_vtable and retort_step_record grow by appending;
+ * retort_version_change is frozen for ABI 1 (it travels in an array).
  */
 #ifndef RETORT_DIALECT_H
 #define RETORT_DIALECT_H
@@ -23,23 +27,6 @@ typedef struct retort_conn retort_conn;
 /** Row callback of query: values[i] is NULL for SQL NULL; return non-zero to stop with that status. */
 typedef int (*retort_row_fn)(void *arg, size_t ncols, const char *const *values);
 
-/**
- * What reflection reports, one call per object.  The host owns the
- * builder; every pointer passed to it is borrowed for the call.
- */
-typedef struct retort_schema_builder {
-	uint32_t size;
-	void *arg;
-	int (*table)(void *arg, const char *table, const char *comment);
-	int (*column)(void *arg, const char *table, const retort_column *col);
-	int (*primary_key)(void *arg, const char *table, const retort_constraint *pk);
-	int (*index)(void *arg, const char *table, const char *name, const char *const *columns, size_t ncolumns,
-	             int unique, const char *where);
-	int (*unique)(void *arg, const char *table, const retort_constraint *uq);
-	int (*foreign_key)(void *arg, const char *table, const retort_foreign_key *fk);
-	int (*check)(void *arg, const char *table, const retort_constraint *ck);
-} retort_schema_builder;
-
 /** A change to the version table (record_step): a row inserted, updated (from -> to) or deleted. */
 typedef enum retort_version_change_kind {
 	RETORT_VERSION_INSERT = 1, /**< INSERT `to` */
@@ -47,6 +34,11 @@ typedef enum retort_version_change_kind {
 	RETORT_VERSION_DELETE = 3  /**< DELETE the row `from` */
 } retort_version_change_kind;
 
+/**
+ * One element of retort_step_record.changes.  This struct is frozen for
+ * ABI 1 (it travels in an array): no member is ever added, removed or
+ * retyped.
+ */
 typedef struct retort_version_change {
 	uint32_t size;                   /**< sizeof(retort_version_change) */
 	retort_version_change_kind kind;
@@ -58,7 +50,7 @@ typedef struct retort_version_change {
  * One step's bookkeeping (record_step): the changes to the version table
  * (column version_num), in order, then one row of the history table.  Table
  * names are unquoted; NULL values are SQL NULL.  Everything is borrowed
- * for the call.
+ * for the call.  May grow: new members are appended.
  */
 typedef struct retort_step_record {
 	uint32_t size;                         /**< sizeof(retort_step_record) */
@@ -79,6 +71,13 @@ typedef struct retort_step_record {
 	const char *run_host;   /**< may be NULL */
 } retort_step_record;
 
+/**
+ * A dialect's methods.  May grow: new methods are appended at the end, and
+ * the host reads a method only when the plugin's `size` covers it.  Slots
+ * named reserved_N held methods that left ABI 1 unused by the host: set
+ * them NULL; the host never reads them (a plugin built before sets them
+ * to functions, which are never called).
+ */
 typedef struct retort_dialect_vtable {
 	uint32_t size;                 /**< sizeof(retort_dialect_vtable) */
 	uint32_t flags;                /**< RETORT_DIALECT_* */
@@ -112,8 +111,8 @@ typedef struct retort_dialect_vtable {
 	int (*quote_ident)(void *state, const char *ident, retort_sink *out);
 	/** Append the quoted string literal to a text sink. */
 	int (*quote_literal)(void *state, const char *text, retort_sink *out);
-	/** Append this dialect's type for a portable type name (others verbatim). */
-	int (*map_type)(void *state, const char *portable, retort_sink *out);
+	/** Reserved: NULL (retort 0.1.0: map_type, which the host never called). */
+	void (*reserved_1)(void);
 	/**
 	 * Render one operation to one or more statements (a statement sink:
 	 * close each statement with sink_end).  No connection: this also serves
@@ -124,11 +123,10 @@ typedef struct retort_dialect_vtable {
 
 	/* --- optional (may be NULL) --- */
 
-	/** Report the live schema to the builder (autogenerate, check). */
-	int (*reflect)(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b);
-	/** Declared maximum length of a character column, 0 when unlimited/unknown. */
-	int (*column_max_length)(retort_conn *c, retort_host_ctx *h, const char *table, const char *column,
-	                         long *out);
+	/** Reserved: NULL (retort 0.1.0: reflect, which the host never called). */
+	void (*reserved_2)(void);
+	/** Reserved: NULL (retort 0.1.0: column_max_length, which the host never called). */
+	void (*reserved_3)(void);
 	/**
 	 * Render an operation that needs the live database (SQLite's table
 	 * rebuilds).  When present the host calls it instead of render() when

@@ -1,4 +1,9 @@
-/* Post-write formatters: run on each revision file retort writes. */
+/*
+ * Post-write formatters: run on each revision file retort writes.
+ *
+ * Stability of this header (the rule is in <retort/plugin.h>):
+ * retort_formatter_vtable grows by appending.
+ */
 #ifndef RETORT_FORMATTER_H
 #define RETORT_FORMATTER_H
 

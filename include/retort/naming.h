@@ -1,6 +1,11 @@
 /*
  * Naming-policy plugins: name indexes and constraints from conventions,
  * and check revision scripts against house rules.
+ *
+ * Stability of this header (the rule is in <retort/plugin.h>):
+ * retort_name_request, retort_script and retort_naming_vtable grow by
+ * appending (each is handed over alone, by pointer); the operations of a
+ * script are retort_op arrays, and retort_op is frozen for ABI 1.
  */
 #ifndef RETORT_NAMING_H
 #define RETORT_NAMING_H
@@ -12,7 +17,7 @@
 extern "C" {
 #endif
 
-/** What needs a name. */
+/** What needs a name.  May grow: new members are appended. */
 typedef struct retort_name_request {
 	uint32_t size;
 	const char *type; /**< "ix", "uq", "fk", "pk", "ck" */
@@ -23,7 +28,10 @@ typedef struct retort_name_request {
 	const char *constraint_name; /**< ck: the name given in the script, or NULL */
 } retort_name_request;
 
-/** A revision script as a policy sees it. */
+/**
+ * A revision script as a policy sees it.  May grow: new members are
+ * appended.  upgrade[] and downgrade[] are arrays of the frozen retort_op.
+ */
 typedef struct retort_script {
 	uint32_t size;
 	const char *path;
@@ -39,6 +47,7 @@ typedef struct retort_script {
 /** Called for each violation; `where` is e.g. "upgrade[2]" or NULL. */
 typedef int (*retort_violation_fn)(void *arg, const char *rule, const char *message, const char *where);
 
+/** A policy's methods.  May grow: new methods are appended. */
 typedef struct retort_naming_vtable {
 	uint32_t size;
 	/** Append a name to a text sink; RETORT_ENOTSUPPORTED when the policy has no rule for req->type. Optional. */

@@ -1,4 +1,10 @@
-/* Notification hooks: receive lifecycle events. */
+/*
+ * Notification hooks: receive lifecycle events (retort_event, in
+ * <retort/types.h>).
+ *
+ * Stability of this header (the rule is in <retort/plugin.h>):
+ * retort_notify_vtable grows by appending.
+ */
 #ifndef RETORT_NOTIFY_H
 #define RETORT_NOTIFY_H
 

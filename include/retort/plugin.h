@@ -15,6 +15,27 @@
  *    `fini`/`disconnect`, each called exactly once by the host;
  *  - plugins never print and never exit: they log and report errors
  *    through the host.
+ *
+ * The ABI rule (see retort-plugin(7), ABI POLICY): inside one plugin ABI
+ * a struct either GROWS or is FROZEN.
+ *  - Structs that may grow are only ever handed over one at a time, by
+ *    pointer, and start with `uint32_t size`: the descriptor, every
+ *    vtable, retort_host, and the single-pointer value structs
+ *    (retort_url, retort_event, retort_name_request, retort_script,
+ *    retort_step_record).  New members are appended; the reader tests
+ *    RETORT_STRUCT_HAS before touching a member newer than its headers.
+ *  - Structs that travel in arrays are stepped through with the reader's
+ *    own sizeof, so they are FROZEN for the whole ABI: never a member
+ *    added, removed or retyped.  Each says so in its comment.  New fields
+ *    come in a new struct reached through a member appended to a struct
+ *    that may grow, or through a new method.
+ *  - A member that leaves the ABI keeps its slot as a `reserved_N`
+ *    placeholder, so every later member keeps its offset.
+ *
+ * Stability of this header: frozen for ABI 1 are retort_plugin_impl
+ * (it travels in the impls[] array) and the meaning of every enum value
+ * (numbers are never reused); retort_host and retort_plugin_descriptor
+ * grow by appending.
  */
 #ifndef RETORT_PLUGIN_H
 #define RETORT_PLUGIN_H
@@ -132,7 +153,10 @@ typedef struct retort_host {
 #define RETORT_STRUCT_HAS(ptr, type, member) ((ptr)->size >= offsetof(type, member) + sizeof((ptr)->member))
 #define RETORT_HOST_HAS(h, member) RETORT_STRUCT_HAS(h, retort_host, member)
 
-/** One kind a module provides, with its vtable (first member: uint32_t size). */
+/**
+ * One kind a module provides, with its vtable (first member: uint32_t size).
+ * This struct is frozen for ABI 1: it travels in the impls[] array.
+ */
 typedef struct retort_plugin_impl {
 	retort_plugin_kind kind;
 	const void *vtable;
@@ -167,13 +191,29 @@ typedef struct retort_plugin_descriptor {
 
 typedef const retort_plugin_descriptor *(*retort_plugin_entry_fn)(void);
 
+/*
+ * RETORT_PLUGIN_DEFINE(...) defines retort_plugin_entry(), exported with C
+ * linkage, returning a static descriptor with abi_version and size filled
+ * in.  The arguments initialise the remaining members.  In C, name them
+ * (`.name = "mydb", .version = "1.0", .description = "...", .impls = impls,
+ * .init = my_init, .fini = my_fini`); C++ before C++20 has no designated
+ * initialisers, so there give them in that order without names
+ * (`"mydb", "1.0", "...", impls, my_init, my_fini`), which C accepts too.
+ */
+#ifdef __cplusplus
+#define RETORT_EXTERN_C extern "C"
+#define RETORT_DESCRIPTOR_INIT(...) {RETORT_PLUGIN_ABI_VERSION, (uint32_t)sizeof(retort_plugin_descriptor), __VA_ARGS__}
+#else
+#define RETORT_EXTERN_C
+#define RETORT_DESCRIPTOR_INIT(...)                                                                                \
+	{.abi_version = RETORT_PLUGIN_ABI_VERSION, .size = (uint32_t)sizeof(retort_plugin_descriptor), __VA_ARGS__}
+#endif
+
 #define RETORT_PLUGIN_DEFINE(...)                                                                                  \
-	RETORT_EXPORT const retort_plugin_descriptor *retort_plugin_entry(void);                                        \
-	const retort_plugin_descriptor *retort_plugin_entry(void)                                                       \
+	RETORT_EXTERN_C RETORT_EXPORT const retort_plugin_descriptor *retort_plugin_entry(void);                        \
+	RETORT_EXTERN_C const retort_plugin_descriptor *retort_plugin_entry(void)                                       \
 	{                                                                                                               \
-		static const retort_plugin_descriptor d = {.abi_version = RETORT_PLUGIN_ABI_VERSION,                   \
-		                                           .size = sizeof(retort_plugin_descriptor),                       \
-		                                           __VA_ARGS__};                                                   \
+		static const retort_plugin_descriptor d = RETORT_DESCRIPTOR_INIT(__VA_ARGS__);                            \
 		return &d;                                                                                              \
 	}                                                                                                               \
 	extern int retort_plugin_no_such_variable_

@@ -2,8 +2,18 @@
  * Value types a plugin sees: operations, columns, URLs, events.
  *
  * All of them are borrowed by the plugin for the duration of one call.
- * Structs that can grow start with `uint32_t size`; new members are only
- * appended.  Tri-state ints use RETORT_UNSET (-1) for "not given".
+ * Tri-state ints use RETORT_UNSET (-1) for "not given".
+ *
+ * Stability of this header (the rule is in <retort/plugin.h>):
+ *  - FROZEN for ABI 1, because they travel in arrays that a plugin steps
+ *    through with its own sizeof: retort_op, retort_column,
+ *    retort_constraint, retort_foreign_key, retort_value.  Their `size`
+ *    is the ABI-1 sizeof and never changes.
+ *  - May GROW by appending (each handed over alone, by pointer):
+ *    retort_url, retort_event.  Test RETORT_STRUCT_HAS(ptr, type, member)
+ *    before reading a member newer than the headers you require.
+ *  - Enums: values are added, never renumbered or reused; a plugin ignores
+ *    (or refuses with RETORT_ENOTSUPPORTED) a value it does not know.
  */
 #ifndef RETORT_TYPES_H
 #define RETORT_TYPES_H
@@ -22,7 +32,14 @@ typedef enum retort_script_format {
 	RETORT_FORMAT_SQL = 2   /**< .sql raw statements */
 } retort_script_format;
 
-/** A column definition (create_table, add_column, target schema). */
+/**
+ * A column definition (create_table, add_column): an element of
+ * retort_op.columns.
+ *
+ * This struct is frozen for ABI 1 (it travels in arrays): no member is
+ * ever added, removed or retyped.  New fields come in a new struct reached
+ * through a member appended to a struct that may grow, or a new method.
+ */
 typedef struct retort_column {
 	uint32_t size;
 	const char *name;
@@ -35,7 +52,13 @@ typedef struct retort_column {
 	const char *comment;        /**< or NULL */
 } retort_column;
 
-/** A foreign key. */
+/**
+ * A foreign key: an element of retort_op.foreign_keys.
+ *
+ * This struct is frozen for ABI 1 (it travels in arrays): no member is
+ * ever added, removed or retyped.  New fields come in a new struct reached
+ * through a member appended to a struct that may grow, or a new method.
+ */
 typedef struct retort_foreign_key {
 	uint32_t size;
 	const char *name; /**< or NULL */
@@ -48,7 +71,14 @@ typedef struct retort_foreign_key {
 	const char *on_update;
 } retort_foreign_key;
 
-/** A unique, check or primary-key constraint. */
+/**
+ * A unique, check or primary-key constraint: an element of
+ * retort_op.uniques and retort_op.checks.
+ *
+ * This struct is frozen for ABI 1 (it travels in arrays): no member is
+ * ever added, removed or retyped.  New fields come in a new struct reached
+ * through a member appended to a struct that may grow, or a new method.
+ */
 typedef struct retort_constraint {
 	uint32_t size;
 	const char *name; /**< or NULL */
@@ -66,6 +96,13 @@ typedef enum retort_value_type {
 	RETORT_VALUE_BOOL = 4
 } retort_value_type;
 
+/**
+ * One value of bulk_insert: an element of retort_op.rows.
+ *
+ * This struct is frozen for ABI 1 (it travels in arrays): no member is
+ * ever added, removed or retyped.  New fields come in a new struct reached
+ * through a member appended to a struct that may grow, or a new method.
+ */
 typedef struct retort_value {
 	retort_value_type type;
 	const char *text; /**< the literal as text ("42", "1.5", "abc", "1"/"0"); NULL for NULL */
@@ -91,7 +128,12 @@ typedef enum retort_op_kind {
 } retort_op_kind;
 
 /**
- * One operation of a revision script, as the dialect renders it.
+ * One operation of a revision script, as the dialect renders it and as a
+ * naming policy sees it in retort_script.upgrade[] and downgrade[].
+ *
+ * This struct is frozen for ABI 1 (it travels in arrays): no member is
+ * ever added, removed or retyped.  New fields come in a new struct reached
+ * through a member appended to a struct that may grow, or a new method.
  *
  * Which members are used, per kind:
  *  create_table: table, columns/ncolumns, primary_key (table-level, may be
@@ -168,7 +210,10 @@ typedef struct retort_op {
 	const char *sql;
 } retort_op;
 
-/** A parsed database URL.  Borrowed; `password` must never be shown. */
+/**
+ * A parsed database URL.  Borrowed; `password` must never be shown.
+ * May grow: new members are appended (test RETORT_STRUCT_HAS).
+ */
 typedef struct retort_url {
 	uint32_t size;
 	const char *raw;      /**< as given (contains the password: never print it) */
@@ -196,7 +241,10 @@ typedef struct retort_url {
 	int read_only;
 } retort_url;
 
-/** A lifecycle event (notification hooks). Strings may be NULL. */
+/**
+ * A lifecycle event (notification hooks).  Strings may be NULL.
+ * May grow: new members are appended (test RETORT_STRUCT_HAS).
+ */
 typedef struct retort_event {
 	uint32_t size;
 	const char *name;      /**< "migrate.before", "revision.after", ... */

@@ -414,27 +414,6 @@ static int my_table_exists(retort_conn *c, retort_host_ctx *h, const char *table
 	return rc;
 }
 
-static int my_column_max_length(retort_conn *c, retort_host_ctx *h, const char *table, const char *column,
-                                long *out)
-{
-	char val[32], *et = escaped(c, table), *ec = escaped(c, column), *sql = NULL;
-	int isnull, rc;
-	if (et && ec)
-		sql = my_asprintf(c->host,
-		                  "SELECT character_maximum_length FROM information_schema.columns"
-		                  " WHERE table_schema = DATABASE() AND table_name = '%s' AND column_name = '%s'",
-		                  et, ec);
-	c->host->free(et);
-	c->host->free(ec);
-	if (!sql)
-		return oom(c, h);
-	rc = scalar(c, h, sql, val, sizeof val, &isnull);
-	c->host->free(sql);
-	if (rc == RETORT_OK)
-		*out = isnull ? 0 : strtol(val, NULL, 10);
-	return rc;
-}
-
 /* ---- descriptor ---- */
 
 static const char *const schemes[] = {"mysql", "mariadb", NULL};
@@ -456,10 +435,7 @@ static const retort_dialect_vtable vtable = {
 	.table_exists = my_table_exists,
 	.quote_ident = my_quote_ident,
 	.quote_literal = my_quote_literal,
-	.map_type = my_map_type,
 	.render = my_render,
-	.reflect = NULL,
-	.column_max_length = my_column_max_length,
 	.render_online = NULL,
 };
 

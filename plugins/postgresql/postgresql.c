@@ -483,26 +483,6 @@ static int pg_table_exists(retort_conn *c, retort_host_ctx *h, const char *table
 	return rc;
 }
 
-static int pg_column_max_length(retort_conn *c, retort_host_ctx *h, const char *table, const char *column,
-                                long *out)
-{
-	const char *params[2];
-	PGresult *r;
-	params[0] = table;
-	params[1] = column;
-	r = run(c, h,
-	        "SELECT character_maximum_length FROM information_schema.columns"
-	        " WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2",
-	        2, params);
-	if (!r)
-		return RETORT_EDB;
-	*out = 0;
-	if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
-		*out = strtol(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
-	return RETORT_OK;
-}
-
 /* ---- descriptor ---- */
 
 static const char *const schemes[] = {"postgresql", "postgres", NULL};
@@ -524,10 +504,7 @@ static const retort_dialect_vtable vtable = {
 	.table_exists = pg_table_exists,
 	.quote_ident = pg_quote_ident,
 	.quote_literal = pg_quote_literal,
-	.map_type = pg_map_type,
 	.render = pg_render,
-	.reflect = NULL,
-	.column_max_length = pg_column_max_length,
 	.render_online = NULL,
 	.execute_batch = pg_execute_batch,
 	.record_step = NULL, /* the host's statements go in one execute_batch */

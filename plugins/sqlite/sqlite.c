@@ -486,53 +486,6 @@ static int sq_table_exists(retort_conn *c, retort_host_ctx *h, const char *table
 	return RETORT_OK;
 }
 
-/* The n of a character type's "(n)": VARCHAR(32), CHARACTER VARYING(255), NCHAR(10); else 0. */
-static long char_length(const char *type)
-{
-	const char *p;
-	long n = 0;
-	int is_char = 0;
-	for (p = type; *p && *p != '('; p++)
-		if (strncasecmp(p, "CHAR", 4) == 0)
-			is_char = 1;
-	if (!is_char || *p != '(')
-		return 0;
-	for (p++; *p == ' '; p++)
-		;
-	if (*p < '0' || *p > '9')
-		return 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (n > 100000000L)
-			return 0;
-		n = n * 10 + (*p - '0');
-	}
-	return n;
-}
-
-static int sq_column_max_length(retort_conn *c, retort_host_ctx *h, const char *table, const char *column,
-                                long *out)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc;
-	if (sqlite3_prepare_v2(c->db, "SELECT type FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE", -1,
-	                       &stmt, NULL) != SQLITE_OK)
-		return sqlite_db_error(c, h);
-	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, column, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		const char *type = (const char *)sqlite3_column_text(stmt, 0);
-		*out = type ? char_length(type) : 0;
-		sqlite3_finalize(stmt);
-		return RETORT_OK;
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return sqlite_db_error(c, h);
-	c->host->set_error(h, "table %s has no column %s", table, column);
-	return RETORT_ERROR;
-}
-
 /* ---- descriptor ---- */
 
 static const char *const schemes[] = {"sqlite", NULL};
@@ -554,10 +507,7 @@ static const retort_dialect_vtable vtable = {
 	.table_exists = sq_table_exists,
 	.quote_ident = sqlite_quote_ident,
 	.quote_literal = sqlite_quote_literal,
-	.map_type = sqlite_map_type,
 	.render = sqlite_render,
-	.reflect = sqlite_reflect,
-	.column_max_length = sq_column_max_length,
 	.render_online = sqlite_render_online, /* table rebuilds (rebuild.c) */
 	.execute_batch = NULL,                 /* no round trips to save */
 	.record_step = sq_record_step,

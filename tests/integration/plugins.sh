@@ -36,6 +36,21 @@ scenario_plugins() {
 	expect_eq "$(tr '\n' ' ' <events.txt)" "migrate.before revision.after migrate.after " "events filtered by glob, in order"
 }
 
+# retort-plugin(7): validate.mismatch fires once per edited script
+scenario_validate_event() {
+	new_project || { failed "database"; return; }
+	table_rev a ""
+	table_rev b a
+	echo "plugins = ( { module = \"$RETORT_TEST_PLUGIN_DIR/good_notify.la\"; path = \"events.txt\"; events = [ \"validate.*\" ]; } );" >>retort.conf
+	expect_rc 0 "upgrade" upgrade head
+	expect_rc 0 "validate with unchanged scripts" validate
+	expect_eq "$(cat events.txt 2>/dev/null)" "" "no event while the scripts match"
+	echo "# edited" >>migrations/versions/a.conf
+	echo "# edited" >>migrations/versions/b.conf
+	expect_rc 1 "validate finds the edits" validate
+	expect_eq "$(tr '\n' ' ' <events.txt)" "validate.mismatch validate.mismatch " "validate.mismatch reaches the hook once per edited script"
+}
+
 scenario_naming() {
 	new_project || { failed "database"; return; }
 	rev a "" "unnamed index" \
@@ -87,6 +102,7 @@ scenario_edit() {
 
 RETORT_TEST_DIALECTS=${RETORT_TEST_DIALECTS:-sqlite}
 for_each_dialect scenario_plugins
+for_each_dialect scenario_validate_event
 for_each_dialect scenario_naming
 for_each_dialect scenario_edit
 for_each_dialect scenario_lint

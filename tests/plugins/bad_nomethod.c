@@ -76,7 +76,6 @@ static const retort_dialect_vtable vt = {
 	.table_exists = stub_table_exists,
 	.quote_ident = stub_quote,
 	.quote_literal = stub_quote,
-	.map_type = stub_quote,
 	.render = stub_render,
 };
 

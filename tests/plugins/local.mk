@@ -43,3 +43,25 @@ tests_plugins_bad_initleak_la_LDFLAGS = $(TESTPLUGIN_LDFLAGS) $(TESTPLUGIN_ENTRY
 tests_plugins_good_notify_la_SOURCES = tests/plugins/good_notify.c
 tests_plugins_good_notify_la_CFLAGS = $(PLUGINCFLAGS)
 tests_plugins_good_notify_la_LDFLAGS = $(TESTPLUGIN_LDFLAGS) $(TESTPLUGIN_ENTRY_ONLY)
+
+# Plugin ABI 1 keeps its word.  abi1_policy is built from the frozen copy of
+# retort 0.1.0's headers (tests/abi1/include), never from include/, and
+# tests/integration/abi.sh loads it into this retort; test_layout compares
+# every ABI-1 struct of that copy with include/ (layout.c compiled twice).
+abi1_frozen_headers = tests/abi1/include/retort/plugin.h tests/abi1/include/retort/types.h \
+	tests/abi1/include/retort/dialect.h tests/abi1/include/retort/naming.h \
+	tests/abi1/include/retort/formatter.h tests/abi1/include/retort/notify.h \
+	tests/abi1/include/retort/version.h
+check_LTLIBRARIES += tests/abi1/abi1_policy.la tests/abi1/liblayout_old.la
+tests_abi1_abi1_policy_la_SOURCES = tests/abi1/abi1_policy.c
+tests_abi1_abi1_policy_la_CPPFLAGS = -I$(top_srcdir)/tests/abi1/include
+tests_abi1_abi1_policy_la_CFLAGS = $(PLUGINCFLAGS)
+tests_abi1_abi1_policy_la_LDFLAGS = $(TESTPLUGIN_LDFLAGS) $(TESTPLUGIN_ENTRY_ONLY)
+tests_abi1_liblayout_old_la_SOURCES = tests/abi1/layout.c tests/abi1/layout.h
+tests_abi1_liblayout_old_la_CPPFLAGS = -DLAYOUT_OLD -I$(top_srcdir)/tests/abi1/include
+check_PROGRAMS += tests/abi1/test_layout
+TESTS += tests/abi1/test_layout
+tests_abi1_test_layout_SOURCES = tests/abi1/test_layout.c tests/abi1/layout.c tests/abi1/layout.h
+tests_abi1_test_layout_LDADD = tests/abi1/liblayout_old.la
+# the C++ module is built by abi.sh with the C++ compiler, when there is one
+EXTRA_DIST += $(abi1_frozen_headers) tests/abi1/README tests/plugins/cxx_notify.cpp

@@ -1,0 +1,160 @@
+/*
+ * Dialect plugins: connect, execute, transactions, the migration lock,
+ * quoting, type mapping, rendering operations to SQL, reflection.
+ *
+ * Every SQL string specific to one database lives in its dialect.
+ */
+#ifndef RETORT_DIALECT_H
+#define RETORT_DIALECT_H
+
+#include <retort/plugin.h>
+#include <retort/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A live connection, defined by each dialect. */
+typedef struct retort_conn retort_conn;
+
+/** DDL runs inside transactions and rolls back with them. */
+#define RETORT_DIALECT_TRANSACTIONAL_DDL 0x1u
+
+/** Row callback of query: values[i] is NULL for SQL NULL; return non-zero to stop with that status. */
+typedef int (*retort_row_fn)(void *arg, size_t ncols, const char *const *values);
+
+/**
+ * What reflection reports, one call per object.  The host owns the
+ * builder; every pointer passed to it is borrowed for the call.
+ */
+typedef struct retort_schema_builder {
+	uint32_t size;
+	void *arg;
+	int (*table)(void *arg, const char *table, const char *comment);
+	int (*column)(void *arg, const char *table, const retort_column *col);
+	int (*primary_key)(void *arg, const char *table, const retort_constraint *pk);
+	int (*index)(void *arg, const char *table, const char *name, const char *const *columns, size_t ncolumns,
+	             int unique, const char *where);
+	int (*unique)(void *arg, const char *table, const retort_constraint *uq);
+	int (*foreign_key)(void *arg, const char *table, const retort_foreign_key *fk);
+	int (*check)(void *arg, const char *table, const retort_constraint *ck);
+} retort_schema_builder;
+
+/** A change to the version table (record_step): a row inserted, updated (from -> to) or deleted. */
+typedef enum retort_version_change_kind {
+	RETORT_VERSION_INSERT = 1, /**< INSERT `to` */
+	RETORT_VERSION_UPDATE = 2, /**< UPDATE the row `from` to `to` */
+	RETORT_VERSION_DELETE = 3  /**< DELETE the row `from` */
+} retort_version_change_kind;
+
+typedef struct retort_version_change {
+	uint32_t size;                   /**< sizeof(retort_version_change) */
+	retort_version_change_kind kind;
+	const char *from;                /**< UPDATE, DELETE */
+	const char *to;                  /**< UPDATE, INSERT */
+} retort_version_change;
+
+/**
+ * One step's bookkeeping (record_step): the changes to the version table
+ * (column version_num), in order, then one row of the history table.  Table
+ * names are unquoted; NULL values are SQL NULL.  Everything is borrowed
+ * for the call.
+ */
+typedef struct retort_step_record {
+	uint32_t size;                         /**< sizeof(retort_step_record) */
+	const char *version_table;
+	const char *history_table;
+	const retort_version_change *changes;
+	size_t nchanges;
+	/* the history row (its id is the table's autoincrement) */
+	const char *run_id;
+	const char *revision;
+	const char *direction;  /**< upgrade, downgrade, stamp, repair */
+	const char *outcome;    /**< ok, failed, repaired */
+	const char *error;      /**< may be NULL */
+	const char *checksum;   /**< may be NULL */
+	const char *started_at; /**< "YYYY-MM-DD HH:MM:SS" (UTC) */
+	long long duration_ms;
+	const char *run_user;   /**< may be NULL */
+	const char *run_host;   /**< may be NULL */
+} retort_step_record;
+
+typedef struct retort_dialect_vtable {
+	uint32_t size;                 /**< sizeof(retort_dialect_vtable) */
+	uint32_t flags;                /**< RETORT_DIALECT_* */
+	unsigned max_identifier_length; /**< 63, 64, or 0 for unlimited */
+	const char *const *url_schemes; /**< NULL-terminated: {"postgresql", "postgres", NULL} */
+
+	/* --- required --- */
+
+	/** Open a connection.  On error set the message (never including the password) and return RETORT_ECONNECT. */
+	int (*connect)(void *state, retort_host_ctx *h, const retort_url *url, retort_conn **out);
+	/** Close; NULL-safe. */
+	void (*disconnect)(retort_conn *c);
+	/** Run one statement (no result rows expected).  Errors via set_db_error, RETORT_EDB. */
+	int (*execute)(retort_conn *c, retort_host_ctx *h, const char *sql);
+	/** Run a query, calling row() for each row. */
+	int (*query)(retort_conn *c, retort_host_ctx *h, const char *sql, retort_row_fn row, void *arg);
+	int (*begin)(retort_conn *c, retort_host_ctx *h);
+	int (*commit)(retort_conn *c, retort_host_ctx *h);
+	int (*rollback)(retort_conn *c, retort_host_ctx *h);
+	/**
+	 * Take the migration lock named `key` (the version table's name),
+	 * waiting at most timeout_s seconds; RETORT_ELOCKED on time-out.  A
+	 * dialect whose lock is a transaction (SQLite's BEGIN IMMEDIATE)
+	 * starts it here, and its begin() is then a no-op until commit.
+	 */
+	int (*lock)(retort_conn *c, retort_host_ctx *h, const char *key, unsigned timeout_s);
+	int (*unlock)(retort_conn *c, retort_host_ctx *h, const char *key);
+	/** *exists = 1 when the table exists in the connection's schema, else 0. */
+	int (*table_exists)(retort_conn *c, retort_host_ctx *h, const char *table, int *exists);
+	/** Append the quoted identifier to a text sink. */
+	int (*quote_ident)(void *state, const char *ident, retort_sink *out);
+	/** Append the quoted string literal to a text sink. */
+	int (*quote_literal)(void *state, const char *text, retort_sink *out);
+	/** Append this dialect's type for a portable type name (others verbatim). */
+	int (*map_type)(void *state, const char *portable, retort_sink *out);
+	/**
+	 * Render one operation to one or more statements (a statement sink:
+	 * close each statement with sink_end).  No connection: this also serves
+	 * offline --sql.  RETORT_ENOTSUPPORTED with a message when the dialect
+	 * cannot do the operation.
+	 */
+	int (*render)(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out);
+
+	/* --- optional (may be NULL) --- */
+
+	/** Report the live schema to the builder (autogenerate, check). */
+	int (*reflect)(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b);
+	/** Declared maximum length of a character column, 0 when unlimited/unknown. */
+	int (*column_max_length)(retort_conn *c, retort_host_ctx *h, const char *table, const char *column,
+	                         long *out);
+	/**
+	 * Render an operation that needs the live database (SQLite's table
+	 * rebuilds).  When present the host calls it instead of render() when
+	 * online.  Same contract as render().
+	 */
+	int (*render_online)(retort_conn *c, retort_host_ctx *h, const retort_op *op, retort_sink *out);
+	/**
+	 * Run sql[0..n) in order, as n calls of execute() would, in as few
+	 * round trips as the database allows (PostgreSQL: one pipeline).  The
+	 * host passes only statements that may run inside the open
+	 * transaction.  On the first failure stop, set *failed to its index and
+	 * the error as execute() sets it; the statements after it did not run.
+	 * NULL: the host calls execute() for each statement.
+	 */
+	int (*execute_batch)(retort_conn *c, retort_host_ctx *h, const char *const *sql, size_t n, size_t *failed);
+	/**
+	 * Write one step's bookkeeping (see retort_step_record) inside the open
+	 * transaction, e.g. with statements prepared once per connection.
+	 * Must do exactly what the host's own INSERT/UPDATE/DELETE would.
+	 * NULL: the host composes those statements and calls execute().
+	 */
+	int (*record_step)(retort_conn *c, retort_host_ctx *h, const retort_step_record *rec);
+	/* New methods are APPENDED here. */
+} retort_dialect_vtable;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

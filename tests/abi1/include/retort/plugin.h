@@ -1,0 +1,184 @@
+/*
+ * retort plugin ABI: the entry point, the descriptor, host services.
+ *
+ * A retort plugin is one libtool module that exports exactly one symbol,
+ * `retort_plugin_entry`, a function returning a pointer to a static const
+ * descriptor (use RETORT_PLUGIN_DEFINE).  The host checks the descriptor's
+ * ABI version and size before it calls anything else in the module.
+ *
+ * Ownership rules (see retort-plugin(7)):
+ *  - every `const char *` and const struct handed to a plugin is borrowed
+ *    for the duration of the call; copy what you keep;
+ *  - text a plugin produces (SQL, names) goes into a host-owned
+ *    retort_sink through the host's sink functions;
+ *  - plugin state (`state`, connections) is freed by the plugin's own
+ *    `fini`/`disconnect`, each called exactly once by the host;
+ *  - plugins never print and never exit: they log and report errors
+ *    through the host.
+ */
+#ifndef RETORT_PLUGIN_H
+#define RETORT_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <retort/version.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RETORT_PLUGIN_ENTRY_NAME "retort_plugin_entry"
+
+#if defined(__GNUC__)
+#define RETORT_EXPORT __attribute__((visibility("default")))
+#define RETORT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define RETORT_EXPORT
+#define RETORT_PRINTF(f, a)
+#endif
+
+/** Status codes: every plugin method returns RETORT_OK or a negative one. */
+typedef enum retort_status {
+	RETORT_OK = 0,
+	RETORT_ERROR = -1,          /**< generic; message set with set_error */
+	RETORT_ENOMEM = -2,         /**< out of memory */
+	RETORT_EINVAL = -3,         /**< bad settings, bad operation, bad input */
+	RETORT_ENOTSUPPORTED = -4,  /**< optional capability or operation absent */
+	RETORT_EDB = -5,            /**< the database reported an error */
+	RETORT_ELOCKED = -6,        /**< the migration lock was not obtained in time */
+	RETORT_ECONNECT = -7,       /**< could not connect / authenticate */
+	RETORT_EUSER = -30          /**< never produced by retort itself */
+} retort_status;
+
+typedef enum retort_log_level {
+	RETORT_LOG_ERROR = 0,
+	RETORT_LOG_WARNING = 1,
+	RETORT_LOG_INFO = 2,
+	RETORT_LOG_DEBUG = 3
+} retort_log_level;
+
+/** Plugin kinds.  Numbers are never reused. */
+typedef enum retort_plugin_kind {
+	RETORT_KIND_END = 0, /**< terminates retort_plugin_impl[] */
+	RETORT_KIND_DIALECT = 1,
+	RETORT_KIND_NAMING = 2,
+	RETORT_KIND_FORMATTER = 3,
+	RETORT_KIND_NOTIFY = 4
+} retort_plugin_kind;
+
+/** Opaque, one per plugin instance: pass it back to host services. */
+typedef struct retort_host_ctx retort_host_ctx;
+/** Opaque view of this plugin instance's config group. */
+typedef struct retort_settings retort_settings;
+/**
+ * Opaque host-owned output buffer.  A statement sink collects a list of
+ * SQL statements (close each with sink_end); a text sink collects one
+ * string (sink_end is optional there).
+ */
+typedef struct retort_sink retort_sink;
+
+/** Flags for sink_end. */
+#define RETORT_STMT_NO_TRANSACTION 0x1u /**< must run outside a transaction */
+
+/**
+ * Services the host hands to each plugin.  New members are only ever
+ * appended; test RETORT_HOST_HAS(host, member) before using one that is
+ * newer than the ABI you built against.
+ */
+typedef struct retort_host {
+	uint32_t abi_version; /**< RETORT_PLUGIN_ABI_VERSION of the host */
+	uint32_t size;        /**< sizeof(retort_host) in the running host */
+
+	/** Log a message (shown with -v/debug, never on stdout). */
+	void (*log)(retort_host_ctx *h, retort_log_level lvl, const char *fmt, ...) RETORT_PRINTF(3, 4);
+	/** Set the error message the host prints as `retort: error: <plugin>: <msg>`. */
+	void (*set_error)(retort_host_ctx *h, const char *fmt, ...) RETORT_PRINTF(2, 3);
+	/** Set a database error: SQLSTATE (may be NULL), native code, message. */
+	void (*set_db_error)(retort_host_ctx *h, const char *sqlstate, long native_code, const char *message);
+
+	void *(*malloc)(size_t n);
+	void *(*realloc)(void *p, size_t n);
+	void (*free)(void *p);
+
+	/**
+	 * Settings of this plugin's config group, already expanded (${VAR},
+	 * ${here}, ${x.KEY}).  Each returns RETORT_OK, or RETORT_ENOTSUPPORTED
+	 * when the key is absent, or RETORT_EINVAL when it has another type.
+	 * Returned strings live as long as the plugin instance.
+	 */
+	int (*setting_string)(const retort_settings *s, const char *key, const char **out);
+	int (*setting_int)(const retort_settings *s, const char *key, long long *out);
+	int (*setting_bool)(const retort_settings *s, const char *key, int *out);
+	/** Length of a list/array setting (a single string counts as 1); 0 when absent. */
+	size_t (*setting_list_len)(const retort_settings *s, const char *key);
+	/** Element i of a list setting of strings; NULL when out of range or not a string. */
+	const char *(*setting_list_at)(const retort_settings *s, const char *key, size_t i);
+	/** Iterate the keys of the group: pass NULL first; NULL at the end. */
+	const char *(*setting_next_key)(const retort_settings *s, const char *prev);
+	/** Set an error that names the config file and the setting's line. */
+	void (*setting_error)(retort_host_ctx *h, const retort_settings *s, const char *key, const char *fmt, ...)
+		RETORT_PRINTF(4, 5);
+
+	/** Append text to a sink; returns RETORT_OK or RETORT_ENOMEM. */
+	int (*sink_add)(retort_sink *s, const char *text, size_t len);
+	/** Append formatted text to a sink. */
+	int (*sink_addf)(retort_sink *s, const char *fmt, ...) RETORT_PRINTF(2, 3);
+	/** Close the current statement of a statement sink (flags: RETORT_STMT_*). */
+	int (*sink_end)(retort_sink *s, unsigned flags);
+	/* New services are APPENDED here. */
+} retort_host;
+
+#define RETORT_STRUCT_HAS(ptr, type, member) ((ptr)->size >= offsetof(type, member) + sizeof((ptr)->member))
+#define RETORT_HOST_HAS(h, member) RETORT_STRUCT_HAS(h, retort_host, member)
+
+/** One kind a module provides, with its vtable (first member: uint32_t size). */
+typedef struct retort_plugin_impl {
+	retort_plugin_kind kind;
+	const void *vtable;
+} retort_plugin_impl;
+
+/**
+ * The descriptor retort_plugin_entry() returns.  Static and const; the host
+ * copies it.  Fill it with RETORT_PLUGIN_DEFINE, which sets abi_version and
+ * size.
+ */
+typedef struct retort_plugin_descriptor {
+	uint32_t abi_version;            /**< RETORT_PLUGIN_ABI_VERSION at build time */
+	uint32_t size;                   /**< sizeof(retort_plugin_descriptor) at build time */
+	const char *name;                /**< "sqlite" */
+	const char *version;             /**< "1.0.0" */
+	const char *description;         /**< one line, for `retort plugins` */
+	const retort_plugin_impl *impls; /**< RETORT_KIND_END-terminated */
+	/**
+	 * Create one instance.  `host` and `h` stay valid until fini.  `kind` is
+	 * the kind this instance serves.  On success store the instance state
+	 * in *state_out (may be NULL).  On failure call host->set_error (or
+	 * setting_error) and return a negative status; fini is then not called.
+	 */
+	int (*init)(const retort_host *host, retort_host_ctx *h, const retort_settings *settings,
+	            retort_plugin_kind kind, void **state_out);
+	/** Free the instance state; may be NULL.  Called once per successful init. */
+	void (*fini)(void *state);
+} retort_plugin_descriptor;
+
+/** Size of the ABI-1 descriptor: a descriptor smaller than this is refused. */
+#define RETORT_DESCRIPTOR_SIZE_V1 ((uint32_t)(offsetof(retort_plugin_descriptor, fini) + sizeof(void (*)(void *))))
+
+typedef const retort_plugin_descriptor *(*retort_plugin_entry_fn)(void);
+
+#define RETORT_PLUGIN_DEFINE(...)                                                                                  \
+	RETORT_EXPORT const retort_plugin_descriptor *retort_plugin_entry(void);                                        \
+	const retort_plugin_descriptor *retort_plugin_entry(void)                                                       \
+	{                                                                                                               \
+		static const retort_plugin_descriptor d = {.abi_version = RETORT_PLUGIN_ABI_VERSION,                   \
+		                                           .size = sizeof(retort_plugin_descriptor),                       \
+		                                           __VA_ARGS__};                                                   \
+		return &d;                                                                                              \
+	}                                                                                                               \
+	extern int retort_plugin_no_such_variable_
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,225 @@
+/*
+ * Value types a plugin sees: operations, columns, URLs, events.
+ *
+ * All of them are borrowed by the plugin for the duration of one call.
+ * Structs that can grow start with `uint32_t size`; new members are only
+ * appended.  Tri-state ints use RETORT_UNSET (-1) for "not given".
+ */
+#ifndef RETORT_TYPES_H
+#define RETORT_TYPES_H
+
+#include <retort/plugin.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RETORT_UNSET (-1)
+
+/** The format of a revision script. */
+typedef enum retort_script_format {
+	RETORT_FORMAT_CONF = 1, /**< .conf operations */
+	RETORT_FORMAT_SQL = 2   /**< .sql raw statements */
+} retort_script_format;
+
+/** A column definition (create_table, add_column, target schema). */
+typedef struct retort_column {
+	uint32_t size;
+	const char *name;
+	const char *type;           /**< portable name or verbatim type; never NULL */
+	int nullable;               /**< 1, 0 or RETORT_UNSET (means nullable) */
+	int primary_key;            /**< 0/1 */
+	int autoincrement;          /**< 0/1 */
+	int unique;                 /**< 0/1 */
+	const char *server_default; /**< SQL expression or NULL */
+	const char *comment;        /**< or NULL */
+} retort_column;
+
+/** A foreign key. */
+typedef struct retort_foreign_key {
+	uint32_t size;
+	const char *name; /**< or NULL */
+	const char *const *columns;
+	size_t ncolumns;
+	const char *ref_table;
+	const char *const *ref_columns;
+	size_t nref_columns;
+	const char *on_delete; /**< "cascade", "set null", ... or NULL */
+	const char *on_update;
+} retort_foreign_key;
+
+/** A unique, check or primary-key constraint. */
+typedef struct retort_constraint {
+	uint32_t size;
+	const char *name; /**< or NULL */
+	const char *const *columns; /**< unique, primary key */
+	size_t ncolumns;
+	const char *expression; /**< check */
+} retort_constraint;
+
+/** A literal value of bulk_insert. */
+typedef enum retort_value_type {
+	RETORT_VALUE_NULL = 0,
+	RETORT_VALUE_INT = 1,
+	RETORT_VALUE_FLOAT = 2,
+	RETORT_VALUE_STRING = 3,
+	RETORT_VALUE_BOOL = 4
+} retort_value_type;
+
+typedef struct retort_value {
+	retort_value_type type;
+	const char *text; /**< the literal as text ("42", "1.5", "abc", "1"/"0"); NULL for NULL */
+} retort_value;
+
+/** Operation kinds.  Numbers are never reused. */
+typedef enum retort_op_kind {
+	RETORT_OP_CREATE_TABLE = 1,
+	RETORT_OP_DROP_TABLE = 2,
+	RETORT_OP_RENAME_TABLE = 3,
+	RETORT_OP_ADD_COLUMN = 4,
+	RETORT_OP_DROP_COLUMN = 5,
+	RETORT_OP_ALTER_COLUMN = 6,
+	RETORT_OP_CREATE_INDEX = 7,
+	RETORT_OP_DROP_INDEX = 8,
+	RETORT_OP_CREATE_UNIQUE_CONSTRAINT = 9,
+	RETORT_OP_CREATE_FOREIGN_KEY = 10,
+	RETORT_OP_CREATE_CHECK_CONSTRAINT = 11,
+	RETORT_OP_CREATE_PRIMARY_KEY = 12,
+	RETORT_OP_DROP_CONSTRAINT = 13,
+	RETORT_OP_BULK_INSERT = 14,
+	RETORT_OP_EXECUTE = 15
+} retort_op_kind;
+
+/**
+ * One operation of a revision script, as the dialect renders it.
+ *
+ * Which members are used, per kind:
+ *  create_table: table, columns/ncolumns, primary_key (table-level, may be
+ *     NULL), uniques, foreign_keys, checks, comment
+ *  drop_table: table
+ *  rename_table: table, new_name
+ *  add_column: table, columns[0]
+ *  drop_column: table, column
+ *  alter_column: table, column, and any of: type, nullable, server_default
+ *     (set_server_default says whether it is given; NULL then means drop),
+ *     new_name (rename), comment; existing_* hints
+ *  create_index: name, table, column_names, unique, where, concurrently
+ *  drop_index: name, table (may be NULL)
+ *  create_unique_constraint: name, table, column_names
+ *  create_foreign_key: table, foreign_keys[0] (with its name)
+ *  create_check_constraint: name, table, expression
+ *  create_primary_key: name, table, column_names
+ *  drop_constraint: name, table, constraint_type ("unique", "foreignkey",
+ *     "check", "primary" or NULL)
+ *  bulk_insert: table, column_names, rows (nrows * ncolumn_names values,
+ *     row-major)
+ *  execute: sql
+ */
+typedef struct retort_op {
+	uint32_t size;
+	retort_op_kind kind;
+	const char *file; /**< script it came from (for messages), or NULL */
+	int line;         /**< line in that script, or 0 */
+	const char *dialect; /**< only for this dialect, or NULL */
+
+	const char *table;
+	const char *name;
+	const char *new_name;
+	const char *column;
+	const char *comment;
+
+	const retort_column *columns;
+	size_t ncolumns;
+	const char *const *column_names;
+	size_t ncolumn_names;
+
+	const retort_constraint *primary_key;
+	const retort_constraint *uniques;
+	size_t nuniques;
+	const retort_foreign_key *foreign_keys;
+	size_t nforeign_keys;
+	const retort_constraint *checks;
+	size_t nchecks;
+
+	/* alter_column */
+	const char *type;
+	int nullable;           /**< 1, 0 or RETORT_UNSET */
+	int set_server_default; /**< 1 when server_default is given (NULL = drop it) */
+	const char *server_default;
+	const char *existing_type;
+	int existing_nullable; /**< 1, 0 or RETORT_UNSET */
+	const char *existing_server_default;
+	const char *existing_comment;
+
+	/* create_index */
+	int unique;
+	int concurrently;
+	const char *where;
+
+	/* check constraint, drop_constraint */
+	const char *expression;
+	const char *constraint_type;
+
+	/* bulk_insert */
+	const retort_value *rows;
+	size_t nrows;
+
+	/* execute */
+	const char *sql;
+} retort_op;
+
+/** A parsed database URL.  Borrowed; `password` must never be shown. */
+typedef struct retort_url {
+	uint32_t size;
+	const char *raw;      /**< as given (contains the password: never print it) */
+	const char *masked;   /**< the URL with the password replaced by *** */
+	const char *scheme;   /**< "sqlite", "postgresql", "postgres", "mysql", "mariadb", ... */
+	const char *user;     /**< percent-decoded, or NULL */
+	const char *password; /**< percent-decoded, or NULL */
+	const char *host;     /**< or NULL */
+	const char *port;     /**< or NULL */
+	/**
+	 * The path after the authority, percent-decoded, without the leading
+	 * '/': a database name, or for sqlite the file path ("app.db" for
+	 * sqlite:///app.db, "/abs/app.db" for sqlite:////abs/app.db, "" for
+	 * sqlite:// meaning memory).
+	 */
+	const char *database;
+	const char *const *query_keys; /**< ?k=v pairs, percent-decoded */
+	const char *const *query_values;
+	size_t nquery;
+	/**
+	 * 1 when the command only reads (current, history, show...): the
+	 * dialect must not create anything, not even the database file; a
+	 * database that does not exist may be opened as an empty one.
+	 */
+	int read_only;
+} retort_url;
+
+/** A lifecycle event (notification hooks). Strings may be NULL. */
+typedef struct retort_event {
+	uint32_t size;
+	const char *name;      /**< "migrate.before", "revision.after", ... */
+	const char *run_id;
+	const char *command;   /**< "upgrade", "downgrade", "stamp", "revision", ... */
+	const char *dialect;
+	const char *database_url; /**< password masked */
+	const char *revision;
+	const char *const *parents;
+	size_t nparents;
+	const char *direction; /**< "upgrade", "downgrade", "stamp" */
+	const char *message;
+	const char *outcome;   /**< "ok", "failed", "stamped" */
+	const char *started_at; /**< ISO 8601 UTC */
+	long long duration_ms;  /**< -1 when not applicable */
+	const char *error;
+	const char *user;
+	const char *host;
+	const char *retort_version;
+	const char *path; /**< script.written: the file */
+} retort_event;
+
+#ifdef __cplusplus
+}
+#endif
+#endif
