@@ -122,17 +122,11 @@ static void rd_str(rd *r, const char **s, size_t *n)
 }
 
 /*
- * A cached revision is one allocation: the struct, then the pointer arrays
- * of its three lists, then its strings.  The identity fields are walked
- * twice: once to measure (k->ptr NULL), once to copy.
+ * The identity fields of a record into rev, each its own allocation (the
+ * one rule of revision.h); r->bad on a malformed field, *oom when out of
+ * memory.  On either, rt_revision_free(rev) frees what was made.
  */
-typedef struct packer {
-	char **ptr;        /* next free pointer slot; NULL while measuring */
-	char *str;         /* next free string byte */
-	size_t nptr, nstr; /* measured */
-} packer;
-
-static char *pk_str(rd *r, packer *k, int required)
+static char *id_str(rd *r, int required, int *oom)
 {
 	const char *s;
 	size_t n;
@@ -143,45 +137,38 @@ static char *pk_str(rd *r, packer *k, int required)
 			r->bad = 1;
 		return NULL;
 	}
-	k->nstr += n + 1;
-	if (!k->ptr)
-		return NULL;
-	d = k->str;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	k->str += n + 1;
+	if (!(d = rt_strndup(s, n)))
+		*oom = 1;
 	return d;
 }
 
-static void pk_list(rd *r, packer *k, rt_strv *sv)
+static void id_list(rd *r, rt_strv *sv, int *oom)
 {
 	long long c = rd_num(r), i;
 	if (c < 0 || c > 100000) {
 		r->bad = 1;
 		return;
 	}
-	k->nptr += (size_t)c;
-	if (k->ptr && c) {
-		sv->v = k->ptr;
-		sv->n = sv->cap = (size_t)c;
-		k->ptr += c;
+	if (c && !(sv->v = rt_malloc((size_t)c * sizeof *sv->v))) {
+		*oom = 1;
+		return;
 	}
-	for (i = 0; i < c && !r->bad; i++) {
-		char *d = pk_str(r, k, 1);
-		if (k->ptr)
-			sv->v[i] = d;
+	sv->cap = (size_t)c;
+	for (i = 0; i < c && !r->bad && !*oom; i++) {
+		char *d = id_str(r, 1, oom);
+		if (d)
+			sv->v[sv->n++] = d;
 	}
 }
 
-/* id, the three lists, message, create_date: into rev when k->ptr is set */
-static void pk_ident(rd *r, packer *k, rt_revision *rev)
+static void read_ident(rd *r, rt_revision *rev, int *oom)
 {
-	rev->id = pk_str(r, k, 1);
-	pk_list(r, k, &rev->parents);
-	pk_list(r, k, &rev->labels);
-	pk_list(r, k, &rev->depends_on);
-	rev->message = pk_str(r, k, 0);
-	rev->create_date = pk_str(r, k, 0);
+	rev->id = id_str(r, 1, oom);
+	id_list(r, &rev->parents, oom);
+	id_list(r, &rev->labels, oom);
+	id_list(r, &rev->depends_on, oom);
+	rev->message = id_str(r, 0, oom);
+	rev->create_date = id_str(r, 0, oom);
 }
 
 /* ---- writing fields ---- */
@@ -497,12 +484,12 @@ static int matches(const entry *e, const struct stat *st)
 int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct stat *st, rt_revision **out)
 {
 	entry *e;
-	rt_revision *rev, tmp;
-	rd r, ident;
+	rt_revision *rev;
+	rd r;
 	const char *sum;
-	size_t sumlen, pathlen = strlen(path);
+	size_t sumlen;
 	long long fmt, line;
-	packer k = {NULL, NULL, 0, 0};
+	int oom = 0;
 	char *slash;
 
 	if (!c || !(e = find(c, name)))
@@ -520,21 +507,21 @@ int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct s
 	if (r.bad || !sum || sumlen != 64 || (fmt != RETORT_FORMAT_CONF && fmt != RETORT_FORMAT_SQL) || line < 0 ||
 	    line > 1000000000)
 		goto stale;
-	ident = r;
-	memset(&tmp, 0, sizeof tmp);
-	pk_ident(&r, &k, &tmp); /* measure */
-	if (r.bad || r.p != r.end)
-		goto stale;
-	if (!(rev = rt_calloc(1, sizeof *rev + k.nptr * sizeof(char *) + k.nstr + pathlen + 1))) {
+	if (!(rev = rt_calloc(1, sizeof *rev))) {
 		rt_error_set("out of memory");
 		return RETORT_ENOMEM;
 	}
-	rev->packed = 1;
-	k.ptr = (char **)(rev + 1);
-	k.str = (char *)(k.ptr + k.nptr);
-	pk_ident(&ident, &k, rev);
-	rev->path = k.str;
-	memcpy(rev->path, path, pathlen + 1);
+	read_ident(&r, rev, &oom);
+	if (!oom && !r.bad && r.p == r.end && !(rev->path = rt_strdup(path)))
+		oom = 1;
+	if (oom || r.bad || r.p != r.end) {
+		rt_revision_free(rev);
+		if (oom) {
+			rt_error_set("out of memory");
+			return RETORT_ENOMEM;
+		}
+		goto stale;
+	}
 	slash = strrchr(rev->path, '/');
 	rev->filename = slash ? slash + 1 : rev->path;
 	rev->format = (retort_script_format)fmt;
