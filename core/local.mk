@@ -5,12 +5,13 @@ core_libretort_la_SOURCES = \
 	core/lib/revision.h core/lib/script.h core/lib/script.c \
 	core/lib/sqlsplit.h core/lib/sqlsplit.c \
 	core/lib/graph.h core/lib/graph.c core/lib/cache.h core/lib/cache.c \
+	core/lib/parfor.h core/lib/parfor.c \
 	core/lib/rtconfig.h core/lib/rtconfig.c \
 	core/lib/url.h core/lib/url.c \
 	core/lib/plugin_loader.h core/lib/plugin_loader.c \
 	core/lib/runner.h core/lib/runner.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
-core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LINK) $(DL_LIBS) $(LTDL_LIBS)
+core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(LTDL_LIBS)
 
 bin_PROGRAMS += retort
 retort_SOURCES = core/cli/retort.c

@@ -35,3 +35,5 @@ TESTS += tests/integration/docs.sh
 EXTRA_DIST += tests/integration/docs.sh
 TESTS += tests/integration/abi.sh
 EXTRA_DIST += tests/integration/abi.sh
+TESTS += tests/integration/versions_folder.sh
+EXTRA_DIST += tests/integration/versions_folder.sh

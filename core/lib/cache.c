@@ -1,7 +1,7 @@
 /*
  * The script header cache (see cache.h).
  *
- * File format (version 2), `<folder>/.retort-cache`:
+ * File format (version 2), one file per versions folder (rt_cache_path):
  *
  *   retort-cache 2 <payload length> <hash64 of the payload, 16 hex>\n
  *   <payload>
@@ -122,17 +122,11 @@ static void rd_str(rd *r, const char **s, size_t *n)
 }
 
 /*
- * A cached revision is one allocation: the struct, then the pointer arrays
- * of its three lists, then its strings.  The identity fields are walked
- * twice: once to measure (k->ptr NULL), once to copy.
+ * The identity fields of a record into rev, each its own allocation (the
+ * one rule of revision.h); r->bad on a malformed field, *oom when out of
+ * memory.  On either, rt_revision_free(rev) frees what was made.
  */
-typedef struct packer {
-	char **ptr;        /* next free pointer slot; NULL while measuring */
-	char *str;         /* next free string byte */
-	size_t nptr, nstr; /* measured */
-} packer;
-
-static char *pk_str(rd *r, packer *k, int required)
+static char *id_str(rd *r, int required, int *oom)
 {
 	const char *s;
 	size_t n;
@@ -143,45 +137,38 @@ static char *pk_str(rd *r, packer *k, int required)
 			r->bad = 1;
 		return NULL;
 	}
-	k->nstr += n + 1;
-	if (!k->ptr)
-		return NULL;
-	d = k->str;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	k->str += n + 1;
+	if (!(d = rt_strndup(s, n)))
+		*oom = 1;
 	return d;
 }
 
-static void pk_list(rd *r, packer *k, rt_strv *sv)
+static void id_list(rd *r, rt_strv *sv, int *oom)
 {
 	long long c = rd_num(r), i;
 	if (c < 0 || c > 100000) {
 		r->bad = 1;
 		return;
 	}
-	k->nptr += (size_t)c;
-	if (k->ptr && c) {
-		sv->v = k->ptr;
-		sv->n = sv->cap = (size_t)c;
-		k->ptr += c;
+	if (c && !(sv->v = rt_malloc((size_t)c * sizeof *sv->v))) {
+		*oom = 1;
+		return;
 	}
-	for (i = 0; i < c && !r->bad; i++) {
-		char *d = pk_str(r, k, 1);
-		if (k->ptr)
-			sv->v[i] = d;
+	sv->cap = (size_t)c;
+	for (i = 0; i < c && !r->bad && !*oom; i++) {
+		char *d = id_str(r, 1, oom);
+		if (d)
+			sv->v[sv->n++] = d;
 	}
 }
 
-/* id, the three lists, message, create_date: into rev when k->ptr is set */
-static void pk_ident(rd *r, packer *k, rt_revision *rev)
+static void read_ident(rd *r, rt_revision *rev, int *oom)
 {
-	rev->id = pk_str(r, k, 1);
-	pk_list(r, k, &rev->parents);
-	pk_list(r, k, &rev->labels);
-	pk_list(r, k, &rev->depends_on);
-	rev->message = pk_str(r, k, 0);
-	rev->create_date = pk_str(r, k, 0);
+	rev->id = id_str(r, 1, oom);
+	id_list(r, &rev->parents, oom);
+	id_list(r, &rev->labels, oom);
+	id_list(r, &rev->depends_on, oom);
+	rev->message = id_str(r, 0, oom);
+	rev->create_date = id_str(r, 0, oom);
 }
 
 /* ---- writing fields ---- */
@@ -242,6 +229,56 @@ int rt_cache_enabled(void)
 	return !disabled();
 }
 
+/* s into buf at *at (no NUL); 0 when it does not fit */
+static int put(char *buf, size_t size, size_t *at, const char *s, size_t n)
+{
+	if (n >= size - *at)
+		return 0;
+	memcpy(buf + *at, s, n);
+	*at += n;
+	return 1;
+}
+
+/* The cache's own folder ($XDG_CACHE_HOME/retort or ~/.cache/retort) into buf; its length, 0 when none. */
+static size_t cache_root(char *buf, size_t size)
+{
+	const char *base = getenv("XDG_CACHE_HOME"), *sub = "/retort";
+	size_t at = 0;
+	if (!base || base[0] != '/') {
+		base = getenv("HOME");
+		sub = "/.cache/retort";
+		if (!base || base[0] != '/')
+			return 0;
+	}
+	if (!put(buf, size, &at, base, strlen(base)) || !put(buf, size, &at, sub, strlen(sub)))
+		return 0;
+	buf[at] = '\0';
+	return at;
+}
+
+int rt_cache_path(char *buf, size_t size, const char *dir)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t h;
+	size_t at, n = strlen(dir), b;
+	char tail[18];
+	int i;
+	if (!size || dir[0] != '/' || !(at = cache_root(buf, size)))
+		return 0;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	for (b = n; b > 0 && dir[b - 1] != '/'; b--)
+		;
+	h = hash64(dir, n);
+	tail[0] = '-';
+	for (i = 0; i < 16; i++)
+		tail[1 + i] = hex[(h >> (60 - 4 * i)) & 15];
+	if (!put(buf, size, &at, "/", 1) || !put(buf, size, &at, dir + b, n - b) || !put(buf, size, &at, tail, 17))
+		return 0;
+	buf[at] = '\0';
+	return 1;
+}
+
 /* ---- the cache ---- */
 
 static int push(rt_cache *c, const entry *e)
@@ -292,7 +329,18 @@ static int parse_record(rd *r, entry *e)
 	return 0;
 }
 
-void rt_cache_file_read(rt_cache_file *f, const char *dir)
+/*
+ * The cache file read and checked (length, hash): the bytes in an
+ * anonymous mapping populated in one call (2.4 MB for 10,000 scripts would
+ * otherwise cost 600 page faults, one at a time).  f->text NULL: no usable
+ * file.
+ */
+typedef struct cache_file {
+	char *text; /* map bytes; the payload: plen bytes from text + hdr */
+	size_t map, hdr, plen;
+} cache_file;
+
+static void cache_file_read(cache_file *f, const char *dir)
 {
 	char path[4096], *text = NULL;
 	struct stat st;
@@ -302,7 +350,7 @@ void rt_cache_file_read(rt_cache_file *f, const char *dir)
 	int fd = -1, used = 0;
 
 	memset(f, 0, sizeof *f);
-	if (disabled() || !rt_path_join(path, sizeof path, dir, RT_CACHE_FILE))
+	if (disabled() || !rt_cache_path(path, sizeof path, dir))
 		return;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 20 || st.st_size > (1 << 30))
@@ -356,8 +404,8 @@ fail:
 		munmap(text, map);
 }
 
-/* The records of a file read and checked by rt_cache_file_read (taken over). */
-static void load_file(rt_cache *c, rt_cache_file *f)
+/* The records of a file read and checked by cache_file_read (taken over). */
+static void load_file(rt_cache *c, cache_file *f)
 {
 	rd r;
 	if (!f->text)
@@ -386,35 +434,20 @@ fail:
 	c->n = 0;
 }
 
-rt_cache *rt_cache_open_file(const char *dir, rt_cache_file *f)
+rt_cache *rt_cache_open(const char *dir)
 {
 	rt_cache *c;
-	if (disabled() || !(c = rt_calloc(1, sizeof *c))) {
-		rt_cache_file_discard(f);
+	cache_file f;
+	if (disabled() || !(c = rt_calloc(1, sizeof *c)))
 		return NULL;
-	}
 	if (!(c->dir = rt_strdup(dir))) {
 		rt_free(c);
-		rt_cache_file_discard(f);
 		return NULL;
 	}
 	c->now = time(NULL);
-	load_file(c, f);
+	cache_file_read(&f, dir);
+	load_file(c, &f);
 	return c;
-}
-
-void rt_cache_file_discard(rt_cache_file *f)
-{
-	if (f->text)
-		munmap(f->text, f->map);
-	f->text = NULL;
-}
-
-rt_cache *rt_cache_open(const char *dir)
-{
-	rt_cache_file f;
-	rt_cache_file_read(&f, dir); /* both halves check RETORT_NO_CACHE */
-	return rt_cache_open_file(dir, &f);
 }
 
 static entry *find(rt_cache *c, const char *name)
@@ -451,12 +484,12 @@ static int matches(const entry *e, const struct stat *st)
 int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct stat *st, rt_revision **out)
 {
 	entry *e;
-	rt_revision *rev, tmp;
-	rd r, ident;
+	rt_revision *rev;
+	rd r;
 	const char *sum;
-	size_t sumlen, pathlen = strlen(path);
+	size_t sumlen;
 	long long fmt, line;
-	packer k = {NULL, NULL, 0, 0};
+	int oom = 0;
 	char *slash;
 
 	if (!c || !(e = find(c, name)))
@@ -474,21 +507,21 @@ int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct s
 	if (r.bad || !sum || sumlen != 64 || (fmt != RETORT_FORMAT_CONF && fmt != RETORT_FORMAT_SQL) || line < 0 ||
 	    line > 1000000000)
 		goto stale;
-	ident = r;
-	memset(&tmp, 0, sizeof tmp);
-	pk_ident(&r, &k, &tmp); /* measure */
-	if (r.bad || r.p != r.end)
-		goto stale;
-	if (!(rev = rt_calloc(1, sizeof *rev + k.nptr * sizeof(char *) + k.nstr + pathlen + 1))) {
+	if (!(rev = rt_calloc(1, sizeof *rev))) {
 		rt_error_set("out of memory");
 		return RETORT_ENOMEM;
 	}
-	rev->packed = 1;
-	k.ptr = (char **)(rev + 1);
-	k.str = (char *)(k.ptr + k.nptr);
-	pk_ident(&ident, &k, rev);
-	rev->path = k.str;
-	memcpy(rev->path, path, pathlen + 1);
+	read_ident(&r, rev, &oom);
+	if (!oom && !r.bad && r.p == r.end && !(rev->path = rt_strdup(path)))
+		oom = 1;
+	if (oom || r.bad || r.p != r.end) {
+		rt_revision_free(rev);
+		if (oom) {
+			rt_error_set("out of memory");
+			return RETORT_ENOMEM;
+		}
+		goto stale;
+	}
 	slash = strrchr(rev->path, '/');
 	rev->filename = slash ? slash + 1 : rev->path;
 	rev->format = (retort_script_format)fmt;
@@ -587,9 +620,9 @@ void rt_cache_save(rt_cache *c)
 {
 	rt_buf b = RT_BUF_INIT;
 	entry **v = NULL;
-	char *tmp = NULL, *path = NULL, head[80];
+	char tmp[4096 + 32], path[4096], head[80];
 	size_t i, k = 0, off;
-	int fd = -1, hl, ok = 0;
+	int fd = -1, hl, ok = 0, created = 0;
 
 	if (!c)
 		return;
@@ -610,12 +643,20 @@ void rt_cache_save(rt_cache *c)
 			goto done;
 	hl = snprintf(head, sizeof head, "retort-cache 2 %zu %016llx\n", b.len,
 		      (unsigned long long)hash64(b.ptr ? b.ptr : "", b.len));
-	path = rt_asprintf("%s/%s", c->dir, RT_CACHE_FILE);
-	tmp = rt_asprintf("%s/%s.%ld.tmp", c->dir, RT_CACHE_FILE, (long)getpid());
-	if (!path || !tmp)
+	if (!rt_cache_path(path, sizeof path, c->dir))
+		goto done;
+	/* the folders, when missing (an error shows on open) */
+	if (cache_root(tmp, sizeof tmp)) {
+		*strrchr(tmp, '/') = '\0';
+		mkdir(tmp, 0700);
+		cache_root(tmp, sizeof tmp);
+		mkdir(tmp, 0700);
+	}
+	if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof tmp)
 		goto done;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
 		goto done;
+	created = 1;
 	for (off = 0; off < (size_t)hl + b.len;) {
 		const char *p = off < (size_t)hl ? head + off : b.ptr + (off - (size_t)hl);
 		size_t n = off < (size_t)hl ? (size_t)hl - off : b.len - (off - (size_t)hl);
@@ -637,10 +678,8 @@ void rt_cache_save(rt_cache *c)
 done:
 	if (fd >= 0)
 		close(fd);
-	if (!ok && tmp)
+	if (!ok && created)
 		unlink(tmp);
-	rt_free(tmp);
-	rt_free(path);
 	rt_free(v);
 	rt_buf_free(&b);
 }

@@ -1,6 +1,8 @@
 /*
- * The script header cache: one file per versions folder,
- * `<folder>/.retort-cache`, holding for each script the identity that
+ * The script header cache: one file per versions folder, kept outside the
+ * project (rt_cache_path: `$XDG_CACHE_HOME/retort/<folder name>-<hash of
+ * its absolute path>`, `~/.cache/retort/...` without XDG_CACHE_HOME; no
+ * cache when neither is set), holding for each script the identity that
  * rt_script_load read from it (revision, down_revision, branch_labels,
  * depends_on, message, create_date, format, checksum) with the file's size,
  * mtime, ctime (ns), inode and device.  rt_graph_load asks it before reading
@@ -29,39 +31,28 @@
 
 #include "revision.h"
 
-#define RT_CACHE_FILE ".retort-cache"
 #define RT_CACHE_RACY_SECONDS 2
 
 typedef struct rt_cache rt_cache;
+
+/**
+ * The cache file of versions folder `dir` (an absolute path: the folders
+ * below take the absolute path that rt_graph_load found) into buf, without
+ * printf or the heap.  0 when there is none: `dir` relative, neither
+ * XDG_CACHE_HOME nor HOME set to an absolute path, or too long.
+ */
+int rt_cache_path(char *buf, size_t size, const char *dir);
 
 /** 0 when $RETORT_NO_CACHE disables the cache, else 1. */
 int rt_cache_enabled(void);
 
 /**
- * Read the cache of folder `dir` (never an error: anything wrong is an
+ * Read the cache of folder `dir` (absolute; never an error: anything wrong is an
  * empty cache).  $RETORT_NO_CACHE set to a non-empty value other than "0"
  * disables reading and writing.  NULL only when out of memory (then no
  * cache is used).
  */
 rt_cache *rt_cache_open(const char *dir);
-
-/**
- * The cache file of folder `dir` read and checked (length, hash) without
- * allocating from the heap (an anonymous mapping), so that another thread
- * can read it while the folder is listed.  f->text NULL: no usable file.
- */
-typedef struct rt_cache_file {
-	char *text; /* map bytes; the payload: plen bytes from text + hdr */
-	size_t map, hdr, plen;
-} rt_cache_file;
-
-void rt_cache_file_read(rt_cache_file *f, const char *dir);
-
-/** rt_cache_open from a file read by rt_cache_file_read (taken over in every case). */
-rt_cache *rt_cache_open_file(const char *dir, rt_cache_file *f);
-
-/** Unmap a file read and not opened. */
-void rt_cache_file_discard(rt_cache_file *f);
 
 /**
  * The cached identity of file `name` of the folder, when `st` (its stat)

@@ -15,18 +15,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "cache.h"
 #include "graph.h"
+#include "parfor.h"
 #include "script.h"
 
 #define MULTIPLE_HEADS_FMT                                                                                             \
@@ -574,13 +572,14 @@ static int check_cycles(rt_graph *g, int all, size_t *order)
 {
 	const adjacency *up, *down;
 	size_t n = g->revs.n, i, k, head = 0, tail = 0, *deg = NULL, *q = NULL;
-	word *fwd = NULL;
+	word *fwd = NULL, *bwd = NULL;
 	revlist bad = {NULL, 0, 0};
 	int rc = RETORT_OK;
 	deg = rt_malloc((n + 1) * sizeof *deg);
 	q = rt_malloc((n + 1) * sizeof *q);
 	fwd = bs_new(n);
-	if (!deg || !q || !fwd) {
+	bwd = bs_new(n);
+	if (!deg || !q || !fwd || !bwd) {
 		rt_error_set("out of memory");
 		rc = RETORT_ENOMEM;
 		goto done;
@@ -605,25 +604,26 @@ static int check_cycles(rt_graph *g, int all, size_t *order)
 	}
 	if (tail == n)
 		goto done;
-	/* backward */
+	/* backward, over the same edges */
+	memcpy(bwd, fwd, ((n + 63) / 64) * sizeof(word));
 	head = tail = 0;
 	for (i = 0; i < n; i++) {
-		deg[i] = g->nodes[i].kids.n + (all ? g->nodes[i].dependents.n : 0);
+		deg[i] = down->off[i + 1] - down->off[i];
 		if (!deg[i])
 			q[tail++] = i;
 	}
 	while (head < tail) {
-		const node *nd = &g->nodes[q[head++]];
-		bs_set(fwd, q[head - 1]); /* peeled from either side */
-		for (k = 0; k < nd->par.n; k++)
-			if (--deg[nd->par.v[k]->index] == 0)
-				q[tail++] = nd->par.v[k]->index;
-		if (all)
-			for (k = 0; k < nd->dep.n; k++)
-				if (--deg[nd->dep.v[k]->index] == 0)
-					q[tail++] = nd->dep.v[k]->index;
+		size_t x = q[head++];
+		bs_set(bwd, x); /* peeled from either side */
+		for (k = up->off[x]; k < up->off[x + 1]; k++)
+			if (--deg[up->idx[k]] == 0)
+				q[tail++] = up->idx[k];
 	}
+	/* what lies between cycles; else (never, with consistent edges) what the forward pass left */
 	for (i = 0; i < n; i++)
+		if (!bs_get(bwd, i) && (rc = rl_push(&bad, g->revs.v[i])) < 0)
+			goto done;
+	for (i = 0; !bad.n && i < n; i++)
 		if (!bs_get(fwd, i) && (rc = rl_push(&bad, g->revs.v[i])) < 0)
 			goto done;
 	{
@@ -644,6 +644,7 @@ done:
 	rt_free(deg);
 	rt_free(q);
 	rt_free(fwd);
+	rt_free(bwd);
 	rl_free(&bad);
 	return rc;
 }
@@ -803,7 +804,9 @@ static int build_adjacency(rt_graph *g)
 			a->off[i] = (uint32_t)m;
 			for (l = 0; l < 2; l++)
 				for (k = 0; lists[l] && k < lists[l]->n; k++)
-					a->idx[m++] = (uint32_t)lists[l]->v[k]->index;
+					/* a dependency that is also a parent is one edge (as dependents excludes children) */
+					if (l == 0 || d != UP_ALL || !rl_has(&nd->par, lists[l]->v[k]))
+						a->idx[m++] = (uint32_t)lists[l]->v[k]->index;
 		}
 		a->off[n] = (uint32_t)m;
 	}
@@ -983,10 +986,8 @@ oom:
 
 /*
  * stat() of every script validates the header cache; on 10,000 scripts
- * those system calls are most of what `heads` costs.  A second thread
- * starts on them while this one reads the cache file, and then both take
- * the rest, STAT_CHUNK names at a time (whichever is free takes the next
- * chunk, so neither waits for the other's half).
+ * those system calls are most of what `heads` costs: two threads share
+ * them (rt_parfor), STAT_CHUNK names at a time.
  */
 #define STAT_CHUNK 64
 #define PAR_STAT_MIN 512 /* fewer files: a thread costs more than it saves */
@@ -996,95 +997,37 @@ typedef struct stat_job {
 	char *const *names;
 	struct stat *st;
 	unsigned char *ok; /* 1: st[i] is valid */
-	size_t n;
-	atomic_size_t next; /* the first name no thread has taken yet */
 } stat_job;
 
-static void *stat_range(void *arg)
+static int stat_one(void *arg, size_t i)
 {
 	stat_job *j = arg;
-	size_t lo, i;
-	while ((lo = atomic_fetch_add(&j->next, STAT_CHUNK)) < j->n)
-		for (i = lo; i < j->n && i < lo + STAT_CHUNK; i++)
-			j->ok[i] = fstatat(j->dfd, j->names[i], &j->st[i], 0) == 0;
-	return NULL;
+	j->ok[i] = fstatat(j->dfd, j->names[i], &j->st[i], 0) == 0;
+	return 0;
 }
 
-/*
- * A large folder allocates a few hundred bytes per script in many small
- * blocks, and a few large ones (the names, their sort, the stats): the
- * heap is grown and faulted in at once (rt_heap_prefault) before the
- * folder is listed, by an estimate from the folder's size (ext4: ~60 bytes
- * a name; elsewhere it may be low, which only means more page faults).
- */
-#define HEAP_PER_SCRIPT 1536
-#define DIR_BYTES_PER_SCRIPT 48
-#define PREFAULT_MIN_SCRIPTS 2000
-
-typedef struct read_job {
-	const char *dir;
-	rt_cache_file f;
-} read_job;
-
-/* The cache file read on another thread: nothing from the heap (see rt_cache_file_read). */
-static void *read_cache_file(void *arg)
-{
-	read_job *j = arg;
-	rt_cache_file_read(&j->f, j->dir);
-	return NULL;
-}
-
-static int load_dir(rt_graph *g, const char *dir)
+/* The scripts of folder `dir` added to g; `abs` (its absolute path, or NULL) names its header cache. */
+static int load_dir(rt_graph *g, const char *dir, const char *abs)
 {
 	DIR *d;
 	name_list names;
 	rt_cache *cache = NULL;
-	struct stat *sts = NULL;
-	unsigned char *stok = NULL;
-	stat_job job;
-	struct stat dst;
-	pthread_t worker, reader;
-	read_job rj;
-	int threaded = 0, prefaulted = 0, reading = 0;
-	int use_cache = rt_cache_enabled(), par = !rt_env_flag("RETORT_NO_THREADS");
-	size_t i, est = 0;
+	stat_job job = {-1, NULL, NULL, NULL};
+	size_t i;
 	int rc = RETORT_OK, have_st;
 	if (!(d = opendir(dir))) {
 		rt_error_set("cannot open versions folder '%s': %s", dir, strerror(errno));
 		return RETORT_EINVAL;
 	}
-	if (fstat(dirfd(d), &dst) == 0)
-		est = (size_t)dst.st_size / DIR_BYTES_PER_SCRIPT;
-	/* a large folder: the cache file is read on another thread while the folder is listed */
-	rj.dir = dir;
-	rj.f.text = NULL;
-	reading = est >= PAR_STAT_MIN && use_cache && par && pthread_create(&reader, NULL, read_cache_file, &rj) == 0;
-	if (est >= PREFAULT_MIN_SCRIPTS)
-		prefaulted = rt_heap_prefault(est * HEAP_PER_SCRIPT);
 	if ((rc = list_scripts(d, &names)) < 0)
 		goto done;
-	if (names.n && use_cache) {
-		/* no memory for the stats: no cache (every script is read) */
-		if ((sts = rt_malloc(names.n * sizeof *sts)) && (stok = rt_calloc(names.n, 1))) {
-			job.dfd = dirfd(d);
-			job.names = names.v;
-			job.st = sts;
-			job.ok = stok;
-			job.n = names.n;
-			atomic_init(&job.next, 0);
-			threaded = names.n >= PAR_STAT_MIN && par && pthread_create(&worker, NULL, stat_range, &job) == 0;
-			/* the stats start before the cache file is there */
-			if (reading) {
-				pthread_join(reader, NULL);
-				reading = 0;
-				cache = rt_cache_open_file(dir, &rj.f);
-			} else {
-				cache = rt_cache_open(dir);
-			}
-			stat_range(&job);
-			if (threaded)
-				pthread_join(worker, NULL);
-		}
+	/* no memory for the stats: no cache (every script is read) */
+	if (names.n && abs && rt_cache_enabled() && (job.st = rt_malloc(names.n * sizeof *job.st)) &&
+	    (job.ok = rt_calloc(names.n, 1))) {
+		job.dfd = dirfd(d);
+		job.names = names.v;
+		cache = rt_cache_open(abs);
+		rt_parfor(names.n, STAT_CHUNK, PAR_STAT_MIN, stat_one, &job);
 	}
 	for (i = 0; i < names.n; i++) {
 		/* without printf or the heap: this runs once per script */
@@ -1105,11 +1048,11 @@ static int load_dir(rt_graph *g, const char *dir)
 		 * rt_script_load reports any error with the file named.  Both
 		 * copy the path.
 		 */
-		have_st = cache && stok[i];
-		rc = have_st ? rt_cache_get(cache, names.v[i], path, &sts[i], &rev) : 0;
+		have_st = cache && job.ok[i];
+		rc = have_st ? rt_cache_get(cache, names.v[i], path, &job.st[i], &rev) : 0;
 		if (rc == 0) {
 			rc = rt_script_load(&rev, path, 0);
-			if (rc >= 0 && have_st && (rc = rt_cache_put(cache, names.v[i], &sts[i], rev)) < 0) {
+			if (rc >= 0 && have_st && (rc = rt_cache_put(cache, names.v[i], &job.st[i], rev)) < 0) {
 				rt_revision_free(rev);
 				rev = NULL;
 			}
@@ -1121,16 +1064,12 @@ static int load_dir(rt_graph *g, const char *dir)
 	}
 	rt_cache_save(cache); /* every script of the folder read: write what changed */
 done:
-	if (reading) /* not joined above: no names, no memory for the stats, or an error */
-		pthread_join(reader, NULL);
-	rt_cache_file_discard(&rj.f); /* read and not used */
 	closedir(d);
-	rt_free(sts);
-	rt_free(stok);
+	rt_free(job.st);
+	rt_free(job.ok);
 	rt_cache_free(cache);
 	rt_free(names.v);
 	rt_free(names.buf);
-	rt_heap_prefault_end(prefaulted);
 	return rc;
 }
 
@@ -1150,8 +1089,10 @@ int rt_graph_load(rt_graph **out, const char *const *dirs, size_t ndirs)
 			continue;
 		}
 		rc = rt_strv_push(&seen, key);
+		if (rc == RETORT_OK)
+			rc = load_dir(g, dirs[i], real);
 		free(real);
-		if (rc < 0 || (rc = load_dir(g, dirs[i])) < 0)
+		if (rc < 0)
 			goto fail;
 	}
 	if ((rc = rt_graph_finish(g)) < 0)

@@ -9,10 +9,6 @@ void rt_revision_free(rt_revision *rev)
 		return;
 	if (rev->ops_free && rev->ops_store)
 		rev->ops_free(rev->ops_store);
-	if (rev->packed) {
-		rt_free(rev);
-		return;
-	}
 	rt_free(rev->id);
 	rt_strv_free(&rev->parents);
 	rt_strv_free(&rev->labels);

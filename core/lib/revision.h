@@ -1,8 +1,15 @@
 /*
  * A revision: one script file's identity and, once loaded, its operations.
  *
- * Filled by the script module (script.c); the graph module owns the
- * revisions it holds and frees them with rt_revision_free.
+ * Filled by the script module (script.c) or the header cache (cache.c);
+ * the graph module owns the revisions it holds and frees them with
+ * rt_revision_free.
+ *
+ * Ownership, one rule for every revision however it was made: the struct,
+ * and each identity string (id, message, create_date, path), each list's
+ * array and each string in it are separate heap blocks (rt_malloc) owned
+ * by the revision; filename points into path.  rt_revision_free frees the
+ * operations (ops_free) and every one of those blocks.
  */
 #ifndef RT_REVISION_H
 #define RT_REVISION_H
@@ -32,13 +39,6 @@ typedef struct rt_revision {
 	size_t ndowngrade;
 	void *ops_store; /* private to script.c: memory behind the ops */
 	void (*ops_free)(void *ops_store); /* set by script.c; called by rt_revision_free */
-
-	/*
-	 * 1: the identity strings, their arrays and path live in the block of
-	 * the struct itself (cache.c allocates a cached revision at once);
-	 * they are never grown or freed one by one.
-	 */
-	int packed;
 
 	/* private to graph.c */
 	size_t index;     /* position in load (file) order */

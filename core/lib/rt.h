@@ -51,18 +51,6 @@ int rt_exit_status(int status);
 /* 1 when the environment variable is set to something other than "" or "0" (the RETORT_NO_* switches) */
 int rt_env_flag(const char *name);
 
-/**
- * Grow the calling thread's heap by `bytes` (at most 12 MiB) and fault the
- * pages in with one madvise call, so that the many small blocks allocated
- * next do not each take a page fault (costly on a VM: ~4,000 of them for
- * `heads` on 10,000 scripts).  Blocks of any size come from that heap
- * until rt_heap_prefault_end (the mmap threshold is raised).  Best effort,
- * glibc only; $RETORT_NO_PREFAULT turns it off.  Returns what to pass to
- * rt_heap_prefault_end.
- */
-int rt_heap_prefault(size_t bytes);
-void rt_heap_prefault_end(int raised);
-
 /* ---- memory ---- */
 
 void *rt_malloc(size_t n);
@@ -133,7 +121,7 @@ int rt_buf_put_joined(rt_buf *b, const rt_strv *sv, const char *sep);
 int rt_path_join(char *buf, size_t size, const char *dir, const char *name);
 /** Read a whole file (NUL-terminated). Sets an error naming the file. */
 int rt_file_read(char **out, size_t *len, const char *path);
-/** SHA-256 of bytes as 64 lowercase hex chars + NUL; an error (set) only when libcrypto cannot be loaded. */
+/** SHA-256 of bytes (OpenSSL's libcrypto) as 64 lowercase hex chars + NUL; an error (set) only when it fails. */
 int rt_sha256_hex(char out[65], const void *data, size_t len);
 
 #endif

@@ -1,7 +1,6 @@
 /* The runner: connection, lock, version/history tables, plans in transactions, offline SQL. */
 #include "config.h"
 
-#include <pthread.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parfor.h"
 #include "runner.h"
 #include "script.h"
 
@@ -762,63 +762,27 @@ static int name_op(rt_ctx *ctx, const rt_revision *rev, retort_op *op, size_t id
 
 /*
  * Reading and parsing the scripts of a long plan is the largest part of
- * retort's own work (a libconfig parse and a SHA-256 per script), so a
- * second thread shares it: each takes the next revision from a counter.
+ * retort's own work (a libconfig parse and a SHA-256 per script), so two
+ * threads share it (rt_parfor), one revision at a time.
  * rt_script_load_ops touches only its revision, and the error message is
  * per thread; on any failure the main thread loads again in plan order,
  * so the error reported is the one the sequential loop would report.
  */
 #define PAR_LOAD_MIN 64 /* fewer scripts: a thread costs more than it saves */
-/*
- * What one revision's loaded operations take on the heap (libconfig's tree
- * is freed, the ops store stays): each loading thread grows its heap by
- * that much at once (rt_heap_prefault).  Without it the second thread's
- * heap grows a page at a time, one mprotect and one page fault each (900
- * of both for 1,000 scripts).
- */
-#define OPS_BYTES_PER_REV 6144
 
-typedef struct par_load {
-	rt_revision **revs;
-	size_t n;
-	size_t next;  /* atomic */
-	int failed;   /* atomic */
-} par_load;
-
-static void *par_load_worker(void *arg)
+static int load_one(void *arg, size_t i)
 {
-	par_load *p = arg;
-	for (;;) {
-		size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
-		if (i >= p->n || __atomic_load_n(&p->failed, __ATOMIC_RELAXED))
-			break;
-		if (rt_script_load_ops(p->revs[i]) < 0) {
-			__atomic_store_n(&p->failed, 1, __ATOMIC_RELAXED);
-			break;
-		}
-	}
-	return NULL;
-}
-
-/* The second thread: its heap grown at once first (OPS_BYTES_PER_REV). */
-static void *par_load_thread(void *arg)
-{
-	par_load *p = arg;
-	int raised = rt_heap_prefault(p->n / 2 * OPS_BYTES_PER_REV);
-	par_load_worker(p);
-	rt_heap_prefault_end(raised);
-	return NULL;
+	rt_revision **revs = arg;
+	return rt_script_load_ops(revs[i]) < 0;
 }
 
 /* Load the ops of the plan's revisions on two threads (best effort: the caller loads what is left). */
 static void par_load_ops(rt_ctx *ctx, const rt_plan *plan)
 {
-	par_load p;
-	pthread_t t;
+	rt_revision **revs = NULL;
 	unsigned char *seen = NULL;
-	size_t i, total = rt_graph_count(ctx->graph);
-	memset(&p, 0, sizeof p);
-	if (!(p.revs = rt_malloc(plan->n * sizeof *p.revs)) || !(seen = rt_calloc(total ? total : 1, 1)))
+	size_t i, n = 0, total = rt_graph_count(ctx->graph);
+	if (!(revs = rt_malloc(plan->n * sizeof *revs)) || !(seen = rt_calloc(total ? total : 1, 1)))
 		goto done;
 	for (i = 0; i < plan->n; i++) { /* each revision once, so that no two threads load the same */
 		rt_revision *r = plan->steps[i].rev;
@@ -827,26 +791,20 @@ static void par_load_ops(rt_ctx *ctx, const rt_plan *plan)
 		if (r->index >= total)
 			goto done; /* not a graph revision: leave it all to the sequential loop */
 		seen[r->index] = 1;
-		p.revs[p.n++] = r;
+		revs[n++] = r;
 	}
-	if (pthread_create(&t, NULL, par_load_thread, &p) != 0)
-		goto done;
-	par_load_worker(&p);
-	pthread_join(t, NULL);
+	rt_parfor(n, 1, PAR_LOAD_MIN, load_one, revs);
 done:
 	rt_error_clear();
 	rt_free(seen);
-	rt_free(p.revs);
+	rt_free(revs);
 }
 
 static int load_ops(rt_ctx *ctx, rt_plan *plan)
 {
 	size_t i, k;
-	int rc = RETORT_OK, raised = 0, par = plan->n >= PAR_LOAD_MIN && !rt_env_flag("RETORT_NO_THREADS");
-	/* this thread's share of the heap, grown at once */
+	int rc = RETORT_OK;
 	if (plan->n >= PAR_LOAD_MIN)
-		raised = rt_heap_prefault((par ? plan->n / 2 : plan->n) * OPS_BYTES_PER_REV);
-	if (par)
 		par_load_ops(ctx, plan);
 	for (i = 0; i < plan->n && rc == RETORT_OK; i++) {
 		rt_revision *r = plan->steps[i].rev;
@@ -857,7 +815,6 @@ static int load_ops(rt_ctx *ctx, rt_plan *plan)
 		for (k = 0; k < r->ndowngrade && rc == RETORT_OK; k++)
 			rc = name_op(ctx, r, &r->downgrade[k], k);
 	}
-	rt_heap_prefault_end(raised);
 	return rc;
 }
 

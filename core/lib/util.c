@@ -6,17 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-#include <malloc.h> /* mallopt */
-#endif
 
 #include <openssl/evp.h>
-#ifdef RT_CRYPTO_SONAME
-#include <dlfcn.h>
-#include <pthread.h>
-#endif
 
 #include "revision.h"
 #include "rt.h"
@@ -360,56 +352,12 @@ int rt_file_read(char **out, size_t *len, const char *path)
 	return *out ? RETORT_OK : RETORT_ENOMEM;
 }
 
-/*
- * libcrypto is loaded on the first checksum rather than linked: linking it
- * costs every command ~3 ms of relocations and page faults at start, and
- * `heads` or `history` through the header cache never hash.  configure
- * reads its file name (RT_CRYPTO_SONAME) from a program linked with it;
- * without one it is linked as usual.
- */
-#ifdef RT_CRYPTO_SONAME
-typedef int (*digest_fn)(const void *, size_t, unsigned char *, unsigned int *, const EVP_MD *, ENGINE *);
-typedef const EVP_MD *(*md_fn)(void);
-static digest_fn crypto_digest;
-static md_fn crypto_sha256;
-static char crypto_err[256];
-static pthread_once_t crypto_once = PTHREAD_ONCE_INIT; /* runner.c hashes on two threads */
-
-static void crypto_load(void)
-{
-	void *h = dlopen(RT_CRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
-	const char *e;
-	if (!h) {
-		e = dlerror();
-		snprintf(crypto_err, sizeof crypto_err, "%s", e ? e : "not found");
-		return;
-	}
-	*(void **)&crypto_digest = dlsym(h, "EVP_Digest");
-	*(void **)&crypto_sha256 = dlsym(h, "EVP_sha256");
-	if (!crypto_digest || !crypto_sha256) {
-		snprintf(crypto_err, sizeof crypto_err, "EVP_Digest or EVP_sha256 missing");
-		crypto_digest = NULL;
-	}
-}
-#else
-#define crypto_digest EVP_Digest
-#define crypto_sha256 EVP_sha256
-#endif
-
 int rt_sha256_hex(char out[65], const void *data, size_t len)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
 	static const char hex[] = "0123456789abcdef";
-#ifdef RT_CRYPTO_SONAME
-	pthread_once(&crypto_once, crypto_load);
-	if (!crypto_digest) {
-		rt_error_set("cannot load OpenSSL's libcrypto (%s), needed for script checksums: %s", RT_CRYPTO_SONAME,
-		             crypto_err);
-		return RETORT_ERROR;
-	}
-#endif
-	if (!crypto_digest(data, len, md, &mdlen, crypto_sha256(), NULL) || mdlen != 32) {
+	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
 		rt_error_set("SHA-256 failed");
 		return RETORT_ERROR;
 	}
@@ -425,48 +373,4 @@ int rt_env_flag(const char *name)
 {
 	const char *v = getenv(name);
 	return v && *v && strcmp(v, "0") != 0;
-}
-
-/* ---- growing the heap at once ---- */
-
-#define PREFAULT_MAX ((size_t)12 << 20)
-
-int rt_heap_prefault(size_t bytes)
-{
-#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(M_MMAP_THRESHOLD) && defined(MADV_POPULATE_WRITE)
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-	uintptr_t lo, hi;
-	char *p;
-	if (!bytes || rt_env_flag("RETORT_NO_PREFAULT"))
-		return 0;
-	if (bytes > PREFAULT_MAX)
-		bytes = PREFAULT_MAX;
-	/*
-	 * The block comes from the heap (not mmap), and freeing it keeps it
-	 * there as the top pad (M_TOP_PAD also keeps glibc from trimming it).
-	 */
-	if (!mallopt(M_TOP_PAD, (int)bytes) || !mallopt(M_MMAP_THRESHOLD, (int)bytes * 2))
-		return 0;
-	if (!(p = malloc(bytes)))
-		return 1;
-	lo = ((uintptr_t)p + pg - 1) & ~(uintptr_t)(pg - 1);
-	hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(pg - 1);
-	if (hi > lo)
-		madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
-	free(p);
-	return 1;
-#else
-	(void)bytes;
-	return 0;
-#endif
-}
-
-void rt_heap_prefault_end(int raised)
-{
-#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
-	if (raised)
-		mallopt(M_MMAP_THRESHOLD, 128 * 1024); /* glibc's default */
-#else
-	(void)raised;
-#endif
 }

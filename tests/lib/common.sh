@@ -22,6 +22,8 @@ T_NUM=0
 T_NAME=$(basename "$0" .sh)
 T_ROOT=$(mktemp -d "/tmp/retort-it-${T_NAME}-XXXXXX")
 trap 'rm -rf "$T_ROOT"' EXIT
+# retort's header cache goes to $XDG_CACHE_HOME/retort: the test's own, removed with it
+export XDG_CACHE_HOME="$T_ROOT/xdg"
 
 # retort under valgrind when RETORT_VALGRIND=1
 rt() {

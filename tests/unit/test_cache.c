@@ -19,7 +19,7 @@
 #include "graph.h"
 #include "rt.h"
 
-static char *sandbox, *versions, *cachefile, *bigdir;
+static char *sandbox, *versions, *cachefile, *cachedir, *bigdir;
 
 /*
  * A folder large enough for rt_graph_load's second thread (512 scripts and
@@ -40,6 +40,7 @@ static void sandbox_remove(void)
 	free(sandbox);
 	free(versions);
 	free(cachefile);
+	free(cachedir);
 	free(bigdir);
 }
 
@@ -62,6 +63,16 @@ static void script(const char *id, const char *down, const char *msg)
 	free(rt_cu_write(versions, name, text));
 }
 
+/* The cache file of folder dir (as rt_graph_load names it: by the absolute path) */
+static char *cache_file_of(const char *dir)
+{
+	char *real = realpath(dir, NULL), *path = malloc(4096);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(real);
+	CU_ASSERT_TRUE_FATAL(rt_cache_path(path, 4096, real));
+	free(real);
+	return path;
+}
+
 static void setup_once(void)
 {
 	size_t n, i;
@@ -72,8 +83,13 @@ static void setup_once(void)
 	n = strlen(sandbox) + 32;
 	versions = malloc(n);
 	snprintf(versions, n, "%s/versions", sandbox);
-	cachefile = malloc(n + 16);
-	snprintf(cachefile, n + 16, "%s/%s", versions, RT_CACHE_FILE);
+	/* the cache files go to $XDG_CACHE_HOME/retort */
+	cachedir = malloc(n);
+	snprintf(cachedir, n, "%s/xdg", sandbox);
+	setenv("XDG_CACHE_HOME", cachedir, 1);
+	snprintf(cachedir, n, "%s/xdg/retort", sandbox);
+	CU_ASSERT_EQUAL_FATAL(mkdir(versions, 0755), 0);
+	cachefile = cache_file_of(versions);
 	script("aaaa00000001", NULL, "one");
 	script("aaaa00000002", "aaaa00000001", "two");
 	script("aaaa00000003", "aaaa00000002", "three");
@@ -112,10 +128,10 @@ static int exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-/* Number of files in the versions folder whose name contains ".tmp" */
+/* Number of files in the cache folder whose name contains ".tmp" */
 static int tmp_files(void)
 {
-	DIR *d = opendir(versions);
+	DIR *d = opendir(cachedir);
 	struct dirent *e;
 	int n = 0;
 	while (d && (e = readdir(d)) != NULL)
@@ -260,13 +276,74 @@ static void test_cache__unwritable_cache_does_not_fail(void)
 	CU_ASSERT_EQUAL(rmdir(cachefile), 0);
 	/* an unwritable folder (meaningless for root, who may write anyway) */
 	if (geteuid() != 0) {
-		CU_ASSERT_EQUAL_FATAL(chmod(versions, 0555), 0);
+		CU_ASSERT_EQUAL_FATAL(chmod(cachedir, 0555), 0);
 		g = load_from(versions);
 		CU_ASSERT_EQUAL(rt_graph_count(g), 3);
 		rt_graph_free(g);
 		CU_ASSERT_FALSE(exists(cachefile));
-		CU_ASSERT_EQUAL(chmod(versions, 0755), 0);
+		CU_ASSERT_EQUAL(chmod(cachedir, 0755), 0);
 	}
+	/* no cache folder at all and no place for one: loads without */
+	unsetenv("XDG_CACHE_HOME");
+	{
+		char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+		unsetenv("HOME");
+		g = load_from(versions);
+		CU_ASSERT_EQUAL(rt_graph_count(g), 3);
+		rt_graph_free(g);
+		if (home)
+			setenv("HOME", home, 1);
+		free(home);
+	}
+	snprintf(cachedir, strlen(sandbox) + 32, "%s/xdg", sandbox);
+	setenv("XDG_CACHE_HOME", cachedir, 1);
+	snprintf(cachedir, strlen(sandbox) + 32, "%s/xdg/retort", sandbox);
+}
+
+/*
+ * Nothing is written into the versions folder (the cache once was, and
+ * landed in users' commits): only the scripts are there after a load.
+ */
+static void test_cache__versions_folder_untouched(void)
+{
+	rt_graph *g;
+	DIR *d;
+	struct dirent *e;
+	int others = 0;
+	char other[256] = "";
+	setup_once();
+	unlink(cachefile);
+	g = load_from(versions);
+	rt_graph_free(g);
+	g = load_from(versions);
+	rt_graph_free(g);
+	CU_ASSERT_TRUE(exists(cachefile));
+	CU_ASSERT_EQUAL(strncmp(cachefile, cachedir, strlen(cachedir)), 0);
+	d = opendir(versions);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !strstr(e->d_name, "_x.conf")) {
+			others++;
+			snprintf(other, sizeof other, "%s", e->d_name);
+		}
+	closedir(d);
+	if (others)
+		fprintf(stderr, "\n  unexpected file in the versions folder: %s\n", other);
+	CU_ASSERT_EQUAL(others, 0);
+}
+
+/* Two folders of the same name have two cache files. */
+static void test_cache__one_file_per_folder(void)
+{
+	char a[4096], b[4096];
+	setup_once();
+	CU_ASSERT_TRUE_FATAL(rt_cache_path(a, sizeof a, "/x/versions/"));
+	CU_ASSERT_TRUE_FATAL(rt_cache_path(b, sizeof b, "/y/versions"));
+	CU_ASSERT_STRING_NOT_EQUAL(a, b);
+	CU_ASSERT_EQUAL(strncmp(a, cachedir, strlen(cachedir)), 0);
+	CU_ASSERT_EQUAL(strncmp(strrchr(a, '/') + 1, "versions-", 9), 0);
+	CU_ASSERT_EQUAL(strlen(strrchr(a, '/') + 1), 9 + 16);
+	CU_ASSERT_FALSE(rt_cache_path(a, sizeof a, "relative/versions"));
 }
 
 static void test_cache__disabled_by_environment(void)
@@ -320,8 +397,11 @@ static void test_cache__large_folder(void)
 	load_and_check_big(NBIG, NULL);
 	unsetenv("RETORT_NO_CACHE");
 	load_and_check_big(NBIG, NULL);
-	snprintf(path, sizeof path, "%s/%s", bigdir, RT_CACHE_FILE);
-	CU_ASSERT_TRUE(exists(path));
+	{
+		char *f = cache_file_of(bigdir);
+		CU_ASSERT_TRUE(exists(f));
+		free(f);
+	}
 	load_and_check_big(NBIG, NULL);
 	/* the same on one thread */
 	setenv("RETORT_NO_THREADS", "1", 1);
@@ -344,6 +424,8 @@ static const rt_cu_test tests[] = {
 	{"corrupt_cache_is_ignored", test_cache__corrupt_cache_is_ignored},
 	{"unwritable_cache_does_not_fail", test_cache__unwritable_cache_does_not_fail},
 	{"disabled_by_environment", test_cache__disabled_by_environment},
+	{"versions_folder_untouched", test_cache__versions_folder_untouched},
+	{"one_file_per_folder", test_cache__one_file_per_folder},
 	{"large_folder", test_cache__large_folder},
 	{NULL, NULL}};
 

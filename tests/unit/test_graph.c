@@ -347,6 +347,36 @@ static void test_graph__rejects_dependency_cycle(void)
 	                                     "versions/d.conf");
 }
 
+/*
+ * depends_on naming the revision's own down_revision is no cycle (Alembic
+ * loads it, its issue #843): the edge counts once.
+ */
+static void test_graph__depends_on_own_parent(void)
+{
+	static const char *const G[] = {"a", "b|a||a", "c|b", "m|b c||b c", NULL};
+	rt_graph *g = build(G);
+	rt_revision *const *v;
+	if (!g)
+		return;
+	CU_ASSERT_STRING_EQUAL(heads_str(g, 1), "m");
+	CU_ASSERT_EQUAL(rt_graph_dependents(g, rt_graph_get(g, "a"), &v), 0);
+	CU_ASSERT_EQUAL(rt_graph_dependencies(g, rt_graph_get(g, "b"), &v), 1);
+	CU_ASSERT_STRING_EQUAL(history_str(g, NULL, ""), "m c b a");
+	CU_ASSERT_EQUAL(rt_graph_is_ancestor(g, rt_graph_get(g, "a"), rt_graph_get(g, "m")), 1);
+	rt_graph_free(g);
+}
+
+/* A real cycle through such an edge still names its revisions. */
+static void test_graph__cycle_through_parent_dependency_names_revisions(void)
+{
+	static const char *const G[] = {"a|c||c", "b|a||a", "c|b", NULL};
+	static const char *const D[] = {"a||", "b|a||a c", "c|b", NULL};
+	CU_ASSERT_STRING_EQUAL(build_err(G), "Cycle is detected in revisions (a, b, c): versions/a.conf, "
+	                                     "versions/b.conf, versions/c.conf");
+	CU_ASSERT_STRING_EQUAL(build_err(D), "Dependency cycle is detected in revisions (b, c): versions/b.conf, "
+	                                     "versions/c.conf");
+}
+
 static void test_graph__rejects_self_loop(void)
 {
 	static const char *const G[] = {"a", "b|a b", NULL};
@@ -965,6 +995,8 @@ static const rt_cu_test tests[] = {
 	{"rejects_cycle", test_graph__rejects_cycle},
 	{"rejects_cycle_without_base", test_graph__rejects_cycle_without_base},
 	{"rejects_dependency_cycle", test_graph__rejects_dependency_cycle},
+	{"depends_on_own_parent", test_graph__depends_on_own_parent},
+	{"cycle_through_parent_dependency_names_revisions", test_graph__cycle_through_parent_dependency_names_revisions},
 	{"rejects_self_loop", test_graph__rejects_self_loop},
 	{"rejects_label_used_twice", test_graph__rejects_label_used_twice},
 	{"rejects_reserved_label_and_bad_id", test_graph__rejects_reserved_label_and_bad_id},

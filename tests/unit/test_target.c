@@ -568,6 +568,20 @@ static void test_target__resolve_into_current(void)
 	rt_graph_free(g);
 }
 
+/* depends_on naming the own down_revision (Alembic #843): plans as the plain chain */
+static void test_target__depends_on_own_parent(void)
+{
+	static const char *const G[] = {"a", "b|a||a", "c|b||b", NULL};
+	rt_graph *g = build(G);
+	if (!g)
+		return;
+	CU_ASSERT_STRING_EQUAL(plan_str(g, 1, "", "heads"), "+a +b +c");
+	CU_ASSERT_STRING_EQUAL(plan_str(g, 0, "c", "base"), "-c -b -a");
+	CU_ASSERT_STRING_EQUAL(rows_after(g, 1, "", "b"), "b");
+	CU_ASSERT_STRING_EQUAL(rows_after(g, 0, "c", "a"), "a");
+	rt_graph_free(g);
+}
+
 static void test_target__garbage_never_crashes(void)
 {
 	static const char *const specs[] = {"",       "@",     "@@",     "+",     "-",      "+-1",  "--1",   "a@",
@@ -618,6 +632,7 @@ static const rt_cu_test tests[] = {
 	{"stamp", test_target__stamp},
 	{"stamp_with_dependency", test_target__stamp_with_dependency},
 	{"resolve_into_current", test_target__resolve_into_current},
+	{"depends_on_own_parent", test_target__depends_on_own_parent},
 	{"garbage_never_crashes", test_target__garbage_never_crashes},
 	{NULL, NULL}};
 
