@@ -175,13 +175,7 @@ static char *sandbox;
 
 static void sandbox_remove(void)
 {
-	char cmd[600];
-	if (sandbox && strncmp(sandbox, "/tmp/retort-unit-", 17) == 0) {
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", sandbox);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", sandbox);
-	}
-	free(sandbox);
+	rt_cu_sandbox_free(sandbox);
 	sandbox = NULL;
 }
 
