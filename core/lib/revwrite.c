@@ -300,7 +300,7 @@ int rt_file_name_render(char **out, const char *tpl, const char *where, const ch
 	*out = NULL;
 	while (*p && rc >= 0) {
 		const char *close;
-		size_t used;
+		size_t used, len;
 		int tok;
 		if (p[0] != '%') {
 			rc = rt_buf_putc(&b, *p++);
@@ -319,17 +319,19 @@ int rt_file_name_render(char **out, const char *tpl, const char *where, const ch
 			continue;
 		}
 		if (p[1] != '(' || !(close = strchr(p + 2, ')'))) {
-			rt_error_set("%s: file_template: a '%%' must start a token such as %%(rev)s, or be written %%%%", where);
+			rt_error_set("%s: file_template: a '%%' must start a token such as %%(rev)s, or be written %%%%",
+			             where);
 			rc = RETORT_EINVAL;
 			break;
 		}
+		len = (size_t)(close - p - 2);
 		for (tok = 0; tok < NTOK; tok++)
-			if (strlen(name_tokens[tok]) == (size_t)(close - p - 2) && !strncmp(name_tokens[tok], p + 2, (size_t)(close - p - 2)))
+			if (strlen(name_tokens[tok]) == len && strncmp(name_tokens[tok], p + 2, len) == 0)
 				break;
 		if (tok == NTOK) {
 			rt_error_set("%s: file_template: unknown token %%(%.*s) (rev slug epoch year month day hour minute "
 			             "second)",
-			             where, (int)(close - p - 2), p + 2);
+			             where, (int)len, p + 2);
 			rc = RETORT_EINVAL;
 			break;
 		}
