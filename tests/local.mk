@@ -37,3 +37,5 @@ TESTS += tests/integration/abi.sh
 EXTRA_DIST += tests/integration/abi.sh
 TESTS += tests/integration/versions_folder.sh
 EXTRA_DIST += tests/integration/versions_folder.sh
+TESTS += tests/integration/revision.sh
+EXTRA_DIST += tests/integration/revision.sh

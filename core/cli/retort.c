@@ -19,6 +19,7 @@
 
 #include "graph.h"
 #include "plugin_loader.h"
+#include "revwrite.h"
 #include "rtconfig.h"
 #include "runner.h"
 #include "script.h"
@@ -476,56 +477,6 @@ static int fail(int rc)
 
 /* ---- init ---- */
 
-static int write_file(const char *path, const char *text, int excl)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | (excl ? O_EXCL : O_TRUNC), 0644);
-	size_t n = strlen(text);
-	if (fd < 0) {
-		rt_error_set("%s: cannot create: %s", path, strerror(errno));
-		return RETORT_ERROR;
-	}
-	if (write(fd, text, n) != (ssize_t)n) {
-		rt_error_set("%s: write failed: %s", path, strerror(errno));
-		close(fd);
-		return RETORT_ERROR;
-	}
-	if (close(fd) != 0) {
-		rt_error_set("%s: write failed: %s", path, strerror(errno));
-		return RETORT_ERROR;
-	}
-	return RETORT_OK;
-}
-
-static const char template_conf[] =
-	"# retort revision: {{message}}\n"
-	"revision = {{revision}};\n"
-	"down_revision = {{down_revision}};\n"
-	"branch_labels = {{branch_labels}};\n"
-	"depends_on = {{depends_on}};\n"
-	"message = {{message_q}};\n"
-	"create_date = {{create_date}};\n"
-	"\n"
-	"upgrade = (\n"
-	"{{upgrade}}"
-	");\n"
-	"\n"
-	"downgrade = (\n"
-	"{{downgrade}}"
-	");\n";
-
-static const char template_sql[] = "-- retort:revision {{revision}}\n"
-                                   "-- retort:down_revision {{down_revision}}\n"
-                                   "-- retort:branch_labels {{branch_labels}}\n"
-                                   "-- retort:depends_on {{depends_on}}\n"
-                                   "-- retort:message {{message}}\n"
-                                   "-- retort:create_date {{create_date}}\n"
-                                   "\n"
-                                   "-- retort:upgrade\n"
-                                   "{{upgrade}}"
-                                   "\n"
-                                   "-- retort:downgrade\n"
-                                   "{{downgrade}}";
-
 static const char schema_conf[] = "# The target schema: what the database should look like (for autogenerate\n"
                                   "# and check).  See retort.conf(5).\n"
                                   "tables = ();\n";
@@ -576,14 +527,14 @@ static int cmd_init(opts *o)
 		fprintf(stderr, "Generating %s ...  done\n", p);
 	rt_free(p);
 	p = rt_asprintf("%s/template.conf", dir);
-	rc = write_file(p, template_conf, 1);
+	rc = rt_file_create(p, rt_template_builtin(RETORT_FORMAT_CONF));
 	if (rc == 0 && !o->quiet)
 		fprintf(stderr, "Generating %s ...  done\n", p);
 	rt_free(p);
 	if (rc < 0)
 		return fail(rc);
 	p = rt_asprintf("%s/schema.conf", dir);
-	rc = write_file(p, schema_conf, 1);
+	rc = rt_file_create(p, schema_conf);
 	if (rc == 0 && !o->quiet)
 		fprintf(stderr, "Generating %s ...  done\n", p);
 	rt_free(p);
@@ -605,7 +556,7 @@ static int cmd_init(opts *o)
 	                   "# plugin_path = [ \"plugins\" ];\n"
 	                   "# plugins = ( { module = \"jsonlog\"; path = \"migrations.log\"; } );\n",
 	                   dir, dir, url);
-	rc = write_file("retort.conf", conf, 1);
+	rc = rt_file_create("retort.conf", conf);
 	rt_free(conf);
 	if (rc < 0)
 		return fail(rc);
@@ -617,352 +568,41 @@ static int cmd_init(opts *o)
 
 /* ---- revision / merge ---- */
 
-static int rev_id_ok(const char *id)
+static void generating(void *arg, const char *path)
 {
-	const char *p;
-	if (!*id)
-		return 0;
-	for (p = id; *p; p++)
-		if (*p == '@' || *p == '-' || *p == '+' || *p == ':' || isspace((unsigned char)*p) || *p == '"' ||
-		    *p == '/')
-			return 0;
-	return 1;
+	if (!*(const int *)arg)
+		fprintf(stderr, "Generating %s ...  done\n", path);
 }
 
-static void new_rev_id(char out[13])
+/* revision and merge: the request from the options, the script written, its id and path printed with --json */
+static int write_revision(rt_ctx *ctx, opts *o, rt_revwrite *w)
 {
-	unsigned char b[6];
-	int fd = open("/dev/urandom", O_RDONLY), i;
-	static const char hex[] = "0123456789abcdef";
-	if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
-		unsigned long r = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
-		for (i = 0; i < 6; i++)
-			b[i] = (unsigned char)(r >> (i * 5));
-	}
-	if (fd >= 0)
-		close(fd);
-	for (i = 0; i < 6; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[12] = '\0';
-}
-
-static char *slugify(const char *msg, int maxlen)
-{
-	rt_buf b = RT_BUF_INIT;
-	const char *p = msg ? msg : "";
-	int in_word = 0;
-	char *s;
-	while (*p) {
-		unsigned char c = (unsigned char)*p++;
-		if (isalnum(c) || c == '_') {
-			if (!in_word && b.len)
-				rt_buf_putc(&b, '_');
-			rt_buf_putc(&b, (char)tolower(c));
-			in_word = 1;
-		} else {
-			in_word = 0;
-		}
-	}
-	s = rt_buf_detach(&b);
-	if (s && (int)strlen(s) > maxlen) {
-		/* Alembic: cut, then drop the partial last word and end with '_' */
-		char *u;
-		s[maxlen] = '\0';
-		u = strrchr(s, '_');
-		if (u)
-			u[1] = '\0';
-	}
-	return s;
-}
-
-static char *render_file_name(const rt_config *cfg, const char *rev, const char *slug, const struct tm *tm)
-{
-	rt_buf b = RT_BUF_INIT;
-	const char *p = cfg->file_template;
-	while (*p) {
-		if (p[0] == '%' && p[1] == '(') {
-			const char *close = strchr(p, ')');
-			char tok[32];
-			size_t n;
-			if (close && close[1] == 's' && (n = (size_t)(close - p - 2)) < sizeof tok) {
-				memcpy(tok, p + 2, n);
-				tok[n] = '\0';
-				if (!strcmp(tok, "rev")) rt_buf_puts(&b, rev);
-				else if (!strcmp(tok, "slug")) rt_buf_puts(&b, slug);
-				else if (!strcmp(tok, "year")) rt_buf_printf(&b, "%04d", tm->tm_year + 1900);
-				else if (!strcmp(tok, "month")) rt_buf_printf(&b, "%02d", tm->tm_mon + 1);
-				else if (!strcmp(tok, "day")) rt_buf_printf(&b, "%02d", tm->tm_mday);
-				else if (!strcmp(tok, "hour")) rt_buf_printf(&b, "%02d", tm->tm_hour);
-				else if (!strcmp(tok, "minute")) rt_buf_printf(&b, "%02d", tm->tm_min);
-				else if (!strcmp(tok, "second")) rt_buf_printf(&b, "%02d", tm->tm_sec);
-				else if (!strcmp(tok, "epoch")) rt_buf_printf(&b, "%lld", (long long)time(NULL));
-				else {
-					rt_error_set("%s: file_template: unknown token %%(%s)s (rev slug year month day hour minute "
-					             "second epoch)",
-					             cfg->path, tok);
-					rt_buf_free(&b);
-					return NULL;
-				}
-				p = close + 2;
-				continue;
-			}
-		}
-		if (p[0] == '%' && p[1] == '%')
-			p++;
-		rt_buf_putc(&b, *p++);
-	}
-	return rt_buf_detach(&b);
-}
-
-static void conf_quote(rt_buf *b, const char *s)
-{
-	rt_buf_putc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			rt_buf_putc(b, '\\');
-		if (*s == '\n') {
-			rt_buf_puts(b, "\\n");
-			continue;
-		}
-		rt_buf_putc(b, *s);
-	}
-	rt_buf_putc(b, '"');
-}
-
-static char *conf_list(const rt_strv *sv, int single_as_string)
-{
-	rt_buf b = RT_BUF_INIT;
-	size_t i;
-	if (sv->n == 1 && single_as_string) {
-		conf_quote(&b, sv->v[0]);
-		return rt_buf_detach(&b);
-	}
-	rt_buf_puts(&b, "[ ");
-	for (i = 0; i < sv->n; i++) {
-		if (i)
-			rt_buf_puts(&b, ", ");
-		conf_quote(&b, sv->v[i]);
-	}
-	rt_buf_puts(&b, sv->n ? " ]" : "]");
-	return rt_buf_detach(&b);
-}
-
-/* Fill a template: {{key}}; for .conf a line whose value is empty is dropped. */
-static char *fill_template(const char *tpl, int conf, const char *const *keys, const char *const *vals, size_t n)
-{
-	rt_buf b = RT_BUF_INIT;
-	const char *line = tpl;
-	while (*line) {
-		const char *eol = strchr(line, '\n');
-		size_t len = eol ? (size_t)(eol - line + 1) : strlen(line);
-		rt_buf lb = RT_BUF_INIT;
-		const char *p = line, *end = line + len;
-		int drop = 0;
-		while (p < end) {
-			if (p[0] == '{' && p[1] == '{') {
-				const char *close = strstr(p, "}}");
-				size_t i, kl;
-				if (close && close < end) {
-					kl = (size_t)(close - p - 2);
-					for (i = 0; i < n; i++) {
-						if (strlen(keys[i]) == kl && strncmp(keys[i], p + 2, kl) == 0) {
-							if (!vals[i])
-								drop = 1;
-							else
-								rt_buf_puts(&lb, vals[i]);
-							break;
-						}
-					}
-					if (i < n) {
-						p = close + 2;
-						continue;
-					}
-				}
-			}
-			rt_buf_putc(&lb, *p++);
-		}
-		if (!drop)
-			rt_buf_add(&b, rt_buf_cstr(&lb), lb.len);
-		rt_buf_free(&lb);
-		line += len;
-	}
-	(void)conf;
-	return rt_buf_detach(&b);
-}
-
-static int write_revision(rt_ctx *ctx, opts *o, const char *rev, const rt_strv *parents, const char *message,
-                          int is_merge)
-{
-	rt_config *cfg = ctx->cfg;
-	int conf = !o->format || strcmp(o->format, "conf") == 0, rc;
-	char *slug = NULL, *base = NULL, *path = NULL, *text = NULL, *tpl_path = NULL, *tpl = NULL;
-	char date[32], *vals[8] = {NULL};
-	const char *dir;
-	time_t t = time(NULL);
-	struct tm tm;
-	rt_revision *loaded = NULL;
-	static const char *keys[] = {"revision", "down_revision", "branch_labels", "depends_on", "message", "message_q",
-	                             "create_date", "upgrade"};
-	(void)is_merge;
+	char *rev = NULL, *path = NULL;
+	int rc;
 	if (o->format && strcmp(o->format, "conf") && strcmp(o->format, "sql"))
 		return usage_err("--format must be conf or sql, not '%s'", o->format);
-	gmtime_r(&t, &tm);
-	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm);
-	/* where to write */
-	if (o->version_path) {
-		size_t i;
-		char want[4096], have[4096];
-		dir = o->version_path;
-		if (!realpath(dir, want)) {
-			rt_error_set("--version-path %s: %s", dir, strerror(errno));
-			return RETORT_EINVAL;
-		}
-		for (i = 0; i < cfg->version_locations.n; i++)
-			if (realpath(cfg->version_locations.v[i], have) && strcmp(have, want) == 0)
-				break;
-		if (i == cfg->version_locations.n) {
-			rt_error_set("Path %s is not represented in current version locations", dir);
-			return RETORT_EINVAL;
-		}
-	} else if (cfg->version_locations.n == 1) {
-		dir = cfg->version_locations.v[0];
-	} else {
-		/* the parent's folder, as Alembic does */
-		rt_revision *pr = parents->n ? rt_graph_get(ctx->graph, parents->v[0]) : NULL;
-		static char pdir[4096];
-		if (!pr) {
-			rt_error_set("Multiple version locations present, please specify --version-path");
-			return RETORT_EINVAL;
-		}
-		snprintf(pdir, sizeof pdir, "%s", pr->path);
-		if (strrchr(pdir, '/'))
-			*strrchr(pdir, '/') = '\0';
-		dir = pdir;
-	}
-	slug = slugify(message, cfg->truncate_slug_length);
-	if (!slug || !(base = render_file_name(cfg, rev, slug, &tm))) {
-		rc = RETORT_EINVAL;
-		goto done;
-	}
-	path = rt_asprintf("%s/%s.%s", dir, base, conf ? "conf" : "sql");
-	/* template */
-	tpl_path = rt_asprintf("%s/template.%s", cfg->script_location, conf ? "conf" : "sql");
-	if (access(tpl_path, R_OK) == 0) {
-		if ((rc = rt_file_read(&tpl, NULL, tpl_path)) < 0)
-			goto done;
-	} else {
-		tpl = rt_strdup(conf ? template_conf : template_sql);
-	}
-	{
-		rt_buf b = RT_BUF_INIT;
-		vals[0] = NULL;
-		if (conf) {
-			conf_quote(&b, rev);
-			vals[0] = rt_buf_detach(&b);
-			vals[1] = parents->n ? conf_list(parents, 1) : NULL;
-			vals[2] = o->branch_labels.n ? conf_list(&o->branch_labels, 0) : NULL;
-			vals[3] = o->depends_on.n ? conf_list(&o->depends_on, 0) : NULL;
-			conf_quote(&b, message);
-			vals[5] = rt_buf_detach(&b);
-			conf_quote(&b, date);
-			vals[6] = rt_buf_detach(&b);
-		} else {
-			vals[0] = rt_strdup(rev);
-			vals[1] = parents->n ? rt_strv_join(parents, " ") : NULL;
-			vals[2] = o->branch_labels.n ? rt_strv_join(&o->branch_labels, " ") : NULL;
-			vals[3] = o->depends_on.n ? rt_strv_join(&o->depends_on, " ") : NULL;
-			vals[5] = rt_strdup(message);
-			vals[6] = rt_strdup(date);
-		}
-		{
-			/* messages go on one line */
-			char *m = rt_strdup(message), *q;
-			for (q = m; q && *q; q++)
-				if (*q == '\n' || *q == '\r')
-					*q = ' ';
-			vals[4] = m;
-		}
-		vals[7] = rt_strdup("");
-	}
-	{
-		const char *tv[9];
-		const char *tk[9];
-		size_t i;
-		for (i = 0; i < 8; i++) {
-			tk[i] = keys[i];
-			tv[i] = vals[i];
-		}
-		tk[8] = "downgrade";
-		tv[8] = "";
-		text = fill_template(tpl, conf, tk, tv, 9);
-	}
-	if (!text || !path) {
-		rt_error_set("out of memory");
-		rc = RETORT_ENOMEM;
-		goto done;
-	}
-	if ((rc = write_file(path, text, 1)) < 0)
-		goto done;
-	if (!o->quiet)
-		fprintf(stderr, "Generating %s ...  done\n", path);
-	if ((rc = rt_plugins_format(ctx->plugins, path, conf ? RETORT_FORMAT_CONF : RETORT_FORMAT_SQL)) < 0)
-		goto done;
-	/* the file must read back as a revision */
-	if ((rc = rt_script_load(&loaded, path, 1)) < 0) {
-		rt_error_prefix("the revision written does not read back (check the template %s)", tpl_path);
-		rc = RETORT_ERROR;
-		goto done;
-	}
-	rt_ctx_event(ctx, "script.written", loaded, NULL, "ok", date, -1, NULL, path);
-	if (o->json) {
+	w->rev_id = o->rev_id;
+	w->branch_labels = &o->branch_labels;
+	w->depends_on = &o->depends_on;
+	w->format = o->format && strcmp(o->format, "sql") == 0 ? RETORT_FORMAT_SQL : RETORT_FORMAT_CONF;
+	w->version_path = o->version_path;
+	w->written = generating;
+	w->arg = &o->quiet;
+	if ((rc = rt_revwrite_run(ctx, w, &rev, &path)) == 0 && o->json) {
 		printf("{\"revision\": ");
 		json_str(stdout, rev);
 		printf(", \"path\": ");
 		json_str(stdout, path);
 		printf("}\n");
 	}
-done:
-	rt_revision_free(loaded);
-	rt_free(slug);
-	rt_free(base);
+	rt_free(rev);
 	rt_free(path);
-	rt_free(text);
-	rt_free(tpl);
-	rt_free(tpl_path);
-	for (rc = rc, t = 0; t < 8; t++)
-		rt_free(vals[t]);
 	return rc;
-}
-
-static int check_new_id(rt_ctx *ctx, const char *rev)
-{
-	if (!rev_id_ok(rev)) {
-		rt_error_set("Character(s) '@', '-', '+', ':', '/', '\"' or white space are not allowed in revision "
-		             "identifier '%s'",
-		             rev);
-		return RETORT_EINVAL;
-	}
-	if (strlen(rev) > 255) {
-		rt_error_set("revision identifier '%.40s...' is longer than 255 characters", rev);
-		return RETORT_EINVAL;
-	}
-	if (rt_graph_get(ctx->graph, rev)) {
-		rt_error_set("revision id '%s' already exists (%s); nothing was written", rev,
-		             rt_graph_get(ctx->graph, rev)->path);
-		return RETORT_EINVAL;
-	}
-	return RETORT_OK;
 }
 
 static int cmd_revision(rt_ctx *ctx, opts *o)
 {
-	rt_strv parents = RT_STRV_INIT, cur = RT_STRV_INIT;
-	char idbuf[13];
-	const char *rev = o->rev_id, *head = o->head ? o->head : "head";
-	int rc;
-	size_t i;
+	rt_revwrite w = {0};
 	if (o->autogenerate) {
 		rt_error_set("revision --autogenerate is not available yet (target_schema diffing comes with the "
 		             "autogenerate work); write the operations by hand");
@@ -972,139 +612,20 @@ static int cmd_revision(rt_ctx *ctx, opts *o)
 		rt_error_set("revision takes no positional argument ('%s'); use -m MESSAGE", o->args.v[0]);
 		return RETORT_EINVAL;
 	}
-	if (!rev) {
-		do
-			new_rev_id(idbuf);
-		while (rt_graph_get(ctx->graph, idbuf));
-		rev = idbuf;
-	}
-	if ((rc = check_new_id(ctx, rev)) < 0)
-		return rc;
-	for (i = 0; i < o->branch_labels.n; i++) {
-		if (!rev_id_ok(o->branch_labels.v[i]) || rt_graph_get(ctx->graph, o->branch_labels.v[i])) {
-			rt_error_set("branch label '%s' is not usable (a revision id, or has one of @ - + : or space)",
-			             o->branch_labels.v[i]);
-			return RETORT_EINVAL;
-		}
-	}
-	/* the parent */
-	if (strcmp(head, "base") != 0) {
-		rt_revision **hs = NULL;
-		size_t nh = 0;
-		if (strcmp(head, "head") == 0) {
-			if ((rc = rt_graph_heads(ctx->graph, 1, &hs, &nh)) < 0)
-				return rc;
-			if (nh > 1) {
-				rt_free(hs);
-				rt_error_set("Multiple heads are present; please specify the head revision on which the new "
-				             "revision should be based, or perform a merge.");
-				return RETORT_EINVAL;
-			}
-			if (nh == 1)
-				rc = rt_strv_push(&parents, hs[0]->id);
-			rt_free(hs);
-		} else {
-			if ((rc = rt_graph_resolve(ctx->graph, head, &cur, 0, &parents)) < 0)
-				goto done;
-			for (i = 0; i < parents.n; i++) {
-				rt_revision *r = rt_graph_get(ctx->graph, parents.v[i]);
-				if (r && !rt_graph_is_head(ctx->graph, r) && !o->splice) {
-					rt_error_set("Revision %s is not a head revision; please specify --splice to create a new "
-					             "branch from this revision",
-					             r->id);
-					rc = RETORT_EINVAL;
-					goto done;
-				}
-			}
-		}
-	}
-	/* dependencies must exist: resolve prefixes to ids, keep labels */
-	for (i = 0; i < o->depends_on.n; i++) {
-		rt_strv one = RT_STRV_INIT;
-		int is_label = 0;
-		size_t k;
-		for (k = 0; k < rt_graph_count(ctx->graph) && !is_label; k++) {
-			const rt_revision *r = rt_graph_at(ctx->graph, k);
-			if (rt_strv_find(&r->labels, o->depends_on.v[i]) >= 0)
-				is_label = 1;
-		}
-		if (is_label)
-			continue;
-		if ((rc = rt_graph_resolve(ctx->graph, o->depends_on.v[i], &cur, 0, &one)) < 0) {
-			rt_strv_free(&one);
-			goto done;
-		}
-		if (one.n == 1) {
-			rt_free(o->depends_on.v[i]);
-			o->depends_on.v[i] = rt_strdup(one.v[0]);
-		}
-		rt_strv_free(&one);
-	}
-	rc = write_revision(ctx, o, rev, &parents, o->message ? o->message : "empty message", 0);
-done:
-	rt_strv_free(&parents);
-	rt_strv_free(&cur);
-	return rc;
+	w.message = o->message ? o->message : "empty message";
+	w.head = o->head;
+	w.splice = o->splice;
+	return write_revision(ctx, o, &w);
 }
 
 static int cmd_merge(rt_ctx *ctx, opts *o)
 {
-	rt_strv parents = RT_STRV_INIT, cur = RT_STRV_INIT;
-	char idbuf[13];
-	const char *rev = o->rev_id;
-	int rc = RETORT_OK;
-	size_t i;
+	rt_revwrite w = {0};
 	if (o->args.n == 0)
 		return usage_err("merge needs the revisions to merge (or 'heads')%s", "");
-	for (i = 0; i < o->args.n; i++) {
-		rt_strv one = RT_STRV_INIT;
-		size_t k;
-		if ((rc = rt_graph_resolve(ctx->graph, o->args.v[i], &cur, 0, &one)) < 0) {
-			rt_strv_free(&one);
-			goto done;
-		}
-		for (k = 0; k < one.n; k++) {
-			if (rt_strv_find(&parents, one.v[k]) >= 0) {
-				rt_error_set("Duplicate head revisions specified");
-				rt_strv_free(&one);
-				rc = RETORT_EINVAL;
-				goto done;
-			}
-			rt_strv_push(&parents, one.v[k]);
-		}
-		rt_strv_free(&one);
-	}
-	if (parents.n < 2) {
-		rt_error_set("merge needs at least two heads to merge, and %s resolve%s to %zu; nothing was written",
-		             o->args.n == 1 ? o->args.v[0] : "the arguments", o->args.n == 1 ? "s" : "", parents.n);
-		rc = RETORT_EINVAL;
-		goto done;
-	}
-	for (i = 0; i < parents.n; i++) {
-		size_t j;
-		rt_revision *a = rt_graph_get(ctx->graph, parents.v[i]);
-		for (j = 0; j < parents.n; j++) {
-			rt_revision *b = rt_graph_get(ctx->graph, parents.v[j]);
-			if (i != j && a && b && rt_graph_is_ancestor(ctx->graph, a, b)) {
-				rt_error_set("cannot merge %s with its descendant %s", a->id, b->id);
-				rc = RETORT_EINVAL;
-				goto done;
-			}
-		}
-	}
-	if (!rev) {
-		do
-			new_rev_id(idbuf);
-		while (rt_graph_get(ctx->graph, idbuf));
-		rev = idbuf;
-	}
-	if ((rc = check_new_id(ctx, rev)) < 0)
-		goto done;
-	rc = write_revision(ctx, o, rev, &parents, o->message ? o->message : "merge", 1);
-done:
-	rt_strv_free(&parents);
-	rt_strv_free(&cur);
-	return rc;
+	w.message = o->message ? o->message : "merge";
+	w.merge = &o->args;
+	return write_revision(ctx, o, &w);
 }
 
 /* ---- read-only commands ---- */

@@ -466,3 +466,13 @@ void rt_config_free(rt_config *c)
 	rt_strv_free(&c->x_values);
 	rt_free(c);
 }
+
+char *rt_config_where(const rt_config *c, const char *key)
+{
+	const config_setting_t *ov = c->name ? config_lookup(&c->cfg, c->name) : NULL;
+	const config_setting_t *s = lookup(c, ov, key);
+	char *where = s ? rt_asprintf("%s:%u", src_file(c, s), config_setting_source_line(s)) : rt_strdup(c->path);
+	if (!where)
+		rt_error_set("out of memory");
+	return where;
+}

@@ -45,6 +45,13 @@ void rt_config_free(rt_config *c);
  */
 int rt_config_expand(const rt_config *c, const char *in, const char *where, char **out);
 
+/**
+ * Where `key` is set, as "file:line" (the -n overlay's setting first), or
+ * the config file's path when it is not set (a default).  A new string
+ * (rt_free); NULL when out of memory (error set).
+ */
+char *rt_config_where(const rt_config *c, const char *key);
+
 /** Resolve a path relative to the config file's folder (new string). */
 char *rt_config_path(const rt_config *c, const char *p);
 

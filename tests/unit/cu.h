@@ -72,4 +72,16 @@ static inline char *rt_cu_sandbox(void)
 	return d ? strdup(d) : NULL;
 }
 
+/* Remove a folder made by rt_cu_sandbox (nothing else) and free its path; NULL is a no-op. */
+static inline void rt_cu_sandbox_free(char *dir)
+{
+	char cmd[600];
+	if (dir && strncmp(dir, "/tmp/retort-unit-", 17) == 0 && strlen(dir) < 256) {
+		snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	free(dir);
+}
+
 #endif

@@ -3,7 +3,8 @@ if HAVE_CUNIT
 UNIT_LDADD = core/libretort.la $(CUNIT_LIBS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS)
 unit_tests = tests/unit/test_config tests/unit/test_url tests/unit/test_script tests/unit/test_sqlsplit \
-	tests/unit/test_graph tests/unit/test_target tests/unit/test_cache
+	tests/unit/test_graph tests/unit/test_target tests/unit/test_cache \
+	tests/unit/test_revwrite
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 tests_unit_test_config_SOURCES = tests/unit/test_config.c tests/unit/cu.h
@@ -27,4 +28,7 @@ tests_unit_test_target_LDADD = $(UNIT_LDADD)
 tests_unit_test_cache_SOURCES = tests/unit/test_cache.c tests/unit/cu.h
 tests_unit_test_cache_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_cache_LDADD = $(UNIT_LDADD)
+tests_unit_test_revwrite_SOURCES = tests/unit/test_revwrite.c tests/unit/cu.h
+tests_unit_test_revwrite_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_revwrite_LDADD = $(UNIT_LDADD)
 endif
