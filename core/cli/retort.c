@@ -619,14 +619,7 @@ static int cmd_init(opts *o)
 
 static int rev_id_ok(const char *id)
 {
-	const char *p;
-	if (!*id)
-		return 0;
-	for (p = id; *p; p++)
-		if (*p == '@' || *p == '-' || *p == '+' || *p == ':' || isspace((unsigned char)*p) || *p == '"' ||
-		    *p == '/')
-			return 0;
-	return 1;
+	return rt_revision_id_problem(id) == NULL; /* the rule scripts follow (script.h) */
 }
 
 static void new_rev_id(char out[13])
@@ -939,13 +932,8 @@ done:
 static int check_new_id(rt_ctx *ctx, const char *rev)
 {
 	if (!rev_id_ok(rev)) {
-		rt_error_set("Character(s) '@', '-', '+', ':', '/', '\"' or white space are not allowed in revision "
-		             "identifier '%s'",
-		             rev);
-		return RETORT_EINVAL;
-	}
-	if (strlen(rev) > 255) {
-		rt_error_set("revision identifier '%.40s...' is longer than 255 characters", rev);
+		rt_error_set("revision identifier '%.40s%s' %s (%s)", rev, strlen(rev) > 40 ? "..." : "",
+		             rt_revision_id_problem(rev), RT_REVISION_ID_RULE);
 		return RETORT_EINVAL;
 	}
 	if (rt_graph_get(ctx->graph, rev)) {
