@@ -2,7 +2,8 @@
 noinst_LTLIBRARIES += core/libretort.la
 core_libretort_la_SOURCES = \
 	core/lib/rt.h core/lib/util.c core/lib/revision.c core/lib/host.h core/lib/host.c \
-	core/lib/revision.h core/lib/script.h core/lib/script.c \
+	core/lib/revision.h core/lib/script.h core/lib/script_priv.h core/lib/script.c core/lib/script_conf.c \
+	core/lib/script_scan.c core/lib/script_sql.c core/lib/conftext.h core/lib/conftext.c \
 	core/lib/sqlsplit.h core/lib/sqlsplit.c \
 	core/lib/graph.h core/lib/graph.c core/lib/cache.h core/lib/cache.c \
 	core/lib/parfor.h core/lib/parfor.c \

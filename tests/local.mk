@@ -39,3 +39,5 @@ TESTS += tests/integration/versions_folder.sh
 EXTRA_DIST += tests/integration/versions_folder.sh
 TESTS += tests/integration/revision.sh
 EXTRA_DIST += tests/integration/revision.sh
+TESTS += tests/integration/hostile.sh
+EXTRA_DIST += tests/integration/hostile.sh

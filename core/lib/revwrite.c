@@ -15,17 +15,10 @@
 
 /* ---- ids ---- */
 
-/* The characters a revision id (and a branch label) may not hold. */
+/* The rule every revision id follows, scripts and --rev-id alike (script.h). */
 static int rev_id_ok(const char *id)
 {
-	const char *p;
-	if (!*id)
-		return 0;
-	for (p = id; *p; p++)
-		if (*p == '@' || *p == '-' || *p == '+' || *p == ':' || isspace((unsigned char)*p) || *p == '"' ||
-		    *p == '/')
-			return 0;
-	return 1;
+	return rt_revision_id_problem(id) == NULL;
 }
 
 void rt_rev_id_new(char out[13])
@@ -51,13 +44,14 @@ static int check_new_id(const rt_graph *g, const char *rev)
 {
 	const rt_revision *old;
 	if (!rev_id_ok(rev)) {
-		rt_error_set("Character(s) '@', '-', '+', ':', '/', '\"' or white space are not allowed in revision "
-		             "identifier '%s'",
-		             rev);
-		return RETORT_EINVAL;
-	}
-	if (strlen(rev) > 255) {
-		rt_error_set("revision identifier '%.40s...' is longer than 255 characters", rev);
+		/* Alembic's wording for the characters it names; ours for the rest */
+		if (strpbrk(rev, "@-+:/\"") && strlen(rev) <= RT_REVISION_ID_MAX)
+			rt_error_set("Character(s) '@', '-', '+', ':', '/', '\"' or white space are not allowed in revision "
+			             "identifier '%s'",
+			             rev);
+		else
+			rt_error_set("revision identifier '%.40s%s' %s (%s)", rev, strlen(rev) > 40 ? "..." : "",
+			             rt_revision_id_problem(rev), RT_REVISION_ID_RULE);
 		return RETORT_EINVAL;
 	}
 	if ((old = rt_graph_get(g, rev)) != NULL) {

@@ -119,9 +119,15 @@ int rt_buf_put_joined(rt_buf *b, const rt_strv *sv, const char *sep);
  * printf or the heap: 0 when it does not fit in size bytes.
  */
 int rt_path_join(char *buf, size_t size, const char *dir, const char *name);
-/** Read a whole file (NUL-terminated). Sets an error naming the file. */
+/**
+ * Read a whole regular file: *out NUL-terminated (rt_free), *len its bytes
+ * (len may be NULL).  A FIFO, folder or device is refused (RETORT_EINVAL)
+ * without blocking; so is a missing file.  Errors name the file.
+ */
 int rt_file_read(char **out, size_t *len, const char *path);
-/** SHA-256 of bytes (OpenSSL's libcrypto) as 64 lowercase hex chars + NUL; an error (set) only when it fails. */
+/** The line (from 1) of the first NUL byte of text[0..len), 0 when there is none. */
+int rt_text_nul_line(const char *text, size_t len);
+/** SHA-256 of bytes as 64 lowercase hex chars + NUL; an error (set) only when it fails. */
 int rt_sha256_hex(char out[65], const void *data, size_t len);
 
 #endif

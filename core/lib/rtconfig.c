@@ -2,11 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "conftext.h"
 #include "rtconfig.h"
 
 typedef enum { K_STRING, K_INT, K_BOOL, K_STRLIST, K_GROUP_DB, K_PLUGINS } key_type;
@@ -51,13 +54,15 @@ static const char *src_file(const rt_config *c, const config_setting_t *s)
 	return f ? f : c->path;
 }
 
-static int bad_at(const rt_config *c, const config_setting_t *s, const char *fmt, const char *a, const char *b)
+static int bad_at(const rt_config *c, const config_setting_t *s, const char *fmt, ...) RT_PRINTF(3, 4);
+/* "file:line: message" for the setting s; returns RETORT_EINVAL */
+static int bad_at(const rt_config *c, const config_setting_t *s, const char *fmt, ...)
 {
 	char msg[1024];
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	snprintf(msg, sizeof msg, fmt, a, b); /* fmt is always one of this file's literals */
-#pragma GCC diagnostic pop
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	rt_error_set("%s:%u: %s", src_file(c, s), s ? config_setting_source_line(s) : 0, msg);
 	return RETORT_EINVAL;
 }
@@ -65,6 +70,40 @@ static int bad_at(const rt_config *c, const config_setting_t *s, const char *fmt
 static long long int_value(const config_setting_t *s)
 {
 	return config_setting_type(s) == CONFIG_TYPE_INT64 ? config_setting_get_int64(s) : config_setting_get_int(s);
+}
+
+/* The keys the host reads in a plugin's group (module, kind, events, fatal): their types. */
+static int check_host_keys(const rt_config *c, const config_setting_t *g)
+{
+	static const struct {
+		const char *key;
+		int type; /* CONFIG_TYPE_*, or -1: a string or a list of strings */
+		const char *what;
+	} keys[] = {
+		{"module", CONFIG_TYPE_STRING, "a string (a module name or a path)"},
+		{"kind", CONFIG_TYPE_STRING, "a string (dialect, naming, formatter or notify)"},
+		{"events", -1, "a string or a list of strings (event names or globs)"},
+		{"fatal", CONFIG_TYPE_BOOL, "a boolean (true/false)"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const config_setting_t *s = config_setting_get_member(g, keys[i].key);
+		int t = s ? config_setting_type(s) : 0, ok = 1, j;
+		if (!s)
+			continue;
+		if (keys[i].type >= 0) {
+			ok = t == keys[i].type;
+		} else if (t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST) {
+			for (j = 0; j < config_setting_length(s); j++)
+				if (config_setting_type(config_setting_get_elem(s, (unsigned)j)) != CONFIG_TYPE_STRING)
+					ok = 0;
+		} else {
+			ok = t == CONFIG_TYPE_STRING;
+		}
+		if (!ok)
+			return bad_at(c, s, "plugin key '%s' must be %s", keys[i].key, keys[i].what);
+	}
+	return RETORT_OK;
 }
 
 static int check_type(const rt_config *c, const config_setting_t *s, key_type t)
@@ -101,11 +140,13 @@ static int check_type(const rt_config *c, const config_setting_t *s, key_type t)
 			for (i = 0; i < n; i++) {
 				config_setting_t *el = config_setting_get_elem(s, (unsigned)i);
 				const char *m;
+				int rc;
 				if (config_setting_type(el) != CONFIG_TYPE_GROUP)
-					return bad_at(c, el, "each plugin must be a group { module = \"...\"; ... }%s%s", "", "");
+					return bad_at(c, el, "each plugin must be a group { module = \"...\"; ... }");
+				if ((rc = check_host_keys(c, el)) < 0)
+					return rc;
 				if (!config_setting_lookup_string(el, "module", &m))
-					return bad_at(c, el, "plugin declaration without a module = \"name\" (or a path)%s%s", "",
-					              "");
+					return bad_at(c, el, "plugin declaration without a module = \"name\" (or a path)");
 			}
 		}
 		break;
@@ -117,9 +158,9 @@ static int check_type(const rt_config *c, const config_setting_t *s, key_type t)
 		for (i = 0; i < n; i++) {
 			config_setting_t *el = config_setting_get_elem(s, (unsigned)i);
 			if (strcmp(config_setting_name(el), "url") != 0)
-				return bad_at(c, el, "unknown key 'database.%s'%s", config_setting_name(el), "");
+				return bad_at(c, el, "unknown key 'database.%s'", config_setting_name(el));
 			if (config_setting_type(el) != CONFIG_TYPE_STRING)
-				return bad_at(c, el, "'database.url' must be a string%s%s", "", "");
+				return bad_at(c, el, "'database.url' must be a string");
 		}
 	}
 	return RETORT_OK;
@@ -140,7 +181,7 @@ static int check_group(const rt_config *c, const config_setting_t *grp, int top)
 				continue;
 			}
 			if (top)
-				return bad_at(c, el, "unknown key '%s'%s", name, "");
+				return bad_at(c, el, "unknown key '%s'", name);
 			return bad_at(c, el, "unknown key '%s' in group '%s'", name, config_setting_name(grp));
 		}
 		if ((rc = check_type(c, el, known_keys[k].type)) < 0)
@@ -291,8 +332,8 @@ int rt_config_load(rt_config **out, const char *path, const char *name, const rt
 	const config_setting_t *ov = NULL, *s;
 	char *dir, absbuf[PATH_MAX];
 	int rc = RETORT_EINVAL;
-	size_t i;
-	FILE *f;
+	size_t i, len = 0;
+	char *text = NULL, *fixed = NULL;
 
 	c = rt_calloc(1, sizeof *c);
 	RT_CHECK_ALLOC(c);
@@ -312,18 +353,26 @@ int rt_config_load(rt_config **out, const char *path, const char *name, const rt
 			goto oom;
 	}
 
-	f = fopen(path, "r");
-	if (!f) {
-		rt_error_set("%s: cannot open config file: %s%s", path, strerror(errno),
-		             errno == ENOENT ? " (run 'retort init DIR' to create one, or pass -c FILE)" : "");
+	/* read whole first: only a regular file (a FIFO would block), checked for what libconfig changes silently */
+	if ((rc = rt_file_read(&text, &len, path)) < 0) {
+		if (access(path, F_OK) != 0)
+			rt_error_set("%s: cannot open config file: %s%s", path, strerror(errno),
+			             errno == ENOENT ? " (run 'retort init DIR' to create one, or pass -c FILE)" : "");
+		if (rc != RETORT_ENOMEM)
+			rc = RETORT_EINVAL;
 		goto fail;
 	}
-	fclose(f);
-	if (!config_read_file(&c->cfg, path)) {
+	if ((rc = rt_conftext_check(&fixed, text, len, path)) < 0)
+		goto fail;
+	rc = RETORT_EINVAL;
+	if (!config_read_string(&c->cfg, fixed ? fixed : text)) {
 		rt_error_set("%s:%d: %s", config_error_file(&c->cfg) ? config_error_file(&c->cfg) : path,
 		             config_error_line(&c->cfg), config_error_text(&c->cfg));
 		goto fail;
 	}
+	rt_free(text);
+	rt_free(fixed);
+	text = fixed = NULL;
 	/* here = absolute folder of the config file */
 	dir = rt_strdup(path);
 	if (!dir)
@@ -390,8 +439,7 @@ int rt_config_load(rt_config **out, const char *path, const char *name, const rt
 	{
 		long long v = int_value(s);
 		if (v < 1 || v > 255) {
-			bad_at(c, s, "truncate_slug_length must be between 1 and 255%s%s", "", "");
-			rc = RETORT_EINVAL;
+			rc = bad_at(c, s, "truncate_slug_length must be between 1 and 255");
 			goto fail;
 		}
 		c->truncate_slug_length = (int)v;
@@ -400,7 +448,7 @@ int rt_config_load(rt_config **out, const char *path, const char *name, const rt
 	if ((s = lookup(c, ov, "lock_timeout")) != NULL) {
 		long long v = int_value(s);
 		if (v < 0 || v > 86400) {
-			bad_at(c, s, "lock_timeout must be between 0 and 86400 seconds%s%s", "", "");
+			rc = bad_at(c, s, "lock_timeout must be between 0 and 86400 seconds");
 			goto fail;
 		}
 		c->lock_timeout = (int)v;
@@ -419,20 +467,20 @@ int rt_config_load(rt_config **out, const char *path, const char *name, const rt
 		if (!db || !config_setting_get_member(db, "url"))
 			db = config_lookup(&c->cfg, "database");
 		if (db && (s = config_setting_get_member(db, "url")) != NULL) {
-			char where[PATH_MAX + 32];
-			snprintf(where, sizeof where, "%s:%u", src_file(c, s), config_setting_source_line(s));
-			if ((rc = rt_config_expand(c, config_setting_get_string(s), where, &c->url)) < 0)
+			if (!(c->url_where = rt_asprintf("%s:%u", src_file(c, s), config_setting_source_line(s))))
+				goto oom;
+			if ((rc = rt_config_expand(c, config_setting_get_string(s), c->url_where, &c->url)) < 0)
 				goto fail;
 		}
 	}
 	{
-		/* a version table name must be a plain identifier-ish string */
-		const char *vt = c->version_table;
-		if (!*vt || strlen(vt) > 63 || !*c->history_table || strcmp(vt, c->history_table) == 0) {
-			rt_error_set("%s: version_table and history_table must be non-empty, distinct, at most 63 "
-			             "characters",
-			             path);
-			rc = RETORT_EINVAL;
+		/* the two table names: non-empty, distinct, at most 63 characters; the line that sets the bad one */
+		const char *vt = c->version_table, *ht = c->history_table;
+		int vt_bad = !*vt || strlen(vt) > 63, ht_bad = !*ht || strlen(ht) > 63 || strcmp(vt, ht) == 0;
+		if (vt_bad || ht_bad) {
+			if (vt_bad || !(s = lookup(c, ov, "history_table")))
+				s = lookup(c, ov, "version_table"); /* (equal to the default history_table) */
+			rc = bad_at(c, s, "version_table and history_table must be non-empty, distinct, at most 63 characters");
 			goto fail;
 		}
 	}
@@ -442,6 +490,8 @@ oom:
 	rt_error_set("out of memory");
 	rc = RETORT_ENOMEM;
 fail:
+	rt_free(text);
+	rt_free(fixed);
 	rt_config_free(c);
 	return rc;
 }
@@ -461,6 +511,7 @@ void rt_config_free(rt_config *c)
 	rt_free(c->history_table);
 	rt_free(c->target_schema);
 	rt_free(c->url);
+	rt_free(c->url_where);
 	rt_strv_free(&c->plugin_path);
 	rt_strv_free(&c->x_keys);
 	rt_strv_free(&c->x_values);

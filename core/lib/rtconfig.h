@@ -25,6 +25,7 @@ typedef struct rt_config {
 	int lock_timeout;
 	char *target_schema; /* resolved, or NULL */
 	char *url;           /* expanded database.url (or --url), or NULL */
+	char *url_where;     /* "file:line" of database.url, NULL for --url or none (prefix of URL errors) */
 	rt_strv plugin_path; /* resolved folders from plugin_path */
 	const config_setting_t *plugins; /* the `plugins` list (overlay's if it has one), or NULL */
 	rt_strv x_keys, x_values;        /* -x KEY=VALUE */

@@ -105,8 +105,11 @@ int rt_ctx_dialect(rt_ctx *ctx)
 		rt_error_set("%s: no database URL: set database = { url = \"...\"; } or pass --url", ctx->cfg->path);
 		return RETORT_EINVAL;
 	}
-	if (!ctx->url && (rc = rt_url_parse(&ctx->url, ctx->cfg->url)) < 0)
+	if (!ctx->url && (rc = rt_url_parse(&ctx->url, ctx->cfg->url)) < 0) {
+		if (ctx->cfg->url_where)
+			rt_error_prefix("%s", ctx->cfg->url_where);
 		return rc;
+	}
 	return rt_plugins_dialect(ctx->plugins, rt_url_view(ctx->url)->scheme, &ctx->dialect);
 }
 
@@ -1015,8 +1018,9 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 		if (rc < 0) {
 			char msg[4096];
 			if (failed_op)
-				snprintf(msg, sizeof msg, "%s %s (%s), operation %zu%s%s: %s", dir, s->rev->id, s->rev->path,
-				         failed_op, failed_sql ? ": " : "", failed_sql ? failed_sql : "", rt_error_msg());
+				snprintf(msg, sizeof msg, "%s %s (%s:%d), operation %zu%s%s: %s", dir, s->rev->id, s->rev->path,
+				         (s->up ? s->rev->upgrade : s->rev->downgrade)[failed_op - 1].line, failed_op,
+				         failed_sql ? ": " : "", failed_sql ? failed_sql : "", rt_error_msg());
 			else
 				snprintf(msg, sizeof msg, "%s %s (%s): %s", dir, s->rev->id, s->rev->path, rt_error_msg());
 			tx_rollback(ctx);

@@ -25,6 +25,20 @@ int rt_script_load(rt_revision **out, const char *path, int with_ops);
  */
 int rt_script_load_ops(rt_revision *rev);
 
+/*
+ * The one rule for revision ids, in scripts and for `--rev-id` (branch
+ * labels follow it too): 1 to RT_REVISION_ID_MAX bytes (the version
+ * table's column); none of @ - + : (targets use them), / \ (an id names a
+ * file), " ' ` (quotes), white space or control characters.
+ */
+#define RT_REVISION_ID_MAX 255
+#define RT_REVISION_ID_RULE "an id has 1 to 255 characters, none of @ - + : / \\ \" ' ` or white space"
+/**
+ * NULL when `id` follows the rule, else what is wrong with it ("contains
+ * '/'"; valid until the next call on this thread).
+ */
+const char *rt_revision_id_problem(const char *id);
+
 /** 1 when `name` has a script extension (.conf or .sql), else 0. Ignores dotfiles and template.* */
 int rt_script_is_script_name(const char *name);
 

@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -324,32 +326,78 @@ int rt_path_join(char *buf, size_t size, const char *dir, const char *name)
 
 int rt_file_read(char **out, size_t *len, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	rt_buf b = RT_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	if (!f) {
+	struct stat sb;
+	size_t cap, n = 0;
+	char *buf = NULL, *nb;
+	ssize_t r;
+	int fd, rc = RETORT_OK;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below) */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		rt_error_set("%s: cannot open: %s", path, strerror(errno));
 		return errno == ENOENT ? RETORT_EINVAL : RETORT_ERROR;
 	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (rt_buf_add(&b, chunk, n) < 0) {
-			fclose(f);
-			rt_buf_free(&b);
-			return RETORT_ENOMEM;
-		}
-	}
-	if (ferror(f)) {
-		rt_error_set("%s: read error: %s", path, strerror(errno));
-		fclose(f);
-		rt_buf_free(&b);
+	if (fstat(fd, &sb) != 0) {
+		rt_error_set("%s: cannot read: %s", path, strerror(errno));
+		close(fd);
 		return RETORT_ERROR;
 	}
-	fclose(f);
+	if (!S_ISREG(sb.st_mode)) {
+		rt_error_set("%s: not a regular file (%s)", path,
+		             S_ISDIR(sb.st_mode) ? "a folder" : S_ISFIFO(sb.st_mode) ? "a FIFO" : "a device or socket");
+		close(fd);
+		return RETORT_EINVAL;
+	}
+	cap = (size_t)sb.st_size + 1;
+	if (!(buf = rt_malloc(cap)))
+		goto oom;
+	for (;;) {
+		/* a file of the size fstat gave: no need to read its EOF */
+		if (sb.st_size > 0 && n == (size_t)sb.st_size)
+			break;
+		if (n + 1 >= cap) {
+			if (!(nb = rt_realloc(buf, cap * 2)))
+				goto oom;
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rt_error_set("%s: read error: %s", path, strerror(errno));
+			rc = RETORT_ERROR;
+			goto done;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*out = buf;
 	if (len)
-		*len = b.len;
-	*out = rt_buf_detach(&b);
-	return *out ? RETORT_OK : RETORT_ENOMEM;
+		*len = n;
+	buf = NULL;
+	goto done;
+oom:
+	rt_error_set("out of memory");
+	rc = RETORT_ENOMEM;
+done:
+	rt_free(buf);
+	close(fd);
+	return rc;
+}
+
+int rt_text_nul_line(const char *text, size_t len)
+{
+	const char *nul = memchr(text, '\0', len), *p;
+	int line = 1;
+	if (!nul)
+		return 0;
+	for (p = text; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; p++)
+		line++;
+	return line;
 }
 
 int rt_sha256_hex(char out[65], const void *data, size_t len)
