@@ -116,47 +116,123 @@ int rn_query_col(rt_ctx *ctx, const char *sql, rt_strv *out)
 	return RETORT_OK;
 }
 
+/*
+ * The mark of a revision that did not finish.  A step that cannot roll back
+ * as a whole commits a `running` history row before it starts changing
+ * the schema (runner.c, run_step) and turns it into `ok` together with its
+ * version-table change; a failure leaves it `running` and adds a `failed`
+ * row with the error after it.  So, newest first, among the rows
+ * `running`, `repaired` and, on a dialect without transactional DDL (where
+ * every failure may leave part of a script applied), `failed`: the first
+ * one decides.  `repaired` clears; `running` or `failed` marks the
+ * revision, unless the `running` row belongs to a step in progress now
+ * (its process holds the migration lock).
+ */
+typedef struct mark_scan {
+	int transactional, decided;
+	rt_strv failed;   /* newer `failed` rows seen: run_id, revision, error (triples) */
+	char *revision, *outcome, *error, *run_id, *started_at, *who;
+} mark_scan;
+
+static int scan_mark(void *arg, size_t ncols, const char *const *v)
+{
+	mark_scan *m = arg;
+	size_t i;
+	if (m->decided || ncols < 7 || !v[0] || !v[1])
+		return RETORT_OK;
+	if (strcmp(v[1], "failed") == 0 && m->transactional)
+		return rt_strv_push(&m->failed, v[2] ? v[2] : "") < 0 || rt_strv_push(&m->failed, v[0]) < 0 ||
+		               rt_strv_push(&m->failed, v[3] ? v[3] : "") < 0
+		           ? RETORT_ENOMEM
+		           : RETORT_OK;
+	m->decided = 1;
+	if (strcmp(v[1], "repaired") == 0)
+		return RETORT_OK;
+	m->revision = rt_strdup(v[0]);
+	m->outcome = rt_strdup(v[1]);
+	m->run_id = rt_strdup(v[2] ? v[2] : "");
+	m->error = v[3] ? rt_strdup(v[3]) : NULL;
+	m->started_at = rt_strdup(v[4] ? v[4] : "?");
+	m->who = rt_asprintf("%s@%s", v[5] ? v[5] : "?", v[6] ? v[6] : "?");
+	/* a `running` row followed by the `failed` row of the same run: the step failed part-way */
+	for (i = 0; !m->error && i + 2 < m->failed.n; i += 3)
+		if (strcmp(m->failed.v[i], m->run_id ? m->run_id : "") == 0 && strcmp(m->failed.v[i + 1], v[0]) == 0)
+			m->error = rt_strdup(m->failed.v[i + 2]);
+	return m->revision && m->outcome && m->run_id && m->started_at && m->who ? RETORT_OK : RETORT_ENOMEM;
+}
+
+/* Is the migration lock free (nobody migrating now)?  Tried once, without waiting. */
+static int lock_is_free(rt_ctx *ctx, int *is_free)
+{
+	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	int rc = d->lock(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table, 0);
+	*is_free = rc == RETORT_OK;
+	if (rc == RETORT_OK)
+		d->unlock(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table);
+	else if (rc != RETORT_ELOCKED)
+		return rn_plugin_fail(ctx, rc, "lock");
+	rt_hctx_clear_error(ctx->dialect->hctx);
+	return RETORT_OK;
+}
+
 static int read_failed_mark(rt_ctx *ctx, char **failed)
 {
-	char *ht = rn_quote(ctx, 0, ctx->cfg->history_table), *sql;
-	rt_strv rows = RT_STRV_INIT;
-	int rc;
+	char *ht = rn_quote(ctx, 0, ctx->cfg->history_table), *sql, *first;
+	mark_scan m;
+	int rc, is_free = 1;
 	*failed = NULL;
+	rt_free(ctx->mark_note);
+	ctx->mark_note = NULL;
 	if (!ht)
 		return RETORT_ERROR;
-	/* the newest row that is a failure or a repair decides */
-	sql = rt_asprintf("SELECT revision, outcome FROM %s WHERE outcome IN ('failed', 'repaired') ORDER BY id DESC", ht);
+	memset(&m, 0, sizeof m);
+	m.transactional = rn_dialect_is_transactional(ctx);
+	sql = rt_asprintf("SELECT revision, outcome, run_id, error, started_at, run_user, run_host FROM %s "
+	                  "WHERE outcome IN ('running', 'failed', 'repaired') ORDER BY id DESC",
+	                  ht);
 	rt_free(ht);
 	RT_CHECK_ALLOC(sql);
-	rc = rn_query_col(ctx, sql, &rows);
+	rc = ctx->dialect->vt.dialect.query(ctx->conn, ctx->dialect->hctx, sql, scan_mark, &m);
 	rt_free(sql);
 	if (rc < 0) {
-		rt_strv_free(&rows);
-		return rc;
+		if (rc != RETORT_ENOMEM)
+			rn_plugin_fail(ctx, rc, "query");
+		else
+			rt_error_set("out of memory");
+		goto done;
 	}
-	if (rows.n > 0) {
-		/* the query returns revisions; look at the newest row's outcome with a second query */
-		char *sql2, *ht2 = rn_quote(ctx, 0, ctx->cfg->history_table);
-		rt_strv outs = RT_STRV_INIT;
-		if (!ht2) {
-			rt_strv_free(&rows);
-			return RETORT_ERROR;
-		}
-		sql2 = rt_asprintf("SELECT outcome FROM %s WHERE outcome IN ('failed', 'repaired') ORDER BY id DESC", ht2);
-		rt_free(ht2);
-		if (!sql2 || (rc = rn_query_col(ctx, sql2, &outs)) < 0) {
-			rt_free(sql2);
-			rt_strv_free(&rows);
-			rt_strv_free(&outs);
-			return sql2 ? rc : RETORT_ENOMEM;
-		}
-		rt_free(sql2);
-		if (outs.n > 0 && strcmp(outs.v[0], "failed") == 0)
-			*failed = rt_strdup(rows.v[0]);
-		rt_strv_free(&outs);
+	if (!m.revision)
+		goto done;
+	if (strcmp(m.outcome, "running") == 0 && !m.error && !ctx->locked && (rc = lock_is_free(ctx, &is_free)) < 0)
+		goto done;
+	if (!is_free)
+		goto done; /* a step in progress in another process */
+	if ((first = m.error ? strchr(m.error, '\n') : NULL) != NULL)
+		*first = '\0';
+	{
+		rt_revision *r = ctx->graph ? rt_graph_get(ctx->graph, m.revision) : NULL;
+		const char *how = strcmp(m.outcome, "running") != 0 ? "failed part-way"
+		                  : m.error                         ? "failed part-way"
+		                                                    : "was interrupted (its process died or lost the database)";
+		ctx->mark_note = rt_asprintf("revision %s%s%s%s %s on this %s database (run %s by %s at %s UTC)%s%s; what "
+		                             "ran of it is applied and was not undone: check the schema against the script",
+		                             m.revision, r ? " (" : "", r ? r->path : "", r ? ")" : "", how,
+		                             ctx->dialect->desc.name, m.run_id, m.who, m.started_at, m.error ? ": " : "",
+		                             m.error ? m.error : "");
 	}
-	rt_strv_free(&rows);
-	return RETORT_OK;
+	if (!ctx->mark_note || !(*failed = rt_strdup(m.revision))) {
+		rt_error_set("out of memory");
+		rc = RETORT_ENOMEM;
+	}
+done:
+	rt_strv_free(&m.failed);
+	rt_free(m.revision);
+	rt_free(m.outcome);
+	rt_free(m.error);
+	rt_free(m.run_id);
+	rt_free(m.started_at);
+	rt_free(m.who);
+	return rc < 0 ? rc : RETORT_OK;
 }
 
 int rt_db_read_heads(rt_ctx *ctx, rt_strv *heads, int *exists, char **failed)
@@ -180,7 +256,7 @@ int rt_db_read_heads(rt_ctx *ctx, rt_strv *heads, int *exists, char **failed)
 	rt_free(sql);
 	if (rc < 0)
 		return rc;
-	if (failed && !rn_dialect_is_transactional(ctx)) {
+	if (failed) {
 		int he = 0;
 		if ((rc = ctx->dialect->vt.dialect.table_exists(ctx->conn, ctx->dialect->hctx, ctx->cfg->history_table,
 		                                                &he)) < 0)
@@ -319,13 +395,36 @@ static int has_record_step(const rt_ctx *ctx)
 	return RETORT_STRUCT_HAS(d, retort_dialect_vtable, record_step) && d->record_step;
 }
 
-int rn_record(rt_ctx *ctx, const retort_step_record *rec)
+/* The step's `running` row becomes its final row: outcome and duration. */
+static char *finish_sql(rt_ctx *ctx, const retort_step_record *rec)
+{
+	char *ht = rn_quote(ctx, 0, ctx->cfg->history_table), *q[4] = {NULL}, *sql = NULL;
+	const char *vals[4] = {rec->outcome, rec->run_id, rec->revision, rec->direction};
+	int i;
+	if (!ht)
+		return NULL;
+	for (i = 0; i < 4; i++)
+		if (!(q[i] = rn_quote(ctx, 1, vals[i])))
+			goto done;
+	sql = rt_asprintf("UPDATE %s SET outcome = %s, duration_ms = %lld WHERE run_id = %s AND revision = %s AND "
+	                  "direction = %s AND outcome = 'running'",
+	                  ht, q[0], rec->duration_ms < 0 ? 0 : rec->duration_ms, q[1], q[2], q[3]);
+	if (!sql)
+		rt_error_set("out of memory");
+done:
+	for (i = 0; i < 4; i++)
+		rt_free(q[i]);
+	rt_free(ht);
+	return sql;
+}
+
+int rn_record(rt_ctx *ctx, const retort_step_record *rec, int finish_running)
 {
 	rt_strv sqls = RT_STRV_INIT;
 	size_t i, failed;
 	char *sql;
 	int rc;
-	if (has_record_step(ctx)) {
+	if (!finish_running && has_record_step(ctx)) {
 		rc = ctx->dialect->vt.dialect.record_step(ctx->conn, ctx->dialect->hctx, rec);
 		return rc < 0 ? rn_plugin_fail(ctx, rc, "record_step") : RETORT_OK;
 	}
@@ -339,7 +438,8 @@ int rn_record(rt_ctx *ctx, const retort_step_record *rec)
 			goto done;
 		}
 	}
-	if (!(sql = history_sql(ctx, rec)) || (rc = rt_strv_push_owned(&sqls, sql)) < 0) {
+	sql = finish_running ? finish_sql(ctx, rec) : history_sql(ctx, rec);
+	if (!sql || (rc = rt_strv_push_owned(&sqls, sql)) < 0) {
 		rc = sql ? rc : RETORT_ERROR;
 		goto done;
 	}
@@ -354,7 +454,7 @@ int rn_history_row(rt_ctx *ctx, const char *revision, const char *direction, con
 {
 	retort_step_record rec;
 	rn_step_record(ctx, &rec, NULL, NULL, revision, direction, outcome, error, checksum, started_at, duration_ms);
-	return rn_record(ctx, &rec);
+	return rn_record(ctx, &rec, 0);
 }
 
 /* ---- stamp ---- */

@@ -93,6 +93,7 @@ void rt_ctx_close(rt_ctx *ctx)
 	rt_plugins_free(ctx->plugins);
 	rt_strv_free(&ctx->names);
 	rt_url_free(ctx->url);
+	rt_free(ctx->mark_note);
 	memset(ctx, 0, sizeof *ctx);
 }
 
@@ -207,7 +208,8 @@ void rn_tx_rollback(rt_ctx *ctx)
 }
 
 /* Render an op into sink (statements).  Online uses render_online when the dialect has it. */
-int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
+/* rn_render_op, with the dialect's status as it is (RETORT_ENOTSUPPORTED included). */
+static int render_raw(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
 	int rc;
@@ -217,13 +219,15 @@ int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
 		rc = d->render_online(ctx->conn, ctx->dialect->hctx, op, sk);
 	else
 		rc = d->render(ctx->dialect->state, ctx->dialect->hctx, op, sk);
-	if (rc < 0) {
-		rn_plugin_fail(ctx, rc, "render");
-		if (rc == RETORT_ENOTSUPPORTED)
-			rc = RETORT_EINVAL;
-		return rc;
-	}
+	if (rc < 0)
+		return rn_plugin_fail(ctx, rc, "render");
 	return rt_sink_flush(sk);
+}
+
+int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
+{
+	int rc = render_raw(ctx, op, sk, online);
+	return rc == RETORT_ENOTSUPPORTED ? RETORT_EINVAL : rc;
 }
 
 int rn_has_execute_batch(const rt_ctx *ctx)
@@ -297,6 +301,7 @@ static int take_lock_ev(rt_ctx *ctx, int events)
 		return RETORT_ERROR;
 	}
 	ctx->in_tx = 1; /* a lock may be a transaction (SQLite); rollback is then safe either way */
+	ctx->locked = 1;
 	if (events)
 		rt_ctx_event(ctx, "lock.acquired", NULL, NULL, NULL, NULL, -1, NULL, NULL);
 	return RETORT_OK;
@@ -313,6 +318,7 @@ void rn_release_lock(rt_ctx *ctx)
 		ctx->dialect->vt.dialect.unlock(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table);
 		rt_hctx_clear_error(ctx->dialect->hctx);
 	}
+	ctx->locked = 0;
 }
 
 /* ---- migrate ---- */
@@ -517,15 +523,119 @@ int rn_make_plan(rt_ctx *ctx, int up, const rt_strv *heads, const char *target, 
 }
 
 /*
- * After the lock was taken again: when another process moved the version
- * table meanwhile, adopt its rows and plan again.  Returns 1 when it
- * planned again, 0 when nothing moved, or a negative status.
+ * Every statement of a plan is rendered before the first one runs, so that
+ * a script the dialect refuses (MySQL: alter_column without existing_type)
+ * fails the run with nothing written, as a syntax error does.  A dialect
+ * with render_online (SQLite: rebuilds read the live schema as the plan
+ * leaves it) is checked with render() instead: what only the live schema
+ * can decide (RETORT_ENOTSUPPORTED offline) is left to the step, every
+ * other refusal stops the run here.
  */
-static int resync(rt_ctx *ctx, int up, const char *target, rt_strv *heads, rt_plan *plan)
+typedef struct step_sql {
+	retort_sink sk;  /* the step's statements (unused with render_online) */
+	size_t *op_end;  /* the statements of op i end at op_end[i] */
+	int notx;        /* some statement must run outside a transaction */
+} step_sql;
+
+static void prep_free(step_sql *prep, size_t n)
+{
+	size_t k;
+	for (k = 0; prep && k < n; k++) {
+		rt_sink_free(&prep[k].sk);
+		rt_free(prep[k].op_end);
+	}
+	rt_free(prep);
+}
+
+static int has_render_online(const rt_ctx *ctx)
+{
+	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	return RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online) && d->render_online;
+}
+
+static int prepare(rt_ctx *ctx, const rt_plan *plan, step_sql **out)
+{
+	step_sql *prep;
+	size_t k, i, j;
+	int online = has_render_online(ctx), rc = RETORT_OK;
+	*out = NULL;
+	if (!(prep = rt_calloc(plan->n ? plan->n : 1, sizeof *prep))) {
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	for (k = 0; k < plan->n; k++)
+		rt_sink_init(&prep[k].sk);
+	for (k = 0; k < plan->n && rc == RETORT_OK; k++) {
+		const rt_step *s = &plan->steps[k];
+		const retort_op *ops = s->up ? s->rev->upgrade : s->rev->downgrade;
+		size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade;
+		step_sql *p = &prep[k];
+		if (nops && !(p->op_end = rt_malloc(nops * sizeof *p->op_end))) {
+			rt_error_set("out of memory");
+			rc = RETORT_ENOMEM;
+			break;
+		}
+		for (i = 0; i < nops; i++) {
+			if (online)
+				rt_sink_reset(&p->sk);
+			rc = render_raw(ctx, &ops[i], &p->sk, 0);
+			if (online && rc == RETORT_ENOTSUPPORTED) {
+				rt_error_clear();
+				rc = RETORT_OK;
+			}
+			if (rc < 0) {
+				rt_error_prefix("%s:%d: %s %s, operation %zu (%s)", s->rev->path, ops[i].line,
+				                s->up ? "upgrade" : "downgrade", s->rev->id, i + 1,
+				                rt_op_kind_name(ops[i].kind));
+				rc = RETORT_EINVAL;
+				break;
+			}
+			p->op_end[i] = p->sk.n;
+		}
+		if (online)
+			rt_sink_reset(&p->sk);
+		for (j = 0; j < p->sk.n; j++)
+			if (p->sk.stmts[j].flags & RETORT_STMT_NO_TRANSACTION)
+				p->notx = 1;
+	}
+	if (rc < 0) {
+		prep_free(prep, plan->n);
+		return rc;
+	}
+	*out = prep;
+	return RETORT_OK;
+}
+
+/* Plan, load and render (rn_make_plan, then prepare). */
+static int plan_run(rt_ctx *ctx, int up, const rt_strv *heads, const char *target, rt_plan *plan, step_sql **prep)
+{
+	int rc = rn_make_plan(ctx, up, heads, target, plan);
+	return rc < 0 ? rc : prepare(ctx, plan, prep);
+}
+
+/* The refusal of upgrade/downgrade while a revision is marked as not finished (history.c reads the mark). */
+static int refuse_marked(rt_ctx *ctx, const char *failed, const char *dir)
+{
+	rt_error_set("%s; repair the schema by hand, then run 'retort repair' before any %s",
+	             ctx->mark_note ? ctx->mark_note : failed, dir);
+	return RETORT_ERROR;
+}
+
+/*
+ * After the lock was taken again: when another process moved the version
+ * table meanwhile, adopt its rows and plan again; when it left a revision
+ * unfinished, stop.  Returns 1 when it planned again, 0 when nothing
+ * moved, or a negative status.
+ */
+static int resync(rt_ctx *ctx, int up, const char *target, rt_strv *heads, rt_plan *plan, step_sql **prep)
 {
 	rt_strv now = RT_STRV_INIT;
+	char *failed = NULL;
 	size_t i;
-	int rc = rt_db_read_heads(ctx, &now, NULL, NULL);
+	int rc = rt_db_read_heads(ctx, &now, NULL, &failed);
+	if (rc == RETORT_OK && failed)
+		rc = refuse_marked(ctx, failed, up ? "upgrade" : "downgrade");
+	rt_free(failed);
 	if (rc < 0 || strv_same_set(&now, heads)) {
 		rt_strv_free(&now);
 		return rc < 0 ? rc : 0;
@@ -536,95 +646,121 @@ static int resync(rt_ctx *ctx, int up, const char *target, rt_strv *heads, rt_pl
 	rt_strv_free(&now);
 	if (rc < 0)
 		return rc;
+	prep_free(*prep, plan->n);
+	*prep = NULL;
 	rt_plan_free(plan);
-	if ((rc = rn_make_plan(ctx, up, heads, target, plan)) < 0)
+	if ((rc = plan_run(ctx, up, heads, target, plan, prep)) < 0)
 		return rc;
 	return 1;
 }
 
-/*
- * Run one step: its operations, then its bookkeeping (version-table
- * changes and the history row, started at `st`, `s0` ms), no commit.
- *
- * With a dialect that has execute_batch (and no render_online, whose
- * rendering reads the live schema), every statement of the step and the
- * host's bookkeeping statements go in one batch: PostgreSQL sends them in
- * one round trip.  A statement that must run outside the transaction makes
- * the step go one statement at a time.
- */
-static int run_step(rt_ctx *ctx, const rt_step *s, rt_strv *heads, const char *st, long long s0, char **failed_sql,
-                    size_t *failed_op)
+/* Commit the `running` history row of step s (with what the open transaction holds) and go on in a new one. */
+static int mark_running(rt_ctx *ctx, const rt_step *s, const char *st)
+{
+	int rc = rn_history_row(ctx, s->rev->id, s->up ? "upgrade" : "downgrade", "running", NULL, s->rev->checksum,
+	                        st, 0);
+	if (rc == RETORT_OK)
+		rc = rn_tx_commit(ctx);
+	return rc;
+}
+
+/* After a statement of op that ran outside any transaction failed: the dialect removes what it left behind. */
+static void cleanup_failed(rt_ctx *ctx, const retort_op *op)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	char msg[4096];
+	if (!RETORT_STRUCT_HAS(d, retort_dialect_vtable, cleanup_failed) || !d->cleanup_failed)
+		return;
+	snprintf(msg, sizeof msg, "%s", rt_error_msg());
+	if (d->cleanup_failed(ctx->conn, ctx->dialect->hctx, op) < 0) {
+		rn_plugin_fail(ctx, RETORT_ERROR, "cleanup");
+		rt_error_set("%s; and undoing what it left failed: %s", msg, rt_error_msg());
+		return;
+	}
+	rt_error_set("%s", msg);
+}
+
+/*
+ * Run one step: its statements (prepared in p, or rendered now through
+ * render_online), then its bookkeeping (version-table changes and the
+ * history row, started at `st`, `s0` ms), no commit.
+ *
+ * A step that cannot roll back as a whole first commits a `running`
+ * history row: on a dialect without transactional DDL before its first
+ * statement; elsewhere, together with the statements before its first
+ * statement that must run outside a transaction (CREATE INDEX
+ * CONCURRENTLY).  The step's version-table changes then turn that row
+ * into `ok` in one transaction; a failure or a kill leaves it `running`,
+ * which marks the revision as not finished (*partial = 1).
+ *
+ * A step whose statements all run inside the transaction goes in one
+ * execute_batch when the dialect has it (PostgreSQL: one round trip).
+ */
+static int run_step(rt_ctx *ctx, const rt_step *s, const step_sql *p, rt_strv *heads, const char *st, long long s0,
+                    char **failed_sql, size_t *failed_op, int *partial)
+{
 	const retort_op *ops = s->up ? s->rev->upgrade : s->rev->downgrade;
-	size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade, i, j;
-	int batch = rn_has_execute_batch(ctx) &&
-	            !(RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online) && d->render_online);
+	size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade, i, j, from;
+	int transactional = rn_dialect_is_transactional(ctx), online = has_render_online(ctx);
 	rt_vt_changes ch = {NULL, 0, 0};
 	retort_version_change vc_small[4], *vc = vc_small;
 	retort_step_record rec;
-	retort_sink sk;
-	size_t *op_end = NULL;
+	retort_sink own;
+	const retort_sink *sk = &p->sk;
 	const char **sqls = NULL;
 	int rc = RETORT_OK;
-	rt_sink_init(&sk);
-	if (batch) {
-		/* render every operation first (render() needs no connection) */
-		if (nops && !(op_end = rt_malloc(nops * sizeof *op_end))) {
-			rt_error_set("out of memory");
-			rc = RETORT_ENOMEM;
+	rt_sink_init(&own);
+	*partial = 0;
+	if (!transactional) {
+		if ((rc = mark_running(ctx, s, st)) < 0 || (rc = rn_tx_begin(ctx)) < 0)
 			goto done;
-		}
-		for (i = 0; i < nops; i++) {
-			if ((rc = rn_render_op(ctx, &ops[i], &sk, 1)) < 0) {
-				*failed_op = i + 1;
-				goto done;
-			}
-			op_end[i] = sk.n;
-		}
-		for (j = 0; j < sk.n && batch; j++)
-			if (sk.stmts[j].flags & RETORT_STMT_NO_TRANSACTION)
-				batch = 0;
-		if (!batch) {
-			rt_sink_reset(&sk);
-			rt_free(op_end);
-			op_end = NULL;
-		}
+		*partial = 1;
 	}
-	if (!batch) {
-		for (i = 0; i < nops; i++) {
-			rt_sink_reset(&sk);
-			if ((rc = rn_render_op(ctx, &ops[i], &sk, 1)) < 0) {
-				*failed_op = i + 1;
-				goto done;
-			}
-			for (j = 0; j < sk.n; j++) {
-				int notx = (sk.stmts[j].flags & RETORT_STMT_NO_TRANSACTION) != 0;
-				if (notx && ctx->in_tx && (rc = rn_tx_commit(ctx)) < 0)
-					goto fail_stmt;
-				rc = rn_exec_sql(ctx, sk.stmts[j].sql);
-				if (notx && rc == RETORT_OK)
-					rc = rn_tx_begin(ctx);
-				if (rc < 0)
-					goto fail_stmt;
-			}
-		}
-	}
-	if (batch && sk.n) {
+	if (!online && !p->notx && rn_has_execute_batch(ctx) && sk->n) {
 		size_t failed = 0;
-		if (!(sqls = rt_malloc(sk.n * sizeof *sqls))) {
+		if (!(sqls = rt_malloc(sk->n * sizeof *sqls))) {
 			rt_error_set("out of memory");
 			rc = RETORT_ENOMEM;
 			goto done;
 		}
-		for (j = 0; j < sk.n; j++)
-			sqls[j] = sk.stmts[j].sql;
-		if ((rc = rn_exec_batch(ctx, sqls, sk.n, &failed)) < 0) {
-			for (i = 0; i < nops && op_end[i] <= failed; i++)
+		for (j = 0; j < sk->n; j++)
+			sqls[j] = sk->stmts[j].sql;
+		if ((rc = rn_exec_batch(ctx, sqls, sk->n, &failed)) < 0) {
+			for (i = 0; i < nops && p->op_end[i] <= failed; i++)
 				;
 			*failed_op = i + 1;
 			*failed_sql = rt_strdup(sqls[failed]);
 			goto done;
+		}
+		nops = 0; /* all ran */
+	}
+	for (i = 0; i < nops; i++) {
+		from = i ? p->op_end[i - 1] : 0;
+		if (online) {
+			rt_sink_reset(&own);
+			if ((rc = rn_render_op(ctx, &ops[i], &own, 1)) < 0) {
+				*failed_op = i + 1;
+				goto done;
+			}
+			sk = &own;
+			from = 0;
+		}
+		for (j = from; j < (online ? own.n : p->op_end[i]); j++) {
+			int notx = transactional && (sk->stmts[j].flags & RETORT_STMT_NO_TRANSACTION);
+			if (notx) {
+				if (!*partial && (rc = mark_running(ctx, s, st)) < 0)
+					goto fail_stmt;
+				if (*partial && ctx->in_tx && (rc = rn_tx_commit(ctx)) < 0)
+					goto fail_stmt;
+				*partial = 1;
+			}
+			rc = rn_exec_sql(ctx, sk->stmts[j].sql);
+			if (rc < 0 && notx)
+				cleanup_failed(ctx, &ops[i]);
+			if (notx && rc == RETORT_OK)
+				rc = rn_tx_begin(ctx);
+			if (rc < 0)
+				goto fail_stmt;
 		}
 	}
 	if ((rc = rt_graph_step_heads(ctx->graph, heads, s, &ch)) < 0)
@@ -634,20 +770,22 @@ static int run_step(rt_ctx *ctx, const rt_step *s, rt_strv *heads, const char *s
 		rc = RETORT_ENOMEM;
 		goto done;
 	}
-	rn_step_record(ctx, &rec, vc, &ch, s->rev->id, s->up ? "upgrade" : "downgrade", "ok", NULL, s->rev->checksum, st,
-	            rn_now_ms() - s0);
-	rc = rn_record(ctx, &rec);
+	/* without transactional DDL the statements committed themselves: the bookkeeping gets its own transaction */
+	if (!transactional && (rc = rn_tx_begin(ctx)) < 0)
+		goto done;
+	rn_step_record(ctx, &rec, vc, &ch, s->rev->id, s->up ? "upgrade" : "downgrade", "ok", NULL, s->rev->checksum,
+	               st, rn_now_ms() - s0);
+	rc = rn_record(ctx, &rec, *partial);
 	goto done;
 fail_stmt:
 	*failed_op = i + 1;
-	*failed_sql = rt_strdup(sk.stmts[j].sql);
+	*failed_sql = rt_strdup(sk->stmts[j].sql);
 done:
 	if (vc != vc_small)
 		rt_free(vc);
 	rt_free(sqls);
-	rt_free(op_end);
 	rt_vt_changes_free(&ch);
-	rt_sink_free(&sk);
+	rt_sink_free(&own);
 	return rc;
 }
 
@@ -657,7 +795,8 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 	rt_plan plan = {NULL, 0};
 	char *failed = NULL, *failed_sql = NULL;
 	size_t k, failed_op = 0;
-	int rc, per_migration, transactional, exists = 0;
+	int rc, per_migration, transactional, exists = 0, partial = 0;
+	step_sql *prep = NULL;
 	char started[32];
 	long long t0 = rn_now_ms();
 	const char *dir = up ? "upgrade" : "downgrade";
@@ -677,21 +816,18 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 	if ((rc = rt_db_read_heads(ctx, &heads, &exists, &failed)) < 0)
 		goto out;
 	if (failed) {
-		rt_error_set("revision %s failed part-way on this %s database (its statements may be partly applied); "
-		             "repair the schema by hand, then run 'retort repair' before any %s",
-		             failed, ctx->dialect->desc.name, dir);
-		rc = RETORT_ERROR;
+		rc = refuse_marked(ctx, failed, dir);
 		goto out;
 	}
 	if ((rc = rt_graph_check_current(ctx->graph, &heads)) < 0)
 		goto out;
-	if ((rc = rn_make_plan(ctx, up, &heads, target, &plan)) < 0)
+	if ((rc = plan_run(ctx, up, &heads, target, &plan, &prep)) < 0)
 		goto out;
 	if ((rc = rn_ensure_tables(ctx)) < 0)
 		goto out;
 	if (per_migration && !exists && plan.n > 0) {
 		/* make the tables durable before the first revision */
-		if ((rc = relock(ctx)) < 0 || (rc = resync(ctx, up, target, &heads, &plan)) < 0)
+		if ((rc = relock(ctx)) < 0 || (rc = resync(ctx, up, target, &heads, &plan, &prep)) < 0)
 			goto out;
 	}
 	ctx->progress = !ctx->quiet && isatty(2) && plan.n > 20;
@@ -702,7 +838,7 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 		rn_iso_now(st);
 		if ((rc = rt_ctx_event(ctx, "revision.before", s->rev, dir, NULL, st, -1, NULL, NULL)) < 0)
 			goto out;
-		rc = run_step(ctx, s, &heads, st, s0, &failed_sql, &failed_op);
+		rc = run_step(ctx, s, &prep[k], &heads, st, s0, &failed_sql, &failed_op, &partial);
 		if (rc < 0) {
 			char msg[4096];
 			if (failed_op)
@@ -714,6 +850,10 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 			if (!transactional)
 				strncat(msg, "; earlier statements of this script may already be applied (this database commits "
 				             "DDL as it goes): repair by hand, then run 'retort repair'",
+				        sizeof msg - strlen(msg) - 1);
+			else if (partial)
+				strncat(msg, "; the statements of this script before the one that must run outside a transaction "
+				             "are committed: repair by hand, then run 'retort repair'",
 				        sizeof msg - strlen(msg) - 1);
 			/* record the failure in its own transaction */
 			if (rn_tx_begin(ctx) == RETORT_OK && rn_ensure_tables(ctx) == RETORT_OK &&
@@ -733,7 +873,7 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 			int moved;
 			step_line(ctx, s, rn_now_ms() - s0, k + 1, plan.n);
 			rt_ctx_event(ctx, "revision.after", s->rev, dir, "ok", st, rn_now_ms() - s0, NULL, NULL);
-			if ((rc = relock(ctx)) < 0 || (moved = rc = resync(ctx, up, target, &heads, &plan)) < 0)
+			if ((rc = relock(ctx)) < 0 || (moved = rc = resync(ctx, up, target, &heads, &plan, &prep)) < 0)
 				goto out;
 			if (moved)
 				k = (size_t)-1; /* start over with the new plan */
@@ -759,6 +899,7 @@ out_event:
 	}
 	rt_free(failed);
 	rt_free(failed_sql);
+	prep_free(prep, plan.n);
 	rt_plan_free(&plan);
 	rt_strv_free(&heads);
 	return rc;

@@ -49,8 +49,8 @@ int rn_vt_apply_all(rt_ctx *ctx, const rt_vt_changes *ch, int offline);
 void rn_step_record(rt_ctx *ctx, retort_step_record *rec, retort_version_change *vc, const rt_vt_changes *ch,
                     const char *revision, const char *direction, const char *outcome, const char *error,
                     const char *checksum, const char *started_at, long long duration_ms);
-/** Write a step's bookkeeping inside the open transaction. */
-int rn_record(rt_ctx *ctx, const retort_step_record *rec);
+/** Write a step's bookkeeping inside the open transaction (finish_running: update the step's `running` row). */
+int rn_record(rt_ctx *ctx, const retort_step_record *rec, int finish_running);
 /** Write one history row (no version-table change). */
 int rn_history_row(rt_ctx *ctx, const char *revision, const char *direction, const char *outcome, const char *error,
                    const char *checksum, const char *started_at, long long duration_ms);
