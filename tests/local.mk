@@ -33,3 +33,5 @@ TESTS += tests/fuzz/corpora.sh
 EXTRA_DIST += tests/fuzz/corpora.sh tests/fuzz/corpora
 TESTS += tests/integration/halfway.sh
 EXTRA_DIST += tests/integration/halfway.sh
+TESTS += tests/integration/secrets.sh
+EXTRA_DIST += tests/integration/secrets.sh
