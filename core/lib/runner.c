@@ -867,6 +867,10 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 				rc = RETORT_ERROR; /* the work failed: exit 1 */
 			goto out;
 		}
+		if (partial && !per_migration && (rc = rn_tx_commit(ctx)) == RETORT_OK)
+			rc = rn_tx_begin(ctx); /* a step that ran in parts is committed alone, its `ok` row with it */
+		if (rc < 0)
+			goto out;
 		if (per_migration && k + 1 < plan.n) {
 			/* commit this revision; SQLite's lock is its transaction, so take it again and check that
 			 * nobody moved the version table meanwhile */

@@ -66,6 +66,26 @@ scenario_concurrently() {
 
 scenario_concurrently_tpm() { TPM=true scenario_concurrently; }
 
+# one transaction for the run: a revision that ran in parts is committed alone, with its ok row
+scenario_concurrently_then_fail() {
+	if [ "$D" != postgresql ]; then
+		pass "PostgreSQL only (concurrently)"
+		return
+	fi
+	new_project || { failed "database"; return; }
+	concurrent_revs
+	rev a "" "items" \
+		'{ op = "create_table"; table = "items"; columns = ( { name = "id"; type = "integer"; primary_key = true; }, { name = "sku"; type = "varchar(20)"; } ); }' \
+		'{ op = "drop_table"; table = "items"; }'
+	rev c b "breaks" '{ op = "execute"; sql = "THIS IS NOT SQL"; }' ''
+	expect_rc 1 "the run fails at c" upgrade head
+	expect_eq "$(versions)" "b" "b, which ran in parts, is committed with its version row"
+	expect_eq "$(dbq "SELECT outcome FROM retort_history WHERE revision = 'b'")" "ok" "and its ok row"
+	expect_eq "$(indexes)" "items_pkey:true ix_items_sku:true" "its index is valid"
+	expect_rc 0 "current" current
+	expect_not_in "$OUT" "(failed)" "nothing is marked: c rolled back whole"
+}
+
 scenario_render_first() {
 	new_project || { failed "database"; return; }
 	table_rev a ""
@@ -111,6 +131,7 @@ scenario_offline_all_or_nothing() {
 
 for_each_dialect scenario_concurrently
 for_each_dialect scenario_concurrently_tpm
+for_each_dialect scenario_concurrently_then_fail
 for_each_dialect scenario_render_first
 for_each_dialect scenario_offline_all_or_nothing
 finish
