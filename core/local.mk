@@ -10,7 +10,7 @@ core_libretort_la_SOURCES = \
 	core/lib/rtconfig.h core/lib/rtconfig.c \
 	core/lib/url.h core/lib/url.c \
 	core/lib/plugin_loader.h core/lib/plugin_loader.c \
-	core/lib/runner.h core/lib/runner.c \
+	core/lib/runner.h core/lib/runner_int.h core/lib/runner.c core/lib/history.c core/lib/offline.c \
 	core/lib/revwrite.h core/lib/revwrite.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
 core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(LTDL_LIBS)

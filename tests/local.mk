@@ -41,3 +41,7 @@ TESTS += tests/integration/revision.sh
 EXTRA_DIST += tests/integration/revision.sh
 TESTS += tests/integration/hostile.sh
 EXTRA_DIST += tests/integration/hostile.sh
+TESTS += tests/integration/halfway.sh
+EXTRA_DIST += tests/integration/halfway.sh
+TESTS += tests/integration/secrets.sh
+EXTRA_DIST += tests/integration/secrets.sh

@@ -1,4 +1,4 @@
-/* The runner: connection, lock, version/history tables, plans in transactions, offline SQL. */
+/* The runner: connection, lock, transactions, online plans (history.c: its tables; offline.c: --sql). */
 #include "config.h"
 
 #include <pwd.h>
@@ -9,19 +9,19 @@
 #include <unistd.h>
 
 #include "parfor.h"
-#include "runner.h"
+#include "runner_int.h"
 #include "script.h"
 
 /* ---- small helpers ---- */
 
-static long long now_ms(void)
+long long rn_now_ms(void)
 {
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static void iso_now(char out[32])
+void rn_iso_now(char out[32])
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -29,18 +29,18 @@ static void iso_now(char out[32])
 	strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-static int dialect_is_transactional(const rt_ctx *ctx)
+int rn_dialect_is_transactional(const rt_ctx *ctx)
 {
 	return (ctx->dialect->vt.dialect.flags & RETORT_DIALECT_TRANSACTIONAL_DDL) != 0;
 }
 
-static int plugin_fail(rt_ctx *ctx, int rc, const char *what)
+int rn_plugin_fail(rt_ctx *ctx, int rc, const char *what)
 {
 	return rt_hctx_take_error(ctx->dialect->hctx, rc, what);
 }
 
 /* quote helpers produce new strings */
-static char *quote(rt_ctx *ctx, int literal, const char *s)
+char *rn_quote(rt_ctx *ctx, int literal, const char *s)
 {
 	retort_sink sk;
 	char *r = NULL;
@@ -49,7 +49,7 @@ static char *quote(rt_ctx *ctx, int literal, const char *s)
 	rc = literal ? ctx->dialect->vt.dialect.quote_literal(ctx->dialect->state, s, &sk)
 	             : ctx->dialect->vt.dialect.quote_ident(ctx->dialect->state, s, &sk);
 	if (rc < 0)
-		plugin_fail(ctx, rc, literal ? "quote_literal" : "quote_ident");
+		rn_plugin_fail(ctx, rc, literal ? "quote_literal" : "quote_ident");
 	else if (!(r = rt_strdup(rt_sink_text(&sk))))
 		rt_error_set("out of memory");
 	rt_sink_free(&sk);
@@ -67,7 +67,7 @@ int rt_ctx_open(rt_ctx *ctx, rt_config *cfg, const char *command, int need_graph
 	ctx->cfg = cfg;
 	ctx->command = command;
 	ctx->sql_out = stdout;
-	r = ((unsigned long long)now_ms() << 16) ^ (unsigned long long)getpid();
+	r = ((unsigned long long)rn_now_ms() << 16) ^ (unsigned long long)getpid();
 	snprintf(ctx->run_id, sizeof ctx->run_id, "%012llx%04x", r & 0xffffffffffffULL, (unsigned)(getpid() & 0xffff));
 	pw = getpwuid(getuid());
 	snprintf(ctx->user, sizeof ctx->user, "%s", getenv("USER") ? getenv("USER") : pw ? pw->pw_name : "unknown");
@@ -93,6 +93,7 @@ void rt_ctx_close(rt_ctx *ctx)
 	rt_plugins_free(ctx->plugins);
 	rt_strv_free(&ctx->names);
 	rt_url_free(ctx->url);
+	rt_free(ctx->mark_note);
 	memset(ctx, 0, sizeof *ctx);
 }
 
@@ -124,7 +125,7 @@ int rt_ctx_connect(rt_ctx *ctx)
 	rc = ctx->dialect->vt.dialect.connect(ctx->dialect->state, ctx->dialect->hctx, rt_url_view(ctx->url), &ctx->conn);
 	if (rc < 0) {
 		ctx->conn = NULL;
-		plugin_fail(ctx, rc, "connect");
+		rn_plugin_fail(ctx, rc, "connect");
 		/* belt and braces: a plugin message must never carry the password */
 		{
 			const char *pw = rt_url_view(ctx->url)->password;
@@ -173,34 +174,34 @@ int rt_ctx_event(rt_ctx *ctx, const char *name, const rt_revision *rev, const ch
 
 /* ---- statements ---- */
 
-static int exec_sql(rt_ctx *ctx, const char *sql)
+int rn_exec_sql(rt_ctx *ctx, const char *sql)
 {
 	int rc = ctx->dialect->vt.dialect.execute(ctx->conn, ctx->dialect->hctx, sql);
 	if (rc < 0)
-		return plugin_fail(ctx, rc, "execute");
+		return rn_plugin_fail(ctx, rc, "execute");
 	return RETORT_OK;
 }
 
-static int tx_begin(rt_ctx *ctx)
+int rn_tx_begin(rt_ctx *ctx)
 {
 	int rc = ctx->dialect->vt.dialect.begin(ctx->conn, ctx->dialect->hctx);
 	if (rc < 0)
-		return plugin_fail(ctx, rc, "begin");
+		return rn_plugin_fail(ctx, rc, "begin");
 	ctx->in_tx = 1;
 	return RETORT_OK;
 }
 
-static int tx_commit(rt_ctx *ctx)
+int rn_tx_commit(rt_ctx *ctx)
 {
 	int rc = ctx->dialect->vt.dialect.commit(ctx->conn, ctx->dialect->hctx);
 	ctx->in_tx = 0;
 	if (rc < 0)
-		return plugin_fail(ctx, rc, "commit");
+		return rn_plugin_fail(ctx, rc, "commit");
 	return RETORT_OK;
 }
 
 /* Roll back the transaction the runner opened, if one is open (a second ROLLBACK makes PostgreSQL warn). */
-static void tx_rollback(rt_ctx *ctx)
+void rn_tx_rollback(rt_ctx *ctx)
 {
 	if (ctx->conn && ctx->in_tx) {
 		ctx->dialect->vt.dialect.rollback(ctx->conn, ctx->dialect->hctx);
@@ -210,7 +211,8 @@ static void tx_rollback(rt_ctx *ctx)
 }
 
 /* Render an op into sink (statements).  Online uses render_online when the dialect has it. */
-static int render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
+/* rn_render_op, with the dialect's status as it is (RETORT_ENOTSUPPORTED included). */
+static int render_raw(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
 	int rc;
@@ -220,347 +222,35 @@ static int render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int onli
 		rc = d->render_online(ctx->conn, ctx->dialect->hctx, op, sk);
 	else
 		rc = d->render(ctx->dialect->state, ctx->dialect->hctx, op, sk);
-	if (rc < 0) {
-		plugin_fail(ctx, rc, "render");
-		if (rc == RETORT_ENOTSUPPORTED)
-			rc = RETORT_EINVAL;
-		return rc;
-	}
+	if (rc < 0)
+		return rn_plugin_fail(ctx, rc, "render");
 	return rt_sink_flush(sk);
 }
 
-/* ---- the version and history tables ---- */
-
-static int render_tables(rt_ctx *ctx, retort_sink *sk)
+int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
 {
-	static const char *const vcols[] = {"version_num"};
-	retort_column vc[1], hc[11];
-	retort_constraint pk;
-	retort_op op;
-	char *pkname = rt_asprintf("%s_pkc", ctx->cfg->version_table);
-	int rc;
-	RT_CHECK_ALLOC(pkname);
-	memset(vc, 0, sizeof vc);
-	memset(&pk, 0, sizeof pk);
-	memset(&op, 0, sizeof op);
-	vc[0].size = sizeof vc[0];
-	vc[0].name = "version_num";
-	vc[0].type = "varchar(255)";
-	vc[0].nullable = 0;
-	pk.size = sizeof pk;
-	pk.name = pkname;
-	pk.columns = vcols;
-	pk.ncolumns = 1;
-	op.size = sizeof op;
-	op.kind = RETORT_OP_CREATE_TABLE;
-	op.table = ctx->cfg->version_table;
-	op.columns = vc;
-	op.ncolumns = 1;
-	op.primary_key = &pk;
-	op.nullable = op.existing_nullable = RETORT_UNSET;
-	rc = render_op(ctx, &op, sk, 0);
-	rt_free(pkname);
-	if (rc < 0)
-		return rc;
-	{
-		static const struct {
-			const char *name, *type;
-			int nullable;
-		} cols[] = {{"id", "integer", 0},           {"run_id", "varchar(40)", 0},  {"revision", "varchar(255)", 0},
-		            {"direction", "varchar(16)", 0}, {"outcome", "varchar(16)", 0}, {"error", "text", 1},
-		            {"checksum", "varchar(64)", 1},  {"started_at", "timestamp", 0}, {"duration_ms", "bigint", 1},
-		            {"run_user", "varchar(255)", 1}, {"run_host", "varchar(255)", 1}};
-		size_t i;
-		memset(hc, 0, sizeof hc);
-		for (i = 0; i < 11; i++) {
-			hc[i].size = sizeof hc[i];
-			hc[i].name = cols[i].name;
-			hc[i].type = cols[i].type;
-			hc[i].nullable = cols[i].nullable;
-		}
-		hc[0].primary_key = 1;
-		hc[0].autoincrement = 1;
-		memset(&op, 0, sizeof op);
-		op.size = sizeof op;
-		op.kind = RETORT_OP_CREATE_TABLE;
-		op.table = ctx->cfg->history_table;
-		op.columns = hc;
-		op.ncolumns = 11;
-		op.nullable = op.existing_nullable = RETORT_UNSET;
-		return render_op(ctx, &op, sk, 0);
-	}
+	int rc = render_raw(ctx, op, sk, online);
+	return rc == RETORT_ENOTSUPPORTED ? RETORT_EINVAL : rc;
 }
 
-static int ensure_tables(rt_ctx *ctx)
-{
-	int vexists = 0, hexists = 0, rc;
-	retort_sink sk;
-	size_t i;
-	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
-	if ((rc = d->table_exists(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table, &vexists)) < 0 ||
-	    (rc = d->table_exists(ctx->conn, ctx->dialect->hctx, ctx->cfg->history_table, &hexists)) < 0)
-		return plugin_fail(ctx, rc, "table_exists");
-	if (vexists && hexists)
-		return RETORT_OK;
-	rt_sink_init(&sk);
-	if ((rc = render_tables(ctx, &sk)) < 0)
-		goto done;
-	/* statement 0 is the version table; the rest the history table */
-	for (i = 0; i < sk.n; i++) {
-		if (i == 0 && vexists)
-			continue;
-		if (i > 0 && hexists)
-			continue;
-		if ((rc = exec_sql(ctx, sk.stmts[i].sql)) < 0)
-			goto done;
-	}
-done:
-	rt_sink_free(&sk);
-	return rc;
-}
-
-typedef struct {
-	rt_strv *out;
-} rows_arg;
-
-static int collect_first(void *arg, size_t ncols, const char *const *values)
-{
-	rows_arg *a = arg;
-	if (ncols < 1 || !values[0])
-		return RETORT_OK;
-	return rt_strv_push(a->out, values[0]);
-}
-
-static int query_col(rt_ctx *ctx, const char *sql, rt_strv *out)
-{
-	rows_arg a = {out};
-	int rc = ctx->dialect->vt.dialect.query(ctx->conn, ctx->dialect->hctx, sql, collect_first, &a);
-	if (rc < 0)
-		return plugin_fail(ctx, rc, "query");
-	return RETORT_OK;
-}
-
-static int read_failed_mark(rt_ctx *ctx, char **failed)
-{
-	char *ht = quote(ctx, 0, ctx->cfg->history_table), *sql;
-	rt_strv rows = RT_STRV_INIT;
-	int rc;
-	*failed = NULL;
-	if (!ht)
-		return RETORT_ERROR;
-	/* the newest row that is a failure or a repair decides */
-	sql = rt_asprintf("SELECT revision, outcome FROM %s WHERE outcome IN ('failed', 'repaired') ORDER BY id DESC", ht);
-	rt_free(ht);
-	RT_CHECK_ALLOC(sql);
-	rc = query_col(ctx, sql, &rows);
-	rt_free(sql);
-	if (rc < 0) {
-		rt_strv_free(&rows);
-		return rc;
-	}
-	if (rows.n > 0) {
-		/* the query returns revisions; look at the newest row's outcome with a second query */
-		char *sql2, *ht2 = quote(ctx, 0, ctx->cfg->history_table);
-		rt_strv outs = RT_STRV_INIT;
-		if (!ht2) {
-			rt_strv_free(&rows);
-			return RETORT_ERROR;
-		}
-		sql2 = rt_asprintf("SELECT outcome FROM %s WHERE outcome IN ('failed', 'repaired') ORDER BY id DESC", ht2);
-		rt_free(ht2);
-		if (!sql2 || (rc = query_col(ctx, sql2, &outs)) < 0) {
-			rt_free(sql2);
-			rt_strv_free(&rows);
-			rt_strv_free(&outs);
-			return sql2 ? rc : RETORT_ENOMEM;
-		}
-		rt_free(sql2);
-		if (outs.n > 0 && strcmp(outs.v[0], "failed") == 0)
-			*failed = rt_strdup(rows.v[0]);
-		rt_strv_free(&outs);
-	}
-	rt_strv_free(&rows);
-	return RETORT_OK;
-}
-
-int rt_db_read_heads(rt_ctx *ctx, rt_strv *heads, int *exists, char **failed)
-{
-	int rc, e = 0;
-	char *vt, *sql;
-	if (failed)
-		*failed = NULL;
-	if ((rc = ctx->dialect->vt.dialect.table_exists(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table, &e)) < 0)
-		return plugin_fail(ctx, rc, "table_exists");
-	if (exists)
-		*exists = e;
-	if (!e)
-		return RETORT_OK;
-	if (!(vt = quote(ctx, 0, ctx->cfg->version_table)))
-		return RETORT_ERROR;
-	sql = rt_asprintf("SELECT version_num FROM %s", vt);
-	rt_free(vt);
-	RT_CHECK_ALLOC(sql);
-	rc = query_col(ctx, sql, heads);
-	rt_free(sql);
-	if (rc < 0)
-		return rc;
-	if (failed && !dialect_is_transactional(ctx)) {
-		int he = 0;
-		if ((rc = ctx->dialect->vt.dialect.table_exists(ctx->conn, ctx->dialect->hctx, ctx->cfg->history_table,
-		                                                &he)) < 0)
-			return plugin_fail(ctx, rc, "table_exists");
-		if (he && (rc = read_failed_mark(ctx, failed)) < 0)
-			return rc;
-	}
-	return RETORT_OK;
-}
-
-/* Render the version-table change as SQL. */
-static char *vt_sql(rt_ctx *ctx, const rt_vt_change *c)
-{
-	char *vt = quote(ctx, 0, ctx->cfg->version_table), *a = NULL, *b = NULL, *sql = NULL;
-	if (!vt)
-		return NULL;
-	if (c->from && !(a = quote(ctx, 1, c->from)))
-		goto done;
-	if (c->to && !(b = quote(ctx, 1, c->to)))
-		goto done;
-	switch (c->kind) {
-	case RT_VT_INSERT:
-		sql = rt_asprintf("INSERT INTO %s (version_num) VALUES (%s)", vt, b);
-		break;
-	case RT_VT_UPDATE:
-		sql = rt_asprintf("UPDATE %s SET version_num = %s WHERE version_num = %s", vt, b, a);
-		break;
-	case RT_VT_DELETE:
-		sql = rt_asprintf("DELETE FROM %s WHERE version_num = %s", vt, a);
-		break;
-	}
-	if (!sql)
-		rt_error_set("out of memory");
-done:
-	rt_free(vt);
-	rt_free(a);
-	rt_free(b);
-	return sql;
-}
-
-static void out_stmt(rt_ctx *ctx, const char *sql)
-{
-	fprintf(ctx->sql_out, "%s;\n\n", sql);
-}
-
-/* Make one version-table change: run it, or print it when offline. */
-static int vt_apply(rt_ctx *ctx, const rt_vt_change *c, int offline)
-{
-	char *sql = vt_sql(ctx, c);
-	int rc = RETORT_OK;
-	if (!sql)
-		return RETORT_ERROR;
-	if (offline)
-		out_stmt(ctx, sql);
-	else
-		rc = exec_sql(ctx, sql);
-	rt_free(sql);
-	return rc;
-}
-
-static int vt_apply_all(rt_ctx *ctx, const rt_vt_changes *ch, int offline)
-{
-	size_t i;
-	int rc;
-	for (i = 0; i < ch->n; i++)
-		if ((rc = vt_apply(ctx, &ch->v[i], offline)) < 0)
-			return rc;
-	return RETORT_OK;
-}
-
-/* The history row as SQL text (the host's own composition, used when the dialect has no record_step). */
-static char *history_sql(rt_ctx *ctx, const retort_step_record *rec)
-{
-	char *ht = quote(ctx, 0, ctx->cfg->history_table);
-	char *q[8] = {NULL};
-	const char *vals[8] = {rec->run_id, rec->revision, rec->direction, rec->outcome,
-	                       rec->error,  rec->checksum, rec->run_user,  rec->run_host};
-	char *sql = NULL, *st = NULL;
-	int i;
-	if (!ht)
-		return NULL;
-	for (i = 0; i < 8; i++) {
-		if (vals[i] && !(q[i] = quote(ctx, 1, vals[i])))
-			goto done;
-	}
-	if (!(st = quote(ctx, 1, rec->started_at)))
-		goto done;
-	sql = rt_asprintf("INSERT INTO %s (run_id, revision, direction, outcome, error, checksum, started_at, "
-	                  "duration_ms, run_user, run_host) VALUES (%s, %s, %s, %s, %s, %s, %s, %lld, %s, %s)",
-	                  ht, q[0], q[1], q[2], q[3], q[4] ? q[4] : "NULL", q[5] ? q[5] : "NULL", st,
-	                  rec->duration_ms < 0 ? 0 : rec->duration_ms, q[6] ? q[6] : "NULL", q[7] ? q[7] : "NULL");
-	if (!sql)
-		rt_error_set("out of memory");
-done:
-	for (i = 0; i < 8; i++)
-		rt_free(q[i]);
-	rt_free(st);
-	rt_free(ht);
-	return sql;
-}
-
-/* A step's bookkeeping record: version-table changes `ch` (may be NULL) and the history row. */
-static void step_record(rt_ctx *ctx, retort_step_record *rec, retort_version_change *vc, const rt_vt_changes *ch,
-                        const char *revision, const char *direction, const char *outcome, const char *error,
-                        const char *checksum, const char *started_at, long long duration_ms)
-{
-	size_t i;
-	memset(rec, 0, sizeof *rec);
-	rec->size = sizeof *rec;
-	rec->version_table = ctx->cfg->version_table;
-	rec->history_table = ctx->cfg->history_table;
-	for (i = 0; ch && i < ch->n; i++) {
-		memset(&vc[i], 0, sizeof vc[i]);
-		vc[i].size = sizeof vc[i];
-		vc[i].kind = (retort_version_change_kind)ch->v[i].kind; /* same values */
-		vc[i].from = ch->v[i].from;
-		vc[i].to = ch->v[i].to;
-	}
-	rec->changes = vc;
-	rec->nchanges = ch ? ch->n : 0;
-	rec->run_id = ctx->run_id;
-	rec->revision = revision;
-	rec->direction = direction;
-	rec->outcome = outcome;
-	rec->error = error;
-	rec->checksum = checksum;
-	rec->started_at = started_at;
-	rec->duration_ms = duration_ms < 0 ? 0 : duration_ms;
-	rec->run_user = ctx->user;
-	rec->run_host = ctx->host;
-}
-
-static int has_record_step(const rt_ctx *ctx)
-{
-	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
-	return RETORT_STRUCT_HAS(d, retort_dialect_vtable, record_step) && d->record_step;
-}
-
-static int has_execute_batch(const rt_ctx *ctx)
+int rn_has_execute_batch(const rt_ctx *ctx)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
 	return RETORT_STRUCT_HAS(d, retort_dialect_vtable, execute_batch) && d->execute_batch;
 }
 
 /* Run n statements: in one execute_batch when the dialect has it, else one by one.  *failed: the failing index. */
-static int exec_batch(rt_ctx *ctx, const char *const *sqls, size_t n, size_t *failed)
+int rn_exec_batch(rt_ctx *ctx, const char *const *sqls, size_t n, size_t *failed)
 {
 	size_t i;
 	int rc;
 	*failed = 0;
-	if (n > 1 && has_execute_batch(ctx)) {
+	if (n > 1 && rn_has_execute_batch(ctx)) {
 		rc = ctx->dialect->vt.dialect.execute_batch(ctx->conn, ctx->dialect->hctx, sqls, n, failed);
-		return rc < 0 ? plugin_fail(ctx, rc, "execute") : RETORT_OK;
+		return rc < 0 ? rn_plugin_fail(ctx, rc, "execute") : RETORT_OK;
 	}
 	for (i = 0; i < n; i++) {
-		if ((rc = exec_sql(ctx, sqls[i])) < 0) {
+		if ((rc = rn_exec_sql(ctx, sqls[i])) < 0) {
 			*failed = i;
 			return rc;
 		}
@@ -572,44 +262,6 @@ static int exec_batch(rt_ctx *ctx, const char *const *sqls, size_t n, size_t *fa
  * Write a step's bookkeeping: the dialect's record_step, else the host's
  * own statements (in one batch when the dialect can).
  */
-static int record(rt_ctx *ctx, const retort_step_record *rec)
-{
-	rt_strv sqls = RT_STRV_INIT;
-	size_t i, failed;
-	char *sql;
-	int rc;
-	if (has_record_step(ctx)) {
-		rc = ctx->dialect->vt.dialect.record_step(ctx->conn, ctx->dialect->hctx, rec);
-		return rc < 0 ? plugin_fail(ctx, rc, "record_step") : RETORT_OK;
-	}
-	for (i = 0; i < rec->nchanges; i++) {
-		rt_vt_change c;
-		c.kind = (rt_vt_kind)rec->changes[i].kind;
-		c.from = (char *)rec->changes[i].from;
-		c.to = (char *)rec->changes[i].to;
-		if (!(sql = vt_sql(ctx, &c)) || (rc = rt_strv_push_owned(&sqls, sql)) < 0) {
-			rc = sql ? rc : RETORT_ERROR;
-			goto done;
-		}
-	}
-	if (!(sql = history_sql(ctx, rec)) || (rc = rt_strv_push_owned(&sqls, sql)) < 0) {
-		rc = sql ? rc : RETORT_ERROR;
-		goto done;
-	}
-	rc = exec_batch(ctx, (const char *const *)sqls.v, sqls.n, &failed);
-done:
-	rt_strv_free(&sqls);
-	return rc;
-}
-
-static int history_row(rt_ctx *ctx, const char *revision, const char *direction, const char *outcome,
-                       const char *error, const char *checksum, const char *started_at, long long duration_ms)
-{
-	retort_step_record rec;
-	step_record(ctx, &rec, NULL, NULL, revision, direction, outcome, error, checksum, started_at, duration_ms);
-	return record(ctx, &rec);
-}
-
 /* ---- progress ---- */
 
 static void step_line(rt_ctx *ctx, const rt_step *s, long long ms, size_t done, size_t total)
@@ -642,7 +294,7 @@ static int take_lock_ev(rt_ctx *ctx, int events)
 	rc = ctx->dialect->vt.dialect.lock(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table,
 	                                   (unsigned)ctx->cfg->lock_timeout);
 	if (rc < 0) {
-		plugin_fail(ctx, rc, "lock");
+		rn_plugin_fail(ctx, rc, "lock");
 		if (rc == RETORT_ELOCKED) {
 			char msg[4096];
 			snprintf(msg, sizeof msg, "%s", rt_error_msg());
@@ -652,22 +304,24 @@ static int take_lock_ev(rt_ctx *ctx, int events)
 		return RETORT_ERROR;
 	}
 	ctx->in_tx = 1; /* a lock may be a transaction (SQLite); rollback is then safe either way */
+	ctx->locked = 1;
 	if (events)
 		rt_ctx_event(ctx, "lock.acquired", NULL, NULL, NULL, NULL, -1, NULL, NULL);
 	return RETORT_OK;
 }
 
-static int take_lock(rt_ctx *ctx)
+int rn_take_lock(rt_ctx *ctx)
 {
 	return take_lock_ev(ctx, 1);
 }
 
-static void release_lock(rt_ctx *ctx)
+void rn_release_lock(rt_ctx *ctx)
 {
 	if (ctx->conn) {
 		ctx->dialect->vt.dialect.unlock(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table);
 		rt_hctx_clear_error(ctx->dialect->hctx);
 	}
+	ctx->locked = 0;
 }
 
 /* ---- migrate ---- */
@@ -681,12 +335,12 @@ static void release_lock(rt_ctx *ctx)
 static int relock(rt_ctx *ctx)
 {
 	int rc;
-	if ((rc = tx_commit(ctx)) < 0)
+	if ((rc = rn_tx_commit(ctx)) < 0)
 		return rc;
-	release_lock(ctx);
+	rn_release_lock(ctx);
 	if ((rc = take_lock_ev(ctx, 0)) < 0)
 		return rc;
-	return tx_begin(ctx);
+	return rn_tx_begin(ctx);
 }
 
 static int strv_same_set(const rt_strv *a, const rt_strv *b)
@@ -821,7 +475,7 @@ static int load_ops(rt_ctx *ctx, rt_plan *plan)
 	return rc;
 }
 
-static int make_plan(rt_ctx *ctx, int up, const rt_strv *heads, const char *target, rt_plan *plan)
+int rn_make_plan(rt_ctx *ctx, int up, const rt_strv *heads, const char *target, rt_plan *plan)
 {
 	int rc = up ? rt_graph_plan_upgrade(ctx->graph, heads, target, plan)
 	            : rt_graph_plan_downgrade(ctx->graph, heads, target, plan);
@@ -829,15 +483,119 @@ static int make_plan(rt_ctx *ctx, int up, const rt_strv *heads, const char *targ
 }
 
 /*
- * After the lock was taken again: when another process moved the version
- * table meanwhile, adopt its rows and plan again.  Returns 1 when it
- * planned again, 0 when nothing moved, or a negative status.
+ * Every statement of a plan is rendered before the first one runs, so that
+ * a script the dialect refuses (MySQL: alter_column without existing_type)
+ * fails the run with nothing written, as a syntax error does.  A dialect
+ * with render_online (SQLite: rebuilds read the live schema as the plan
+ * leaves it) is checked with render() instead: what only the live schema
+ * can decide (RETORT_ENOTSUPPORTED offline) is left to the step, every
+ * other refusal stops the run here.
  */
-static int resync(rt_ctx *ctx, int up, const char *target, rt_strv *heads, rt_plan *plan)
+typedef struct step_sql {
+	retort_sink sk;  /* the step's statements (unused with render_online) */
+	size_t *op_end;  /* the statements of op i end at op_end[i] */
+	int notx;        /* some statement must run outside a transaction */
+} step_sql;
+
+static void prep_free(step_sql *prep, size_t n)
+{
+	size_t k;
+	for (k = 0; prep && k < n; k++) {
+		rt_sink_free(&prep[k].sk);
+		rt_free(prep[k].op_end);
+	}
+	rt_free(prep);
+}
+
+static int has_render_online(const rt_ctx *ctx)
+{
+	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	return RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online) && d->render_online;
+}
+
+static int prepare(rt_ctx *ctx, const rt_plan *plan, step_sql **out)
+{
+	step_sql *prep;
+	size_t k, i, j;
+	int online = has_render_online(ctx), rc = RETORT_OK;
+	*out = NULL;
+	if (!(prep = rt_calloc(plan->n ? plan->n : 1, sizeof *prep))) {
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	for (k = 0; k < plan->n; k++)
+		rt_sink_init(&prep[k].sk);
+	for (k = 0; k < plan->n && rc == RETORT_OK; k++) {
+		const rt_step *s = &plan->steps[k];
+		const retort_op *ops = s->up ? s->rev->upgrade : s->rev->downgrade;
+		size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade;
+		step_sql *p = &prep[k];
+		if (nops && !(p->op_end = rt_malloc(nops * sizeof *p->op_end))) {
+			rt_error_set("out of memory");
+			rc = RETORT_ENOMEM;
+			break;
+		}
+		for (i = 0; i < nops; i++) {
+			if (online)
+				rt_sink_reset(&p->sk);
+			rc = render_raw(ctx, &ops[i], &p->sk, 0);
+			if (online && rc == RETORT_ENOTSUPPORTED) {
+				rt_error_clear();
+				rc = RETORT_OK;
+			}
+			if (rc < 0) {
+				rt_error_prefix("%s:%d: %s %s, operation %zu (%s)", s->rev->path, ops[i].line,
+				                s->up ? "upgrade" : "downgrade", s->rev->id, i + 1,
+				                rt_op_kind_name(ops[i].kind));
+				rc = RETORT_EINVAL;
+				break;
+			}
+			p->op_end[i] = p->sk.n;
+		}
+		if (online)
+			rt_sink_reset(&p->sk);
+		for (j = 0; j < p->sk.n; j++)
+			if (p->sk.stmts[j].flags & RETORT_STMT_NO_TRANSACTION)
+				p->notx = 1;
+	}
+	if (rc < 0) {
+		prep_free(prep, plan->n);
+		return rc;
+	}
+	*out = prep;
+	return RETORT_OK;
+}
+
+/* Plan, load and render (rn_make_plan, then prepare). */
+static int plan_run(rt_ctx *ctx, int up, const rt_strv *heads, const char *target, rt_plan *plan, step_sql **prep)
+{
+	int rc = rn_make_plan(ctx, up, heads, target, plan);
+	return rc < 0 ? rc : prepare(ctx, plan, prep);
+}
+
+/* The refusal of upgrade/downgrade while a revision is marked as not finished (history.c reads the mark). */
+static int refuse_marked(rt_ctx *ctx, const char *failed, const char *dir)
+{
+	rt_error_set("%s; repair the schema by hand, then run 'retort repair' before any %s",
+	             ctx->mark_note ? ctx->mark_note : failed, dir);
+	return RETORT_ERROR;
+}
+
+/*
+ * After the lock was taken again: when another process moved the version
+ * table meanwhile, adopt its rows and plan again; when it left a revision
+ * unfinished, stop.  Returns 1 when it planned again, 0 when nothing
+ * moved, or a negative status.
+ */
+static int resync(rt_ctx *ctx, int up, const char *target, rt_strv *heads, rt_plan *plan, step_sql **prep)
 {
 	rt_strv now = RT_STRV_INIT;
+	char *failed = NULL;
 	size_t i;
-	int rc = rt_db_read_heads(ctx, &now, NULL, NULL);
+	int rc = rt_db_read_heads(ctx, &now, NULL, &failed);
+	if (rc == RETORT_OK && failed)
+		rc = refuse_marked(ctx, failed, up ? "upgrade" : "downgrade");
+	rt_free(failed);
 	if (rc < 0 || strv_same_set(&now, heads)) {
 		rt_strv_free(&now);
 		return rc < 0 ? rc : 0;
@@ -848,95 +606,121 @@ static int resync(rt_ctx *ctx, int up, const char *target, rt_strv *heads, rt_pl
 	rt_strv_free(&now);
 	if (rc < 0)
 		return rc;
+	prep_free(*prep, plan->n);
+	*prep = NULL;
 	rt_plan_free(plan);
-	if ((rc = make_plan(ctx, up, heads, target, plan)) < 0)
+	if ((rc = plan_run(ctx, up, heads, target, plan, prep)) < 0)
 		return rc;
 	return 1;
 }
 
-/*
- * Run one step: its operations, then its bookkeeping (version-table
- * changes and the history row, started at `st`, `s0` ms), no commit.
- *
- * With a dialect that has execute_batch (and no render_online, whose
- * rendering reads the live schema), every statement of the step and the
- * host's bookkeeping statements go in one batch: PostgreSQL sends them in
- * one round trip.  A statement that must run outside the transaction makes
- * the step go one statement at a time.
- */
-static int run_step(rt_ctx *ctx, const rt_step *s, rt_strv *heads, const char *st, long long s0, char **failed_sql,
-                    size_t *failed_op)
+/* Commit the `running` history row of step s (with what the open transaction holds) and go on in a new one. */
+static int mark_running(rt_ctx *ctx, const rt_step *s, const char *st)
+{
+	int rc = rn_history_row(ctx, s->rev->id, s->up ? "upgrade" : "downgrade", "running", NULL, s->rev->checksum,
+	                        st, 0);
+	if (rc == RETORT_OK)
+		rc = rn_tx_commit(ctx);
+	return rc;
+}
+
+/* After a statement of op that ran outside any transaction failed: the dialect removes what it left behind. */
+static void cleanup_failed(rt_ctx *ctx, const retort_op *op)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	char msg[4096];
+	if (!RETORT_STRUCT_HAS(d, retort_dialect_vtable, cleanup_failed) || !d->cleanup_failed)
+		return;
+	snprintf(msg, sizeof msg, "%s", rt_error_msg());
+	if (d->cleanup_failed(ctx->conn, ctx->dialect->hctx, op) < 0) {
+		rn_plugin_fail(ctx, RETORT_ERROR, "cleanup");
+		rt_error_set("%s; and undoing what it left failed: %s", msg, rt_error_msg());
+		return;
+	}
+	rt_error_set("%s", msg);
+}
+
+/*
+ * Run one step: its statements (prepared in p, or rendered now through
+ * render_online), then its bookkeeping (version-table changes and the
+ * history row, started at `st`, `s0` ms), no commit.
+ *
+ * A step that cannot roll back as a whole first commits a `running`
+ * history row: on a dialect without transactional DDL before its first
+ * statement; elsewhere, together with the statements before its first
+ * statement that must run outside a transaction (CREATE INDEX
+ * CONCURRENTLY).  The step's version-table changes then turn that row
+ * into `ok` in one transaction; a failure or a kill leaves it `running`,
+ * which marks the revision as not finished (*partial = 1).
+ *
+ * A step whose statements all run inside the transaction goes in one
+ * execute_batch when the dialect has it (PostgreSQL: one round trip).
+ */
+static int run_step(rt_ctx *ctx, const rt_step *s, const step_sql *p, rt_strv *heads, const char *st, long long s0,
+                    char **failed_sql, size_t *failed_op, int *partial)
+{
 	const retort_op *ops = s->up ? s->rev->upgrade : s->rev->downgrade;
-	size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade, i, j;
-	int batch = has_execute_batch(ctx) &&
-	            !(RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online) && d->render_online);
+	size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade, i, j, from;
+	int transactional = rn_dialect_is_transactional(ctx), online = has_render_online(ctx);
 	rt_vt_changes ch = {NULL, 0, 0};
 	retort_version_change vc_small[4], *vc = vc_small;
 	retort_step_record rec;
-	retort_sink sk;
-	size_t *op_end = NULL;
+	retort_sink own;
+	const retort_sink *sk = &p->sk;
 	const char **sqls = NULL;
 	int rc = RETORT_OK;
-	rt_sink_init(&sk);
-	if (batch) {
-		/* render every operation first (render() needs no connection) */
-		if (nops && !(op_end = rt_malloc(nops * sizeof *op_end))) {
-			rt_error_set("out of memory");
-			rc = RETORT_ENOMEM;
+	rt_sink_init(&own);
+	*partial = 0;
+	if (!transactional) {
+		if ((rc = mark_running(ctx, s, st)) < 0 || (rc = rn_tx_begin(ctx)) < 0)
 			goto done;
-		}
-		for (i = 0; i < nops; i++) {
-			if ((rc = render_op(ctx, &ops[i], &sk, 1)) < 0) {
-				*failed_op = i + 1;
-				goto done;
-			}
-			op_end[i] = sk.n;
-		}
-		for (j = 0; j < sk.n && batch; j++)
-			if (sk.stmts[j].flags & RETORT_STMT_NO_TRANSACTION)
-				batch = 0;
-		if (!batch) {
-			rt_sink_reset(&sk);
-			rt_free(op_end);
-			op_end = NULL;
-		}
+		*partial = 1;
 	}
-	if (!batch) {
-		for (i = 0; i < nops; i++) {
-			rt_sink_reset(&sk);
-			if ((rc = render_op(ctx, &ops[i], &sk, 1)) < 0) {
-				*failed_op = i + 1;
-				goto done;
-			}
-			for (j = 0; j < sk.n; j++) {
-				int notx = (sk.stmts[j].flags & RETORT_STMT_NO_TRANSACTION) != 0;
-				if (notx && ctx->in_tx && (rc = tx_commit(ctx)) < 0)
-					goto fail_stmt;
-				rc = exec_sql(ctx, sk.stmts[j].sql);
-				if (notx && rc == RETORT_OK)
-					rc = tx_begin(ctx);
-				if (rc < 0)
-					goto fail_stmt;
-			}
-		}
-	}
-	if (batch && sk.n) {
+	if (!online && !p->notx && rn_has_execute_batch(ctx) && sk->n) {
 		size_t failed = 0;
-		if (!(sqls = rt_malloc(sk.n * sizeof *sqls))) {
+		if (!(sqls = rt_malloc(sk->n * sizeof *sqls))) {
 			rt_error_set("out of memory");
 			rc = RETORT_ENOMEM;
 			goto done;
 		}
-		for (j = 0; j < sk.n; j++)
-			sqls[j] = sk.stmts[j].sql;
-		if ((rc = exec_batch(ctx, sqls, sk.n, &failed)) < 0) {
-			for (i = 0; i < nops && op_end[i] <= failed; i++)
+		for (j = 0; j < sk->n; j++)
+			sqls[j] = sk->stmts[j].sql;
+		if ((rc = rn_exec_batch(ctx, sqls, sk->n, &failed)) < 0) {
+			for (i = 0; i < nops && p->op_end[i] <= failed; i++)
 				;
 			*failed_op = i + 1;
 			*failed_sql = rt_strdup(sqls[failed]);
 			goto done;
+		}
+		nops = 0; /* all ran */
+	}
+	for (i = 0; i < nops; i++) {
+		from = i ? p->op_end[i - 1] : 0;
+		if (online) {
+			rt_sink_reset(&own);
+			if ((rc = rn_render_op(ctx, &ops[i], &own, 1)) < 0) {
+				*failed_op = i + 1;
+				goto done;
+			}
+			sk = &own;
+			from = 0;
+		}
+		for (j = from; j < (online ? own.n : p->op_end[i]); j++) {
+			int notx = transactional && (sk->stmts[j].flags & RETORT_STMT_NO_TRANSACTION);
+			if (notx) {
+				if (!*partial && (rc = mark_running(ctx, s, st)) < 0)
+					goto fail_stmt;
+				if (*partial && ctx->in_tx && (rc = rn_tx_commit(ctx)) < 0)
+					goto fail_stmt;
+				*partial = 1;
+			}
+			rc = rn_exec_sql(ctx, sk->stmts[j].sql);
+			if (rc < 0 && notx)
+				cleanup_failed(ctx, &ops[i]);
+			if (notx && rc == RETORT_OK)
+				rc = rn_tx_begin(ctx);
+			if (rc < 0)
+				goto fail_stmt;
 		}
 	}
 	if ((rc = rt_graph_step_heads(ctx->graph, heads, s, &ch)) < 0)
@@ -946,20 +730,22 @@ static int run_step(rt_ctx *ctx, const rt_step *s, rt_strv *heads, const char *s
 		rc = RETORT_ENOMEM;
 		goto done;
 	}
-	step_record(ctx, &rec, vc, &ch, s->rev->id, s->up ? "upgrade" : "downgrade", "ok", NULL, s->rev->checksum, st,
-	            now_ms() - s0);
-	rc = record(ctx, &rec);
+	/* without transactional DDL the statements committed themselves: the bookkeeping gets its own transaction */
+	if (!transactional && (rc = rn_tx_begin(ctx)) < 0)
+		goto done;
+	rn_step_record(ctx, &rec, vc, &ch, s->rev->id, s->up ? "upgrade" : "downgrade", "ok", NULL, s->rev->checksum,
+	               st, rn_now_ms() - s0);
+	rc = rn_record(ctx, &rec, *partial);
 	goto done;
 fail_stmt:
 	*failed_op = i + 1;
-	*failed_sql = rt_strdup(sk.stmts[j].sql);
+	*failed_sql = rt_strdup(sk->stmts[j].sql);
 done:
 	if (vc != vc_small)
 		rt_free(vc);
 	rt_free(sqls);
-	rt_free(op_end);
 	rt_vt_changes_free(&ch);
-	rt_sink_free(&sk);
+	rt_sink_free(&own);
 	return rc;
 }
 
@@ -969,52 +755,50 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 	rt_plan plan = {NULL, 0};
 	char *failed = NULL, *failed_sql = NULL;
 	size_t k, failed_op = 0;
-	int rc, per_migration, transactional, exists = 0;
+	int rc, per_migration, transactional, exists = 0, partial = 0;
+	step_sql *prep = NULL;
 	char started[32];
-	long long t0 = now_ms();
+	long long t0 = rn_now_ms();
 	const char *dir = up ? "upgrade" : "downgrade";
 
-	iso_now(started);
+	rn_iso_now(started);
 	if ((rc = rt_ctx_connect(ctx)) < 0)
 		return rc;
-	transactional = dialect_is_transactional(ctx);
+	transactional = rn_dialect_is_transactional(ctx);
 	per_migration = ctx->cfg->transaction_per_migration || !transactional;
 	if ((rc = rt_ctx_event(ctx, "migrate.before", NULL, dir, NULL, started, -1, NULL, NULL)) < 0)
 		return rc;
-	if ((rc = take_lock(ctx)) < 0)
+	if ((rc = rn_take_lock(ctx)) < 0)
 		goto out_event;
-	if ((rc = tx_begin(ctx)) < 0)
+	if ((rc = rn_tx_begin(ctx)) < 0)
 		goto out;
 	/* read the state again now that we hold the lock */
 	if ((rc = rt_db_read_heads(ctx, &heads, &exists, &failed)) < 0)
 		goto out;
 	if (failed) {
-		rt_error_set("revision %s failed part-way on this %s database (its statements may be partly applied); "
-		             "repair the schema by hand, then run 'retort repair' before any %s",
-		             failed, ctx->dialect->desc.name, dir);
-		rc = RETORT_ERROR;
+		rc = refuse_marked(ctx, failed, dir);
 		goto out;
 	}
 	if ((rc = rt_graph_check_current(ctx->graph, &heads)) < 0)
 		goto out;
-	if ((rc = make_plan(ctx, up, &heads, target, &plan)) < 0)
+	if ((rc = plan_run(ctx, up, &heads, target, &plan, &prep)) < 0)
 		goto out;
-	if ((rc = ensure_tables(ctx)) < 0)
+	if ((rc = rn_ensure_tables(ctx)) < 0)
 		goto out;
 	if (per_migration && !exists && plan.n > 0) {
 		/* make the tables durable before the first revision */
-		if ((rc = relock(ctx)) < 0 || (rc = resync(ctx, up, target, &heads, &plan)) < 0)
+		if ((rc = relock(ctx)) < 0 || (rc = resync(ctx, up, target, &heads, &plan, &prep)) < 0)
 			goto out;
 	}
 	ctx->progress = !ctx->quiet && isatty(2) && plan.n > 20;
 	for (k = 0; k < plan.n; k++) {
 		const rt_step *s = &plan.steps[k];
 		char st[32];
-		long long s0 = now_ms();
-		iso_now(st);
+		long long s0 = rn_now_ms();
+		rn_iso_now(st);
 		if ((rc = rt_ctx_event(ctx, "revision.before", s->rev, dir, NULL, st, -1, NULL, NULL)) < 0)
 			goto out;
-		rc = run_step(ctx, s, &heads, st, s0, &failed_sql, &failed_op);
+		rc = run_step(ctx, s, &prep[k], &heads, st, s0, &failed_sql, &failed_op, &partial);
 		if (rc < 0) {
 			char msg[4096];
 			if (failed_op)
@@ -1023,287 +807,111 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 				         failed_sql ? ": " : "", failed_sql ? failed_sql : "", rt_error_msg());
 			else
 				snprintf(msg, sizeof msg, "%s %s (%s): %s", dir, s->rev->id, s->rev->path, rt_error_msg());
-			tx_rollback(ctx);
+			rn_tx_rollback(ctx);
 			if (!transactional)
 				strncat(msg, "; earlier statements of this script may already be applied (this database commits "
 				             "DDL as it goes): repair by hand, then run 'retort repair'",
 				        sizeof msg - strlen(msg) - 1);
+			else if (partial)
+				strncat(msg, "; the statements of this script before the one that must run outside a transaction "
+				             "are committed: repair by hand, then run 'retort repair'",
+				        sizeof msg - strlen(msg) - 1);
 			/* record the failure in its own transaction */
-			if (tx_begin(ctx) == RETORT_OK && ensure_tables(ctx) == RETORT_OK &&
-			    history_row(ctx, s->rev->id, dir, "failed", msg, s->rev->checksum, st, now_ms() - s0) == RETORT_OK)
-				tx_commit(ctx);
+			if (rn_tx_begin(ctx) == RETORT_OK && rn_ensure_tables(ctx) == RETORT_OK &&
+			    rn_history_row(ctx, s->rev->id, dir, "failed", msg, s->rev->checksum, st, rn_now_ms() - s0) == RETORT_OK)
+				rn_tx_commit(ctx);
 			else
-				tx_rollback(ctx);
-			rt_ctx_event(ctx, "revision.error", s->rev, dir, "failed", st, now_ms() - s0, msg, NULL);
+				rn_tx_rollback(ctx);
+			rt_ctx_event(ctx, "revision.error", s->rev, dir, "failed", st, rn_now_ms() - s0, msg, NULL);
 			rt_error_set("%s", msg);
 			if (rc == RETORT_EINVAL)
 				rc = RETORT_ERROR; /* the work failed: exit 1 */
 			goto out;
 		}
+		if (partial && !per_migration && (rc = rn_tx_commit(ctx)) == RETORT_OK)
+			rc = rn_tx_begin(ctx); /* a step that ran in parts is committed alone, its `ok` row with it */
+		if (rc < 0)
+			goto out;
 		if (per_migration && k + 1 < plan.n) {
 			/* commit this revision; SQLite's lock is its transaction, so take it again and check that
 			 * nobody moved the version table meanwhile */
 			int moved;
-			step_line(ctx, s, now_ms() - s0, k + 1, plan.n);
-			rt_ctx_event(ctx, "revision.after", s->rev, dir, "ok", st, now_ms() - s0, NULL, NULL);
-			if ((rc = relock(ctx)) < 0 || (moved = rc = resync(ctx, up, target, &heads, &plan)) < 0)
+			step_line(ctx, s, rn_now_ms() - s0, k + 1, plan.n);
+			rt_ctx_event(ctx, "revision.after", s->rev, dir, "ok", st, rn_now_ms() - s0, NULL, NULL);
+			if ((rc = relock(ctx)) < 0 || (moved = rc = resync(ctx, up, target, &heads, &plan, &prep)) < 0)
 				goto out;
 			if (moved)
 				k = (size_t)-1; /* start over with the new plan */
 			continue;
 		}
-		step_line(ctx, s, now_ms() - s0, k + 1, plan.n);
-		rt_ctx_event(ctx, "revision.after", s->rev, dir, "ok", st, now_ms() - s0, NULL, NULL);
+		step_line(ctx, s, rn_now_ms() - s0, k + 1, plan.n);
+		rt_ctx_event(ctx, "revision.after", s->rev, dir, "ok", st, rn_now_ms() - s0, NULL, NULL);
 	}
-	if (ctx->in_tx && (rc = tx_commit(ctx)) < 0)
+	if (ctx->in_tx && (rc = rn_tx_commit(ctx)) < 0)
 		goto out;
 out:
 	if (rc < 0)
-		tx_rollback(ctx);
-	release_lock(ctx);
+		rn_tx_rollback(ctx);
+	rn_release_lock(ctx);
 out_event:
 	if (rc < 0) {
 		char msg[4096];
 		snprintf(msg, sizeof msg, "%s", rt_error_msg());
-		rt_ctx_event(ctx, "migrate.error", NULL, dir, "failed", started, now_ms() - t0, msg, NULL);
+		rt_ctx_event(ctx, "migrate.error", NULL, dir, "failed", started, rn_now_ms() - t0, msg, NULL);
 		rt_error_set("%s", msg);
 	} else {
-		rt_ctx_event(ctx, "migrate.after", NULL, dir, "ok", started, now_ms() - t0, NULL, NULL);
+		rt_ctx_event(ctx, "migrate.after", NULL, dir, "ok", started, rn_now_ms() - t0, NULL, NULL);
 	}
 	rt_free(failed);
 	rt_free(failed_sql);
+	prep_free(prep, plan.n);
 	rt_plan_free(&plan);
 	rt_strv_free(&heads);
 	return rc;
-}
-
-/* ---- offline ---- */
-
-int rt_run_offline(rt_ctx *ctx, int up, const char *target)
-{
-	char *from = NULL, *to = NULL;
-	rt_strv heads = RT_STRV_INIT;
-	rt_plan plan = {NULL, 0};
-	int rc, transactional, per_migration, fresh;
-	size_t k, i;
-	retort_sink sk;
-
-	rt_sink_init(&sk);
-	if ((rc = rt_ctx_dialect(ctx)) < 0)
-		return rc;
-	transactional = dialect_is_transactional(ctx);
-	per_migration = ctx->cfg->transaction_per_migration;
-	if (strchr(target, ':')) {
-		if ((rc = rt_range_split(target, &from, &to)) < 0)
-			return rc;
-	} else if (!up) {
-		rt_error_set("downgrade with --sql requires <fromrev>:<torev>");
-		return RETORT_EINVAL;
-	} else {
-		to = rt_strdup(target);
-	}
-	if (!to) {
-		rt_error_set("--sql needs a destination: FROM:TO");
-		rc = RETORT_EINVAL;
-		goto done;
-	}
-	if (from && (rc = rt_graph_resolve(ctx->graph, from, &heads, !up, &heads)) < 0)
-		goto done;
-	fresh = heads.n == 0;
-	rc = up ? rt_graph_plan_upgrade(ctx->graph, &heads, to, &plan)
-	        : rt_graph_plan_downgrade(ctx->graph, &heads, to, &plan);
-	if (rc < 0 || (rc = load_ops(ctx, &plan)) < 0)
-		goto done;
-	if (transactional && !per_migration)
-		out_stmt(ctx, "BEGIN");
-	if (fresh && up) {
-		if ((rc = render_tables(ctx, &sk)) < 0)
-			goto done;
-		if (sk.n)
-			out_stmt(ctx, sk.stmts[0].sql); /* the version table; history is online-only */
-		rt_sink_reset(&sk);
-	}
-	for (k = 0; k < plan.n; k++) {
-		const rt_step *s = &plan.steps[k];
-		const retort_op *ops = s->up ? s->rev->upgrade : s->rev->downgrade;
-		size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade;
-		rt_vt_changes ch = {NULL, 0, 0};
-		char *parents = rt_strv_join(&s->rev->parents, ", ");
-		if (transactional && per_migration)
-			out_stmt(ctx, "BEGIN");
-		if (s->up)
-			fprintf(ctx->sql_out, "-- Running upgrade %s -> %s\n\n", parents ? parents : "", s->rev->id);
-		else
-			fprintf(ctx->sql_out, "-- Running downgrade %s -> %s\n\n", s->rev->id, parents ? parents : "");
-		rt_free(parents);
-		for (i = 0; i < nops; i++) {
-			size_t j;
-			rt_sink_reset(&sk);
-			if ((rc = render_op(ctx, &ops[i], &sk, 0)) < 0) {
-				rt_error_prefix("%s (%s), operation %zu", s->rev->id, s->rev->path, i + 1);
-				goto done;
-			}
-			for (j = 0; j < sk.n; j++) {
-				int notx = (sk.stmts[j].flags & RETORT_STMT_NO_TRANSACTION) && transactional;
-				if (notx)
-					out_stmt(ctx, "COMMIT");
-				out_stmt(ctx, sk.stmts[j].sql);
-				if (notx)
-					out_stmt(ctx, "BEGIN");
-			}
-		}
-		if ((rc = rt_graph_step_heads(ctx->graph, &heads, s, &ch)) < 0 || (rc = vt_apply_all(ctx, &ch, 1)) < 0) {
-			rt_vt_changes_free(&ch);
-			goto done;
-		}
-		rt_vt_changes_free(&ch);
-		if (transactional && per_migration)
-			out_stmt(ctx, "COMMIT");
-	}
-	if (transactional && !per_migration)
-		out_stmt(ctx, "COMMIT");
-	fflush(ctx->sql_out);
-done:
-	rt_sink_free(&sk);
-	rt_plan_free(&plan);
-	rt_strv_free(&heads);
-	rt_free(from);
-	rt_free(to);
-	return rc;
-}
-
-/* ---- stamp ---- */
-
-/*
- * Move the version table from rows `from` to rows `to`: delete what goes,
- * insert what comes (purge: delete and insert everything).  Online, each
- * stamped revision gets a history row and an event; `started` is its time.
- */
-static int stamp_rows(rt_ctx *ctx, const rt_strv *from, const rt_strv *to, int purge, int offline,
-                      const char *started)
-{
-	size_t i;
-	int rc;
-	for (i = 0; i < from->n; i++) {
-		rt_vt_change c = {RT_VT_DELETE, from->v[i], NULL};
-		if ((purge || rt_strv_find(to, from->v[i]) < 0) && (rc = vt_apply(ctx, &c, offline)) < 0)
-			return rc;
-	}
-	for (i = 0; i < to->n; i++) {
-		rt_vt_change c = {RT_VT_INSERT, NULL, to->v[i]};
-		rt_revision *r = rt_graph_get(ctx->graph, to->v[i]);
-		if (!purge && rt_strv_find(from, to->v[i]) >= 0)
-			continue;
-		if ((rc = vt_apply(ctx, &c, offline)) < 0)
-			return rc;
-		if (offline)
-			continue;
-		if ((rc = history_row(ctx, to->v[i], "stamp", "ok", NULL, r ? r->checksum : NULL, started, 0)) < 0)
-			return rc;
-		if (!ctx->quiet)
-			fprintf(stderr, "Running stamp_revision -> %s\n", to->v[i]);
-		rt_ctx_event(ctx, "revision.after", r, "stamp", "stamped", started, 0, NULL, NULL);
-	}
-	return RETORT_OK;
 }
 
 int rt_run_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge, int sql)
 {
 	rt_strv heads = RT_STRV_INIT, next = RT_STRV_INIT;
 	int rc, exists = 0;
-	size_t i;
 	char started[32];
-	long long t0 = now_ms();
+	long long t0 = rn_now_ms();
 	retort_sink sk;
 
 	rt_sink_init(&sk);
-	iso_now(started);
-	if (sql) {
-		/* offline: each target may be FROM:TO; the starting revisions must agree */
-		rt_strv tos = RT_STRV_INIT;
-		char *from0 = NULL;
-		if (purge) {
-			rt_error_set("Can't use --purge with --sql mode");
-			return RETORT_EINVAL;
-		}
-		if ((rc = rt_ctx_dialect(ctx)) < 0)
-			return rc;
-		for (i = 0; i < n; i++) {
-			char *f = NULL, *t = NULL;
-			if (strchr(targets[i], ':')) {
-				if ((rc = rt_range_split(targets[i], &f, &t)) < 0)
-					goto off_done;
-			} else {
-				t = rt_strdup(targets[i]);
-			}
-			if (i > 0 && ((f == NULL) != (from0 == NULL) || (f && strcmp(f, from0) != 0))) {
-				rt_error_set("Stamp operation with --sql only supports a single starting revision at a time");
-				rt_free(f);
-				rt_free(t);
-				rc = RETORT_EINVAL;
-				goto off_done;
-			}
-			if (i == 0)
-				from0 = f;
-			else
-				rt_free(f);
-			if ((rc = rt_strv_push_owned(&tos, t ? t : rt_strdup("base"))) < 0)
-				goto off_done;
-		}
-		if (from0 && (rc = rt_graph_resolve(ctx->graph, from0, &heads, 0, &heads)) < 0)
-			goto off_done;
-		if ((rc = rt_graph_plan_stamp(ctx->graph, &heads, (const char *const *)tos.v, tos.n, 0, &next)) < 0)
-			goto off_done;
-		if (dialect_is_transactional(ctx))
-			out_stmt(ctx, "BEGIN");
-		if (!from0) {
-			if ((rc = render_tables(ctx, &sk)) < 0)
-				goto off_done;
-			if (sk.n)
-				out_stmt(ctx, sk.stmts[0].sql);
-		}
-		if ((rc = stamp_rows(ctx, &heads, &next, 0, 1, NULL)) < 0)
-			goto off_done;
-		if (dialect_is_transactional(ctx))
-			out_stmt(ctx, "COMMIT");
-	off_done:
-		rt_free(from0);
-		rt_strv_free(&tos);
-		rt_strv_free(&heads);
-		rt_strv_free(&next);
-		rt_sink_free(&sk);
-		return rc;
-	}
+	rn_iso_now(started);
+	if (sql)
+		return rn_stamp_offline(ctx, targets, n, purge);
 
 	if ((rc = rt_ctx_connect(ctx)) < 0)
 		return rc;
 	if ((rc = rt_ctx_event(ctx, "migrate.before", NULL, "stamp", NULL, started, -1, NULL, NULL)) < 0)
 		return rc;
-	if ((rc = take_lock(ctx)) < 0)
+	if ((rc = rn_take_lock(ctx)) < 0)
 		goto out_event;
-	if ((rc = tx_begin(ctx)) < 0 || (rc = rt_db_read_heads(ctx, &heads, &exists, NULL)) < 0)
+	if ((rc = rn_tx_begin(ctx)) < 0 || (rc = rt_db_read_heads(ctx, &heads, &exists, NULL)) < 0)
 		goto out;
 	if (!purge && (rc = rt_graph_check_current(ctx->graph, &heads)) < 0)
 		goto out;
 	if ((rc = rt_graph_plan_stamp(ctx->graph, &heads, targets, n, purge, &next)) < 0)
 		goto out;
-	if ((rc = ensure_tables(ctx)) < 0)
+	if ((rc = rn_ensure_tables(ctx)) < 0)
 		goto out;
-	if ((rc = stamp_rows(ctx, &heads, &next, purge, 0, started)) < 0)
+	if ((rc = rn_stamp_rows(ctx, &heads, &next, purge, 0, started)) < 0)
 		goto out;
-	rc = tx_commit(ctx);
+	rc = rn_tx_commit(ctx);
 out:
 	if (rc < 0)
-		tx_rollback(ctx);
-	release_lock(ctx);
+		rn_tx_rollback(ctx);
+	rn_release_lock(ctx);
 out_event:
 	if (rc < 0) {
 		char msg[4096];
 		snprintf(msg, sizeof msg, "%s", rt_error_msg());
-		rt_ctx_event(ctx, "migrate.error", NULL, "stamp", "failed", started, now_ms() - t0, msg, NULL);
+		rt_ctx_event(ctx, "migrate.error", NULL, "stamp", "failed", started, rn_now_ms() - t0, msg, NULL);
 		rt_error_set("%s", msg);
 	} else {
-		rt_ctx_event(ctx, "migrate.after", NULL, "stamp", "stamped", started, now_ms() - t0, NULL, NULL);
+		rt_ctx_event(ctx, "migrate.after", NULL, "stamp", "stamped", started, rn_now_ms() - t0, NULL, NULL);
 	}
 	rt_strv_free(&heads);
 	rt_strv_free(&next);
@@ -1311,78 +919,3 @@ out_event:
 	return rc;
 }
 
-int rt_run_repair(rt_ctx *ctx)
-{
-	int rc;
-	char *failed = NULL;
-	char started[32];
-	rt_strv heads = RT_STRV_INIT;
-	iso_now(started);
-	if ((rc = rt_ctx_connect(ctx)) < 0)
-		return rc;
-	if ((rc = take_lock(ctx)) < 0)
-		return rc;
-	if ((rc = tx_begin(ctx)) < 0 || (rc = rt_db_read_heads(ctx, &heads, NULL, &failed)) < 0)
-		goto out;
-	if (!failed) {
-		if (!ctx->quiet)
-			fprintf(stderr, "Nothing to repair: no failed revision is recorded.\n");
-		goto out;
-	}
-	if ((rc = history_row(ctx, failed, "repair", "repaired", NULL, NULL, started, 0)) < 0)
-		goto out;
-	rc = tx_commit(ctx);
-	if (rc == RETORT_OK && !ctx->quiet)
-		fprintf(stderr, "Cleared the failure mark of revision %s; the version table is unchanged.\n", failed);
-out:
-	tx_rollback(ctx);
-	release_lock(ctx);
-	rt_free(failed);
-	rt_strv_free(&heads);
-	return rc;
-}
-
-typedef struct {
-	rt_strv *ids, *sums;
-} pairs_arg;
-
-static int collect_pair(void *arg, size_t ncols, const char *const *values)
-{
-	pairs_arg *a = arg;
-	long at;
-	if (ncols < 2 || !values[0])
-		return RETORT_OK;
-	/* rows come oldest first: the newest checksum of a revision wins */
-	at = rt_strv_find(a->ids, values[0]);
-	if (at >= 0) {
-		rt_free(a->sums->v[at]);
-		a->sums->v[at] = rt_strdup(values[1] ? values[1] : "");
-		return a->sums->v[at] ? RETORT_OK : RETORT_ENOMEM;
-	}
-	if (rt_strv_push(a->ids, values[0]) < 0)
-		return RETORT_ENOMEM;
-	return rt_strv_push(a->sums, values[1] ? values[1] : "");
-}
-
-int rt_db_applied_checksums(rt_ctx *ctx, rt_strv *ids, rt_strv *sums)
-{
-	pairs_arg a = {ids, sums};
-	int rc, he = 0;
-	char *ht, *sql;
-	if ((rc = ctx->dialect->vt.dialect.table_exists(ctx->conn, ctx->dialect->hctx, ctx->cfg->history_table, &he)) < 0)
-		return plugin_fail(ctx, rc, "table_exists");
-	if (!he)
-		return RETORT_OK;
-	if (!(ht = quote(ctx, 0, ctx->cfg->history_table)))
-		return RETORT_ERROR;
-	sql = rt_asprintf("SELECT revision, checksum FROM %s WHERE outcome = 'ok' AND direction IN ('upgrade', 'stamp') "
-	                  "AND checksum IS NOT NULL ORDER BY id",
-	                  ht);
-	rt_free(ht);
-	RT_CHECK_ALLOC(sql);
-	rc = ctx->dialect->vt.dialect.query(ctx->conn, ctx->dialect->hctx, sql, collect_pair, &a);
-	rt_free(sql);
-	if (rc < 0)
-		return plugin_fail(ctx, rc, "query");
-	return RETORT_OK;
-}

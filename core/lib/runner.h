@@ -29,6 +29,8 @@ typedef struct rt_ctx {
 	char user[128];
 	char host[256];
 	int in_tx;
+	int locked;          /* this process holds the migration lock */
+	char *mark_note;     /* what rt_db_read_heads found about a revision marked as not finished */
 	int read_only;       /* the command only reads: connect read-only */
 	rt_strv names;       /* names given by naming policies (the ops point into it) */
 } rt_ctx;
@@ -45,8 +47,10 @@ int rt_ctx_connect(rt_ctx *ctx);
 /**
  * Read the version table (read-only: creates nothing).  *exists says
  * whether the table is there; rows go to *heads.  *failed (may be NULL)
- * is set to the revision of an unrepaired failure on a
- * non-transactional dialect, or NULL.
+ * is set to the revision marked as not finished (see history.c: a
+ * `running` row whose run is gone, or an unrepaired failure on a dialect
+ * without transactional DDL), or NULL; ctx->mark_note then says what
+ * happened.
  */
 int rt_db_read_heads(rt_ctx *ctx, rt_strv *heads, int *exists, char **failed);
 

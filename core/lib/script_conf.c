@@ -38,7 +38,7 @@ static const char *const K_ALTER_COLUMN[] = {"table", "column", "type", "nullabl
 					     "existing_nullable", "existing_server_default", "existing_comment",
 					     NULL};
 static const char *const K_CREATE_INDEX[] = {"name", "table", "columns", "unique", "where", "concurrently", NULL};
-static const char *const K_DROP_INDEX[] = {"name", "table", NULL};
+static const char *const K_DROP_INDEX[] = {"name", "table", "concurrently", NULL};
 static const char *const K_NAMED_COLUMNS[] = {"name", "table", "columns", NULL};
 static const char *const K_CREATE_FK[] = {"name", "table", "columns", "references", "ref_table", "ref_columns",
 					  "on_delete", "on_update", NULL};
@@ -804,7 +804,8 @@ static int parse_op_body(retort_op *op, const opctx *c, const config_setting_t *
 			return rc;
 		return RETORT_OK;
 	case RETORT_OP_DROP_INDEX:
-		if ((rc = get_str(&op->name, c, g, "", "name", F_REQ)) < 0)
+		if ((rc = get_str(&op->name, c, g, "", "name", F_REQ)) < 0 ||
+		    (rc = get_bool(&op->concurrently, c, g, "", "concurrently", 0)) < 0)
 			return rc;
 		return get_str(&op->table, c, g, "", "table", 0);
 	case RETORT_OP_CREATE_UNIQUE_CONSTRAINT:

@@ -10,6 +10,7 @@ struct rt_url {
 	retort_url view;
 	rt_strv parts; /* owns every string of the view */
 	rt_strv keys, values;
+	int nul; /* decode() met a %00 */
 };
 
 static int hexval(int c)
@@ -38,6 +39,11 @@ static const char *decode(rt_url *u, const char *s, size_t n, int plus_space)
 			}
 			c = (char)(hi * 16 + lo);
 			i += 2;
+			if (!c) { /* %00 would cut the value short where a C string ends */
+				rt_buf_free(&b);
+				u->nul = 1;
+				return NULL;
+			}
 		} else if (c == '+' && plus_space) {
 			c = ' ';
 		}
@@ -58,30 +64,86 @@ static const char *keep(rt_url *u, const char *s)
 	return u->parts.v[u->parts.n - 1];
 }
 
+/*
+ * Query keys whose value is a secret: libpq's password and sslpassword,
+ * and the MySQL clients' password/passwd/pwd (compared without case, after
+ * percent-decoding the key).
+ */
+static int secret_key(const char *k, size_t n)
+{
+	static const char *const keys[] = {"password", "passwd", "pwd", "sslpassword", NULL};
+	char buf[32];
+	size_t i, j = 0;
+	for (i = 0; i < n && j + 1 < sizeof buf; i++) {
+		int c = (unsigned char)k[i];
+		if (c == '%' && i + 2 < n && hexval((unsigned char)k[i + 1]) >= 0 && hexval((unsigned char)k[i + 2]) >= 0) {
+			c = hexval((unsigned char)k[i + 1]) * 16 + hexval((unsigned char)k[i + 2]);
+			i += 2;
+		}
+		buf[j++] = (char)tolower(c);
+	}
+	if (i < n)
+		return 0;
+	buf[j] = '\0';
+	for (i = 0; keys[i]; i++)
+		if (strcmp(buf, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The password's place, whatever the URL's shape: the userinfo ends at the
+ * last '@' before the query (or, when a '?' inside the password hides it,
+ * at the last '@' of all), and the password starts after the first ':' of
+ * the userinfo.  An unencoded '/' or '?' in a password would end the
+ * authority for a parser, so this does not look for those: masking too
+ * much is harmless, printing a password is not.  Then every secret query
+ * value (secret_key) is masked too.
+ */
 char *rt_url_mask_string(const char *raw)
 {
-	const char *scheme_end = strstr(raw, "://"), *auth, *at, *colon, *slash;
+	const char *scheme_end = strstr(raw, "://"), *auth, *at = NULL, *p, *q, *colon;
+	const char *qmark;
 	rt_buf b = RT_BUF_INIT;
 	if (!scheme_end)
 		return rt_strdup(raw);
 	auth = scheme_end + 3;
-	slash = strchr(auth, '/');
-	at = NULL;
-	/* the last '@' before the path ends the userinfo */
-	{
-		const char *p;
-		for (p = auth; *p && (!slash || p < slash); p++)
-			if (*p == '@')
-				at = p;
-	}
+	qmark = strchr(auth, '?');
+	for (p = auth; *p && (!qmark || p < qmark); p++)
+		if (*p == '@')
+			at = p;
 	if (!at)
-		return rt_strdup(raw);
-	colon = memchr(auth, ':', (size_t)(at - auth));
-	if (!colon)
-		return rt_strdup(raw);
-	rt_buf_add(&b, raw, (size_t)(colon - raw) + 1);
-	rt_buf_puts(&b, "***");
-	rt_buf_puts(&b, at);
+		at = strrchr(auth, '@');
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon) {
+		rt_buf_add(&b, raw, (size_t)(colon - raw) + 1);
+		rt_buf_puts(&b, "***");
+		p = at;
+	} else {
+		p = raw;
+	}
+	/* the query, from the first '?' after the userinfo */
+	q = strchr(at ? at : auth, '?');
+	if (!q) {
+		rt_buf_puts(&b, p);
+		return rt_buf_detach(&b);
+	}
+	rt_buf_add(&b, p, (size_t)(q - p) + 1);
+	for (p = q + 1; *p;) {
+		size_t len = strcspn(p, "&");
+		const char *eq = memchr(p, '=', len);
+		if (eq && secret_key(p, (size_t)(eq - p))) {
+			rt_buf_add(&b, p, (size_t)(eq - p) + 1);
+			rt_buf_puts(&b, "***");
+		} else {
+			rt_buf_add(&b, p, len);
+		}
+		p += len;
+		if (*p == '&') {
+			rt_buf_putc(&b, '&');
+			p++;
+		}
+	}
 	return rt_buf_detach(&b);
 }
 
@@ -199,6 +261,10 @@ int rt_url_parse(rt_url **out, const char *raw)
 			if (*q == '&')
 				q++;
 		}
+		/* a password given as ?password= is the password (plugins scrub their messages of it) */
+		for (size_t i = 0; !u->view.password && i < u->keys.n; i++)
+			if (secret_key(u->keys.v[i], strlen(u->keys.v[i])) && strcmp(u->keys.v[i], "sslpassword") != 0)
+				u->view.password = u->values.v[i];
 		u->view.query_keys = (const char *const *)u->keys.v;
 		u->view.query_values = (const char *const *)u->values.v;
 		u->view.nquery = u->keys.n;
@@ -207,7 +273,10 @@ int rt_url_parse(rt_url **out, const char *raw)
 	return RETORT_OK;
 
 bad_escape:
-	rt_error_set("bad database URL '%s': bad percent-escape", masked);
+	if (u->nul)
+		rt_error_set("bad database URL '%s': %%00 (a NUL byte) is not allowed in a URL", masked);
+	else
+		rt_error_set("bad database URL '%s': bad percent-escape", masked);
 fail:
 	if (rc == RETORT_ENOMEM)
 		rt_error_set("out of memory");

@@ -149,6 +149,15 @@ typedef struct retort_dialect_vtable {
 	 * NULL: the host composes those statements and calls execute().
 	 */
 	int (*record_step)(retort_conn *c, retort_host_ctx *h, const retort_step_record *rec);
+	/**
+	 * Called after a statement of `op` that ran outside any transaction
+	 * (RETORT_STMT_NO_TRANSACTION) failed, with no transaction open:
+	 * remove what the failed statement left behind, if anything
+	 * (PostgreSQL: the INVALID index of a failed CREATE or DROP INDEX
+	 * CONCURRENTLY).  Set an error only when this clean-up itself fails.
+	 * NULL: nothing to clean up.
+	 */
+	int (*cleanup_failed)(retort_conn *c, retort_host_ctx *h, const retort_op *op);
 	/* New methods are APPENDED here. */
 } retort_dialect_vtable;
 

@@ -467,6 +467,42 @@ static int pg_unlock(retort_conn *c, retort_host_ctx *h, const char *key)
 	return rc;
 }
 
+/*
+ * After CREATE INDEX CONCURRENTLY failed (a unique index over duplicate
+ * rows, a deadlock, a cancel) the index is left behind, marked INVALID: a
+ * rerun would fail on "relation already exists".  DROP INDEX CONCURRENTLY
+ * that failed part-way leaves it INVALID too.  Either way, drop an INVALID
+ * index of that name (never a valid one: it was there before).
+ */
+static int pg_cleanup_failed(retort_conn *c, retort_host_ctx *h, const retort_op *op)
+{
+	char name[1024];
+	int isnull, rc;
+	char *sql;
+	PGresult *r;
+	if ((op->kind != RETORT_OP_CREATE_INDEX && op->kind != RETORT_OP_DROP_INDEX) || !op->name)
+		return RETORT_OK;
+	rc = scalar(c, h,
+	            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_catalog.pg_index i"
+	            " JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
+	            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	            " WHERE NOT i.indisvalid AND c.relname = $1 AND n.nspname = current_schema()",
+	            op->name, name, sizeof name, &isnull);
+	if (rc != RETORT_OK || isnull)
+		return rc;
+	if (!(sql = pg_asprintf(c->host, "DROP INDEX CONCURRENTLY IF EXISTS %s", name))) {
+		c->host->set_error(h, "out of memory");
+		return RETORT_ENOMEM;
+	}
+	r = run(c, h, sql, 0, NULL);
+	c->host->free(sql);
+	if (!r)
+		return RETORT_EDB;
+	c->host->log(h, RETORT_LOG_INFO, "dropped the INVALID index %s that the failed statement left", name);
+	PQclear(r);
+	return RETORT_OK;
+}
+
 /* ---- lookups ---- */
 
 static int pg_table_exists(retort_conn *c, retort_host_ctx *h, const char *table, int *exists)
@@ -508,6 +544,7 @@ static const retort_dialect_vtable vtable = {
 	.render_online = NULL,
 	.execute_batch = pg_execute_batch,
 	.record_step = NULL, /* the host's statements go in one execute_batch */
+	.cleanup_failed = pg_cleanup_failed,
 };
 
 static const retort_plugin_impl impls[] = {{RETORT_KIND_DIALECT, &vtable}, {RETORT_KIND_END, NULL}};

@@ -86,7 +86,71 @@ static void test_url__mask_string(void)
 	rt_free(m);
 }
 
-static const rt_cu_test tests[] = {{"postgres_full", test_url__postgres_full},
+/* every password form libpq and the MySQL clients accept is masked, wherever the URL is shown */
+static void test_url__mask_every_password_form(void)
+{
+	static const struct {
+		const char *raw, *masked;
+	} cases[] = {
+		{"postgresql://u@h/d?password=s3cr3t", "postgresql://u@h/d?password=***"},
+		{"postgresql://h/d?sslmode=disable&password=s3cr3t&application_name=x",
+		 "postgresql://h/d?sslmode=disable&password=***&application_name=x"},
+		{"postgresql://h/d?PassWord=s3cr3t", "postgresql://h/d?PassWord=***"},
+		{"postgresql://h/d?pass%77ord=s3cr3t", "postgresql://h/d?pass%77ord=***"},
+		{"postgresql://h/d?sslpassword=s3cr3t", "postgresql://h/d?sslpassword=***"},
+		{"mysql://u@h/d?passwd=s3cr3t&pwd=s3cr3t", "mysql://u@h/d?passwd=***&pwd=***"},
+		{"postgresql://u:s3/cr3t@h/d", "postgresql://u:***@h/d"},           /* an unencoded '/' */
+		{"postgresql://u:s3?cr3t@h/d", "postgresql://u:***@h/d"},           /* an unencoded '?' */
+		{"postgresql://u:s3cr3t@h/d?x=a@b", "postgresql://u:***@h/d?x=a@b"}, /* an '@' in the query */
+		{"postgresql://u:s3cr3t@h/d?password=s3cr3t", "postgresql://u:***@h/d?password=***"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *m = rt_url_mask_string(cases[i].raw);
+		CU_ASSERT_STRING_EQUAL(m, cases[i].masked);
+		CU_ASSERT_PTR_NULL(strstr(m, "s3"));
+		rt_free(m);
+	}
+}
+
+static void test_url__query_password_is_the_password(void)
+{
+	rt_url *u = parse_ok("postgresql://app@h/d?password=s3cr3t");
+	CU_ASSERT_STRING_EQUAL(rt_url_view(u)->password, "s3cr3t");
+	CU_ASSERT_PTR_NULL(strstr(rt_url_masked(u), "s3cr3t"));
+	rt_url_free(u);
+}
+
+static void test_url__bad_urls_never_show_the_password(void)
+{
+	rt_url *u = NULL;
+	CU_ASSERT_EQUAL(rt_url_parse(&u, "postgresql://u:s3/cr3t@h/d"), RETORT_EINVAL);
+	CU_ASSERT_PTR_NULL(strstr(rt_error_msg(), "cr3t"));
+	CU_ASSERT_EQUAL(rt_url_parse(&u, "postgresql://u@h:x/d?password=s3cr3t"), RETORT_EINVAL);
+	CU_ASSERT_PTR_NULL(strstr(rt_error_msg(), "s3cr3t"));
+	CU_ASSERT_PTR_NULL(u);
+}
+
+/* %00 would truncate the value where a C string ends: refused in every component */
+static void test_url__nul_refused(void)
+{
+	static const char *const bad[] = {"postgresql://u@h/app%00other", "postgresql://u%00x@h/d",
+	                                  "postgresql://u:p%00w@h/d", "postgresql://h%00x/d",
+	                                  "postgresql://h/d?sslmode=dis%00able", "sqlite:///a%00.db"};
+	size_t i;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		rt_url *u = NULL;
+		CU_ASSERT_EQUAL(rt_url_parse(&u, bad[i]), RETORT_EINVAL);
+		CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "NUL"));
+		CU_ASSERT_PTR_NULL(u);
+	}
+}
+
+static const rt_cu_test tests[] = {{"mask_every_password_form", test_url__mask_every_password_form},
+                                   {"query_password_is_the_password", test_url__query_password_is_the_password},
+                                   {"bad_urls_never_show_the_password", test_url__bad_urls_never_show_the_password},
+                                   {"nul_refused", test_url__nul_refused},
+                                   {"postgres_full", test_url__postgres_full},
                                    {"sqlite_paths", test_url__sqlite_paths},
                                    {"socket_and_aliases", test_url__socket_and_aliases},
                                    {"errors_mask_password", test_url__errors_mask_password},

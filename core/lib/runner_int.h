@@ -1,0 +1,64 @@
+/*
+ * The runner's inside, shared by its three files: runner.c (connection,
+ * lock, transactions, online plans), history.c (the version and history
+ * tables: creation, the failure mark, step records, stamp rows, repair) and
+ * offline.c (--sql).  Not part of libretort's interface.
+ */
+#ifndef RT_RUNNER_INT_H
+#define RT_RUNNER_INT_H
+
+#include "runner.h"
+
+long long rn_now_ms(void);
+/** The UTC time as "YYYY-MM-DD HH:MM:SS". */
+void rn_iso_now(char out[32]);
+int rn_dialect_is_transactional(const rt_ctx *ctx);
+/** Take the dialect's error message (named `what`) as retort's; returns rc. */
+int rn_plugin_fail(rt_ctx *ctx, int rc, const char *what);
+/** The quoted literal (literal != 0) or identifier, as a new string; NULL with the error set. */
+char *rn_quote(rt_ctx *ctx, int literal, const char *s);
+
+int rn_exec_sql(rt_ctx *ctx, const char *sql);
+/** Run n statements (one execute_batch when the dialect has it); *failed: the failing index. */
+int rn_exec_batch(rt_ctx *ctx, const char *const *sqls, size_t n, size_t *failed);
+int rn_has_execute_batch(const rt_ctx *ctx);
+int rn_tx_begin(rt_ctx *ctx);
+int rn_tx_commit(rt_ctx *ctx);
+/** Roll back the transaction the runner opened, if one is open. */
+void rn_tx_rollback(rt_ctx *ctx);
+/** Render an op into sk; online uses render_online when the dialect has it. */
+int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online);
+int rn_take_lock(rt_ctx *ctx);
+void rn_release_lock(rt_ctx *ctx);
+/** Plan up/down from heads to target and load (and name) the operations of every step. */
+int rn_make_plan(rt_ctx *ctx, int up, const rt_strv *heads, const char *target, rt_plan *plan);
+
+/* history.c */
+/** The version table's DDL (statement 0), then the history table's. */
+int rn_render_tables(rt_ctx *ctx, retort_sink *sk);
+/** Create whichever of the two tables is missing. */
+int rn_ensure_tables(rt_ctx *ctx);
+/** Run a query and collect its first column. */
+int rn_query_col(rt_ctx *ctx, const char *sql, rt_strv *out);
+/** Print a statement of the offline script. */
+void rn_out_stmt(rt_ctx *ctx, const char *sql);
+/** Make one version-table change: run it, or print it when offline. */
+int rn_vt_apply(rt_ctx *ctx, const rt_vt_change *c, int offline);
+int rn_vt_apply_all(rt_ctx *ctx, const rt_vt_changes *ch, int offline);
+/** Fill a step's bookkeeping record: version-table changes `ch` (may be NULL, vc has room for ch->n) and the history row. */
+void rn_step_record(rt_ctx *ctx, retort_step_record *rec, retort_version_change *vc, const rt_vt_changes *ch,
+                    const char *revision, const char *direction, const char *outcome, const char *error,
+                    const char *checksum, const char *started_at, long long duration_ms);
+/** Write a step's bookkeeping inside the open transaction (finish_running: update the step's `running` row). */
+int rn_record(rt_ctx *ctx, const retort_step_record *rec, int finish_running);
+/** Write one history row (no version-table change). */
+int rn_history_row(rt_ctx *ctx, const char *revision, const char *direction, const char *outcome, const char *error,
+                   const char *checksum, const char *started_at, long long duration_ms);
+/** Move the version table from rows `from` to rows `to` (see history.c). */
+int rn_stamp_rows(rt_ctx *ctx, const rt_strv *from, const rt_strv *to, int purge, int offline, const char *started);
+
+/* offline.c */
+/** stamp --sql. */
+int rn_stamp_offline(rt_ctx *ctx, const char *const *targets, size_t n, int purge);
+
+#endif
