@@ -47,8 +47,8 @@ static int check_new_id(const rt_graph *g, const char *rev)
 		/* Alembic's wording for the characters it names; ours for the rest */
 		if (strpbrk(rev, "@-+:/\"") && strlen(rev) <= RT_REVISION_ID_MAX)
 			rt_error_set("Character(s) '@', '-', '+', ':', '/', '\"' or white space are not allowed in revision "
-			             "identifier '%s'",
-			             rev);
+			             "identifier '%s' (it %s)",
+			             rev, rt_revision_id_problem(rev));
 		else
 			rt_error_set("revision identifier '%.40s%s' %s (%s)", rev, strlen(rev) > 40 ? "..." : "",
 			             rt_revision_id_problem(rev), RT_REVISION_ID_RULE);
