@@ -5,7 +5,8 @@ core_libretort_la_SOURCES = \
 	core/lib/revision.h core/lib/script.h core/lib/script_priv.h core/lib/script.c core/lib/script_conf.c \
 	core/lib/script_scan.c core/lib/script_sql.c core/lib/conftext.h core/lib/conftext.c \
 	core/lib/sqlsplit.h core/lib/sqlsplit.c \
-	core/lib/graph.h core/lib/graph.c core/lib/cache.h core/lib/cache.c \
+	core/lib/graph.h core/lib/graph_int.h core/lib/graph.c core/lib/graph_load.c \
+	core/lib/graph_target.c core/lib/graph_plan.c core/lib/cache.h core/lib/cache.c \
 	core/lib/parfor.h core/lib/parfor.c \
 	core/lib/rtconfig.h core/lib/rtconfig.c \
 	core/lib/url.h core/lib/url.c \
