@@ -117,6 +117,33 @@ int rn_query_col(rt_ctx *ctx, const char *sql, rt_strv *out)
 }
 
 /*
+ * SELECT cols FROM <history table> tail, each row to fn; nothing when the
+ * table does not exist.  A status fn returns (RETORT_ENOMEM) is returned
+ * as it is.
+ */
+static int query_history(rt_ctx *ctx, const char *cols, const char *tail, retort_row_fn fn, void *arg)
+{
+	int rc, he = 0;
+	char *ht, *sql;
+	if ((rc = ctx->dialect->vt.dialect.table_exists(ctx->conn, ctx->dialect->hctx, ctx->cfg->history_table, &he)) < 0)
+		return rn_plugin_fail(ctx, rc, "table_exists");
+	if (!he)
+		return RETORT_OK;
+	if (!(ht = rn_quote(ctx, 0, ctx->cfg->history_table)))
+		return RETORT_ERROR;
+	sql = rt_asprintf("SELECT %s FROM %s %s", cols, ht, tail);
+	rt_free(ht);
+	RT_CHECK_ALLOC(sql);
+	rc = ctx->dialect->vt.dialect.query(ctx->conn, ctx->dialect->hctx, sql, fn, arg);
+	rt_free(sql);
+	if (rc == RETORT_ENOMEM)
+		rt_error_set("out of memory");
+	else if (rc < 0)
+		rn_plugin_fail(ctx, rc, "query");
+	return rc;
+}
+
+/*
  * The mark of a revision that did not finish.  A step that cannot roll back
  * as a whole commits a `running` history row before it starts changing
  * the schema (runner.c, run_step) and turns it into `ok` together with its
@@ -175,32 +202,20 @@ static int lock_is_free(rt_ctx *ctx, int *is_free)
 	return RETORT_OK;
 }
 
-static int read_failed_mark(rt_ctx *ctx, char **failed)
+int rn_read_mark(rt_ctx *ctx, char **failed)
 {
-	char *ht = rn_quote(ctx, 0, ctx->cfg->history_table), *sql, *first;
+	char *first;
 	mark_scan m;
 	int rc, is_free = 1;
 	*failed = NULL;
 	rt_free(ctx->mark_note);
 	ctx->mark_note = NULL;
-	if (!ht)
-		return RETORT_ERROR;
 	memset(&m, 0, sizeof m);
 	m.transactional = rn_dialect_is_transactional(ctx);
-	sql = rt_asprintf("SELECT revision, outcome, run_id, error, started_at, run_user, run_host FROM %s "
-	                  "WHERE outcome IN ('running', 'failed', 'repaired') ORDER BY id DESC",
-	                  ht);
-	rt_free(ht);
-	RT_CHECK_ALLOC(sql);
-	rc = ctx->dialect->vt.dialect.query(ctx->conn, ctx->dialect->hctx, sql, scan_mark, &m);
-	rt_free(sql);
-	if (rc < 0) {
-		if (rc != RETORT_ENOMEM)
-			rn_plugin_fail(ctx, rc, "query");
-		else
-			rt_error_set("out of memory");
+	rc = query_history(ctx, "revision, outcome, run_id, error, started_at, run_user, run_host",
+	                   "WHERE outcome IN ('running', 'failed', 'repaired') ORDER BY id DESC", scan_mark, &m);
+	if (rc < 0)
 		goto done;
-	}
 	if (!m.revision)
 		goto done;
 	if (strcmp(m.outcome, "running") == 0 && !m.error && !ctx->locked && (rc = lock_is_free(ctx, &is_free)) < 0)
@@ -211,9 +226,9 @@ static int read_failed_mark(rt_ctx *ctx, char **failed)
 		*first = '\0';
 	{
 		rt_revision *r = ctx->graph ? rt_graph_get(ctx->graph, m.revision) : NULL;
-		const char *how = strcmp(m.outcome, "running") != 0 ? "failed part-way"
-		                  : m.error                         ? "failed part-way"
-		                                                    : "was interrupted (its process died or lost the database)";
+		const char *how = strcmp(m.outcome, "running") != 0 || m.error
+		                      ? "failed part-way"
+		                      : "was interrupted (its process died or lost the database)";
 		ctx->mark_note = rt_asprintf("revision %s%s%s%s %s on this %s database (run %s by %s at %s UTC)%s%s; what "
 		                             "ran of it is applied and was not undone: check the schema against the script",
 		                             m.revision, r ? " (" : "", r ? r->path : "", r ? ")" : "", how,
@@ -256,14 +271,8 @@ int rt_db_read_heads(rt_ctx *ctx, rt_strv *heads, int *exists, char **failed)
 	rt_free(sql);
 	if (rc < 0)
 		return rc;
-	if (failed) {
-		int he = 0;
-		if ((rc = ctx->dialect->vt.dialect.table_exists(ctx->conn, ctx->dialect->hctx, ctx->cfg->history_table,
-		                                                &he)) < 0)
-			return rn_plugin_fail(ctx, rc, "table_exists");
-		if (he && (rc = read_failed_mark(ctx, failed)) < 0)
-			return rc;
-	}
+	if (failed && (rc = rn_read_mark(ctx, failed)) < 0)
+		return rc;
 	return RETORT_OK;
 }
 
@@ -548,23 +557,9 @@ static int collect_pair(void *arg, size_t ncols, const char *const *values)
 int rt_db_applied_checksums(rt_ctx *ctx, rt_strv *ids, rt_strv *sums)
 {
 	pairs_arg a = {ids, sums};
-	int rc, he = 0;
-	char *ht, *sql;
-	if ((rc = ctx->dialect->vt.dialect.table_exists(ctx->conn, ctx->dialect->hctx, ctx->cfg->history_table, &he)) < 0)
-		return rn_plugin_fail(ctx, rc, "table_exists");
-	if (!he)
-		return RETORT_OK;
-	if (!(ht = rn_quote(ctx, 0, ctx->cfg->history_table)))
-		return RETORT_ERROR;
-	sql = rt_asprintf("SELECT revision, checksum FROM %s WHERE outcome = 'ok' AND direction IN ('upgrade', 'stamp') "
-	                  "AND checksum IS NOT NULL ORDER BY id",
-	                  ht);
-	rt_free(ht);
-	RT_CHECK_ALLOC(sql);
-	rc = ctx->dialect->vt.dialect.query(ctx->conn, ctx->dialect->hctx, sql, collect_pair, &a);
-	rt_free(sql);
-	if (rc < 0)
-		return rn_plugin_fail(ctx, rc, "query");
-	return RETORT_OK;
+	int rc = query_history(ctx, "revision, checksum",
+	                       "WHERE outcome = 'ok' AND direction IN ('upgrade', 'stamp') AND checksum IS NOT NULL ORDER BY id",
+	                       collect_pair, &a);
+	return rc < 0 ? rc : RETORT_OK;
 }
 

@@ -592,11 +592,18 @@ static int resync(rt_ctx *ctx, int up, const char *target, rt_strv *heads, rt_pl
 	rt_strv now = RT_STRV_INIT;
 	char *failed = NULL;
 	size_t i;
-	int rc = rt_db_read_heads(ctx, &now, NULL, &failed);
-	if (rc == RETORT_OK && failed)
+	int rc = rt_db_read_heads(ctx, &now, NULL, NULL), moved = rc == RETORT_OK && !strv_same_set(&now, heads);
+	/*
+	 * Another process that ran meanwhile may have left a revision marked:
+	 * always possible without transactional DDL; elsewhere only if it ran
+	 * something (the mark query reads the history table: not per revision
+	 * of a long transactional run).
+	 */
+	if (rc == RETORT_OK && (moved || !rn_dialect_is_transactional(ctx)) &&
+	    (rc = rn_read_mark(ctx, &failed)) == RETORT_OK && failed)
 		rc = refuse_marked(ctx, failed, up ? "upgrade" : "downgrade");
 	rt_free(failed);
-	if (rc < 0 || strv_same_set(&now, heads)) {
+	if (rc < 0 || !moved) {
 		rt_strv_free(&now);
 		return rc < 0 ? rc : 0;
 	}

@@ -38,6 +38,8 @@ int rn_make_plan(rt_ctx *ctx, int up, const rt_strv *heads, const char *target, 
 int rn_render_tables(rt_ctx *ctx, retort_sink *sk);
 /** Create whichever of the two tables is missing. */
 int rn_ensure_tables(rt_ctx *ctx);
+/** The revision marked as not finished, or NULL (see rt_db_read_heads; ctx->mark_note says what happened). */
+int rn_read_mark(rt_ctx *ctx, char **failed);
 /** Run a query and collect its first column. */
 int rn_query_col(rt_ctx *ctx, const char *sql, rt_strv *out);
 /** Print a statement of the offline script. */

@@ -107,7 +107,7 @@ EOF
 	sqlite) expect_eq "$(dbq "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'account' AND name LIKE 'abi1%'")" \
 		"abi1_ix_account_org_id_bal" "the index has the policy's name" ;;
 	esac
-	expect_eq "$(dbq "SELECT name || '|' || note FROM org ORDER BY id" | tr '\n' ' ')" "a|a b'c|b'c " "the script ran"
+	expect_eq "$(dbq "SELECT name, note FROM org ORDER BY id" | tr '\n' ' ')" "a|a b'c|b'c " "the script ran"
 }
 
 RETORT_TEST_DIALECTS=${RETORT_TEST_DIALECTS:-sqlite}
