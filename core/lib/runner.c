@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "history.h"
+#include "report.h"
 #include "runner.h"
 #include "script.h"
 
@@ -616,16 +618,15 @@ static void step_line(rt_ctx *ctx, const rt_step *s, long long ms, size_t done, 
 		return;
 	parents = rt_strv_join(&s->rev->parents, ", ");
 	if (ctx->progress)
-		fprintf(stderr, "\r\033[K");
+		rt_report(RT_REPORT_PROGRESS, "\r\033[K");
 	if (s->up)
-		fprintf(stderr, "Running upgrade %s -> %s, %s (%lld ms)\n", parents ? parents : "", s->rev->id,
+		rt_report(RT_REPORT_PROGRESS, "Running upgrade %s -> %s, %s (%lld ms)\n", parents ? parents : "", s->rev->id,
 		        s->rev->message ? s->rev->message : "", ms);
 	else
-		fprintf(stderr, "Running downgrade %s -> %s, %s (%lld ms)\n", s->rev->id, parents ? parents : "",
+		rt_report(RT_REPORT_PROGRESS, "Running downgrade %s -> %s, %s (%lld ms)\n", s->rev->id, parents ? parents : "",
 		        s->rev->message ? s->rev->message : "", ms);
 	if (ctx->progress && total > 1 && done < total)
-		fprintf(stderr, "[%zu/%zu]", done, total);
-	fflush(stderr);
+		rt_report(RT_REPORT_PROGRESS, "[%zu/%zu]", done, total);
 	rt_free(parents);
 }
 
@@ -1240,7 +1241,7 @@ static int stamp_rows(rt_ctx *ctx, const rt_strv *from, const rt_strv *to, int p
 		if ((rc = history_row(ctx, to->v[i], "stamp", "ok", NULL, r ? r->checksum : NULL, started, 0)) < 0)
 			return rc;
 		if (!ctx->quiet)
-			fprintf(stderr, "Running stamp_revision -> %s\n", to->v[i]);
+			rt_report(RT_REPORT_PROGRESS, "Running stamp_revision -> %s\n", to->v[i]);
 		rt_ctx_event(ctx, "revision.after", r, "stamp", "stamped", started, 0, NULL, NULL);
 	}
 	return RETORT_OK;
@@ -1365,20 +1366,85 @@ int rt_run_repair(rt_ctx *ctx)
 		goto out;
 	if (!failed) {
 		if (!ctx->quiet)
-			fprintf(stderr, "Nothing to repair: no failed revision is recorded.\n");
+			rt_report(RT_REPORT_PROGRESS, "Nothing to repair: no failed revision is recorded.\n");
 		goto out;
 	}
 	if ((rc = history_row(ctx, failed, "repair", "repaired", NULL, NULL, started, 0)) < 0)
 		goto out;
 	rc = tx_commit(ctx);
 	if (rc == RETORT_OK && !ctx->quiet)
-		fprintf(stderr, "Cleared the failure mark of revision %s; the version table is unchanged.\n", failed);
+		rt_report(RT_REPORT_PROGRESS, "Cleared the failure mark of revision %s; the version table is unchanged.\n", failed);
 out:
 	tx_rollback(ctx);
 	release_lock(ctx);
 	rt_free(failed);
 	rt_strv_free(&heads);
 	return rc;
+}
+
+/*
+ * repair --checksums: accept the edited scripts of applied revisions (all,
+ * or those in `only`) by recording each one's new checksum in a `repaired`
+ * history row; validate compares with the newest recorded checksum.
+ */
+int rt_run_repair_checksums(rt_ctx *ctx, const rt_strv *only, rt_strv *accepted)
+{
+	int rc;
+	char *failed = NULL;
+	char started[32];
+	rt_strv heads = RT_STRV_INIT;
+	rt_checksum_report rep;
+	size_t i;
+	memset(&rep, 0, sizeof rep);
+	iso_now(started);
+	if ((rc = rt_ctx_connect(ctx)) < 0)
+		return rc;
+	if ((rc = take_lock(ctx)) < 0)
+		return rc;
+	if ((rc = tx_begin(ctx)) < 0 || (rc = rt_db_read_heads(ctx, &heads, NULL, &failed)) < 0)
+		goto out;
+	if (failed) {
+		rt_error_set("revision %s is marked failed: repair the database, run `retort repair`, then accept edited "
+		             "scripts",
+		             failed);
+		rc = RETORT_ERROR;
+		goto out;
+	}
+	if ((rc = rt_graph_check_current(ctx->graph, &heads)) < 0 || (rc = rt_db_check_checksums(ctx, &heads, &rep)) < 0)
+		goto out;
+	for (i = 0; i < only->n; i++) {
+		size_t k;
+		for (k = 0; k < rep.n && !(rep.v[k].applied && strcmp(rep.v[k].rev->id, only->v[i]) == 0); k++)
+			;
+		if (k == rep.n) {
+			rt_error_set("revision %s: nothing to accept (not applied, or its script matches the checksum it was "
+			             "applied with)",
+			             only->v[i]);
+			rc = RETORT_EINVAL;
+			goto out;
+		}
+	}
+	for (i = 0; i < rep.n; i++) {
+		const rt_revision *r = rep.v[i].rev;
+		if (!rep.v[i].applied || (only->n && rt_strv_find(only, r->id) < 0))
+			continue;
+		if ((rc = history_row(ctx, r->id, "repair", "repaired", NULL, r->checksum, started, 0)) < 0 ||
+		    (rc = rt_strv_push(accepted, r->id)) < 0)
+			goto out;
+	}
+	rc = tx_commit(ctx);
+out:
+	tx_rollback(ctx);
+	release_lock(ctx);
+	rt_free(failed);
+	rt_strv_free(&heads);
+	rt_checksum_report_free(&rep);
+	return rc;
+}
+
+char *rt_ctx_quote(rt_ctx *ctx, int literal, const char *s)
+{
+	return quote(ctx, literal, s);
 }
 
 typedef struct {
@@ -1414,8 +1480,10 @@ int rt_db_applied_checksums(rt_ctx *ctx, rt_strv *ids, rt_strv *sums)
 		return RETORT_OK;
 	if (!(ht = quote(ctx, 0, ctx->cfg->history_table)))
 		return RETORT_ERROR;
-	sql = rt_asprintf("SELECT revision, checksum FROM %s WHERE outcome = 'ok' AND direction IN ('upgrade', 'stamp') "
-	                  "AND checksum IS NOT NULL ORDER BY id",
+	/* a `repaired` row with a checksum is an accepted edit (repair --checksums) */
+	sql = rt_asprintf("SELECT revision, checksum FROM %s WHERE ((outcome = 'ok' AND direction IN ('upgrade', "
+	                  "'stamp')) OR (outcome = 'repaired' AND direction = 'repair')) AND checksum IS NOT NULL "
+	                  "ORDER BY id",
 	                  ht);
 	rt_free(ht);
 	RT_CHECK_ALLOC(sql);
