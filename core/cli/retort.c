@@ -258,17 +258,37 @@ static void cmd_usage(const command *c)
 	       c->example);
 }
 
-/* Print a usage error; returns exit status 2. */
+/* Print a usage error, pointing at `retort [COMMAND] --help`; returns exit status 2. */
+static int vdie_usage(const command *c, const char *fmt, va_list ap) RT_PRINTF(2, 0);
+static int vdie_usage(const command *c, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "retort: error: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (see retort %s%s--help)\n", c ? c->name : "", c ? " " : "");
+	return 2;
+}
+
 static int die_usage(const char *fmt, ...) RT_PRINTF(1, 2);
 static int die_usage(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "retort: error: ");
+	int rc;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	rc = vdie_usage(NULL, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see retort --help)\n");
-	return 2;
+	return rc;
+}
+
+/* a usage error of command c */
+static int die_cmd(const command *c, const char *fmt, ...) RT_PRINTF(2, 3);
+static int die_cmd(const command *c, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = vdie_usage(c, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int usage_err(const char *fmt, ...)
@@ -304,14 +324,14 @@ static int allowed(const command *c, int id)
 	return 0;
 }
 
-static int parse_limit(opts *o, const char *val)
+static int parse_limit(opts *o, const command *c, const char *val)
 {
 	char *end;
 	unsigned long long n;
 	errno = 0;
 	n = strtoull(val, &end, 10);
 	if (!isdigit((unsigned char)*val) || *end || errno || n == 0)
-		return -die_usage("-n needs a positive number, not '%s'", val);
+		return -die_cmd(c, "-n needs a positive number, not '%s'", val);
 	o->limit = (size_t)n;
 	return 0;
 }
@@ -350,10 +370,10 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 				d = e, val = a + 2;
 		}
 		if (!d)
-			return -die_usage("%s: unknown option '%s'", c->name, a);
+			return -die_cmd(c, "%s: unknown option '%s'", c->name, a);
 		if (d->arg && !val) {
 			if (i + 1 >= argc)
-				return -die_usage("option %s needs a value", d->longname);
+				return -die_cmd(c, "option %s needs a value", d->longname);
 			val = argv[++i];
 		}
 		switch (d->id) {
@@ -377,7 +397,7 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 		case O_REV: o->rev = val; break;
 		case O_OUTCOME: o->outcome = val; break;
 		case O_LIMIT:
-			if (parse_limit(o, val) < 0)
+			if (parse_limit(o, c, val) < 0)
 				return -2;
 			break;
 		case O_CHECKSUMS: o->checksums = 1; break;
@@ -385,15 +405,16 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 	}
 	if (o->args.n < (size_t)c->min_args || (c->max_args != ANY && o->args.n > (size_t)c->max_args)) {
 		if (c->max_args == 0)
-			return -die_usage("%s takes no argument ('%s')", c->name, o->args.v[0]);
+			return -die_cmd(c, "%s takes no argument ('%s')", c->name, o->args.v[0]);
 		if (o->args.n > (size_t)c->max_args && c->max_args != ANY)
-			return -die_usage("%s takes %s, not '%s' as well", c->name, c->args, o->args.v[c->max_args]);
-		return -die_usage("%s needs %s", c->name, c->args);
+			return -die_cmd(c, "%s takes %s, not '%s' as well", c->name, c->args, o->args.v[c->max_args]);
+		return -die_cmd(c, "%s needs %s", c->name, c->args);
 	}
-	for (k = 0; k < o->args.n; k++)
+	for (k = 0; k < o->args.n; k++) {
+		const char *what = c->args + (*c->args == '['); /* "[REV...]" -> "REV" */
 		if (!*o->args.v[k])
-			return -die_usage("%s: an empty argument is not a %.*s", c->name, (int)strcspn(c->args + (*c->args == '['), ".]"),
-			                  c->args + (*c->args == '['));
+			return -die_cmd(c, "%s: an empty argument is not a %.*s", c->name, (int)strcspn(what, ".]"), what);
+	}
 	return 0;
 }
 
@@ -1218,7 +1239,7 @@ static int run(int argc, char **argv)
 		goto out;
 	}
 	if (o.json && !(c->flags & C_JSON)) {
-		rc = die_usage("--json does not apply to %s", cmd);
+		rc = die_cmd(c, "--json does not apply to %s", cmd);
 		goto out;
 	}
 	if ((rc = open_config(c, &o, &cfg)) < 0)
