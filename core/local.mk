@@ -12,11 +12,14 @@ core_libretort_la_SOURCES = \
 	core/lib/url.h core/lib/url.c \
 	core/lib/plugin_loader.h core/lib/plugin_loader.c \
 	core/lib/runner.h core/lib/runner_int.h core/lib/runner.c core/lib/history.c core/lib/offline.c \
-	core/lib/revwrite.h core/lib/revwrite.c
+	core/lib/revwrite.h core/lib/revwrite.c \
+	core/lib/report.h core/lib/report.c \
+	core/lib/histread.h core/lib/histread.c \
+	core/lib/plugin_list.h core/lib/plugin_list.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
 core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(LTDL_LIBS)
 
 bin_PROGRAMS += retort
-retort_SOURCES = core/cli/retort.c
+retort_SOURCES = core/cli/retort.c core/cli/cli.h core/cli/show.c
 retort_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 retort_LDADD = core/libretort.la

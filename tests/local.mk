@@ -45,3 +45,5 @@ TESTS += tests/integration/halfway.sh
 EXTRA_DIST += tests/integration/halfway.sh
 TESTS += tests/integration/secrets.sh
 EXTRA_DIST += tests/integration/secrets.sh
+TESTS += tests/integration/cli.sh
+EXTRA_DIST += tests/integration/cli.sh

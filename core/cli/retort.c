@@ -1,6 +1,8 @@
 /*
- * retort: the command line.  Parses arguments, calls libretort, prints.
- * The only place that prints results and errors.
+ * retort: the command line.  Parses arguments (one table describes every
+ * command and option), calls libretort, prints.  The only place that
+ * prints results and errors; the library's progress lines and warnings
+ * come through the callback installed here.
  */
 #include "config.h"
 
@@ -12,13 +14,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
 
+#include "cli.h"
 #include "graph.h"
 #include "plugin_loader.h"
+#include "report.h"
 #include "revwrite.h"
 #include "rtconfig.h"
 #include "runner.h"
@@ -26,75 +29,278 @@
 
 /* ---- options ---- */
 
-typedef struct opts {
-	const char *config;
+enum {
+	O_MESSAGE = 1, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
+	O_SQL, O_PURGE, O_VERBOSE, O_RESOLVE, O_RANGE, O_INDICATE, O_DIALECT, O_CHECKHEADS, O_REV, O_OUTCOME,
+	O_LIMIT, O_CHECKSUMS
+};
+
+typedef struct optdef {
+	int id;
+	const char *shortname, *longname;
+	const char *arg; /* the value's name; NULL for a flag */
+	const char *help;
+} optdef;
+
+static const optdef cmd_opts[] = {
+	{O_MESSAGE, "-m", "--message", "MSG", "the message; its words make the file name's slug"},
+	{O_AUTOGEN, NULL, "--autogenerate", NULL, "fill the script from the schema difference (not available yet)"},
+	{O_FORMAT, NULL, "--format", "conf|sql", "the script format (default conf)"},
+	{O_REVID, NULL, "--rev-id", "ID", "use ID instead of a random 12-digit hexadecimal id"},
+	{O_HEAD, NULL, "--head", "REV", "the parent (default head; base starts a new base)"},
+	{O_SPLICE, NULL, "--splice", NULL, "allow --head to name a revision that is not a head"},
+	{O_BRANCHLABEL, NULL, "--branch-label", "LABEL", "give the new revision a branch label (repeatable)"},
+	{O_DEPENDSON, NULL, "--depends-on", "REV", "depend on REV: a revision, a prefix or a label (repeatable)"},
+	{O_VERSIONPATH, NULL, "--version-path", "DIR", "write into DIR, one of the version locations"},
+	{O_SQL, NULL, "--sql", NULL, "print the SQL instead of running it, without connecting (TARGET may be FROM:TO)"},
+	{O_PURGE, NULL, "--purge", NULL, "empty the version table first"},
+	{O_VERBOSE, "-v", "--verbose", NULL, "each revision in full"},
+	{O_RESOLVE, NULL, "--resolve-dependencies", NULL, "treat dependencies as parents"},
+	{O_RANGE, "-r", "--rev-range", "RANGE", "only the revisions in RANGE (FROM:TO, :TO, FROM:, current:)"},
+	{O_INDICATE, "-i", "--indicate-current", NULL, "mark the revisions the database is at with (current)"},
+	{O_DIALECT, NULL, "--dialect", "sqlite|postgresql|mysql", "the database URL written (default sqlite)"},
+	{O_CHECKHEADS, NULL, "--check-heads", NULL, "exit 1 unless the database is at every head"},
+	{O_REV, "-r", "--rev", "REV", "only the rows of revision REV (its full id)"},
+	{O_OUTCOME, NULL, "--outcome", "ok|failed|repaired", "only the rows with that outcome"},
+	{O_LIMIT, "-n", "--limit", "N", "at most N rows (the newest)"},
+	{O_CHECKSUMS, NULL, "--checksums", NULL, "accept edited scripts: record their new checksums"},
+	{0, NULL, NULL, NULL, NULL}};
+
+/* ---- commands ---- */
+
+enum {
+	C_CONFIG = 1,     /* reads retort.conf */
+	C_GRAPH = 2,      /* loads the revision graph */
+	C_READ_ONLY = 4,  /* connects read-only */
+	C_JSON = 8,       /* has --json output */
+	C_NO_CTX = 16,    /* the handler opens what it needs (ctx->cfg may be NULL) */
+	C_OPT_CONFIG = 32 /* works without a retort.conf too */
+};
+
+static int cmd_init(rt_ctx *ctx, opts *o);
+static int cmd_revision(rt_ctx *ctx, opts *o);
+static int cmd_merge(rt_ctx *ctx, opts *o);
+static int cmd_upgrade(rt_ctx *ctx, opts *o);
+static int cmd_downgrade(rt_ctx *ctx, opts *o);
+static int cmd_stamp(rt_ctx *ctx, opts *o);
+static int cmd_check(rt_ctx *ctx, opts *o);
+static int cmd_repair(rt_ctx *ctx, opts *o);
+
+#define RD (C_CONFIG | C_GRAPH | C_READ_ONLY)
+#define MAX_OPTS 10
+#define ANY (-1)
+
+typedef struct command {
 	const char *name;
-	const char *url;
-	rt_strv xs;
-	int quiet, json, verbose;
-	/* command options */
-	const char *message, *rev_id, *head, *version_path, *format, *range, *dialect;
-	rt_strv branch_labels, depends_on;
-	int autogenerate, splice, sql, purge, resolve_deps, indicate_current, check_heads;
-	rt_strv args; /* positionals */
-} opts;
+	int (*run)(rt_ctx *ctx, opts *o);
+	unsigned flags;
+	int min_args, max_args; /* positionals (ANY: no upper bound) */
+	int opts[MAX_OPTS];
+	const char *args;    /* the positionals in the synopsis ("TARGET", "[REV...]") */
+	const char *summary; /* one line, for retort --help */
+	const char *help;    /* arguments and notes, for retort COMMAND --help */
+	const char *example;
+} command;
+
+static const command commands[] = {
+	{"init", cmd_init, 0, 1, 1, {O_DIALECT}, "DIR", "start a project: retort.conf, DIR/versions/, templates",
+	 "DIR  the project's scripts folder (must be absent or empty); retort.conf is written here.\n",
+	 "retort init --dialect postgresql migrations"},
+	{"revision", cmd_revision, C_CONFIG | C_GRAPH | C_JSON, 0, 0,
+	 {O_MESSAGE, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH}, "",
+	 "write a new revision script",
+	 "The file is named after file_template, filled from the project's template, read back,\n"
+	 "then given to the formatter plugins.\n",
+	 "retort revision -m \"add email\""},
+	{"upgrade", cmd_upgrade, C_CONFIG | C_GRAPH, 1, 1, {O_SQL}, "TARGET", "apply revisions up to TARGET",
+	 "TARGET  head, heads, a revision id or unique prefix, +N, LABEL@head, ... (retort(1), TARGETS)\n",
+	 "retort upgrade head"},
+	{"downgrade", cmd_downgrade, C_CONFIG | C_GRAPH, 1, 1, {O_SQL}, "TARGET", "revert revisions down to TARGET",
+	 "TARGET  base, -N, a revision id or prefix, LABEL@-1, ... (with --sql: a range FROM:TO)\n",
+	 "retort downgrade -1"},
+	{"current", cmd_current, RD | C_JSON, 0, 0, {O_VERBOSE, O_CHECKHEADS}, "",
+	 "the revisions the database is at", "Markers: (head), (effective head), (branchpoint), (mergepoint), (failed).\n",
+	 "retort current -v"},
+	{"heads", cmd_heads, RD | C_JSON, 0, 0, {O_VERBOSE, O_RESOLVE}, "", "the head revisions of the scripts", "",
+	 "retort heads --resolve-dependencies"},
+	{"branches", cmd_branches, RD | C_JSON, 0, 0, {O_VERBOSE}, "", "the branch points and their children", "",
+	 "retort branches -v"},
+	{"history", cmd_history, RD | C_JSON, 0, 0, {O_RANGE, O_VERBOSE, O_INDICATE}, "",
+	 "the revisions, newest first, in graph order", "", "retort history -r -3:current -i"},
+	{"show", cmd_show, RD | C_JSON, 1, 1, {0}, "REV", "one revision in full",
+	 "REV  a revision id or prefix, head, heads, current, a branch label\n", "retort show head"},
+	{"merge", cmd_merge, C_CONFIG | C_GRAPH | C_JSON, 1, ANY, {O_MESSAGE, O_REVID, O_BRANCHLABEL}, "REV...",
+	 "write a merge revision over REVs", "REV...  the revisions to merge (at least two heads), or heads for every head\n",
+	 "retort merge -m \"merge billing\" heads"},
+	{"stamp", cmd_stamp, C_CONFIG | C_GRAPH, 1, ANY, {O_PURGE, O_SQL}, "TARGET...",
+	 "set the version table without running any script",
+	 "TARGET...  the revisions to stamp (with --sql: a range FROM:TO)\n", "retort stamp head"},
+	{"check", cmd_check, RD, 0, 0, {0}, "", "whether autogenerate finds nothing to do (not available yet)", "",
+	 "retort check"},
+	{"validate", cmd_validate, RD | C_JSON, 0, 0, {0}, "",
+	 "applied scripts still have the checksum they were applied with",
+	 "Exit 1 when an applied script was edited since; after a review,\n"
+	 "`retort repair --checksums` accepts the edit.\n",
+	 "retort validate"},
+	{"lint", cmd_lint, C_CONFIG | C_GRAPH | C_JSON, 0, ANY, {0}, "[REV...]",
+	 "run the naming-policy plugins' checks over scripts", "REV...  the scripts to check (default: all)\n",
+	 "retort lint head"},
+	{"repair", cmd_repair, C_CONFIG, 0, ANY, {O_CHECKSUMS}, "[REV...]",
+	 "clear a failure mark after a hand repair, or accept edited scripts",
+	 "Without --checksums: record that a step that failed midway (on a dialect without\n"
+	 "transactional DDL) was repaired by hand.  With --checksums: record the current\n"
+	 "checksum of each applied script that was edited (REV...: only those; default: all).\n",
+	 "retort repair --checksums ae1027a6acf0"},
+	{"plugins", cmd_plugins, C_CONFIG | C_OPT_CONFIG | C_NO_CTX | C_JSON, 0, 0, {0}, "",
+	 "every plugin declared or found on the plugin path",
+	 "Works outside a project (no retort.conf): lists what the search path finds.\n"
+	 "Exit 1 when one does not load (it is listed with its error).\n",
+	 "retort plugins"},
+	{"edit", cmd_edit, RD, 1, 1, {0}, "REV", "open a revision's script in an editor",
+	 "REV  a revision id or prefix, head, current, ...\n"
+	 "The editor: $VISUAL, else $EDITOR, else editor, else vi.\n",
+	 "retort edit head"},
+	{"log", cmd_log, C_CONFIG | C_READ_ONLY | C_JSON, 0, 0, {O_REV, O_OUTCOME, O_LIMIT}, "",
+	 "the history table's rows, newest first",
+	 "Each row: when, who@host, direction, revision, outcome, duration, the error's first line.\n",
+	 "retort log --outcome failed -n 5"},
+	{NULL, NULL, 0, 0, 0, {0}, NULL, NULL, NULL, NULL}};
+
+static const command *find_command(const char *name)
+{
+	const command *c;
+	for (c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static const optdef *find_opt(int id)
+{
+	const optdef *d;
+	for (d = cmd_opts; d->id; d++)
+		if (d->id == id)
+			return d;
+	return NULL;
+}
+
+/* one word of a synopsis, on a new line (indented) when the line would pass `width` columns */
+static int syn_word(FILE *f, int col, const char *word, int indent, int width)
+{
+	if (col + 1 + (int)strlen(word) > width)
+		col = fprintf(f, "\n%*s", indent, "") - 1;
+	return col + fprintf(f, " %s", word);
+}
+
+/* "retort NAME [-m|--message MSG] [--sql] ARGS" into f */
+static void synopsis(FILE *f, const command *c, int indent, int width)
+{
+	size_t i;
+	int col = fprintf(f, "retort %s", c->name);
+	for (i = 0; i < MAX_OPTS && c->opts[i]; i++) {
+		const optdef *d = find_opt(c->opts[i]);
+		char item[128];
+		snprintf(item, sizeof item, "[%s%s%s%s%s]", d->shortname ? d->shortname : "", d->shortname ? "|" : "",
+		         d->longname, d->arg ? " " : "", d->arg ? d->arg : "");
+		col = syn_word(f, col, item, indent, width);
+	}
+	if (*c->args)
+		syn_word(f, col, c->args, indent, width);
+}
 
 static void usage(FILE *f)
 {
-	fputs("usage: retort [-c FILE] [-n NAME] [--url URL] [-x KEY=VALUE]... [-q] [--json] COMMAND [options] [args]\n"
-	      "\n"
-	      "commands:\n"
-	      "  init [--dialect sqlite|postgresql|mysql] DIR   start a project\n"
-	      "  revision -m MSG [--format conf|sql] [--rev-id ID] [--head REV] [--splice]\n"
-	      "           [--branch-label L] [--depends-on REV]... [--version-path DIR]\n"
-	      "  upgrade TARGET [--sql]        apply revisions up to TARGET\n"
-	      "  downgrade TARGET [--sql]      revert down to TARGET (--sql needs FROM:TO)\n"
-	      "  current [-v]                  the revisions the database is at\n"
-	      "  heads [-v] [--resolve-dependencies]\n"
-	      "  branches [-v]                 branch points\n"
-	      "  history [-r RANGE] [-v] [-i]  revisions, newest first\n"
-	      "  show REV                      one revision in full\n"
-	      "  merge -m MSG [--rev-id ID] [--branch-label L] REVS...\n"
-	      "  stamp TARGET... [--purge] [--sql]\n"
-	      "  lint [REV...]                 run the policy plugins over scripts\n"
-	      "  validate                      applied scripts still have the checksum they were applied with\n"
-	      "  repair                        clear the failure mark after a hand repair\n"
-	      "  plugins                       every plugin declared or found\n"
-	      "  edit REV                      open the script in $EDITOR\n"
-	      "\n"
-	      "global options:\n"
+	const command *c;
+	int first = 0;
+	fputs("usage: retort [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", f);
+	for (c = commands; c->name; c++) {
+		fputs("  ", f);
+		synopsis(f, c, 8, 100);
+		fprintf(f, "\n      %s\n", c->summary);
+	}
+	fputs("\n"
+	      "global options (before the command):\n"
 	      "  -c, --config FILE   config file (default ./retort.conf or $RETORT_CONFIG)\n"
 	      "  -n, --name NAME     use the group NAME of the config file as an overlay\n"
 	      "  --url URL           override database.url\n"
 	      "  -x KEY=VALUE        read as ${x.KEY} in the config file (repeatable)\n"
 	      "  -q, --quiet         no progress output\n"
-	      "  --json              machine output where the command has any\n"
-	      "  --version, -h, --help\n"
-	      "See retort(1).\n",
+	      "  --json              one JSON document on standard output (",
+	      f);
+	for (c = commands; c->name; c++)
+		if (c->flags & C_JSON)
+			fprintf(f, "%s%s", first++ ? ", " : "", c->name);
+	fputs(")\n"
+	      "  --version           the version and the plugin ABI version\n"
+	      "  -h, --help          this summary\n"
+	      "\n"
+	      "`retort COMMAND --help` shows a command's options, arguments and an example.  See retort(1).\n",
 	      f);
 }
 
-/* Print a usage error; returns exit status 2. */
-static int die_usage(const char *fmt, const char *a)
+static void cmd_usage(const command *c)
+{
+	size_t i;
+	fputs("usage: ", stdout);
+	synopsis(stdout, c, 13, 100);
+	printf("\n\n%c%s.\n", toupper((unsigned char)c->summary[0]), c->summary + 1);
+	if (*c->help)
+		printf("\n%s", c->help);
+	printf("\noptions:\n");
+	for (i = 0; i < MAX_OPTS && c->opts[i]; i++) {
+		const optdef *d = find_opt(c->opts[i]);
+		char name[64];
+		snprintf(name, sizeof name, "%s%s%s%s%s", d->shortname ? d->shortname : "", d->shortname ? ", " : "",
+		         d->longname, d->arg ? " " : "", d->arg ? d->arg : "");
+		printf("  %-30s %s\n", name, d->help);
+	}
+	printf("  %-30s %s\n", "-h, --help", "this help");
+	printf("\nGlobal options (retort --help) come before the command.\n\nexample:\n  %s\n\nSee retort(1).\n",
+	       c->example);
+}
+
+/* Print a usage error, pointing at `retort [COMMAND] --help`; returns exit status 2. */
+static int vdie_usage(const command *c, const char *fmt, va_list ap) RT_PRINTF(2, 0);
+static int vdie_usage(const command *c, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "retort: error: ");
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, a); /* fmt is always one of this file's literals */
-#pragma GCC diagnostic pop
-	fprintf(stderr, " (see retort --help)\n");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (see retort %s%s--help)\n", c ? c->name : "", c ? " " : "");
 	return 2;
 }
 
-/* Set a usage error as the current message; returns RETORT_EINVAL (exit 2). */
-static int usage_err(const char *fmt, const char *a)
+static int die_usage(const char *fmt, ...) RT_PRINTF(1, 2);
+static int die_usage(const char *fmt, ...)
 {
-	char msg[1024];
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	snprintf(msg, sizeof msg, fmt, a);
-#pragma GCC diagnostic pop
-	rt_error_set("%s (see retort --help)", msg);
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = vdie_usage(NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* a usage error of command c */
+static int die_cmd(const command *c, const char *fmt, ...) RT_PRINTF(2, 3);
+static int die_cmd(const command *c, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = vdie_usage(c, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int usage_err(const char *fmt, ...)
+{
+	va_list ap;
+	rt_buf b = RT_BUF_INIT;
+	va_start(ap, fmt);
+	rt_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	rt_error_set("%s (see retort --help)", rt_buf_cstr(&b));
+	rt_buf_free(&b);
 	return RETORT_EINVAL;
 }
 
@@ -110,98 +316,35 @@ static int looks_relative(const char *s)
 	return 0;
 }
 
-typedef struct optdef {
-	const char *shortname, *longname;
-	int takes_arg;
-	int id;
-} optdef;
-
-enum {
-	O_MESSAGE = 1, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
-	O_SQL, O_PURGE, O_VERBOSE, O_RESOLVE, O_RANGE, O_INDICATE, O_DIALECT, O_CHECKHEADS
-};
-
-static const optdef cmd_opts[] = {
-	{"-m", "--message", 1, O_MESSAGE},       {NULL, "--autogenerate", 0, O_AUTOGEN},
-	{NULL, "--format", 1, O_FORMAT},         {NULL, "--rev-id", 1, O_REVID},
-	{NULL, "--head", 1, O_HEAD},             {NULL, "--splice", 0, O_SPLICE},
-	{NULL, "--branch-label", 1, O_BRANCHLABEL}, {NULL, "--depends-on", 1, O_DEPENDSON},
-	{NULL, "--version-path", 1, O_VERSIONPATH}, {NULL, "--sql", 0, O_SQL},
-	{NULL, "--purge", 0, O_PURGE},           {"-v", "--verbose", 0, O_VERBOSE},
-	{NULL, "--resolve-dependencies", 0, O_RESOLVE}, {"-r", "--rev-range", 1, O_RANGE},
-	{"-i", "--indicate-current", 0, O_INDICATE}, {NULL, "--dialect", 1, O_DIALECT},
-	{NULL, "--check-heads", 0, O_CHECKHEADS}, {NULL, NULL, 0, 0}};
-
-/* which options each command accepts */
-static const struct {
-	const char *cmd;
-	const int allowed[12];
-} cmd_allowed[] = {
-	{"init", {O_DIALECT}},
-	{"revision", {O_MESSAGE, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON,
-	              O_VERSIONPATH}},
-	{"upgrade", {O_SQL}},
-	{"downgrade", {O_SQL}},
-	{"current", {O_VERBOSE, O_CHECKHEADS}},
-	{"heads", {O_VERBOSE, O_RESOLVE}},
-	{"branches", {O_VERBOSE}},
-	{"history", {O_RANGE, O_VERBOSE, O_INDICATE}},
-	{"show", {0}},
-	{"merge", {O_MESSAGE, O_REVID, O_BRANCHLABEL}},
-	{"stamp", {O_PURGE, O_SQL}},
-	{"check", {0}},
-	{"validate", {0}},
-	{"lint", {0}},
-	{"repair", {0}},
-	{"plugins", {0}},
-	{"edit", {0}},
-	{NULL, {0}}};
-
-static int allowed(const char *cmd, int id)
+static int allowed(const command *c, int id)
 {
-	size_t i, j;
-	for (i = 0; cmd_allowed[i].cmd; i++) {
-		if (strcmp(cmd_allowed[i].cmd, cmd) != 0)
-			continue;
-		for (j = 0; j < 12 && cmd_allowed[i].allowed[j]; j++)
-			if (cmd_allowed[i].allowed[j] == id)
-				return 1;
-		return 0;
-	}
-	return 0;
-}
-
-static int known_command(const char *cmd)
-{
-	size_t i;
-	for (i = 0; cmd_allowed[i].cmd; i++)
-		if (strcmp(cmd_allowed[i].cmd, cmd) == 0)
+	size_t j;
+	for (j = 0; j < MAX_OPTS && c->opts[j]; j++)
+		if (c->opts[j] == id)
 			return 1;
 	return 0;
 }
 
-static void cmd_usage(const char *cmd)
+static int parse_limit(opts *o, const command *c, const char *val)
 {
-	size_t i, j, k;
-	printf("usage: retort %s", cmd);
-	for (i = 0; cmd_allowed[i].cmd; i++) {
-		if (strcmp(cmd_allowed[i].cmd, cmd) != 0)
-			continue;
-		for (j = 0; j < 12 && cmd_allowed[i].allowed[j]; j++)
-			for (k = 0; cmd_opts[k].longname; k++)
-				if (cmd_opts[k].id == cmd_allowed[i].allowed[j])
-					printf(" [%s%s]", cmd_opts[k].longname, cmd_opts[k].takes_arg ? " X" : "");
-	}
-	printf(" [args]\nSee retort(1) for what it does.\n");
+	char *end;
+	unsigned long long n;
+	errno = 0;
+	n = strtoull(val, &end, 10);
+	if (!isdigit((unsigned char)*val) || *end || errno || n == 0)
+		return -die_cmd(c, "-n needs a positive number, not '%s'", val);
+	o->limit = (size_t)n;
+	return 0;
 }
 
-static int parse_cmd_opts(opts *o, const char *cmd, int argc, char **argv)
+/* The command's options and arguments: 0, 1 after --help (printed), -2 on a usage error (printed). */
+static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 {
 	int i;
+	size_t k;
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
 		const optdef *d = NULL;
-		size_t k;
 		if (strcmp(a, "--") == 0) {
 			for (i++; i < argc; i++)
 				rt_strv_push(&o->args, argv[i]);
@@ -212,33 +355,26 @@ static int parse_cmd_opts(opts *o, const char *cmd, int argc, char **argv)
 			continue;
 		}
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			cmd_usage(cmd);
+			cmd_usage(c);
 			return 1;
 		}
-		for (k = 0; cmd_opts[k].longname; k++) {
-			size_t ln = strlen(cmd_opts[k].longname);
-			if (strcmp(a, cmd_opts[k].longname) == 0 || (cmd_opts[k].shortname && strcmp(a, cmd_opts[k].shortname) == 0)) {
-				d = &cmd_opts[k];
-				break;
-			}
-			if (cmd_opts[k].takes_arg && strncmp(a, cmd_opts[k].longname, ln) == 0 && a[ln] == '=') {
-				d = &cmd_opts[k];
-				val = a + ln + 1;
-				break;
-			}
-			/* -r-3:current, -mMSG */
-			if (cmd_opts[k].takes_arg && cmd_opts[k].shortname && strncmp(a, cmd_opts[k].shortname, 2) == 0 &&
-			    a[2]) {
-				d = &cmd_opts[k];
-				val = a + 2;
-				break;
-			}
+		for (k = 0; cmd_opts[k].id && !d; k++) {
+			const optdef *e = &cmd_opts[k];
+			size_t ln = strlen(e->longname);
+			if (!allowed(c, e->id))
+				continue;
+			if (strcmp(a, e->longname) == 0 || (e->shortname && strcmp(a, e->shortname) == 0))
+				d = e;
+			else if (e->arg && strncmp(a, e->longname, ln) == 0 && a[ln] == '=')
+				d = e, val = a + ln + 1;
+			else if (e->arg && e->shortname && strncmp(a, e->shortname, 2) == 0 && a[2]) /* -r-3:current, -mMSG */
+				d = e, val = a + 2;
 		}
-		if (!d || !allowed(cmd, d->id))
-			return -die_usage("unknown option '%s'", a);
-		if (d->takes_arg && !val) {
+		if (!d)
+			return -die_cmd(c, "%s: unknown option '%s'", c->name, a);
+		if (d->arg && !val) {
 			if (i + 1 >= argc)
-				return -die_usage("option %s needs a value", d->longname);
+				return -die_cmd(c, "option %s needs a value", d->longname);
 			val = argv[++i];
 		}
 		switch (d->id) {
@@ -259,205 +395,28 @@ static int parse_cmd_opts(opts *o, const char *cmd, int argc, char **argv)
 		case O_INDICATE: o->indicate_current = 1; break;
 		case O_DIALECT: o->dialect = val; break;
 		case O_CHECKHEADS: o->check_heads = 1; break;
+		case O_REV: o->rev = val; break;
+		case O_OUTCOME: o->outcome = val; break;
+		case O_LIMIT:
+			if (parse_limit(o, c, val) < 0)
+				return -2;
+			break;
+		case O_CHECKSUMS: o->checksums = 1; break;
 		}
+	}
+	if (o->args.n < (size_t)c->min_args || (c->max_args != ANY && o->args.n > (size_t)c->max_args)) {
+		if (c->max_args == 0)
+			return -die_cmd(c, "%s takes no argument ('%s')", c->name, o->args.v[0]);
+		if (o->args.n > (size_t)c->max_args && c->max_args != ANY)
+			return -die_cmd(c, "%s takes %s, not '%s' as well", c->name, c->args, o->args.v[c->max_args]);
+		return -die_cmd(c, "%s needs %s", c->name, c->args);
+	}
+	for (k = 0; k < o->args.n; k++) {
+		const char *what = c->args + (*c->args == '['); /* "[REV...]" -> "REV" */
+		if (!*o->args.v[k])
+			return -die_cmd(c, "%s: an empty argument is not a %.*s", c->name, (int)strcspn(what, ".]"), what);
 	}
 	return 0;
-}
-
-/* ---- JSON ---- */
-
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (c < 0x20)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
-		}
-	}
-	fputc('"', f);
-}
-
-static void json_strv(FILE *f, const rt_strv *sv)
-{
-	size_t i;
-	fputc('[', f);
-	for (i = 0; i < sv->n; i++) {
-		if (i)
-			fputs(", ", f);
-		json_str(f, sv->v[i]);
-	}
-	fputc(']', f);
-}
-
-/* ---- revision formatting (Alembic's markers) ---- */
-
-typedef struct fmt_state {
-	rt_graph *g;
-	const rt_strv *current; /* for (current), or NULL */
-	const char *failed;     /* revision marked (failed), or NULL */
-} fmt_state;
-
-static void deps_list(rt_graph *g, const rt_revision *r, rt_strv *out)
-{
-	rt_revision *const *deps;
-	size_t n = rt_graph_dependencies(g, r, &deps), i;
-	(void)deps;
-	(void)n;
-	for (i = 0; i < r->depends_on.n; i++)
-		rt_strv_push(out, r->depends_on.v[i]);
-	(void)i;
-}
-
-static void markers(rt_buf *b, const fmt_state *fs, const rt_revision *r, int labels, int tree)
-{
-	const rt_strv *lb = rt_graph_labels(fs->g, r);
-	if (labels && lb && lb->n) {
-		rt_buf_puts(b, " (");
-		rt_buf_put_joined(b, lb, ", ");
-		rt_buf_putc(b, ')');
-	}
-	if (rt_graph_is_real_head(fs->g, r))
-		rt_buf_puts(b, " (head)");
-	else if (rt_graph_is_head(fs->g, r))
-		rt_buf_puts(b, " (effective head)");
-	if (tree) {
-		if (rt_graph_is_branch_point(fs->g, r))
-			rt_buf_puts(b, " (branchpoint)");
-		if (rt_graph_is_merge_point(fs->g, r))
-			rt_buf_puts(b, " (mergepoint)");
-	}
-	if (fs->current && rt_strv_find(fs->current, r->id) >= 0)
-		rt_buf_puts(b, " (current)");
-	if (fs->failed && strcmp(fs->failed, r->id) == 0)
-		rt_buf_puts(b, " (failed)");
-}
-
-/* One line of `history` / `branches` into b (cleared first: callers reuse one buffer). */
-static const char *one_line(rt_buf *b, const fmt_state *fs, const rt_revision *r, int parents, int doc)
-{
-	rt_buf_clear(b);
-	if (parents) {
-		if (r->parents.n)
-			rt_buf_put_joined(b, &r->parents, ", ");
-		else
-			rt_buf_puts(b, "<base>");
-		if (r->depends_on.n) {
-			rt_strv d = RT_STRV_INIT;
-			deps_list(fs->g, r, &d);
-			rt_buf_puts(b, " (");
-			rt_buf_put_joined(b, &d, ", ");
-			rt_buf_putc(b, ')');
-			rt_strv_free(&d);
-		}
-		rt_buf_puts(b, " -> ");
-	}
-	rt_buf_puts(b, r->id);
-	markers(b, fs, r, 1, 1);
-	if (doc) {
-		rt_buf_puts(b, ", ");
-		rt_buf_puts(b, r->message ? r->message : "");
-	}
-	return rt_buf_cstr(b);
-}
-
-static void verbose_entry(FILE *f, const fmt_state *fs, const rt_revision *r)
-{
-	rt_buf b = RT_BUF_INIT;
-	rt_revision *const *kids;
-	size_t nk = rt_graph_children(fs->g, r, &kids), i;
-	const rt_strv *lb = rt_graph_labels(fs->g, r);
-	rt_buf_puts(&b, r->id);
-	markers(&b, fs, r, 0, 1);
-	fprintf(f, "Rev: %s\n", rt_buf_cstr(&b));
-	rt_buf_free(&b);
-	if (r->parents.n > 1) {
-		char *p = rt_strv_join(&r->parents, ", ");
-		fprintf(f, "Merges: %s\n", p);
-		rt_free(p);
-	} else {
-		fprintf(f, "Parent: %s\n", r->parents.n ? r->parents.v[0] : "<base>");
-	}
-	if (r->depends_on.n) {
-		char *p = rt_strv_join(&r->depends_on, ", ");
-		fprintf(f, "Also depends on: %s\n", p);
-		rt_free(p);
-	}
-	if (nk > 1) {
-		fputs("Branches into: ", f);
-		for (i = 0; i < nk; i++)
-			fprintf(f, "%s%s", i ? ", " : "", kids[i]->id);
-		fputc('\n', f);
-	}
-	if (lb && lb->n) {
-		char *p = rt_strv_join(lb, ", ");
-		fprintf(f, "Branch names: %s\n", p);
-		rt_free(p);
-	}
-	{
-		char abs[4096];
-		fprintf(f, "Path: %s\n", realpath(r->path, abs) ? abs : r->path);
-	}
-	fprintf(f, "\n    %s\n\n", r->message ? r->message : "");
-	fprintf(f, "    Revision ID: %s\n", r->id);
-	{
-		char *p = rt_strv_join(&r->parents, ", ");
-		fprintf(f, "    Revises: %s\n", p ? p : "");
-		rt_free(p);
-	}
-	fprintf(f, "    Create Date: %s\n\n", r->create_date ? r->create_date : "");
-}
-
-static void json_rev(FILE *f, const fmt_state *fs, const rt_revision *r)
-{
-	rt_revision *const *kids;
-	size_t nk = rt_graph_children(fs->g, r, &kids), i;
-	const rt_strv *lb = rt_graph_labels(fs->g, r);
-	fputs("{\"revision\": ", f);
-	json_str(f, r->id);
-	fputs(", \"down_revision\": ", f);
-	json_strv(f, &r->parents);
-	fputs(", \"depends_on\": ", f);
-	json_strv(f, &r->depends_on);
-	fputs(", \"branch_labels\": ", f);
-	if (lb)
-		json_strv(f, lb);
-	else
-		fputs("[]", f);
-	fputs(", \"children\": [", f);
-	for (i = 0; i < nk; i++) {
-		if (i)
-			fputs(", ", f);
-		json_str(f, kids[i]->id);
-	}
-	fprintf(f, "], \"is_head\": %s, \"is_effective_head\": %s, \"is_branch_point\": %s, \"is_merge_point\": %s",
-	        rt_graph_is_real_head(fs->g, r) ? "true" : "false",
-	        !rt_graph_is_real_head(fs->g, r) && rt_graph_is_head(fs->g, r) ? "true" : "false",
-	        rt_graph_is_branch_point(fs->g, r) ? "true" : "false", rt_graph_is_merge_point(fs->g, r) ? "true" : "false");
-	if (fs->current)
-		fprintf(f, ", \"is_current\": %s", rt_strv_find(fs->current, r->id) >= 0 ? "true" : "false");
-	fputs(", \"message\": ", f);
-	json_str(f, r->message);
-	fputs(", \"create_date\": ", f);
-	json_str(f, r->create_date);
-	fputs(", \"path\": ", f);
-	json_str(f, r->path);
-	fputs(", \"checksum\": ", f);
-	json_str(f, r->checksum);
-	fputc('}', f);
 }
 
 /* ---- helpers ---- */
@@ -481,14 +440,13 @@ static const char schema_conf[] = "# The target schema: what the database should
                                   "# and check).  See retort.conf(5).\n"
                                   "tables = ();\n";
 
-static int cmd_init(opts *o)
+static int cmd_init(rt_ctx *ctx, opts *o)
 {
 	const char *dir, *dialect = o->dialect ? o->dialect : "sqlite", *url;
 	char *p = NULL, *conf = NULL;
 	int rc;
 	DIR *d;
-	if (o->args.n != 1)
-		return die_usage("init needs exactly one DIR%s", "");
+	(void)ctx;
 	dir = o->args.v[0];
 	if (strcmp(dialect, "sqlite") == 0)
 		url = "${DATABASE_URL:-sqlite:///app.db}";
@@ -497,10 +455,10 @@ static int cmd_init(opts *o)
 	else if (strcmp(dialect, "mysql") == 0)
 		url = "${DATABASE_URL:-mysql://app@localhost:3306/app}";
 	else
-		return die_usage("unknown dialect '%s' (sqlite, postgresql, mysql)", dialect);
+		return usage_err("unknown dialect '%s' (sqlite, postgresql, mysql)", dialect);
 	if (access("retort.conf", F_OK) == 0) {
 		rt_error_set("retort.conf already exists here; not overwriting it");
-		return fail(RETORT_EINVAL);
+		return RETORT_EINVAL;
 	}
 	if ((d = opendir(dir)) != NULL) {
 		struct dirent *e;
@@ -511,17 +469,17 @@ static int cmd_init(opts *o)
 		closedir(d);
 		if (!empty) {
 			rt_error_set("Directory %s already exists and is not empty", dir);
-			return fail(RETORT_EINVAL);
+			return RETORT_EINVAL;
 		}
 	} else if (mkdir(dir, 0777) != 0) {
 		rt_error_set("%s: cannot create: %s", dir, strerror(errno));
-		return fail(RETORT_ERROR);
+		return RETORT_ERROR;
 	}
 	p = rt_asprintf("%s/versions", dir);
 	if (mkdir(p, 0777) != 0 && errno != EEXIST) {
 		rt_error_set("%s: cannot create: %s", p, strerror(errno));
 		rt_free(p);
-		return fail(RETORT_ERROR);
+		return RETORT_ERROR;
 	}
 	if (!o->quiet)
 		fprintf(stderr, "Generating %s ...  done\n", p);
@@ -532,14 +490,14 @@ static int cmd_init(opts *o)
 		fprintf(stderr, "Generating %s ...  done\n", p);
 	rt_free(p);
 	if (rc < 0)
-		return fail(rc);
+		return rc;
 	p = rt_asprintf("%s/schema.conf", dir);
 	rc = rt_file_create(p, schema_conf);
 	if (rc == 0 && !o->quiet)
 		fprintf(stderr, "Generating %s ...  done\n", p);
 	rt_free(p);
 	if (rc < 0)
-		return fail(rc);
+		return rc;
 	conf = rt_asprintf("# retort configuration (libconfig syntax); see retort.conf(5).\n"
 	                   "script_location = \"%s\";\n"
 	                   "file_template = \"%%(rev)s_%%(slug)s\";\n"
@@ -559,11 +517,11 @@ static int cmd_init(opts *o)
 	rc = rt_file_create("retort.conf", conf);
 	rt_free(conf);
 	if (rc < 0)
-		return fail(rc);
+		return rc;
 	if (!o->quiet)
 		fprintf(stderr, "Generating retort.conf ...  done\nPlease edit the database URL in retort.conf before "
 		                "proceeding.\n");
-	return 0;
+	return RETORT_OK;
 }
 
 /* ---- revision / merge ---- */
@@ -628,507 +586,62 @@ static int cmd_merge(rt_ctx *ctx, opts *o)
 	return write_revision(ctx, o, &w);
 }
 
-/* ---- read-only commands ---- */
+/* ---- commands that run the runner ---- */
 
-static int cmd_heads(rt_ctx *ctx, opts *o)
+static int migrate(rt_ctx *ctx, opts *o, int up)
 {
-	rt_revision **hs = NULL;
-	size_t n = 0, i;
-	fmt_state fs = {ctx->graph, NULL, NULL};
-	int rc = rt_graph_heads(ctx->graph, o->resolve_deps, &hs, &n);
-	if (rc < 0)
-		return rc;
-	if (o->json)
-		printf("{\"heads\": [");
-	for (i = 0; i < n; i++) {
-		if (o->json) {
-			if (i)
-				printf(", ");
-			json_rev(stdout, &fs, hs[i]);
-		} else if (o->verbose) {
-			verbose_entry(stdout, &fs, hs[i]);
-		} else {
-			rt_buf b = RT_BUF_INIT;
-			rt_buf_puts(&b, hs[i]->id);
-			markers(&b, &fs, hs[i], 1, 0);
-			printf("%s\n", rt_buf_cstr(&b));
-			rt_buf_free(&b);
-		}
-	}
-	if (o->json)
-		printf("]}\n");
-	rt_free(hs);
-	return RETORT_OK;
-}
-
-static int cmd_branches(rt_ctx *ctx, opts *o)
-{
-	rt_revision **bs = NULL;
-	rt_buf line = RT_BUF_INIT;
-	size_t n = 0, i, k;
-	fmt_state fs = {ctx->graph, NULL, NULL};
-	int rc = rt_graph_branch_points(ctx->graph, &bs, &n);
-	if (rc < 0)
-		return rc;
-	if (o->json)
-		printf("{\"branch_points\": [");
-	for (i = 0; i < n; i++) {
-		rt_revision *const *kids;
-		size_t nk = rt_graph_children(ctx->graph, bs[i], &kids);
-		if (o->json) {
-			if (i)
-				printf(", ");
-			json_rev(stdout, &fs, bs[i]);
-			continue;
-		}
-		if (o->verbose)
-			verbose_entry(stdout, &fs, bs[i]);
-		else
-			printf("%s\n", one_line(&line, &fs, bs[i], 0, 0));
-		for (k = 0; k < nk; k++)
-			printf("%*s -> %s\n", (int)strlen(bs[i]->id), "", one_line(&line, &fs, kids[k], 0, 1));
-		printf("\n");
-	}
-	if (o->json)
-		printf("]}\n");
-	rt_buf_free(&line);
-	rt_free(bs);
-	return RETORT_OK;
-}
-
-/* the database's rows, read-only; *connected 0 when no URL is configured */
-static int read_current(rt_ctx *ctx, rt_strv *cur, char **failed)
-{
-	int rc, exists = 0;
-	if ((rc = rt_ctx_connect(ctx)) < 0)
-		return rc;
-	if ((rc = rt_db_read_heads(ctx, cur, &exists, failed)) < 0)
-		return rc;
-	return RETORT_OK;
-}
-
-static int cmd_current(rt_ctx *ctx, opts *o)
-{
-	rt_strv cur = RT_STRV_INIT;
-	char *failed = NULL;
-	rt_revision **shown = NULL;
-	size_t n = 0, i;
-	int rc;
-	fmt_state fs = {ctx->graph, NULL, NULL};
-	if ((rc = read_current(ctx, &cur, &failed)) < 0)
-		goto done;
-	fs.failed = failed;
-	if ((rc = rt_graph_check_current(ctx->graph, &cur)) < 0)
-		goto done;
-	if ((rc = rt_graph_current_display(ctx->graph, &cur, &shown, &n)) < 0)
-		goto done;
-	if (o->json) {
-		printf("{\"database_url\": ");
-		json_str(stdout, rt_url_masked(ctx->url));
-		printf(", \"failed\": ");
-		json_str(stdout, failed);
-		printf(", \"current\": [");
-		for (i = 0; i < n; i++) {
-			if (i)
-				printf(", ");
-			json_rev(stdout, &fs, shown[i]);
-		}
-		printf("]}\n");
-	} else {
-		if (o->verbose)
-			printf("Current revision(s) for %s:\n", rt_url_masked(ctx->url));
-		if (failed) {
-			/* a revision that failed part-way is not in the version table: show it anyway */
-			int listed = 0;
-			for (i = 0; i < n; i++)
-				listed |= strcmp(shown[i]->id, failed) == 0;
-			if (!listed)
-				printf("%s (failed)\n", failed);
-		}
-		for (i = 0; i < n; i++) {
-			if (o->verbose) {
-				verbose_entry(stdout, &fs, shown[i]);
-			} else {
-				rt_buf b = RT_BUF_INIT;
-				rt_buf_puts(&b, shown[i]->id);
-				markers(&b, &fs, shown[i], 0, 1);
-				printf("%s\n", rt_buf_cstr(&b));
-				rt_buf_free(&b);
-			}
-		}
-	}
-	if (o->check_heads) {
-		rt_revision **hs = NULL;
-		size_t nh = 0;
-		if ((rc = rt_graph_heads(ctx->graph, 1, &hs, &nh)) < 0)
-			goto done;
-		for (i = 0; i < nh; i++) {
-			size_t j;
-			int found = 0;
-			for (j = 0; j < n; j++)
-				if (shown[j] == hs[i])
-					found = 1;
-			if (!found) {
-				rt_error_set("Database is not on all head revisions");
-				rc = RETORT_ERROR;
-			}
-		}
-		rt_free(hs);
-	}
-done:
-	rt_free(shown);
-	rt_free(failed);
-	rt_strv_free(&cur);
-	return rc;
-}
-
-static int needs_db_for_range(const char *range)
-{
-	return range && strstr(range, "current") != NULL;
-}
-
-static int cmd_history(rt_ctx *ctx, opts *o)
-{
-	rt_strv cur = RT_STRV_INIT;
-	rt_buf line = RT_BUF_INIT;
-	rt_revision **revs = NULL;
-	size_t n = 0, i;
-	int rc;
-	fmt_state fs = {ctx->graph, NULL, NULL};
-	if (o->range && !strchr(o->range, ':')) {
-		rt_error_set("History range requires [start]:[end], [start]:, or :[end]");
+	if (!o->sql && strchr(o->args.v[0], ':')) {
+		rt_error_set("Range revision not allowed without --sql ('%s')", o->args.v[0]);
 		return RETORT_EINVAL;
 	}
-	if (o->indicate_current || needs_db_for_range(o->range)) {
-		if ((rc = read_current(ctx, &cur, NULL)) < 0)
-			goto done;
-		if ((rc = rt_graph_check_current(ctx->graph, &cur)) < 0)
-			goto done;
-		if (o->indicate_current)
-			fs.current = &cur;
-	}
-	if ((rc = rt_graph_history(ctx->graph, o->range, &cur, &revs, &n)) < 0)
-		goto done;
-	if (o->json)
-		printf("{\"history\": [");
-	for (i = 0; i < n; i++) {
-		if (o->json) {
-			if (i)
-				printf(", ");
-			json_rev(stdout, &fs, revs[i]);
-		} else if (o->verbose) {
-			verbose_entry(stdout, &fs, revs[i]);
-		} else {
-			fputs(one_line(&line, &fs, revs[i], 1, 1), stdout);
-			putchar('\n');
-		}
-	}
-	if (o->json)
-		printf("]}\n");
-done:
-	rt_buf_free(&line);
-	rt_free(revs);
-	rt_strv_free(&cur);
-	return rc;
+	return o->sql ? rt_run_offline(ctx, up, o->args.v[0]) : rt_run_migrate(ctx, up, o->args.v[0]);
 }
 
-static int resolve_for_show(rt_ctx *ctx, const char *spec, rt_strv *ids)
+static int cmd_upgrade(rt_ctx *ctx, opts *o)
 {
-	rt_strv cur = RT_STRV_INIT;
-	int rc;
-	if (strcmp(spec, "current") == 0 || strncmp(spec, "current", 7) == 0) {
-		if ((rc = read_current(ctx, &cur, NULL)) < 0) {
-			rt_strv_free(&cur);
-			return rc;
-		}
-	}
-	rc = rt_graph_resolve(ctx->graph, spec, &cur, 0, ids);
-	rt_strv_free(&cur);
-	return rc;
+	return migrate(ctx, o, 1);
 }
 
-static int cmd_show(rt_ctx *ctx, opts *o)
+static int cmd_downgrade(rt_ctx *ctx, opts *o)
 {
-	rt_strv ids = RT_STRV_INIT;
+	return migrate(ctx, o, 0);
+}
+
+static int cmd_stamp(rt_ctx *ctx, opts *o)
+{
+	return rt_run_stamp(ctx, (const char *const *)o->args.v, o->args.n, o->purge, o->sql);
+}
+
+static int cmd_check(rt_ctx *ctx, opts *o)
+{
+	(void)ctx;
+	(void)o;
+	rt_error_set("'check' is not available yet in this version of retort (see retort(1))");
+	return RETORT_EINVAL;
+}
+
+static int cmd_repair(rt_ctx *ctx, opts *o)
+{
+	rt_strv only = RT_STRV_INIT, accepted = RT_STRV_INIT, cur = RT_STRV_INIT;
 	size_t i;
-	int rc;
-	fmt_state fs = {ctx->graph, NULL, NULL};
-	if (o->args.n != 1)
-		return usage_err("show needs one revision%s", "");
-	if ((rc = resolve_for_show(ctx, o->args.v[0], &ids)) < 0)
-		goto done;
-	if (o->json)
-		printf("{\"revisions\": [");
-	for (i = 0; i < ids.n; i++) {
-		rt_revision *r = rt_graph_get(ctx->graph, ids.v[i]);
-		if (!r)
-			continue;
-		if (o->json) {
-			if (i)
-				printf(", ");
-			json_rev(stdout, &fs, r);
-		} else {
-			verbose_entry(stdout, &fs, r);
-		}
-	}
-	if (o->json)
-		printf("]}\n");
-done:
-	rt_strv_free(&ids);
-	return rc;
-}
-
-static int cmd_edit(rt_ctx *ctx, opts *o)
-{
-	rt_strv ids = RT_STRV_INIT;
-	const char *editor = getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR");
-	int rc;
-	size_t i;
-	if (o->args.n != 1)
-		return usage_err("edit needs one revision%s", "");
-	if ((rc = resolve_for_show(ctx, o->args.v[0], &ids)) < 0)
-		goto done;
-	if (ids.n == 0) {
-		rt_error_set("No revision files indicated by symbol '%s'", o->args.v[0]);
-		rc = RETORT_EINVAL;
-		goto done;
-	}
-	if (!editor || !*editor) {
-		rt_error_set("set $EDITOR (or $VISUAL) to edit revision scripts");
-		rc = RETORT_EINVAL;
-		goto done;
-	}
-	for (i = 0; i < ids.n; i++) {
-		rt_revision *r = rt_graph_get(ctx->graph, ids.v[i]);
-		pid_t pid = fork();
-		int st = 0;
-		if (pid == 0) {
-			execlp("/bin/sh", "sh", "-c", "exec $0 \"$1\"", editor, r->path, (char *)NULL);
-			_exit(127);
-		}
-		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			rt_error_set("editor '%s' failed on %s", editor, r->path);
-			rc = RETORT_ERROR;
-			goto done;
-		}
-	}
-done:
-	rt_strv_free(&ids);
-	return rc;
-}
-
-/*
- * validate: every revision the database is at (the version table's rows
- * and their ancestors) must still have the checksum it was applied with.
- */
-static int cmd_validate(rt_ctx *ctx, opts *o)
-{
-	rt_strv cur = RT_STRV_INIT, ids = RT_STRV_INIT, sums = RT_STRV_INIT;
-	size_t i, k, applied = 0, bad = 0, unknown = 0;
-	int rc, first = 1;
-	if ((rc = read_current(ctx, &cur, NULL)) < 0 || (rc = rt_graph_check_current(ctx->graph, &cur)) < 0 ||
-	    (rc = rt_db_applied_checksums(ctx, &ids, &sums)) < 0)
-		goto done;
-	if (o->json)
-		printf("{\"mismatches\": [");
-	for (i = 0; i < rt_graph_count(ctx->graph); i++) {
-		rt_revision *r = rt_graph_at(ctx->graph, i);
-		int is_applied = rt_strv_find(&cur, r->id) >= 0;
-		long at;
-		for (k = 0; k < cur.n && !is_applied; k++)
-			is_applied = rt_graph_is_ancestor(ctx->graph, r, rt_graph_get(ctx->graph, cur.v[k]));
-		if (!is_applied)
-			continue;
-		applied++;
-		at = rt_strv_find(&ids, r->id);
-		if (at < 0 || !*sums.v[at]) {
-			unknown++;
-			if (!o->json && !o->quiet)
-				fprintf(stderr, "retort: warning: %s: no checksum recorded (applied by another tool?)\n", r->id);
-			continue;
-		}
-		if (strcmp(sums.v[at], r->checksum) == 0)
-			continue;
-		bad++;
-		if (o->json) {
-			printf("%s{\"revision\": ", first ? "" : ", ");
-			json_str(stdout, r->id);
-			printf(", \"applied_checksum\": ");
-			json_str(stdout, sums.v[at]);
-			printf(", \"script_checksum\": ");
-			json_str(stdout, r->checksum);
-			printf(", \"path\": ");
-			json_str(stdout, r->path);
-			printf("}");
-			first = 0;
-		} else {
-			printf("%s: edited since it was applied (applied %.12s, now %.12s): %s\n", r->id, sums.v[at],
-			       r->checksum, r->path);
-		}
-		rt_ctx_event(ctx, "validate.mismatch", r, NULL, "failed", NULL, -1, "checksum mismatch", NULL);
-	}
-	if (o->json)
-		printf("], \"applied\": %zu, \"unchecked\": %zu}\n", applied, unknown);
-	else if (!bad && !o->quiet)
-		fprintf(stderr, "All %zu applied revisions match their scripts%s.\n", applied - unknown,
-		        unknown ? " (some have no recorded checksum)" : "");
-	if (bad) {
-		rt_error_set("%zu applied revision%s edited since %s applied", bad, bad == 1 ? " was" : "s were",
-		             bad == 1 ? "it was" : "they were");
-		rc = RETORT_ERROR;
-	}
-done:
-	rt_strv_free(&cur);
-	rt_strv_free(&ids);
-	rt_strv_free(&sums);
-	return rc;
-}
-
-typedef struct lint_state {
-	const opts *o;
-	const rt_revision *rev;
-	size_t count;
-} lint_state;
-
-static int lint_violation(void *arg, const char *rule, const char *message, const char *where)
-{
-	lint_state *ls = arg;
-	if (ls->o->json) {
-		printf("%s{\"revision\": ", ls->count ? ", " : "");
-		json_str(stdout, ls->rev->id);
-		printf(", \"path\": ");
-		json_str(stdout, ls->rev->path);
-		printf(", \"rule\": ");
-		json_str(stdout, rule);
-		printf(", \"where\": ");
-		json_str(stdout, where);
-		printf(", \"message\": ");
-		json_str(stdout, message);
-		printf("}");
-	} else {
-		printf("%s: %s%s%s: [%s] %s\n", ls->rev->path, ls->rev->id, where ? " " : "", where ? where : "",
-		       rule ? rule : "policy", message ? message : "");
-	}
-	ls->count++;
-	return RETORT_OK;
-}
-
-/* lint [REV...]: the policy plugins' checks over the scripts (all when none named). */
-static int cmd_lint(rt_ctx *ctx, opts *o)
-{
-	rt_strv ids = RT_STRV_INIT, cur = RT_STRV_INIT;
-	lint_state ls = {o, NULL, 0};
-	size_t i, npol = 0;
 	int rc = RETORT_OK;
-	if (o->args.n == 0) {
-		for (i = 0; i < rt_graph_count(ctx->graph) && rc == RETORT_OK; i++)
-			rc = rt_strv_push(&ids, rt_graph_at(ctx->graph, i)->id);
+	if (!o->checksums) {
+		if (o->args.n)
+			return usage_err("repair takes revisions only with --checksums ('%s')", o->args.v[0]);
+		return rt_run_repair(ctx);
 	}
 	for (i = 0; i < o->args.n && rc == RETORT_OK; i++)
-		rc = rt_graph_resolve(ctx->graph, o->args.v[i], &cur, 0, &ids);
-	if (rc < 0)
-		goto done;
-	if (o->json)
-		printf("{\"violations\": [");
-	for (i = 0; i < ids.n; i++) {
-		rt_revision *r = rt_graph_get(ctx->graph, ids.v[i]);
-		retort_script sc;
-		if (!r)
-			continue;
-		if ((rc = rt_script_load_ops(r)) < 0)
-			goto done;
-		memset(&sc, 0, sizeof sc);
-		sc.size = sizeof sc;
-		sc.path = r->path;
-		sc.revision = r->id;
-		sc.message = r->message;
-		sc.format = r->format;
-		sc.upgrade = r->upgrade;
-		sc.nupgrade = r->nupgrade;
-		sc.downgrade = r->downgrade;
-		sc.ndowngrade = r->ndowngrade;
-		ls.rev = r;
-		if ((rc = rt_plugins_check(ctx->plugins, &sc, lint_violation, &ls, &npol)) < 0)
-			goto done;
+		rc = rt_graph_resolve(ctx->graph, o->args.v[i], &cur, 0, &only);
+	if (rc == RETORT_OK && (rc = rt_run_repair_checksums(ctx, &only, &accepted)) == RETORT_OK && !o->quiet) {
+		for (i = 0; i < accepted.n; i++)
+			fprintf(stderr, "Accepted the edited script of %s: validate compares it with its new checksum.\n",
+			        accepted.v[i]);
+		if (!accepted.n)
+			fprintf(stderr, "Nothing to accept: every applied script has the checksum it was applied with.\n");
 	}
-	if (o->json)
-		printf("], \"scripts\": %zu, \"policies\": %zu}\n", ids.n, npol);
-	if (npol == 0 && !o->quiet)
-		fprintf(stderr, "retort: warning: no policy plugin is declared: nothing was checked\n");
-	if (ls.count) {
-		rt_error_set("%zu violation%s in %zu script%s", ls.count, ls.count == 1 ? "" : "s", ids.n,
-		             ids.n == 1 ? "" : "s");
-		rc = RETORT_ERROR;
-	}
-done:
-	rt_strv_free(&ids);
+	rt_strv_free(&only);
+	rt_strv_free(&accepted);
 	rt_strv_free(&cur);
-	return rc;
-}
-
-static int cmd_plugins(rt_ctx *ctx, opts *o)
-{
-	rt_strv names = RT_STRV_INIT;
-	size_t i;
-	int rc, first = 1;
-	if (o->json)
-		printf("{\"plugins\": [");
-	for (i = 0; i < ctx->plugins->n; i++) {
-		rt_plugin *p = ctx->plugins->v[i];
-		if (o->json) {
-			printf("%s{\"name\": ", first ? "" : ", ");
-			json_str(stdout, p->desc.name);
-			printf(", \"kind\": \"%s\", \"version\": ", rt_plugin_kind_name(p->kind));
-			json_str(stdout, p->desc.version);
-			printf(", \"abi\": %u, \"declared\": true, \"path\": ", (unsigned)p->desc.abi_version);
-			json_str(stdout, p->path);
-			printf(", \"description\": ");
-			json_str(stdout, p->desc.description);
-			printf("}");
-		} else {
-			printf("%-12s %-10s %-8s ABI %u  declared  %s\n", p->desc.name, rt_plugin_kind_name(p->kind),
-			       p->desc.version ? p->desc.version : "?", (unsigned)p->desc.abi_version, p->path);
-		}
-		first = 0;
-	}
-	if ((rc = rt_plugins_scan(ctx->plugins, &names)) < 0)
-		goto done;
-	for (i = 0; i < names.n; i++) {
-		rt_plugin *p = NULL;
-		const retort_plugin_impl *impl;
-		rt_buf kinds = RT_BUF_INIT;
-		if (rt_plugin_probe(ctx->plugins, names.v[i], &p) < 0) {
-			if (!o->json)
-				printf("%-12s (not loadable: %s)\n", names.v[i], rt_error_msg());
-			rt_error_clear();
-			continue;
-		}
-		for (impl = p->desc.impls; impl->kind != RETORT_KIND_END; impl++)
-			rt_buf_printf(&kinds, "%s%s", kinds.len ? "," : "", rt_plugin_kind_name(impl->kind));
-		if (o->json) {
-			printf("%s{\"name\": ", first ? "" : ", ");
-			json_str(stdout, p->desc.name);
-			printf(", \"kind\": ");
-			json_str(stdout, rt_buf_cstr(&kinds));
-			printf(", \"version\": ");
-			json_str(stdout, p->desc.version);
-			printf(", \"abi\": %u, \"declared\": false, \"path\": ", (unsigned)p->desc.abi_version);
-			json_str(stdout, p->path);
-			printf(", \"description\": ");
-			json_str(stdout, p->desc.description);
-			printf("}");
-		} else {
-			printf("%-12s %-10s %-8s ABI %u  found     %s\n", p->desc.name, rt_buf_cstr(&kinds),
-			       p->desc.version ? p->desc.version : "?", (unsigned)p->desc.abi_version, p->path);
-		}
-		first = 0;
-		rt_buf_free(&kinds);
-		rt_plugin_free(p);
-	}
-	if (o->json)
-		printf("]}\n");
-done:
-	rt_strv_free(&names);
 	return rc;
 }
 
@@ -1151,11 +664,36 @@ static void close_ctx(rt_ctx *ctx)
 	rt_ctx_close(ctx);
 }
 
+/* The library's progress lines, warnings and plugins' log lines, on standard error. */
+static void report(void *arg, rt_report_kind kind, const char *text)
+{
+	(void)arg;
+	if (kind == RT_REPORT_WARNING)
+		fprintf(stderr, "retort: warning: %s\n", text);
+	else if (kind == RT_REPORT_LOG)
+		fprintf(stderr, "retort: %s\n", text);
+	else
+		fputs(text, stderr);
+}
+
+/* the command needs a config file: none found is fine for a command that works outside a project */
+static int open_config(const command *c, const opts *o, rt_config **cfg)
+{
+	*cfg = NULL;
+	if (!(c->flags & C_CONFIG))
+		return RETORT_OK;
+	if ((c->flags & C_OPT_CONFIG) && !o->config && !getenv("RETORT_CONFIG") && access("retort.conf", F_OK) != 0 &&
+	    errno == ENOENT)
+		return RETORT_OK;
+	return load_config(o, cfg);
+}
+
 static int run(int argc, char **argv)
 {
 	opts o;
 	const char *cmd = NULL;
-	int i, rc, need_graph;
+	const command *c;
+	int i, rc;
 	rt_config *cfg = NULL;
 	rt_ctx ctx;
 	memset(&o, 0, sizeof o);
@@ -1214,86 +752,32 @@ static int run(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!known_command(cmd))
+	if (!(c = find_command(cmd)))
 		return die_usage("unknown command '%s'", cmd);
-	rc = parse_cmd_opts(&o, cmd, argc - i - 1, argv + i + 1);
+	rc = parse_cmd_opts(&o, c, argc - i - 1, argv + i + 1);
 	if (rc != 0) {
 		rc = rc > 0 ? 0 : 2;
-		goto out_opts;
-	}
-	if (o.json && (!strcmp(cmd, "upgrade") || !strcmp(cmd, "downgrade")) && o.sql) {
-		rc = die_usage("--json does not apply to %s --sql", cmd);
-		goto out_opts;
-	}
-	if (!strcmp(cmd, "init")) {
-		rc = cmd_init(&o);
-		goto out_opts;
-	}
-	if ((rc = load_config(&o, &cfg)) < 0) {
-		rc = fail(rc);
-		goto out_opts;
-	}
-	need_graph = strcmp(cmd, "plugins") != 0 && strcmp(cmd, "repair") != 0;
-	if ((rc = rt_ctx_open(&ctx, cfg, cmd, need_graph)) < 0) {
-		rc = fail(rc);
 		goto out;
 	}
-	ctx.quiet = o.quiet;
-	ctx.read_only = !strcmp(cmd, "current") || !strcmp(cmd, "history") || !strcmp(cmd, "show") ||
-	                !strcmp(cmd, "heads") || !strcmp(cmd, "branches") || !strcmp(cmd, "edit") ||
-	                !strcmp(cmd, "check") || !strcmp(cmd, "validate");
-	if (!strcmp(cmd, "upgrade") || !strcmp(cmd, "downgrade")) {
-		int up = cmd[0] == 'u';
-		if (o.args.n != 1) {
-			rc = fail(usage_err("%s needs one TARGET", cmd));
-			goto out;
-		}
-		if (!o.sql && strchr(o.args.v[0], ':')) {
-			rt_error_set("Range revision not allowed without --sql ('%s')", o.args.v[0]);
-			rc = RETORT_EINVAL;
-		} else {
-			rc = o.sql ? rt_run_offline(&ctx, up, o.args.v[0]) : rt_run_migrate(&ctx, up, o.args.v[0]);
-		}
-	} else if (!strcmp(cmd, "stamp")) {
-		if (o.args.n < 1) {
-			rc = fail(usage_err("stamp needs at least one TARGET%s", ""));
-			goto out;
-		}
-		rc = rt_run_stamp(&ctx, (const char *const *)o.args.v, o.args.n, o.purge, o.sql);
-	} else if (!strcmp(cmd, "revision")) {
-		rc = cmd_revision(&ctx, &o);
-	} else if (!strcmp(cmd, "merge")) {
-		rc = cmd_merge(&ctx, &o);
-	} else if (!strcmp(cmd, "heads")) {
-		rc = cmd_heads(&ctx, &o);
-	} else if (!strcmp(cmd, "branches")) {
-		rc = cmd_branches(&ctx, &o);
-	} else if (!strcmp(cmd, "current")) {
-		rc = cmd_current(&ctx, &o);
-	} else if (!strcmp(cmd, "history")) {
-		rc = cmd_history(&ctx, &o);
-	} else if (!strcmp(cmd, "show")) {
-		rc = cmd_show(&ctx, &o);
-	} else if (!strcmp(cmd, "edit")) {
-		rc = cmd_edit(&ctx, &o);
-	} else if (!strcmp(cmd, "plugins")) {
-		rc = cmd_plugins(&ctx, &o);
-	} else if (!strcmp(cmd, "lint")) {
-		rc = cmd_lint(&ctx, &o);
-	} else if (!strcmp(cmd, "validate")) {
-		rc = cmd_validate(&ctx, &o);
-	} else if (!strcmp(cmd, "repair")) {
-		rc = rt_run_repair(&ctx);
-	} else {
-		rt_error_set("'%s' is not available yet in this version of retort (see retort(1))", cmd);
-		rc = RETORT_EINVAL;
+	if (o.json && !(c->flags & C_JSON)) {
+		rc = die_cmd(c, "--json does not apply to %s", cmd);
+		goto out;
 	}
+	if ((rc = open_config(c, &o, &cfg)) < 0)
+		goto out;
+	if ((c->flags & C_CONFIG) && !(c->flags & C_NO_CTX)) {
+		if ((rc = rt_ctx_open(&ctx, cfg, cmd, (c->flags & C_GRAPH) || o.checksums)) < 0)
+			goto out;
+		ctx.read_only = (c->flags & C_READ_ONLY) != 0;
+	}
+	ctx.cfg = cfg;
+	ctx.quiet = o.quiet;
+	rc = c->run(&ctx, &o);
+out:
 	if (rc < 0)
 		rc = fail(rc);
-out:
 	close_ctx(&ctx);
 	rt_config_free(cfg);
-out_opts:
 	rt_strv_free(&o.xs);
 	rt_strv_free(&o.args);
 	rt_strv_free(&o.branch_labels);
@@ -1301,7 +785,39 @@ out_opts:
 	return rc;
 }
 
+/*
+ * A closed standard stream gets /dev/null, so that no file the command
+ * opens becomes fd 1 (its output would land in it); standard output is
+ * opened read-only, so printing to it fails and is reported.
+ */
+static void guard_std_fds(void)
+{
+	int fd;
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY) != fd)
+			_exit(2);
+}
+
+/* Everything printed must have reached standard output: a failed write or flush is a failure (exit 1). */
+static int close_stdout(int rc)
+{
+	int err = 0;
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err = errno ? errno : EIO;
+	errno = 0;
+	if (fclose(stdout) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (err) {
+		fprintf(stderr, "retort: error: standard output: %s\n", strerror(err));
+		return rc ? rc : 1;
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	return run(argc, argv);
+	guard_std_fds();
+	rt_report_set(report, NULL);
+	return close_stdout(run(argc, argv));
 }

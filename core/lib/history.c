@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "histread.h"
+#include "report.h"
 #include "runner_int.h"
 
 int rn_render_tables(rt_ctx *ctx, retort_sink *sk)
@@ -495,10 +497,24 @@ int rn_stamp_rows(rt_ctx *ctx, const rt_strv *from, const rt_strv *to, int purge
 		if ((rc = rn_history_row(ctx, to->v[i], "stamp", "ok", NULL, r ? r->checksum : NULL, started, 0)) < 0)
 			return rc;
 		if (!ctx->quiet)
-			fprintf(stderr, "Running stamp_revision -> %s\n", to->v[i]);
+			rt_report(RT_REPORT_PROGRESS, "Running stamp_revision -> %s\n", to->v[i]);
 		rt_ctx_event(ctx, "revision.after", r, "stamp", "stamped", started, 0, NULL, NULL);
 	}
 	return RETORT_OK;
+}
+
+/* repair and repair --checksums: connected, locked, in a transaction, the version table and the mark read */
+static int repair_begin(rt_ctx *ctx, rt_strv *heads, char **failed, char started[32])
+{
+	int rc;
+	rn_iso_now(started);
+	if ((rc = rt_ctx_connect(ctx)) < 0 || (rc = rn_take_lock(ctx)) < 0)
+		return rc;
+	if ((rc = rn_tx_begin(ctx)) < 0 || (rc = rt_db_read_heads(ctx, heads, NULL, failed)) < 0) {
+		rn_tx_rollback(ctx);
+		rn_release_lock(ctx);
+	}
+	return rc;
 }
 
 int rt_run_repair(rt_ctx *ctx)
@@ -507,29 +523,87 @@ int rt_run_repair(rt_ctx *ctx)
 	char *failed = NULL;
 	char started[32];
 	rt_strv heads = RT_STRV_INIT;
-	rn_iso_now(started);
-	if ((rc = rt_ctx_connect(ctx)) < 0)
-		return rc;
-	if ((rc = rn_take_lock(ctx)) < 0)
-		return rc;
-	if ((rc = rn_tx_begin(ctx)) < 0 || (rc = rt_db_read_heads(ctx, &heads, NULL, &failed)) < 0)
-		goto out;
+	if ((rc = repair_begin(ctx, &heads, &failed, started)) < 0)
+		goto done;
 	if (!failed) {
 		if (!ctx->quiet)
-			fprintf(stderr, "Nothing to repair: no failed revision is recorded.\n");
+			rt_report(RT_REPORT_PROGRESS, "Nothing to repair: no failed revision is recorded.\n");
 		goto out;
 	}
 	if ((rc = rn_history_row(ctx, failed, "repair", "repaired", NULL, NULL, started, 0)) < 0)
 		goto out;
 	rc = rn_tx_commit(ctx);
 	if (rc == RETORT_OK && !ctx->quiet)
-		fprintf(stderr, "Cleared the failure mark of revision %s; the version table is unchanged.\n", failed);
+		rt_report(RT_REPORT_PROGRESS, "Cleared the failure mark of revision %s; the version table is unchanged.\n",
+		          failed);
 out:
 	rn_tx_rollback(ctx);
 	rn_release_lock(ctx);
+done:
 	rt_free(failed);
 	rt_strv_free(&heads);
 	return rc;
+}
+
+/*
+ * repair --checksums: accept the edited scripts of applied revisions (all,
+ * or those in `only`) by recording each one's new checksum in a `repaired`
+ * history row; validate compares with the newest recorded checksum.
+ */
+int rt_run_repair_checksums(rt_ctx *ctx, const rt_strv *only, rt_strv *accepted)
+{
+	int rc;
+	char *failed = NULL;
+	char started[32];
+	rt_strv heads = RT_STRV_INIT;
+	rt_checksum_report rep;
+	size_t i;
+	memset(&rep, 0, sizeof rep);
+	if ((rc = repair_begin(ctx, &heads, &failed, started)) < 0)
+		goto done;
+	if (failed) {
+		rt_error_set("revision %s is marked failed: repair the database, run `retort repair`, then accept edited "
+		             "scripts",
+		             failed);
+		rc = RETORT_ERROR;
+		goto out;
+	}
+	if ((rc = rt_graph_check_current(ctx->graph, &heads)) < 0 || (rc = rt_db_check_checksums(ctx, &heads, &rep)) < 0)
+		goto out;
+	for (i = 0; i < only->n; i++) {
+		size_t k;
+		for (k = 0; k < rep.n && !(rep.v[k].applied && strcmp(rep.v[k].rev->id, only->v[i]) == 0); k++)
+			;
+		if (k == rep.n) {
+			rt_error_set("revision %s: nothing to accept (not applied, or its script matches the checksum it was "
+			             "applied with)",
+			             only->v[i]);
+			rc = RETORT_EINVAL;
+			goto out;
+		}
+	}
+	for (i = 0; i < rep.n; i++) {
+		const rt_revision *r = rep.v[i].rev;
+		if (!rep.v[i].applied || (only->n && rt_strv_find(only, r->id) < 0))
+			continue;
+		if ((rc = rn_history_row(ctx, r->id, "repair", "repaired", NULL, r->checksum, started, 0)) < 0 ||
+		    (rc = rt_strv_push(accepted, r->id)) < 0)
+			goto out;
+	}
+	rc = rn_tx_commit(ctx);
+out:
+	rn_tx_rollback(ctx);
+	rn_release_lock(ctx);
+done:
+	rt_free(failed);
+	rt_strv_free(&heads);
+	rt_checksum_report_free(&rep);
+	return rc;
+}
+
+char *rt_ctx_quote(rt_ctx *ctx, int literal, const char *s)
+{
+	return rn_quote(ctx, literal, s);
 }
 
 typedef struct {
@@ -558,7 +632,9 @@ int rt_db_applied_checksums(rt_ctx *ctx, rt_strv *ids, rt_strv *sums)
 {
 	pairs_arg a = {ids, sums};
 	int rc = query_history(ctx, "revision, checksum",
-	                       "WHERE outcome = 'ok' AND direction IN ('upgrade', 'stamp') AND checksum IS NOT NULL ORDER BY id",
+	                       /* a `repaired` row with a checksum is an accepted edit (repair --checksums) */
+	                       "WHERE ((outcome = 'ok' AND direction IN ('upgrade', 'stamp')) OR (outcome = 'repaired' "
+	                       "AND direction = 'repair')) AND checksum IS NOT NULL ORDER BY id",
 	                       collect_pair, &a);
 	return rc < 0 ? rc : RETORT_OK;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "report.h"
 
 /* ---- sinks ---- */
 
@@ -136,13 +137,15 @@ static void h_log(retort_host_ctx *h, retort_log_level lvl, const char *fmt, ...
 {
 	va_list ap;
 	static const char *names[] = {"error", "warning", "info", "debug"};
+	rt_buf line = RT_BUF_INIT;
 	if (!h || (int)lvl > h->verbose)
 		return;
-	fprintf(stderr, "retort: %s: %s: ", lvl <= RETORT_LOG_DEBUG ? names[lvl] : "log", h->name);
+	rt_buf_printf(&line, "%s: %s: ", lvl <= RETORT_LOG_DEBUG ? names[lvl] : "log", h->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	rt_buf_vprintf(&line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	rt_report(RT_REPORT_LOG, "%s", rt_buf_cstr(&line));
+	rt_buf_free(&line);
 }
 
 static void h_set_error(retort_host_ctx *h, const char *fmt, ...)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "plugin_loader.h"
+#include "report.h"
 
 #ifndef RETORT_PKGLIBDIR
 #define RETORT_PKGLIBDIR "/usr/local/lib/retort"
@@ -396,13 +397,14 @@ int rt_plugins_load_declared(rt_plugins *ps)
 	if (!list)
 		return RETORT_OK;
 	n = config_setting_length(list);
-	for (i = 0; i < n; i++) {
+	for (i = (int)ps->next_declared; i < n; i++) {
 		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i), *ev;
 		const char *module = NULL, *kind_s = NULL;
 		retort_plugin_kind kind = RETORT_KIND_END;
 		rt_plugin *p = NULL;
 		char where[1024], *mod = NULL;
 		int fatal = 0;
+		ps->next_declared = (size_t)i + 1;
 		snprintf(where, sizeof where, "%s:%u", config_setting_source_file(g) ? config_setting_source_file(g)
 		                                                                      : ps->cfg->path,
 		         config_setting_source_line(g));
@@ -552,7 +554,7 @@ int rt_plugins_emit(rt_plugins *ps, const retort_event *ev)
 				rt_error_prefix("hook failed on %s (fatal = true): run stopped before any change", ev->name);
 				return RETORT_ERROR;
 			}
-			fprintf(stderr, "retort: warning: hook on %s: %s\n", ev->name, rt_error_msg());
+			rt_report(RT_REPORT_WARNING, "hook on %s: %s", ev->name, rt_error_msg());
 			rt_error_clear();
 		}
 	}

@@ -40,13 +40,18 @@ typedef struct rt_plugins {
 	size_t n, cap;
 	rt_strv search; /* search folders in order */
 	const rt_config *cfg;
+	size_t next_declared; /* the declaration rt_plugins_load_declared goes on with */
 } rt_plugins;
 
 /** Set up libltdl and the search path (config plugin_path, $RETORT_PLUGIN_PATH, the installed folder). */
 int rt_plugins_new(rt_plugins **out, const rt_config *cfg);
 void rt_plugins_free(rt_plugins *ps);
 
-/** Load and init every plugin declared in the config's `plugins` list, in order. */
+/**
+ * Load and init every plugin declared in the config's `plugins` list, in
+ * order.  After a failure, calling it again goes on with the next
+ * declaration (`retort plugins` lists them all).
+ */
 int rt_plugins_load_declared(rt_plugins *ps);
 
 /**

@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "histread.h"
 #include "parfor.h"
+#include "report.h"
 #include "runner_int.h"
 #include "script.h"
 
@@ -271,16 +273,15 @@ static void step_line(rt_ctx *ctx, const rt_step *s, long long ms, size_t done, 
 		return;
 	parents = rt_strv_join(&s->rev->parents, ", ");
 	if (ctx->progress)
-		fprintf(stderr, "\r\033[K");
+		rt_report(RT_REPORT_PROGRESS, "\r\033[K");
 	if (s->up)
-		fprintf(stderr, "Running upgrade %s -> %s, %s (%lld ms)\n", parents ? parents : "", s->rev->id,
+		rt_report(RT_REPORT_PROGRESS, "Running upgrade %s -> %s, %s (%lld ms)\n", parents ? parents : "", s->rev->id,
 		        s->rev->message ? s->rev->message : "", ms);
 	else
-		fprintf(stderr, "Running downgrade %s -> %s, %s (%lld ms)\n", s->rev->id, parents ? parents : "",
+		rt_report(RT_REPORT_PROGRESS, "Running downgrade %s -> %s, %s (%lld ms)\n", s->rev->id, parents ? parents : "",
 		        s->rev->message ? s->rev->message : "", ms);
 	if (ctx->progress && total > 1 && done < total)
-		fprintf(stderr, "[%zu/%zu]", done, total);
-	fflush(stderr);
+		rt_report(RT_REPORT_PROGRESS, "[%zu/%zu]", done, total);
 	rt_free(parents);
 }
 

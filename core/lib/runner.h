@@ -62,6 +62,14 @@ int rt_run_offline(rt_ctx *ctx, int up, const char *target);
 int rt_run_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge, int sql);
 /** Clear the failure mark (repair). */
 int rt_run_repair(rt_ctx *ctx);
+/**
+ * repair --checksums: record the new checksum of each applied revision whose
+ * script was edited (all, or only those in `only`) as a `repaired` history
+ * row; their ids go to *accepted.  Refused while a failure mark is recorded.
+ */
+int rt_run_repair_checksums(rt_ctx *ctx, const rt_strv *only, rt_strv *accepted);
+/** An identifier (literal 0) or a literal quoted by the dialect (rt_free); NULL with the error set. */
+char *rt_ctx_quote(rt_ctx *ctx, int literal, const char *s);
 /** Applied revisions with their checksums from the history table: ids and sums (latest upgrade per revision). */
 int rt_db_applied_checksums(rt_ctx *ctx, rt_strv *ids, rt_strv *sums);
 
