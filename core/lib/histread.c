@@ -7,7 +7,7 @@
 
 /* ---- retort log ---- */
 
-#define HIST_COLS 8 /* the SELECT's columns, in rt_history_row's order */
+#define HIST_COLS 9 /* the SELECT's columns, in rt_history_row's order */
 
 typedef struct hist_arg {
 	rt_history_rows *rows;
@@ -24,6 +24,7 @@ static void row_free(rt_history_row *r)
 	rt_free(r->outcome);
 	rt_free(r->duration_ms);
 	rt_free(r->error);
+	rt_free(r->run_id);
 }
 
 static int collect_row(void *arg, size_t ncols, const char *const *values)
@@ -34,6 +35,20 @@ static int collect_row(void *arg, size_t ncols, const char *const *values)
 	size_t i;
 	if (ncols < HIST_COLS || (a->limit && a->rows->n >= a->limit))
 		return RETORT_OK;
+	/*
+	 * A step that cannot roll back whole commits a `running` row first;
+	 * when the same run later recorded the step's outcome (a newer row),
+	 * that row is the step's record and the `running` one is not shown.
+	 * A `running` row with no outcome after it (a killed run) stays.
+	 */
+	if (values[5] && strcmp(values[5], "running") == 0 && values[8])
+		for (i = 0; i < a->rows->n; i++) {
+			const rt_history_row *o = &a->rows->v[i];
+			if (o->run_id && strcmp(o->run_id, values[8]) == 0 && o->revision && values[4] &&
+			    strcmp(o->revision, values[4]) == 0 && o->direction && values[3] &&
+			    strcmp(o->direction, values[3]) == 0)
+				return RETORT_OK;
+		}
 	if (!(v = rt_grow(a->rows->v, &a->rows->cap, a->rows->n, sizeof *v, 16)))
 		return RETORT_ENOMEM;
 	a->rows->v = v;
@@ -41,6 +56,7 @@ static int collect_row(void *arg, size_t ncols, const char *const *values)
 	memset(r, 0, sizeof *r);
 	f[0] = &r->started_at, f[1] = &r->user, f[2] = &r->host, f[3] = &r->direction;
 	f[4] = &r->revision, f[5] = &r->outcome, f[6] = &r->duration_ms, f[7] = &r->error;
+	f[8] = &r->run_id;
 	for (i = 0; i < HIST_COLS; i++) {
 		if (values[i] && !(*f[i] = rt_strdup(values[i]))) {
 			row_free(r);
@@ -82,7 +98,7 @@ int rt_db_history(rt_ctx *ctx, const rt_history_filter *f, rt_history_rows *rows
 		return RETORT_ERROR;
 	if ((rc = rt_buf_printf(&sql,
 	                        "SELECT started_at, run_user, run_host, direction, revision, outcome, duration_ms, "
-	                        "error FROM %s",
+	                        "error, run_id FROM %s",
 	                        ht)) < 0 ||
 	    (rc = filter_sql(ctx, &sql, &nwhere, "revision", f->revision)) < 0 ||
 	    (rc = filter_sql(ctx, &sql, &nwhere, "outcome", f->outcome)) < 0 ||

@@ -13,6 +13,7 @@
 typedef struct rt_history_row {
 	char *started_at, *user, *host, *direction, *revision, *outcome, *error;
 	char *duration_ms; /* as the database printed it (digits), or NULL */
+	char *run_id;      /* the run that wrote the row */
 } rt_history_row;
 
 typedef struct rt_history_rows {
