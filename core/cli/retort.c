@@ -74,25 +74,27 @@ static void usage(FILE *f)
 }
 
 /* Print a usage error; returns exit status 2. */
-static int die_usage(const char *fmt, const char *a)
+static int die_usage(const char *fmt, ...) RT_PRINTF(1, 2);
+static int die_usage(const char *fmt, ...)
 {
+	va_list ap;
 	fprintf(stderr, "retort: error: ");
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, a); /* fmt is always one of this file's literals */
-#pragma GCC diagnostic pop
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, " (see retort --help)\n");
 	return 2;
 }
 
 /* Set a usage error as the current message; returns RETORT_EINVAL (exit 2). */
-static int usage_err(const char *fmt, const char *a)
+static int usage_err(const char *fmt, ...) RT_PRINTF(1, 2);
+static int usage_err(const char *fmt, ...)
 {
 	char msg[1024];
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	snprintf(msg, sizeof msg, fmt, a);
-#pragma GCC diagnostic pop
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	rt_error_set("%s (see retort --help)", msg);
 	return RETORT_EINVAL;
 }

@@ -644,10 +644,10 @@ static int take_lock_ev(rt_ctx *ctx, int events)
 	if (rc < 0) {
 		plugin_fail(ctx, rc, "lock");
 		if (rc == RETORT_ELOCKED) {
-			char msg[4096];
-			snprintf(msg, sizeof msg, "%s", rt_error_msg());
-			rt_ctx_event(ctx, "lock.timeout", NULL, NULL, NULL, NULL, -1, msg, NULL);
-			rt_error_set("%s", msg);
+			rt_error_saved msg;
+			rt_error_save(&msg);
+			rt_ctx_event(ctx, "lock.timeout", NULL, NULL, NULL, NULL, -1, msg.msg, NULL);
+			rt_error_restore(&msg);
 		}
 		return RETORT_ERROR;
 	}
@@ -1106,10 +1106,10 @@ out:
 	release_lock(ctx);
 out_event:
 	if (rc < 0) {
-		char msg[4096];
-		snprintf(msg, sizeof msg, "%s", rt_error_msg());
-		rt_ctx_event(ctx, "migrate.error", NULL, dir, "failed", started, now_ms() - t0, msg, NULL);
-		rt_error_set("%s", msg);
+		rt_error_saved msg;
+		rt_error_save(&msg);
+		rt_ctx_event(ctx, "migrate.error", NULL, dir, "failed", started, now_ms() - t0, msg.msg, NULL);
+		rt_error_restore(&msg);
 	} else {
 		rt_ctx_event(ctx, "migrate.after", NULL, dir, "ok", started, now_ms() - t0, NULL, NULL);
 	}
@@ -1341,10 +1341,10 @@ out:
 	release_lock(ctx);
 out_event:
 	if (rc < 0) {
-		char msg[4096];
-		snprintf(msg, sizeof msg, "%s", rt_error_msg());
-		rt_ctx_event(ctx, "migrate.error", NULL, "stamp", "failed", started, now_ms() - t0, msg, NULL);
-		rt_error_set("%s", msg);
+		rt_error_saved msg;
+		rt_error_save(&msg);
+		rt_ctx_event(ctx, "migrate.error", NULL, "stamp", "failed", started, now_ms() - t0, msg.msg, NULL);
+		rt_error_restore(&msg);
 	} else {
 		rt_ctx_event(ctx, "migrate.after", NULL, "stamp", "stamped", started, now_ms() - t0, NULL, NULL);
 	}
