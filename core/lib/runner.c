@@ -1106,10 +1106,10 @@ out:
 	release_lock(ctx);
 out_event:
 	if (rc < 0) {
-		rt_error_saved msg;
-		rt_error_save(&msg);
-		rt_ctx_event(ctx, "migrate.error", NULL, dir, "failed", started, now_ms() - t0, msg.msg, NULL);
-		rt_error_restore(&msg);
+		char msg[4096];
+		snprintf(msg, sizeof msg, "%s", rt_error_msg());
+		rt_ctx_event(ctx, "migrate.error", NULL, dir, "failed", started, now_ms() - t0, msg, NULL);
+		rt_error_set("%s", msg);
 	} else {
 		rt_ctx_event(ctx, "migrate.after", NULL, dir, "ok", started, now_ms() - t0, NULL, NULL);
 	}
@@ -1341,10 +1341,10 @@ out:
 	release_lock(ctx);
 out_event:
 	if (rc < 0) {
-		rt_error_saved msg;
-		rt_error_save(&msg);
-		rt_ctx_event(ctx, "migrate.error", NULL, "stamp", "failed", started, now_ms() - t0, msg.msg, NULL);
-		rt_error_restore(&msg);
+		char msg[4096];
+		snprintf(msg, sizeof msg, "%s", rt_error_msg());
+		rt_ctx_event(ctx, "migrate.error", NULL, "stamp", "failed", started, now_ms() - t0, msg, NULL);
+		rt_error_set("%s", msg);
 	} else {
 		rt_ctx_event(ctx, "migrate.after", NULL, "stamp", "stamped", started, now_ms() - t0, NULL, NULL);
 	}
