@@ -352,7 +352,7 @@ static void cache_file_read(cache_file *f, const char *dir)
 	memset(f, 0, sizeof *f);
 	if (disabled() || !rt_cache_path(path, sizeof path, dir))
 		return;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* a FIFO: refused below, not waited on */
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 20 || st.st_size > (1 << 30))
 		goto fail;
 	/*

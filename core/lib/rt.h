@@ -45,6 +45,12 @@ void rt_error_prefix(const char *fmt, ...) RT_PRINTF(1, 2);
 /** The current message ("" when none). */
 const char *rt_error_msg(void);
 void rt_error_clear(void);
+/** A copy of the message, kept across calls that may set another (event hooks, clean-up). */
+typedef struct rt_error_saved {
+	char msg[4096];
+} rt_error_saved;
+void rt_error_save(rt_error_saved *saved);
+void rt_error_restore(const rt_error_saved *saved);
 /** 2 for RETORT_EINVAL, 1 for other negative statuses, 0 for RETORT_OK. */
 int rt_exit_status(int status);
 

@@ -297,10 +297,10 @@ static int take_lock_ev(rt_ctx *ctx, int events)
 	if (rc < 0) {
 		rn_plugin_fail(ctx, rc, "lock");
 		if (rc == RETORT_ELOCKED) {
-			char msg[4096];
-			snprintf(msg, sizeof msg, "%s", rt_error_msg());
-			rt_ctx_event(ctx, "lock.timeout", NULL, NULL, NULL, NULL, -1, msg, NULL);
-			rt_error_set("%s", msg);
+			rt_error_saved msg;
+			rt_error_save(&msg);
+			rt_ctx_event(ctx, "lock.timeout", NULL, NULL, NULL, NULL, -1, msg.msg, NULL);
+			rt_error_restore(&msg);
 		}
 		return RETORT_ERROR;
 	}

@@ -17,7 +17,7 @@
 
 /* ---- error ---- */
 
-static __thread char errmsg[4096]; /* per thread: runner.c loads scripts on two threads */
+static __thread char errmsg[sizeof(rt_error_saved)]; /* per thread: runner.c loads scripts on two threads */
 
 void rt_error_vset(const char *fmt, va_list ap)
 {
@@ -32,12 +32,22 @@ void rt_error_set(const char *fmt, ...)
 	va_end(ap);
 }
 
+void rt_error_save(rt_error_saved *saved)
+{
+	snprintf(saved->msg, sizeof saved->msg, "%s", errmsg);
+}
+
+void rt_error_restore(const rt_error_saved *saved)
+{
+	snprintf(errmsg, sizeof errmsg, "%s", saved->msg);
+}
+
 void rt_error_prefix(const char *fmt, ...)
 {
-	char old[sizeof errmsg];
+	rt_error_saved old;
 	size_t n;
 	va_list ap;
-	memcpy(old, errmsg, sizeof old);
+	rt_error_save(&old);
 	va_start(ap, fmt);
 	vsnprintf(errmsg, sizeof errmsg, fmt, ap);
 	va_end(ap);
@@ -45,7 +55,7 @@ void rt_error_prefix(const char *fmt, ...)
 	if (n + 2 < sizeof errmsg) {
 		memcpy(errmsg + n, ": ", 2);
 		n += 2;
-		snprintf(errmsg + n, sizeof errmsg - n, "%.*s", (int)(sizeof errmsg - n - 1), old);
+		snprintf(errmsg + n, sizeof errmsg - n, "%.*s", (int)(sizeof errmsg - n - 1), old.msg);
 	}
 }
 

@@ -1,6 +1,7 @@
 /* Fuzz target: retort.conf parsing and ${...} expansion. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -12,6 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd = mkstemp(path);
 	rt_config *c = NULL;
 	rt_strv xs = RT_STRV_INIT;
+	int rc;
 	if (fd < 0)
 		return 0;
 	if (write(fd, data, size) != (ssize_t)size) {
@@ -21,7 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	close(fd);
 	rt_strv_push(&xs, "k=v");
-	if (rt_config_load(&c, path, NULL, &xs, NULL) == RETORT_OK) {
+	rc = rt_config_load(&c, path, NULL, &xs, NULL);
+	if ((rc == RETORT_OK) != (c != NULL) || rc > 0)
+		abort(); /* a failure must say so: a success status with no config crashed the CLI */
+	if (rc == RETORT_OK) {
 		char *out = NULL;
 		rt_config_free(c);
 		c = NULL;

@@ -120,6 +120,10 @@ scenario_scripts() {
 	hostile 2 "a FIFO among the scripts" "fifo.conf: not a regular file (a FIFO)" heads
 	hostile 2 "a FIFO among the scripts (upgrade)" "fifo.conf: not a regular file (a FIFO)" upgrade head
 	rm migrations/versions/fifo.conf
+	mkfifo migrations/versions/.retort-cache
+	timeout 20 "$RETORT" heads >/dev/null 2>&1
+	expect_eq "$?" 0 "heads with a FIFO as the header cache exits 0 (124: it hung)"
+	rm migrations/versions/.retort-cache
 	expect_eq "$(tables | tr '\n' ' ')" "$before" "nothing ran"
 
 	hostile 2 "--rev-id of 300 characters" "is longer than 255 characters" revision -m x --rev-id "$long"

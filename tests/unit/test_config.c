@@ -1,6 +1,9 @@
 /* retort.conf: keys, defaults, expansion, overlays, errors with file:line. */
 #include "cu.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "rtconfig.h"
 
 static char *sandbox;
@@ -154,6 +157,79 @@ static void test_config__missing_file(void)
 	CU_ASSERT_PTR_NULL(c);
 }
 
+static void test_config__out_of_range_is_an_error(void)
+{
+	static const char *const bad[] = {"lock_timeout = -1;\n", "lock_timeout = 86401;\n",
+	                                  "lock_timeout = 9223372036854775807;\n", "lock_timeout = 9223372036854775807L;\n",
+	                                  "lock_timeout = 4294967297;\n", /* wrapped to 1 by 32-bit libconfig */
+	                                  NULL};
+	const char *const *t;
+	for (t = bad; *t; t++) {
+		CU_ASSERT_PTR_NULL(load(*t, NULL, NULL, RETORT_EINVAL)); /* an error status, never OK with no config */
+		CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "retort.conf:1: lock_timeout must be between 0 and 86400"));
+	}
+	CU_ASSERT_PTR_NULL(load("\ntruncate_slug_length = 4294967336;\n", NULL, NULL, RETORT_EINVAL));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "retort.conf:2: truncate_slug_length must be between 1 and 255"));
+	CU_ASSERT_PTR_NULL(load("lock_timeout = 5;\nlock_timeout = 18446744073709551616;\n", NULL, NULL, RETORT_EINVAL));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "retort.conf:2: the integer 18446744073709551616 does not fit"));
+}
+
+static void test_config__nul_refused(void)
+{
+	CU_ASSERT_PTR_NULL(load("version_table = \"v\";\ntimezone = \"UT\\x00C\";\n", NULL, NULL, RETORT_EINVAL));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "retort.conf:2: '\\x00' in a string"));
+	/* the same text in a comment or as an escaped backslash is fine */
+	rt_config_free(load("# \"\\x00\"\ntimezone = \"UT\\\\x00C\";\n", NULL, NULL, RETORT_OK));
+}
+
+static void test_config__plugin_host_key_types(void)
+{
+	static const char *const bad[] = {"events = 5;", "fatal = \"yes\";", "fatal = 1;", "kind = 3;",
+	                                  "events = ( \"a\", 5 );", "module = 5;", NULL};
+	const char *const *t;
+	char text[256];
+	rt_config *c;
+	for (t = bad; *t; t++) {
+		snprintf(text, sizeof text, "plugins = (\n  { module = \"x\";\n    %s }\n);\n", *t);
+		if (strncmp(*t, "module", 6) == 0)
+			snprintf(text, sizeof text, "plugins = (\n  {\n    %s }\n);\n", *t);
+		CU_ASSERT_PTR_NULL(load(text, NULL, NULL, RETORT_EINVAL));
+		CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "retort.conf:3: plugin key '"));
+	}
+	c = load("plugins = ( { module = \"x\"; kind = \"notify\"; events = \"a.*\"; fatal = true; },\n"
+	         "            { module = \"y\"; events = [ \"a\", \"b\" ]; } );\n",
+	         NULL, NULL, RETORT_OK);
+	CU_ASSERT_PTR_NOT_NULL(c);
+	rt_config_free(c);
+}
+
+static void test_config__lines_of_url_and_tables(void)
+{
+	rt_config *c = load("version_table = \"v\";\n\ndatabase = { url = \"nonsense\"; };\n", NULL, NULL, RETORT_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_PTR_NOT_NULL(c->url_where);
+	CU_ASSERT_PTR_NOT_NULL(c->url_where && strstr(c->url_where, "retort.conf:3"));
+	rt_config_free(c);
+	CU_ASSERT_PTR_NULL(load("\nversion_table = \"\";\n", NULL, NULL, RETORT_EINVAL));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "retort.conf:2: version_table and history_table must be"));
+	CU_ASSERT_PTR_NULL(load("version_table = \"a\";\nhistory_table = \"a\";\n", NULL, NULL, RETORT_EINVAL));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "retort.conf:2: version_table and history_table must be"));
+	CU_ASSERT_PTR_NULL(load("\n\nversion_table = \"retort_history\";\n", NULL, NULL, RETORT_EINVAL));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "retort.conf:3: version_table and history_table must be"));
+}
+
+static void test_config__not_a_regular_file(void)
+{
+	rt_config *c = NULL;
+	char *path = rt_asprintf("%s/fifo.conf", sandbox);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+	CU_ASSERT_EQUAL(rt_config_load(&c, path, NULL, NULL, NULL), RETORT_EINVAL); /* and does not block */
+	CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "fifo.conf: not a regular file (a FIFO)"));
+	CU_ASSERT_PTR_NULL(c);
+	unlink(path);
+	free(path);
+}
+
 static int setup(void)
 {
 	sandbox = rt_cu_sandbox();
@@ -169,6 +245,11 @@ static const rt_cu_test tests[] = {{"defaults", test_config__defaults},
                                    {"syntax_error_has_line", test_config__syntax_error_has_line},
                                    {"overlay", test_config__overlay},
                                    {"missing_file", test_config__missing_file},
+                                   {"out_of_range_is_an_error", test_config__out_of_range_is_an_error},
+                                   {"nul_refused", test_config__nul_refused},
+                                   {"plugin_host_key_types", test_config__plugin_host_key_types},
+                                   {"lines_of_url_and_tables", test_config__lines_of_url_and_tables},
+                                   {"not_a_regular_file", test_config__not_a_regular_file},
                                    {NULL, NULL}};
 static const rt_cu_suite suites[] = {{"config", tests}, {NULL, NULL}};
 

@@ -7,6 +7,9 @@
 
 #include "cu.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "rt.h"
 #include "script.h"
 
@@ -733,6 +736,79 @@ static void test_script__load_errors(void)
 	CU_ASSERT_PTR_NULL(rev);
 }
 
+/* ---- hostile input: ids that cannot be stored, wide integers, NUL, FIFOs ---- */
+
+static void test_script__revision_id_rule(void)
+{
+	char text[512], want[128], id[300];
+	memset(id, 'x', 299);
+	id[299] = '\0';
+	CU_ASSERT_PTR_NULL(rt_revision_id_problem("ae1027a6acf0"));
+	CU_ASSERT_PTR_NULL(rt_revision_id_problem("r_1.2"));
+	CU_ASSERT_PTR_NOT_NULL(rt_revision_id_problem(""));
+	CU_ASSERT_PTR_NOT_NULL(rt_revision_id_problem(id));
+	id[255] = '\0';
+	CU_ASSERT_PTR_NULL(rt_revision_id_problem(id)); /* exactly the column's 255 */
+	id[255] = 'x';
+	CU_ASSERT_STRING_EQUAL(rt_revision_id_problem("a/b"), "contains '/'");
+	CU_ASSERT_STRING_EQUAL(rt_revision_id_problem("a'b"), "contains '''");
+	CU_ASSERT_STRING_EQUAL(rt_revision_id_problem("a\"b"), "contains '\"'");
+	CU_ASSERT_STRING_EQUAL(rt_revision_id_problem("a\\b"), "contains '\\'");
+	CU_ASSERT_STRING_EQUAL(rt_revision_id_problem("a`b"), "contains '`'");
+	CU_ASSERT_STRING_EQUAL(rt_revision_id_problem("a@b"), "contains '@'");
+	CU_ASSERT_PTR_NOT_NULL(rt_revision_id_problem("a\tb"));
+
+	/* at load, with file:line, in both formats and both reading paths */
+	snprintf(text, sizeof text, "message = \"m\";\nrevision = \"%s\";\n", id);
+	load_fails_both("long.conf", text, "long.conf:2: revision id 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is longer");
+	load_fails_both("slash.conf", "\nrevision = \"a/b\";\n", "slash.conf:2: revision id 'a/b' contains '/'");
+	load_fails_both("quote.conf", "revision = \"a\\\"b\";\n", "quote.conf:1: revision id 'a\"b' contains '\"'");
+	load_fails_both("squote.conf", "revision = \"a'b\";\n", "squote.conf:1: revision id 'a'b' contains '''");
+	snprintf(text, sizeof text, "-- retort:message m\n-- retort:revision %s\n-- retort:upgrade\n", id);
+	load_fails_both("long.sql", text, "long.sql:2: revision id 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is longer");
+	load_fails_both("q.sql", "-- retort:revision a'b\n", "q.sql:1: revision id 'a'b' contains '''");
+	snprintf(want, sizeof want, "(%s)", RT_REVISION_ID_RULE);
+	load_fails_both("at.sql", "-- retort:revision a@b\n", want);
+}
+
+static void test_script__wide_integers(void)
+{
+	rt_revision *rev = load_ok("wide.conf",
+	                           HDR "upgrade = ( { op = \"bulk_insert\"; table = \"t\";\n"
+	                               "  rows = ( { a = 9007199254740993; b = -4294967297; c = 0x1FFFFFFFF; d = 2147483647;\n"
+	                               "             e = 5L; f = 1.5e10; g2 = -2147483648; } ); } );\n",
+	                           1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev);
+	CU_ASSERT_EQUAL_FATAL(rev->nupgrade, 1);
+	CU_ASSERT_EQUAL_FATAL(rev->upgrade[0].ncolumn_names, 7);
+	CU_ASSERT_STRING_EQUAL(rev->upgrade[0].rows[0].text, "9007199254740993");
+	CU_ASSERT_STRING_EQUAL(rev->upgrade[0].rows[1].text, "-4294967297");
+	CU_ASSERT_STRING_EQUAL(rev->upgrade[0].rows[2].text, "8589934591");
+	CU_ASSERT_STRING_EQUAL(rev->upgrade[0].rows[3].text, "2147483647");
+	CU_ASSERT_STRING_EQUAL(rev->upgrade[0].rows[4].text, "5");
+	CU_ASSERT_STRING_EQUAL(rev->upgrade[0].rows[5].text, "1.5e+10") /* a float, untouched */;
+	CU_ASSERT_STRING_EQUAL(rev->upgrade[0].rows[6].text, "-2147483648");
+	rt_revision_free(rev);
+	load_fails("huge.conf",
+	           HDR "upgrade = ( { op = \"bulk_insert\"; table = \"t\";\n  rows = ( { a = 18446744073709551616; } ); } );\n",
+	           "huge.conf:3: the integer 18446744073709551616 does not fit in 64 bits");
+	load_fails("nul.conf", HDR "upgrade = ( { op = \"execute\";\n  sql = \"SELECT '\\x00'\"; } );\n",
+	           "nul.conf:3: '\\x00' in a string");
+}
+
+static void test_script__not_a_regular_file(void)
+{
+	rt_revision *rev = NULL;
+	char *path = fixture("fifo.conf", "");
+	unlink(path);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+	CU_ASSERT_EQUAL(rt_script_load(&rev, path, 0), RETORT_EINVAL); /* and does not block */
+	CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "fifo.conf: not a regular file (a FIFO)"));
+	CU_ASSERT_PTR_NULL(rev);
+	unlink(path);
+	free(path);
+}
+
 /* ---- .sql ---- */
 
 static const char sql_script[] = "-- retort:revision ae1027a6acf0\n"        /* 1 */
@@ -855,6 +931,9 @@ static const rt_cu_test tests[] = {
 	{"sql_headers_and_sections", test_script__sql_headers_and_sections},
 	{"sql_header_only_then_ops", test_script__sql_header_only_then_ops},
 	{"sql_errors", test_script__sql_errors},
+	{"revision_id_rule", test_script__revision_id_rule},
+	{"wide_integers", test_script__wide_integers},
+	{"not_a_regular_file", test_script__not_a_regular_file},
 	{NULL, NULL},
 };
 static const rt_cu_suite suites[] = {{"script", tests}, {NULL, NULL}};
