@@ -14,7 +14,7 @@
 # `mariadb` in one transaction (read-only commands: `cat` of every script,
 # or the version-table SELECT for `current`).  Ratios are measured in the
 # same run; nothing is compared to a fixed number of seconds except the
-# absolute targets of DESIGN.md (50 ms, 32 MiB), shown as ms and MiB.
+# absolute targets (50 ms, 32 MiB), shown as ms and MiB.
 #
 # Environment: BENCH_DIR (work folder, default a mktemp -d), BENCH_RUNS
 # (runs for N <= 1000, default 5), BENCH_RUNS_BIG (N = 10,000, default 2),

@@ -1,8 +1,8 @@
 /*
  * The revision graph, with Alembic's semantics: several bases, branch
  * points, merge points, branch labels (propagated along unbranched lines),
- * depends_on; target resolution (the whole grammar of DESIGN.md
- * "Targets"); upgrade/downgrade/stamp plans; head maintenance of the
+ * depends_on; target resolution (the whole TARGETS grammar of
+ * retort(1)); upgrade/downgrade/stamp plans; head maintenance of the
  * version table; history order.
  *
  * "current" below is always the set of revision ids stored in the version

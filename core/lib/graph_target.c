@@ -1,6 +1,6 @@
 /*
  * The revision graph: the current state (the version table's rows), target
- * resolution (DESIGN's "Targets" grammar), ranges and history (graph_int.h).
+ * resolution (the TARGETS grammar of retort(1)), ranges and history (graph_int.h).
  */
 #include "config.h"
 

@@ -1,5 +1,5 @@
 /*
- * retort.conf: libconfig syntax, every key of DESIGN.md "Config file",
+ * retort.conf: libconfig syntax, every key of retort.conf(5),
  * ${VAR} ${VAR:-default} ${here} ${x.KEY} expansion, -n NAME overlays,
  * unknown keys rejected with file and line.
  */

@@ -1,8 +1,8 @@
 /*
  * The runner: everything a command does against a database.  Opens the
  * connection through the dialect, takes the migration lock, keeps the
- * version and history tables, runs plans inside transactions as DESIGN.md
- * "Running migrations" says, fires events, renders offline --sql.
+ * version and history tables, runs plans inside transactions as retort(1) says,
+ * fires events, renders offline --sql.
  */
 #ifndef RT_RUNNER_H
 #define RT_RUNNER_H

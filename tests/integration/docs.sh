@@ -10,7 +10,7 @@ D=project
 
 scenario_outside() {
 	local hits
-	hits=$(cd "$top_srcdir" && grep -rIl -e '\.\./shared' -e 'shared/DESIGN' \
+	hits=$(cd "$top_srcdir" && grep -rIl -e '\.\./shared' -e 'DESIGN\.md' \
 		--exclude-dir=.git --exclude-dir=autom4te.cache --exclude=docs.sh . 2>/dev/null)
 	if [ -z "$hits" ]; then pass "no file points outside the project"; else
 		failed "files point outside the project"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The revision graph through the command line: every target form on a
-# branched graph, and DESIGN.md's "Where Alembic stumbles" list.
+# branched graph, and the cases where Alembic stumbles (each scenario names it).
 . "$top_srcdir/tests/lib/common.sh"
 
 # base a -> b (branchpoint) -> c1 -> c2 (label "billing" on c1)
@@ -52,7 +52,7 @@ x2 (other) (head)" "heads with inherited labels"
 	expect_eq "$(echo "$OUT" | awk '{print $3}' | tr '\n' ' ')" "c2 c1 b " "history range newest first"
 	expect_rc 0 "history -r current:" history -r current:
 	expect_rc 0 "show by label" show billing
-	expect_in "$OUT" "Rev: c2 (head)" "show: a bare label is that branch's head (DESIGN)"
+	expect_in "$OUT" "Rev: c2 (head)" "show: a bare label is that branch's head"
 	expect_rc 0 "show label@rev" show billing@c1
 	expect_in "$OUT" "Rev: c1" "show label@rev"
 	expect_rc 0 "heads --json" --json heads

@@ -542,7 +542,7 @@ static void test_jsonlog__settings_and_errors(void)
 
 /* ---- convention ---- */
 
-#define DESIGN_CONVENTION                                                                                      \
+#define SAMPLE_CONVENTION                                                                                      \
 	"ix = \"ix_%(column_0_label)s\"; uq = \"uq_%(table_name)s_%(column_0_name)s\";"                         \
 	"fk = \"fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s\"; pk = \"pk_%(table_name)s\";"    \
 	"ck = \"ck_%(table_name)s_%(constraint_name)s\";"
@@ -578,7 +578,7 @@ static void test_convention__names_each_type(void)
 	static const char *const email[] = {"email"};
 	static const char *const org[] = {"org_id"};
 	static const char *const two[] = {"a", "b"};
-	CU_ASSERT_EQUAL_FATAL(inst_new(&in, "plugins/convention", RETORT_KIND_NAMING, DESIGN_CONVENTION), RETORT_OK);
+	CU_ASSERT_EQUAL_FATAL(inst_new(&in, "plugins/convention", RETORT_KIND_NAMING, SAMPLE_CONVENTION), RETORT_OK);
 	CU_ASSERT_EQUAL(name_of(&in, "ix", "account", email, 1, NULL, NULL, name, sizeof name), RETORT_OK);
 	CU_ASSERT_STRING_EQUAL(name, "ix_account_email");
 	CU_ASSERT_EQUAL(name_of(&in, "uq", "account", email, 1, NULL, NULL, name, sizeof name), RETORT_OK);
@@ -718,7 +718,7 @@ static void test_convention__check_reports_violations(void)
 	script.downgrade = ops; /* never checked */
 	script.ndowngrade = 1;
 
-	CU_ASSERT_EQUAL_FATAL(inst_new(&in, "plugins/convention", RETORT_KIND_NAMING, DESIGN_CONVENTION), RETORT_OK);
+	CU_ASSERT_EQUAL_FATAL(inst_new(&in, "plugins/convention", RETORT_KIND_NAMING, SAMPLE_CONVENTION), RETORT_OK);
 	vt = in.vt;
 	memset(&f, 0, sizeof f);
 	CU_ASSERT_EQUAL(vt->check(in.state, in.h, &script, on_violation, &f), RETORT_OK);

@@ -1,6 +1,6 @@
 /*
- * test_target: target resolution (the whole grammar of DESIGN.md
- * "Targets"), upgrade and downgrade plans with head maintenance, stamp.
+ * test_target: target resolution (the whole TARGETS grammar of
+ * retort(1)), upgrade and downgrade plans with head maintenance, stamp.
  * Graph shapes after Alembic's test_version_traversal.py.
  */
 #include "config.h"
