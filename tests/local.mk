@@ -31,3 +31,5 @@ tests_fuzz_fuzz_sqlsplit_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_sqlsplit_LDADD = core/libretort.la
 TESTS += tests/fuzz/corpora.sh
 EXTRA_DIST += tests/fuzz/corpora.sh tests/fuzz/corpora
+TESTS += tests/integration/literals.sh
+EXTRA_DIST += tests/integration/literals.sh

@@ -1118,6 +1118,23 @@ out_event:
 
 /* ---- offline ---- */
 
+/* The dialect's session set-up (session_sql), at the top of an offline script. */
+static int out_session(rt_ctx *ctx, retort_sink *sk)
+{
+	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	size_t j;
+	int rc;
+	if (!RETORT_STRUCT_HAS(d, retort_dialect_vtable, session_sql) || !d->session_sql)
+		return RETORT_OK;
+	rt_sink_reset(sk);
+	if ((rc = d->session_sql(ctx->dialect->state, ctx->dialect->hctx, sk)) < 0)
+		return plugin_fail(ctx, rc, "session_sql");
+	for (j = 0; j < sk->n; j++)
+		out_stmt(ctx, sk->stmts[j].sql);
+	rt_sink_reset(sk);
+	return RETORT_OK;
+}
+
 int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 {
 	char *from = NULL, *to = NULL;
@@ -1151,7 +1168,7 @@ int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 	fresh = heads.n == 0;
 	rc = up ? rt_graph_plan_upgrade(ctx->graph, &heads, to, &plan)
 	        : rt_graph_plan_downgrade(ctx->graph, &heads, to, &plan);
-	if (rc < 0 || (rc = load_ops(ctx, &plan)) < 0)
+	if (rc < 0 || (rc = load_ops(ctx, &plan)) < 0 || (rc = out_session(ctx, &sk)) < 0)
 		goto done;
 	if (transactional && !per_migration)
 		out_stmt(ctx, "BEGIN");

@@ -116,6 +116,22 @@ int my_quote_literal(void *state, const char *text, retort_sink *out)
 	return add_quoted(st->host, out, text, '\'', 1);
 }
 
+const char *const my_session[] = {"SET NAMES utf8mb4",
+                                  "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')",
+                                  NULL};
+
+int my_session_sql(void *state, retort_host_ctx *h, retort_sink *out)
+{
+	my_state *st = state;
+	int rc = RETORT_OK;
+	size_t i;
+	(void)h;
+	for (i = 0; my_session[i] && rc == RETORT_OK; i++)
+		if ((rc = st->host->sink_add(out, my_session[i], strlen(my_session[i]))) == RETORT_OK)
+			rc = st->host->sink_end(out, 0);
+	return rc;
+}
+
 /* ---- types ---- */
 
 typedef struct type_map {

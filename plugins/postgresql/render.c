@@ -52,7 +52,7 @@ static int needs_quotes(const char *s)
 	return is_reserved(s);
 }
 
-/* Append `s` between q's, doubling q (and, when esc, backslashes). */
+/* Append `s` between q's, doubling q. */
 static int add_quoted(const retort_host *host, retort_sink *out, const char *s, char q)
 {
 	const char *p = s, *run = s;
@@ -82,13 +82,25 @@ int pg_quote_ident(void *state, const char *ident, retort_sink *out)
 	return add_quoted(st->host, out, ident, '"');
 }
 
-/* standard_conforming_strings is on (the default since 9.1): only ' is special. */
+/*
+ * '...' with ' doubled: right with standard_conforming_strings on, which
+ * every session retort writes for has (PG_SESSION_SQL).  With it off, a
+ * backslash would escape the quote that closes the literal.
+ */
 int pg_quote_literal(void *state, const char *text, retort_sink *out)
 {
 	pg_state *st = state;
 	if (!text)
 		return st->host->sink_add(out, "NULL", 4);
 	return add_quoted(st->host, out, text, '\'');
+}
+
+int pg_session_sql(void *state, retort_host_ctx *h, retort_sink *out)
+{
+	pg_state *st = state;
+	int rc = st->host->sink_add(out, PG_SESSION_SQL, strlen(PG_SESSION_SQL));
+	(void)h;
+	return rc == RETORT_OK ? st->host->sink_end(out, 0) : rc;
 }
 
 /* ---- types ---- */
