@@ -8,7 +8,7 @@ core_libretort_la_SOURCES = \
 	core/lib/rtconfig.h core/lib/rtconfig.c \
 	core/lib/url.h core/lib/url.c \
 	core/lib/plugin_loader.h core/lib/plugin_loader.c \
-	core/lib/runner.h core/lib/runner.c
+	core/lib/runner.h core/lib/runner.c core/lib/naming.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
 core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LINK) $(DL_LIBS) $(LTDL_LIBS)
 

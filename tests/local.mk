@@ -33,3 +33,5 @@ TESTS += tests/fuzz/corpora.sh
 EXTRA_DIST += tests/fuzz/corpora.sh tests/fuzz/corpora
 TESTS += tests/integration/literals.sh
 EXTRA_DIST += tests/integration/literals.sh
+TESTS += tests/integration/naming.sh
+EXTRA_DIST += tests/integration/naming.sh
