@@ -257,6 +257,16 @@ void sw_alter_table(sw *w, const char *table)
 	sw_put(w, " ");
 }
 
+void sw_rename_column(sw *w, const retort_op *op)
+{
+	sw_alter_table(w, op->table);
+	sw_put(w, "RENAME COLUMN ");
+	sw_ident(w, op->column);
+	sw_put(w, " TO ");
+	sw_ident(w, op->new_name);
+	sw_end(w, 0);
+}
+
 void sw_create_table(sw *w, const retort_op *op, sw_column_fn column, int pk_named)
 {
 	size_t i, npk = 0;

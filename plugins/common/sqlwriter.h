@@ -87,6 +87,8 @@ void sw_constraint_name(sw *w, const char *name);
 void sw_foreign_key(sw *w, const retort_op *op, const retort_foreign_key *fk);
 /** "ALTER TABLE t " */
 void sw_alter_table(sw *w, const char *table);
+/** "ALTER TABLE t RENAME COLUMN column TO new_name", a statement. */
+void sw_rename_column(sw *w, const retort_op *op);
 /** One INSERT a row. */
 void sw_bulk_insert(sw *w, const retort_op *op);
 

@@ -180,12 +180,7 @@ static void alter_column(sw *w, const retort_op *op)
 	 * AUTO_INCREMENT) would be lost without a word.
 	 */
 	if (op->new_name && !op->type && op->nullable == RETORT_UNSET && !op->comment && !op->set_server_default) {
-		sw_alter_table(w, op->table);
-		sw_put(w, "RENAME COLUMN ");
-		sw_ident(w, op->column);
-		sw_put(w, " TO ");
-		sw_ident(w, op->new_name);
-		sw_end(w, 0);
+		sw_rename_column(w, op);
 		return;
 	}
 	if (!op->type && op->nullable == RETORT_UNSET && !op->comment && !op->new_name) {

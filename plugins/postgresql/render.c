@@ -185,14 +185,8 @@ static void alter_column(sw *w, const retort_op *op)
 		alter_column_part(w, op, " SET DEFAULT ", NULL, op->server_default);
 	if (op->comment)
 		comment_on(w, op->table, op->column, op->comment);
-	if (op->new_name) {
-		sw_alter_table(w, op->table);
-		sw_put(w, "RENAME COLUMN ");
-		sw_ident(w, op->column);
-		sw_put(w, " TO ");
-		sw_ident(w, op->new_name);
-		sw_end(w, 0);
-	}
+	if (op->new_name)
+		sw_rename_column(w, op);
 }
 
 static void create_index(sw *w, const retort_op *op)
