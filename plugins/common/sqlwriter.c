@@ -52,6 +52,18 @@ int sw_needs_quotes(const char *const *words, size_t n, const char *s)
 	return sw_is_word(words, n, s);
 }
 
+int sw_quote_ident(const retort_host *host, retort_host_ctx *h, const char *const *words, size_t n, char q,
+                   const char *ident, retort_sink *out)
+{
+	if (!ident) {
+		host->set_error(h, "missing identifier");
+		return RETORT_EINVAL;
+	}
+	if (!sw_needs_quotes(words, n, ident))
+		return host->sink_add(out, ident, strlen(ident));
+	return sw_add_quoted(host, out, ident, q, 0);
+}
+
 const sw_type *sw_find_type(const sw_type *map, const char *t, const char **args)
 {
 	size_t n = 0;

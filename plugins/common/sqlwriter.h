@@ -25,6 +25,10 @@ int sw_is_word(const char *const *words, size_t n, const char *s);
 /** 1 unless `s` matches [a-z_][a-z0-9_$]* and is not one of the reserved `words[0..n)`. */
 int sw_needs_quotes(const char *const *words, size_t n, const char *s);
 
+/** A dialect's quote_ident: bare when sw_needs_quotes allows, else between q's; NULL is an error. */
+int sw_quote_ident(const retort_host *host, retort_host_ctx *h, const char *const *words, size_t n, char q,
+                   const char *ident, retort_sink *out);
+
 /** One portable type: its SQL, and whether "(...)" may follow (1), must follow (2) or not (0). */
 typedef struct sw_type {
 	const char *portable;

@@ -29,13 +29,7 @@ static const char *const reserved[] = {
 int pg_quote_ident(void *state, const char *ident, retort_sink *out)
 {
 	pg_state *st = state;
-	if (!ident) {
-		st->host->set_error(st->h, "missing identifier");
-		return RETORT_EINVAL;
-	}
-	if (!sw_needs_quotes(reserved, sizeof reserved / sizeof reserved[0], ident))
-		return st->host->sink_add(out, ident, strlen(ident));
-	return sw_add_quoted(st->host, out, ident, '"', 0);
+	return sw_quote_ident(st->host, st->h, reserved, sizeof reserved / sizeof reserved[0], '"', ident, out);
 }
 
 /*
