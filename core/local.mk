@@ -15,7 +15,8 @@ core_libretort_la_SOURCES = \
 	core/lib/revwrite.h core/lib/revwrite.c \
 	core/lib/report.h core/lib/report.c \
 	core/lib/histread.h core/lib/histread.c \
-	core/lib/plugin_list.h core/lib/plugin_list.c
+	core/lib/plugin_list.h core/lib/plugin_list.c \
+	core/lib/naming.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
 core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(LTDL_LIBS)
 

@@ -47,3 +47,7 @@ TESTS += tests/integration/secrets.sh
 EXTRA_DIST += tests/integration/secrets.sh
 TESTS += tests/integration/cli.sh
 EXTRA_DIST += tests/integration/cli.sh
+TESTS += tests/integration/literals.sh
+EXTRA_DIST += tests/integration/literals.sh
+TESTS += tests/integration/naming.sh
+EXTRA_DIST += tests/integration/naming.sh

@@ -48,6 +48,23 @@ static int script_close(rt_ctx *ctx, script_out *so, int rc)
 	return rc;
 }
 
+/* The dialect's session set-up (session_sql), at the top of an offline script. */
+static int out_session(rt_ctx *ctx, retort_sink *sk)
+{
+	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	size_t j;
+	int rc;
+	if (!RETORT_STRUCT_HAS(d, retort_dialect_vtable, session_sql) || !d->session_sql)
+		return RETORT_OK;
+	rt_sink_reset(sk);
+	if ((rc = d->session_sql(ctx->dialect->state, ctx->dialect->hctx, sk)) < 0)
+		return rn_plugin_fail(ctx, rc, "session_sql");
+	for (j = 0; j < sk->n; j++)
+		rn_out_stmt(ctx, sk->stmts[j].sql);
+	rt_sink_reset(sk);
+	return RETORT_OK;
+}
+
 int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 {
 	char *from = NULL, *to = NULL;
@@ -83,6 +100,8 @@ int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 	if ((rc = rn_make_plan(ctx, up, &heads, to, &plan)) < 0 || (rc = script_open(ctx, &so)) < 0)
 		goto done;
 	opened = 1;
+	if ((rc = out_session(ctx, &sk)) < 0)
+		goto done;
 	if (transactional && !per_migration)
 		rn_out_stmt(ctx, "BEGIN");
 	if (fresh && up) {

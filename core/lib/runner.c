@@ -356,69 +356,6 @@ static int strv_same_set(const rt_strv *a, const rt_strv *b)
 }
 
 /*
- * Give an unnamed index or constraint its name from the naming policies
- * (convention); without a policy that answers, the operation is refused
- * before anything runs.
- */
-static int name_op(rt_ctx *ctx, const rt_revision *rev, retort_op *op, size_t idx)
-{
-	retort_name_request req;
-	char *name = NULL;
-	int rc;
-	memset(&req, 0, sizeof req);
-	req.size = sizeof req;
-	req.table = op->table;
-	switch (op->kind) {
-	case RETORT_OP_CREATE_INDEX:
-		req.type = "ix";
-		req.columns = op->column_names;
-		req.ncolumns = op->ncolumn_names;
-		break;
-	case RETORT_OP_CREATE_UNIQUE_CONSTRAINT:
-		req.type = "uq";
-		req.columns = op->column_names;
-		req.ncolumns = op->ncolumn_names;
-		break;
-	case RETORT_OP_CREATE_PRIMARY_KEY:
-		req.type = "pk";
-		req.columns = op->column_names;
-		req.ncolumns = op->ncolumn_names;
-		break;
-	case RETORT_OP_CREATE_CHECK_CONSTRAINT:
-		req.type = "ck";
-		break;
-	case RETORT_OP_CREATE_FOREIGN_KEY:
-		if (!op->foreign_keys)
-			return RETORT_OK;
-		req.type = "fk";
-		req.columns = op->foreign_keys->columns;
-		req.ncolumns = op->foreign_keys->ncolumns;
-		req.referred_table = op->foreign_keys->ref_table;
-		break;
-	default:
-		return RETORT_OK;
-	}
-	if (op->name)
-		return RETORT_OK;
-	if ((rc = rt_plugins_name(ctx->plugins, &req, &name)) < 0) {
-		rt_error_prefix("%s:%d: operation %zu", rev->path, op->line, idx + 1);
-		return RETORT_EINVAL;
-	}
-	if (!name) {
-		rt_error_set("%s:%d: operation %zu (%s) has no name and no naming policy gives one: write name = \"...\" "
-		             "or declare the convention plugin",
-		             rev->path, op->line, idx + 1, rt_op_kind_name(op->kind));
-		return RETORT_EINVAL;
-	}
-	if ((rc = rt_strv_push_owned(&ctx->names, name)) < 0)
-		return rc;
-	op->name = name;
-	if (op->kind == RETORT_OP_CREATE_FOREIGN_KEY)
-		((retort_foreign_key *)op->foreign_keys)->name = name;
-	return RETORT_OK;
-}
-
-/*
  * Reading and parsing the scripts of a long plan is the largest part of
  * retort's own work (a libconfig parse and a SHA-256 per script), so two
  * threads share it (rt_parfor), one revision at a time.
@@ -469,9 +406,9 @@ static int load_ops(rt_ctx *ctx, rt_plan *plan)
 		if ((rc = rt_script_load_ops(r)) < 0)
 			break;
 		for (k = 0; k < r->nupgrade && rc == RETORT_OK; k++)
-			rc = name_op(ctx, r, &r->upgrade[k], k);
+			rc = rt_name_op(ctx, r, &r->upgrade[k], k);
 		for (k = 0; k < r->ndowngrade && rc == RETORT_OK; k++)
-			rc = name_op(ctx, r, &r->downgrade[k], k);
+			rc = rt_name_op(ctx, r, &r->downgrade[k], k);
 	}
 	return rc;
 }

@@ -35,6 +35,13 @@ typedef struct rt_ctx {
 	rt_strv names;       /* names given by naming policies (the ops point into it) */
 } rt_ctx;
 
+/**
+ * Names from the naming policies for what `op` (operation idx of rev)
+ * leaves unnamed, and a check's name through the policy (naming.c).
+ * Refuses a create_* operation that stays unnamed.
+ */
+int rt_name_op(rt_ctx *ctx, const rt_revision *rev, retort_op *op, size_t idx);
+
 /** Fill the context: plugins declared, graph loaded (scripts' headers). */
 int rt_ctx_open(rt_ctx *ctx, rt_config *cfg, const char *command, int need_graph);
 void rt_ctx_close(rt_ctx *ctx);

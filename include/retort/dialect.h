@@ -158,6 +158,15 @@ typedef struct retort_dialect_vtable {
 	 * NULL: nothing to clean up.
 	 */
 	int (*cleanup_failed)(retort_conn *c, retort_host_ctx *h, const retort_op *op);
+	/**
+	 * The statements (a statement sink, as render() writes) that put a
+	 * session in the state the dialect's rendering assumes, e.g. how string
+	 * literals treat a backslash.  connect() sets its own sessions up; the
+	 * host writes these at the top of offline --sql output, so a script
+	 * piped into the database's client means what it says whatever that
+	 * client's session settings are.  NULL: nothing to set.
+	 */
+	int (*session_sql)(void *state, retort_host_ctx *h, retort_sink *out);
 	/* New methods are APPENDED here. */
 } retort_dialect_vtable;
 

@@ -324,32 +324,6 @@ fail:
 
 /* ---- name_object ---- */
 
-static int conv_name_object(void *state, retort_host_ctx *h, const retort_name_request *req, retort_sink *out)
-{
-	conv_state *st = state;
-	const retort_host *host = st->host;
-	int t = type_index(req->type), rc;
-	cbuf b = {host, NULL, 0, 0, 0};
-	char why[256];
-
-	if (t < 0 || !st->tmpl[t]) {
-		host->set_error(h, "no naming convention for '%s'", req->type ? req->type : "(null)");
-		return RETORT_ENOTSUPPORTED;
-	}
-	rc = expand(st->tmpl[t], req, 0, &b, why, sizeof why);
-	if (rc == RETORT_OK)
-		rc = host->sink_add(out, cb_str(&b), b.len);
-	if (rc == RETORT_ENOMEM)
-		host->set_error(h, "out of memory");
-	else if (rc < 0)
-		host->set_error(h, "cannot name %s on '%s' with convention '%s': %s", type_nouns[t],
-		                req->table ? req->table : "?", st->tmpl[t], why);
-	cb_free(&b);
-	return rc;
-}
-
-/* ---- check ---- */
-
 /* Does `name` match `pat`, where each WILDCARD stands for one or more characters? */
 static int wild_match(const char *pat, const char *name)
 {
@@ -368,6 +342,52 @@ static int wild_match(const char *pat, const char *name)
 	}
 	return *pat == *name && wild_match(pat + 1, name + 1);
 }
+
+
+static int conv_name_object(void *state, retort_host_ctx *h, const retort_name_request *req, retort_sink *out)
+{
+	conv_state *st = state;
+	const retort_host *host = st->host;
+	int t = type_index(req->type), rc;
+	cbuf b = {host, NULL, 0, 0, 0};
+	char why[256];
+
+	if (t < 0 || !st->tmpl[t]) {
+		host->set_error(h, "no naming convention for '%s'", req->type ? req->type : "(null)");
+		return RETORT_ENOTSUPPORTED;
+	}
+	if (req->constraint_name && *req->constraint_name) {
+		/*
+		 * A name the script gave: the template applies only through
+		 * %(constraint_name)s (as in SQLAlchemy), and a name already of
+		 * the template's form stands (it is not wrapped twice).
+		 */
+		if (!strstr(st->tmpl[t], "%(constraint_name)s")) {
+			host->set_error(h, "the convention for '%s' does not use the name given", req->type);
+			return RETORT_ENOTSUPPORTED;
+		}
+		rc = expand(st->tmpl[t], req, 1, &b, why, sizeof why);
+		if (rc == RETORT_OK && wild_match(cb_str(&b), req->constraint_name)) {
+			cb_free(&b);
+			return host->sink_add(out, req->constraint_name, strlen(req->constraint_name));
+		}
+		cb_free(&b);
+		memset(&b, 0, sizeof b);
+		b.host = host;
+	}
+	rc = expand(st->tmpl[t], req, 0, &b, why, sizeof why);
+	if (rc == RETORT_OK)
+		rc = host->sink_add(out, cb_str(&b), b.len);
+	if (rc == RETORT_ENOMEM)
+		host->set_error(h, "out of memory");
+	else if (rc < 0)
+		host->set_error(h, "cannot name %s on '%s' with convention '%s': %s", type_nouns[t],
+		                req->table ? req->table : "?", st->tmpl[t], why);
+	cb_free(&b);
+	return rc;
+}
+
+/* ---- check ---- */
 
 typedef struct check_ctx {
 	conv_state *st;

@@ -13,6 +13,16 @@ typedef struct my_state {
 int my_quote_ident(void *state, const char *ident, retort_sink *out);
 int my_quote_literal(void *state, const char *text, retort_sink *out);
 int my_map_type(void *state, const char *portable, retort_sink *out);
+/*
+ * What rendering assumes of a session, NULL-terminated: text in UTF-8
+ * (utf8mb4), and a backslash in '...' an escape, so quote_literal doubles
+ * it (NO_BACKSLASH_ESCAPES, in a server's or a client's sql_mode, would
+ * keep both).  connect() runs these; offline --sql output starts with them
+ * (session_sql).
+ */
+extern const char *const my_session[];
+
+int my_session_sql(void *state, retort_host_ctx *h, retort_sink *out);
 int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out);
 
 #endif

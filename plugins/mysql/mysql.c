@@ -171,32 +171,16 @@ static void my_fini(void *state)
 
 /* ---- connections ---- */
 
-/*
- * Backslashes in literals must be escapes, as quote_literal assumes: drop
- * NO_BACKSLASH_ESCAPES from this session's sql_mode if the server set it.
- */
+/* Set the session up as rendering assumes (my_session). */
 static int fix_sql_mode(retort_conn *c, retort_host_ctx *h)
 {
-	char mode[2048], next[2048], *tok, *save = NULL;
-	int isnull, rc;
-	size_t n = 0;
-	char *sql;
-	rc = scalar(c, h, "SELECT @@SESSION.sql_mode", mode, sizeof mode, &isnull);
-	if (rc != RETORT_OK || isnull || !strstr(mode, "NO_BACKSLASH_ESCAPES"))
-		return rc;
-	next[0] = '\0';
-	for (tok = strtok_r(mode, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (strcmp(tok, "NO_BACKSLASH_ESCAPES") == 0)
-			continue;
-		n += (size_t)snprintf(next + n, sizeof next - n, "%s%s", n ? "," : "", tok);
-		if (n >= sizeof next)
-			return RETORT_OK; /* cannot happen: the result is shorter than the input */
+	MYSQL_RES *res;
+	int rc = RETORT_OK;
+	size_t i;
+	for (i = 0; my_session[i] && rc == RETORT_OK; i++) {
+		rc = run(c, h, my_session[i], &res);
+		mysql_free_result(res);
 	}
-	sql = my_asprintf(c->host, "SET SESSION sql_mode = '%s'", next);
-	if (!sql)
-		return oom(c, h);
-	rc = mysql_real_query(c->my, sql, (unsigned long)strlen(sql)) == 0 ? RETORT_OK : db_error(c, h);
-	c->host->free(sql);
 	return rc;
 }
 
@@ -437,6 +421,7 @@ static const retort_dialect_vtable vtable = {
 	.quote_literal = my_quote_literal,
 	.render = my_render,
 	.render_online = NULL,
+	.session_sql = my_session_sql,
 };
 
 static const retort_plugin_impl impls[] = {{RETORT_KIND_DIALECT, &vtable}, {RETORT_KIND_END, NULL}};

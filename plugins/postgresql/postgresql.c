@@ -232,7 +232,7 @@ static int pg_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 		goto fail;
 	}
 	PQsetNoticeProcessor(c->pg, notice, c);
-	r = run(c, h, "SET client_min_messages = warning", 0, NULL);
+	r = run(c, h, "SET client_min_messages = warning; " PG_SESSION_SQL, 0, NULL);
 	if (!r) {
 		rc = RETORT_ECONNECT;
 		goto fail;
@@ -545,6 +545,7 @@ static const retort_dialect_vtable vtable = {
 	.execute_batch = pg_execute_batch,
 	.record_step = NULL, /* the host's statements go in one execute_batch */
 	.cleanup_failed = pg_cleanup_failed,
+	.session_sql = pg_session_sql,
 };
 
 static const retort_plugin_impl impls[] = {{RETORT_KIND_DIALECT, &vtable}, {RETORT_KIND_END, NULL}};

@@ -6,9 +6,10 @@ SQLITE_PLUGIN_SOURCES = plugins/sqlite/sqlite_int.h plugins/sqlite/sqlite.c plug
 if BUILD_PLUGIN_SQLITE
 pkglib_LTLIBRARIES += plugins/sqlite.la
 plugins_sqlite_la_SOURCES = $(SQLITE_PLUGIN_SOURCES)
+plugins_sqlite_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/common
 plugins_sqlite_la_CFLAGS = $(PLUGINCFLAGS) $(SQLITE_CFLAGS)
 plugins_sqlite_la_LDFLAGS = $(PLUGINLDFLAGS)
-plugins_sqlite_la_LIBADD = $(SQLITE_LIBS)
+plugins_sqlite_la_LIBADD = plugins/common/libsqlwriter.la $(SQLITE_LIBS)
 
 if HAVE_CUNIT
 # The suite compiles the plugin's sources in and drives them through the
@@ -17,8 +18,8 @@ check_PROGRAMS += tests/unit/test_dialect_sqlite
 TESTS += tests/unit/test_dialect_sqlite
 tests_unit_test_dialect_sqlite_SOURCES = tests/unit/test_dialect_sqlite.c tests/unit/cu.h tests/unit/op_fixture.h $(SQLITE_PLUGIN_SOURCES) \
 	plugins/sqlite/reflect.c
-tests_unit_test_dialect_sqlite_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sqlite
+tests_unit_test_dialect_sqlite_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sqlite -I$(top_srcdir)/plugins/common
 tests_unit_test_dialect_sqlite_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS)
-tests_unit_test_dialect_sqlite_LDADD = core/libretort.la $(SQLITE_LIBS) $(CUNIT_LIBS)
+tests_unit_test_dialect_sqlite_LDADD = plugins/common/libsqlwriter.la core/libretort.la $(SQLITE_LIBS) $(CUNIT_LIBS)
 endif
 endif

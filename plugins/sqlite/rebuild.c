@@ -11,18 +11,24 @@
  * "making other kinds of table schema changes" procedure, inside the
  * migration's transaction:
  *
- *   CREATE TABLE "_retort_new_t" (...the edited definition...)
- *   INSERT INTO "_retort_new_t" (cols) SELECT cols FROM t   (CAST where the
+ *   PRAGMA legacy_alter_table=ON    (so that the RENAME neither re-checks
+ *   ALTER TABLE t RENAME TO _retort_old_t     nor rewrites the views,
+ *   PRAGMA legacy_alter_table=OFF    triggers and references that name t,
+ *                                    which exists again right after)
+ *   CREATE TABLE t (...the edited definition...)
+ *   INSERT INTO t (cols) SELECT cols FROM _retort_old_t   (CAST where the
  *                                                  type affinity changes)
- *   DROP TABLE t
- *   PRAGMA legacy_alter_table=ON    (so that the RENAME does not re-check
- *   ALTER TABLE "_retort_new_t" RENAME TO t    views and triggers that name
- *   PRAGMA legacy_alter_table=OFF    t, which exists again right after)
+ *   DROP TABLE _retort_old_t           (its indexes and triggers with it)
  *   CREATE INDEX ... / CREATE TRIGGER ...   (as they were, from sqlite_master)
  *   SELECT retort_raise(...) FROM pragma_foreign_key_check(t)  (and for each
  *                                  table referencing t: fails on any row)
  *
  * (plus, for an AUTOINCREMENT table, its sqlite_sequence value put back).
+ * The new table is created under its own name rather than renamed into
+ * it, so sqlite_master keeps its SQL as written: RENAME TO stores the name
+ * in quotes, which the sqlite3 shell's .schema shows as CREATE TABLE IF
+ * NOT EXISTS.  The items are written one a line, their own blanks dropped,
+ * so repeated rebuilds give the same text.
  * drop_column first tries the native DROP COLUMN in a savepoint (always
  * rolled back) and rebuilds only when SQLite refuses it; the rebuild drops
  * the column together with the indexes and table constraints that use it,
@@ -401,6 +407,11 @@ static int add_item(rb *b, const char *s, size_t n)
 	item *it;
 	tok t;
 	const char *p;
+	/* blanks around an item are the writer's layout, which emit_rebuild writes anew */
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
 	while (n && isspace((unsigned char)s[n - 1]))
 		n--;
 	if (b->nitems == b->cap) {
@@ -484,8 +495,6 @@ static int load(rb *b)
 				break;
 			}
 		} else if (depth == 1 && is_punct(&t, ',')) {
-			while (isspace((unsigned char)*body))
-				body++;
 			if ((rc = add_item(b, body, (size_t)(t.s - body))) != RETORT_OK)
 				return rc;
 			body = p;
@@ -493,13 +502,6 @@ static int load(rb *b)
 	}
 	if (!b->tail || b->nitems == 0)
 		return fail(b, RETORT_ERROR, "cannot parse the definition of table %s", b->table);
-	{
-		/* the first item kept its leading blanks */
-		char *s = b->items[0].text, *q = s;
-		while (isspace((unsigned char)*q))
-			q++;
-		memmove(s, q, strlen(q) + 1);
-	}
 
 	/* AUTOINCREMENT's high-water mark, which DROP TABLE forgets */
 	b->seq = -1;
@@ -1034,14 +1036,30 @@ static int emit_rebuild(rb *b, retort_sink *out, int fk_on, int legacy, int defe
 	sqlite_buf s = {b->host, NULL, 0, 0, RETORT_OK};
 	size_t i, k;
 	int rc, first;
-	char new_name[512];
+	char old_name[512];
 
-	snprintf(new_name, sizeof new_name, "_retort_new_%s", b->table);
+	snprintf(old_name, sizeof old_name, "_retort_old_%s", b->table);
 	if (fk_on && !defer && (rc = emit_text(b, out, "PRAGMA defer_foreign_keys=ON")) != RETORT_OK)
 		return rc;
 
+	/*
+	 * The old table steps aside and the new one is created under the
+	 * table's own name, so that its stored SQL reads as written (a RENAME
+	 * TO would store the name in quotes, whatever it needs).
+	 */
+	if (!legacy && (rc = emit_text(b, out, "PRAGMA legacy_alter_table=ON")) != RETORT_OK)
+		return rc;
+	buf_put(&s, "ALTER TABLE ");
+	sqlite_text_ident(&s, b->table);
+	buf_put(&s, " RENAME TO ");
+	sqlite_text_ident(&s, old_name);
+	if ((rc = emit(b, out, &s)) != RETORT_OK)
+		return rc;
+	if (!legacy && (rc = emit_text(b, out, "PRAGMA legacy_alter_table=OFF")) != RETORT_OK)
+		return rc;
+
 	buf_put(&s, "CREATE TABLE ");
-	sqlite_text_ident(&s, new_name);
+	sqlite_text_ident(&s, b->table);
 	buf_put(&s, " (");
 	for (i = 0; i < b->nitems; i++) {
 		buf_put(&s, i ? ",\n    " : "\n    ");
@@ -1057,7 +1075,7 @@ static int emit_rebuild(rb *b, retort_sink *out, int fk_on, int legacy, int defe
 
 	/* the copy: the new table's stored columns, by name */
 	buf_put(&s, "INSERT INTO ");
-	sqlite_text_ident(&s, new_name);
+	sqlite_text_ident(&s, b->table);
 	buf_put(&s, " (");
 	for (i = 0, first = 1; i < b->nitems; i++) {
 		if (!b->items[i].is_column || is_generated(b, &b->items[i]))
@@ -1087,23 +1105,14 @@ static int emit_rebuild(rb *b, retort_sink *out, int fk_on, int legacy, int defe
 		}
 	}
 	buf_put(&s, " FROM ");
-	sqlite_text_ident(&s, b->table);
+	sqlite_text_ident(&s, old_name);
 	if ((rc = emit(b, out, &s)) != RETORT_OK)
 		return rc;
 
+	/* its indexes and triggers go with it, and come back below */
 	buf_put(&s, "DROP TABLE ");
-	sqlite_text_ident(&s, b->table);
+	sqlite_text_ident(&s, old_name);
 	if ((rc = emit(b, out, &s)) != RETORT_OK)
-		return rc;
-	if (!legacy && (rc = emit_text(b, out, "PRAGMA legacy_alter_table=ON")) != RETORT_OK)
-		return rc;
-	buf_put(&s, "ALTER TABLE ");
-	sqlite_text_ident(&s, new_name);
-	buf_put(&s, " RENAME TO ");
-	sqlite_text_ident(&s, b->table);
-	if ((rc = emit(b, out, &s)) != RETORT_OK)
-		return rc;
-	if (!legacy && (rc = emit_text(b, out, "PRAGMA legacy_alter_table=OFF")) != RETORT_OK)
 		return rc;
 	if (b->seq >= 0) {
 		char num[32];

@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "sqlite_int.h"
+#include "sqlwriter.h"
 
 /* ---- a render context with a sticky error: the first failure wins ---- */
 
@@ -279,17 +280,6 @@ static int default_is_plain(const char *d)
 	return digits;
 }
 
-/* ON DELETE / ON UPDATE actions, validated and upper-cased. */
-static const char *fk_action(const char *a)
-{
-	static const char *const actions[] = {"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION", NULL};
-	size_t i;
-	for (i = 0; actions[i]; i++)
-		if (strcasecmp(a, actions[i]) == 0)
-			return actions[i];
-	return NULL;
-}
-
 /* A numeric literal of bulk_insert: digits, sign, point, exponent only. */
 static int is_number(const char *s)
 {
@@ -311,18 +301,9 @@ static int is_number(const char *s)
 
 /* ---- operations ---- */
 
-static const char *const op_names[] = {
-	NULL,           "create_table", "drop_table",  "rename_table", "add_column",
-	"drop_column",  "alter_column", "create_index", "drop_index",  "create_unique_constraint",
-	"create_foreign_key", "create_check_constraint", "create_primary_key", "drop_constraint", "bulk_insert",
-	"execute",
-};
-
 static const char *op_name(const retort_op *op)
 {
-	if (op->kind >= 1 && (size_t)op->kind < sizeof op_names / sizeof op_names[0])
-		return op_names[op->kind];
-	return "operation";
+	return sw_op_name(op->kind);
 }
 
 static int needs_rebuild(sqlite_state *st, retort_host_ctx *h, const retort_op *op)
@@ -401,11 +382,11 @@ static int foreign_key(sqlite_state *st, retort_host_ctx *h, const retort_op *op
 	const char *del = NULL, *upd = NULL;
 	if (!fk->ref_table || fk->ncolumns == 0)
 		return missing(st, h, op, "foreign key columns or referenced table");
-	if (fk->on_delete && !(del = fk_action(fk->on_delete))) {
+	if (fk->on_delete && !(del = sw_fk_action_sql(fk->on_delete))) {
 		st->host->set_error(h, "%s: unknown on_delete action '%s'", op_name(op), fk->on_delete);
 		return RETORT_EINVAL;
 	}
-	if (fk->on_update && !(upd = fk_action(fk->on_update))) {
+	if (fk->on_update && !(upd = sw_fk_action_sql(fk->on_update))) {
 		st->host->set_error(h, "%s: unknown on_update action '%s'", op_name(op), fk->on_update);
 		return RETORT_EINVAL;
 	}

@@ -5,30 +5,6 @@
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/catalog.sh"
 
-# indexes TABLE: index names (primary keys and SQLite's autoindexes left out)
-indexes() {
-	case $D in
-	sqlite) dbq "SELECT name FROM pragma_index_list('$1') WHERE origin = 'c' ORDER BY 1" ;;
-	postgresql) dbq "SELECT i.indexname FROM pg_indexes i WHERE i.schemaname = current_schema() AND i.tablename = '$1'
-		AND i.indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u')) ORDER BY 1" ;;
-	mysql) dbq "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = DATABASE()
-		AND table_name = '$1' AND index_name <> 'PRIMARY' AND index_name NOT IN (SELECT constraint_name
-		FROM information_schema.table_constraints WHERE table_schema = DATABASE() AND table_name = '$1') ORDER BY 1" ;;
-	esac | tr '\n' ' ' | sed 's/ $//'
-}
-
-# constraints TABLE: "name:type" of named constraints (SQLite: the named
-# table constraints of the definition, where alone it keeps their names)
-constraints() {
-	case $D in
-	sqlite) sqlite_def "$1" | sqlite_items all | sed -n -E 's/^constraint\|[^|]*\|CONSTRAINT ([^ ]+) ([A-Za-z]).*/\1:\2/p' | tr 'PUCF' 'pucf' | sort ;;
-	postgresql) dbq "SELECT c.conname || ':' || c.contype::text FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
-		JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() AND t.relname = '$1' ORDER BY 1" ;;
-	mysql) dbq "SELECT concat(constraint_name, ':', lower(left(constraint_type, 1))) FROM information_schema.table_constraints
-		WHERE table_schema = DATABASE() AND table_name = '$1' ORDER BY 1" ;;
-	esac | tr '\n' ' ' | sed 's/ $//'
-}
-
 scenario_example() {
 	local rebuild=1 top=0004
 	new_db || { failed "database"; return; }
