@@ -342,6 +342,8 @@ int cmd_current(rt_ctx *ctx, opts *o)
 		json_str(stdout, rt_url_masked(ctx->url));
 		printf(", \"failed\": ");
 		json_str(stdout, failed);
+		printf(", \"failed_note\": ");
+		json_str(stdout, failed ? ctx->mark_note : NULL);
 		printf(", \"current\": [");
 		for (i = 0; i < n; i++) {
 			if (i)
@@ -359,6 +361,10 @@ int cmd_current(rt_ctx *ctx, opts *o)
 				listed |= strcmp(shown[i]->id, failed) == 0;
 			if (!listed)
 				printf("%s (failed)\n", failed);
+			/* what happened and what to do, as upgrade says it when it refuses */
+			if (ctx->mark_note)
+				fprintf(stderr, "retort: warning: %s; once the database is repaired, run 'retort repair'\n",
+				        ctx->mark_note);
 		}
 		for (i = 0; i < n; i++) {
 			if (o->verbose) {

@@ -45,6 +45,10 @@ scenario_concurrently() {
 		"history: the step's running row, then its failure"
 	expect_rc 0 "current" current
 	expect_in "$OUT" "b (failed)" "current marks the revision (failed)"
+	expect_in "$ERR" "failed part-way" "current says what happened"
+	expect_in "$ERR" "retort repair" "current says what to do"
+	run_rt --json current
+	expect_in "$OUT" '"failed_note": "revision b' "current --json carries the note"
 	expect_rc 1 "upgrade refuses while the revision is marked" upgrade head
 	expect_in "$ERR" "b.conf" "the refusal names the script"
 	expect_in "$ERR" "failed part-way" "the refusal says what happened"
