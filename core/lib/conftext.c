@@ -16,17 +16,6 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_digit(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '*' || c == '-';
@@ -46,10 +35,10 @@ static int integer_at(const char *text, size_t len, size_t i, size_t *end)
 		neg = text[j++] == '-';
 	if (text[j] == '0' && j + 1 < len && (text[j + 1] == 'x' || text[j + 1] == 'X')) {
 		hex = 1;
-		for (j += 2; j < len && hex_digit(text[j]) >= 0; j++) {
+		for (j += 2; j < len && rt_hex_digit(text[j]) >= 0; j++) {
 			if (v >> 60)
 				fits64 = 0;
-			v = v * 16 + (uint64_t)hex_digit(text[j]);
+			v = v * 16 + (uint64_t)rt_hex_digit(text[j]);
 		}
 	} else {
 		for (; j < len && is_digit(text[j]); j++) {

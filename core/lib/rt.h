@@ -125,6 +125,8 @@ int rt_buf_put_joined(rt_buf *b, const rt_strv *sv, const char *sep);
  * printf or the heap: 0 when it does not fit in size bytes.
  */
 int rt_path_join(char *buf, size_t size, const char *dir, const char *name);
+/** The value of one hexadecimal digit (0-9, a-f, A-F), or -1. */
+int rt_hex_digit(int c);
 /**
  * Read a whole regular file: *out NUL-terminated (rt_free), *len its bytes
  * (len may be NULL).  A FIFO, folder or device is refused (RETORT_EINVAL)

@@ -45,17 +45,6 @@ static int scan_space(scanner *x)
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One string value (adjacent literals concatenated) into *out (rt_malloc'd). */
 static int scan_string(char **out, scanner *x)
 {
@@ -85,9 +74,9 @@ static int scan_string(char **out, scanner *x)
 			case 't': c = '\t'; break;
 			case 'f': c = '\f'; break;
 			case 'x':
-				if (hexval(p[2]) < 0 || hexval(p[3]) < 0 || (hexval(p[2]) | hexval(p[3])) == 0)
+				if (rt_hex_digit(p[2]) < 0 || rt_hex_digit(p[3]) < 0 || (rt_hex_digit(p[2]) | rt_hex_digit(p[3])) == 0)
 					goto done;
-				c = (char)(hexval(p[2]) * 16 + hexval(p[3]));
+				c = (char)(rt_hex_digit(p[2]) * 16 + rt_hex_digit(p[3]));
 				p += 2;
 				break;
 			default:

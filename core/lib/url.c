@@ -13,16 +13,6 @@ struct rt_url {
 	int nul; /* decode() met a %00 */
 };
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* percent-decode s[0..n) into a new string (owned by u->parts); NULL on bad escape */
 static const char *decode(rt_url *u, const char *s, size_t n, int plus_space)
 {
@@ -31,8 +21,8 @@ static const char *decode(rt_url *u, const char *s, size_t n, int plus_space)
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 		if (c == '%') {
-			int hi = i + 2 < n ? hexval((unsigned char)s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
+			int hi = i + 2 < n ? rt_hex_digit((unsigned char)s[i + 1]) : -1;
+			int lo = i + 2 < n ? rt_hex_digit((unsigned char)s[i + 2]) : -1;
 			if (hi < 0 || lo < 0) {
 				rt_buf_free(&b);
 				return NULL;
@@ -76,8 +66,8 @@ static int secret_key(const char *k, size_t n)
 	size_t i, j = 0;
 	for (i = 0; i < n && j + 1 < sizeof buf; i++) {
 		int c = (unsigned char)k[i];
-		if (c == '%' && i + 2 < n && hexval((unsigned char)k[i + 1]) >= 0 && hexval((unsigned char)k[i + 2]) >= 0) {
-			c = hexval((unsigned char)k[i + 1]) * 16 + hexval((unsigned char)k[i + 2]);
+		if (c == '%' && i + 2 < n && rt_hex_digit((unsigned char)k[i + 1]) >= 0 && rt_hex_digit((unsigned char)k[i + 2]) >= 0) {
+			c = rt_hex_digit((unsigned char)k[i + 1]) * 16 + rt_hex_digit((unsigned char)k[i + 2]);
 			i += 2;
 		}
 		buf[j++] = (char)tolower(c);

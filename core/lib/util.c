@@ -323,6 +323,17 @@ char *rt_strv_join(const rt_strv *sv, const char *sep)
 
 /* ---- files ---- */
 
+int rt_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int rt_path_join(char *buf, size_t size, const char *dir, const char *name)
 {
 	size_t dl = strlen(dir), sep = dl && dir[dl - 1] == '/' ? 0 : 1, nl = strlen(name);
