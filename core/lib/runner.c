@@ -573,16 +573,16 @@ static int mark_running(rt_ctx *ctx, const rt_step *s, const char *st)
 static void cleanup_failed(rt_ctx *ctx, const retort_op *op)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
-	char msg[4096];
+	rt_error_saved saved;
 	if (!RETORT_STRUCT_HAS(d, retort_dialect_vtable, cleanup_failed) || !d->cleanup_failed)
 		return;
-	snprintf(msg, sizeof msg, "%s", rt_error_msg());
+	rt_error_save(&saved);
 	if (d->cleanup_failed(ctx->conn, ctx->dialect->hctx, op) < 0) {
 		rn_plugin_fail(ctx, RETORT_ERROR, "cleanup");
-		rt_error_set("%s; and undoing what it left failed: %s", msg, rt_error_msg());
+		rt_error_set("%s; and undoing what it left failed: %s", saved.msg, rt_error_msg());
 		return;
 	}
-	rt_error_set("%s", msg);
+	rt_error_restore(&saved);
 }
 
 /*
@@ -800,10 +800,10 @@ out:
 	rn_release_lock(ctx);
 out_event:
 	if (rc < 0) {
-		char msg[4096];
-		snprintf(msg, sizeof msg, "%s", rt_error_msg());
-		rt_ctx_event(ctx, "migrate.error", NULL, dir, "failed", started, rn_now_ms() - t0, msg, NULL);
-		rt_error_set("%s", msg);
+		rt_error_saved saved;
+		rt_error_save(&saved);
+		rt_ctx_event(ctx, "migrate.error", NULL, dir, "failed", started, rn_now_ms() - t0, saved.msg, NULL);
+		rt_error_restore(&saved);
 	} else {
 		rt_ctx_event(ctx, "migrate.after", NULL, dir, "ok", started, rn_now_ms() - t0, NULL, NULL);
 	}
@@ -851,10 +851,10 @@ out:
 	rn_release_lock(ctx);
 out_event:
 	if (rc < 0) {
-		char msg[4096];
-		snprintf(msg, sizeof msg, "%s", rt_error_msg());
-		rt_ctx_event(ctx, "migrate.error", NULL, "stamp", "failed", started, rn_now_ms() - t0, msg, NULL);
-		rt_error_set("%s", msg);
+		rt_error_saved saved;
+		rt_error_save(&saved);
+		rt_ctx_event(ctx, "migrate.error", NULL, "stamp", "failed", started, rn_now_ms() - t0, saved.msg, NULL);
+		rt_error_restore(&saved);
 	} else {
 		rt_ctx_event(ctx, "migrate.after", NULL, "stamp", "stamped", started, rn_now_ms() - t0, NULL, NULL);
 	}
