@@ -1,7 +1,7 @@
 # The sqlite dialect (a libtool module built into plugins/ of the build
 # tree) and its CUnit suite.
 SQLITE_PLUGIN_SOURCES = plugins/sqlite/sqlite_int.h plugins/sqlite/sqlite.c plugins/sqlite/render.c \
-	plugins/sqlite/rebuild.c
+	plugins/sqlite/rebuild_int.h plugins/sqlite/rebuild.c plugins/sqlite/rebuild_table.c
 
 if BUILD_PLUGIN_SQLITE
 pkglib_LTLIBRARIES += plugins/sqlite.la
