@@ -12,6 +12,7 @@
 #define RETORT_DIALECT_H
 
 #include <retort/plugin.h>
+#include <retort/schema.h>
 #include <retort/types.h>
 
 #ifdef __cplusplus
@@ -167,6 +168,16 @@ typedef struct retort_dialect_vtable {
 	 * client's session settings are.  NULL: nothing to set.
 	 */
 	int (*session_sql)(void *state, retort_host_ctx *h, retort_sink *out);
+	/**
+	 * Describe the live schema of the connection (PostgreSQL: its
+	 * current_schema(); MariaDB: its database) to the builder, one object
+	 * at a time, reading the catalogs in a few batched queries (see
+	 * <retort/schema.h>).  Objects the dialect cannot describe go to
+	 * builder->unsupported and reflection goes on.  Called outside any
+	 * transaction the host opened.  NULL: `schema dump`, autogenerate and
+	 * `check` refuse this dialect.
+	 */
+	int (*reflect)(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b);
 	/* New methods are APPENDED here. */
 } retort_dialect_vtable;
 

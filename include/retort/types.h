@@ -124,7 +124,9 @@ typedef enum retort_op_kind {
 	RETORT_OP_CREATE_PRIMARY_KEY = 12,
 	RETORT_OP_DROP_CONSTRAINT = 13,
 	RETORT_OP_BULK_INSERT = 14,
-	RETORT_OP_EXECUTE = 15
+	RETORT_OP_EXECUTE = 15,
+	RETORT_OP_CREATE_ENUM = 16, /**< PostgreSQL: CREATE TYPE name AS ENUM (values) */
+	RETORT_OP_DROP_ENUM = 17
 } retort_op_kind;
 
 /**
@@ -145,7 +147,9 @@ typedef enum retort_op_kind {
  *  alter_column: table, column, and any of: type, nullable, server_default
  *     (set_server_default says whether it is given; NULL then means drop),
  *     new_name (rename), comment; existing_* hints
- *  create_index: name, table, column_names, unique, where, concurrently
+ *  create_index: name, table, column_names, unique, where, concurrently;
+ *     or, for an index on expressions, `expression` (the whole key list as
+ *     SQL, written between the parentheses verbatim) instead of column_names
  *  drop_index: name, table (may be NULL)
  *  create_unique_constraint: name, table, column_names
  *  create_foreign_key: table, foreign_keys[0] (with its name)
@@ -156,6 +160,8 @@ typedef enum retort_op_kind {
  *  bulk_insert: table, column_names, rows (nrows * ncolumn_names values,
  *     row-major)
  *  execute: sql
+ *  create_enum: name, column_names (the values, in order)
+ *  drop_enum: name
  */
 typedef struct retort_op {
 	uint32_t size;

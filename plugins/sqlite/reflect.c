@@ -65,7 +65,7 @@ static void sv_free(const retort_host *host, sv *s)
 typedef struct refl {
 	retort_conn *c;
 	retort_host_ctx *h;
-	const retort_schema_builder *b;
+	const sqlite_builder_v0 *b;
 } refl;
 
 static int prepare1(refl *x, sqlite3_stmt **stmt, const char *sql, const char *arg)
@@ -374,7 +374,7 @@ done:
 	return status;
 }
 
-int sqlite_reflect(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b)
+int sqlite_reflect(retort_conn *c, retort_host_ctx *h, const sqlite_builder_v0 *b)
 {
 	refl x = {c, h, b};
 	sqlite3_stmt *stmt = NULL;

@@ -69,7 +69,7 @@ int sqlite_register_functions(sqlite3 *db);
  * reflection (it left plugin ABI 1 until one comes); built into the unit
  * suite only.  The builder is the one retort 0.1.0 published.
  */
-typedef struct retort_schema_builder {
+typedef struct sqlite_builder_v0 {
 	uint32_t size;
 	void *arg;
 	int (*table)(void *arg, const char *table, const char *comment);
@@ -80,8 +80,8 @@ typedef struct retort_schema_builder {
 	int (*unique)(void *arg, const char *table, const retort_constraint *uq);
 	int (*foreign_key)(void *arg, const char *table, const retort_foreign_key *fk);
 	int (*check)(void *arg, const char *table, const retort_constraint *ck);
-} retort_schema_builder;
-int sqlite_reflect(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b);
+} sqlite_builder_v0;
+int sqlite_reflect(retort_conn *c, retort_host_ctx *h, const sqlite_builder_v0 *b);
 
 /* sqlite.c: report the connection's last error through set_db_error; returns RETORT_EDB. */
 int sqlite_db_error(retort_conn *c, retort_host_ctx *h);

@@ -819,7 +819,7 @@ static int b_check(void *arg, const char *t, const retort_constraint *ck)
 
 static void test_dialect_sqlite__reflect(void)
 {
-	retort_schema_builder b = {sizeof b, NULL, b_table, b_column, b_pk, b_index, b_unique, b_fk, b_check};
+	sqlite_builder_v0 b = {sizeof b, NULL, b_table, b_column, b_pk, b_index, b_unique, b_fk, b_check};
 	retort_conn *c = connect_to("");
 	refl[0] = '\0';
 	CU_ASSERT_EQUAL(vt->execute(c, hctx,
