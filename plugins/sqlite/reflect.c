@@ -653,6 +653,33 @@ static const char *canonical_column(const rtab *t, const char *name)
 	return name;
 }
 
+/*
+ * The name of foreign key r: SQLite numbers a table's foreign keys from
+ * the last declared (id 0) to the first, so id k is the k-th foreign key
+ * of the text from its end; match_name when the two disagree.
+ */
+static const char *fk_name(rtab *t, fkrow *r)
+{
+	size_t i, k, nf = 0;
+	for (i = 0; i < t->ncons; i++)
+		nf += t->cons[i].kind == 'F';
+	for (i = t->ncons, k = 0; r->id >= 0 && (size_t)r->id < nf && i-- > 0;) {
+		const rb_cons *c = &t->cons[i];
+		if (c->kind != 'F' || k++ != (size_t)r->id)
+			continue;
+		if (!t->used[i] && c->ref_table && strcasecmp(c->ref_table, r->ref) == 0 && c->cols.n == r->cols.n) {
+			for (k = 0; k < c->cols.n && strcasecmp(c->cols.v[k], r->cols.v[k]) == 0; k++)
+				;
+			if (k == c->cols.n) {
+				t->used[i] = 1;
+				return c->name;
+			}
+		}
+		break;
+	}
+	return match_name(t, 'F', &r->cols, r->ref);
+}
+
 static int emit_fk(refl *x, fkrow *r)
 {
 	rtab *t = find_table(x, r->table), *rt = find_table(x, r->ref);
@@ -671,7 +698,7 @@ static int emit_fk(refl *x, fkrow *r)
 	memset(&c, 0, sizeof c);
 	c.kind = RETORT_CONSTRAINT_FOREIGN_KEY;
 	c.table = t->name;
-	c.name = match_name(t, 'F', &r->cols, r->ref);
+	c.name = fk_name(t, r);
 	c.columns = (const char *const *)r->cols.v;
 	c.ncolumns = r->cols.n;
 	c.ref_table = rt ? rt->name : r->ref;
