@@ -281,11 +281,36 @@ static void test_pg__render_indexes(void)
 	op.ncolumn_names = 1;
 	op.concurrently = 1;
 	EXPECT_SQL(&op, "CREATE INDEX CONCURRENTLY ix_user_email ON \"user\" (email) /* no transaction */;\n");
+	/* an index on expressions: the key list verbatim */
+	op.concurrently = 0;
+	op.column_names = NULL;
+	op.ncolumn_names = 0;
+	op.expression = "lower((email)::text), id DESC";
+	op.where = "(id > 0)";
+	EXPECT_SQL(&op, "CREATE INDEX ix_user_email ON \"user\" (lower((email)::text), id DESC) WHERE (id > 0);\n");
 	op = mkop(RETORT_OP_DROP_INDEX);
 	op.name = "ix_user_email";
 	EXPECT_SQL(&op, "DROP INDEX ix_user_email;\n");
 	op.name = NULL;
 	EXPECT_FAIL(&op, RETORT_EINVAL, "drop_index needs name");
+}
+
+static void test_pg__render_enums(void)
+{
+	const char *values[] = {"sad", "it's ok", "happy"};
+	retort_op op = mkop(RETORT_OP_CREATE_ENUM);
+	CU_ASSERT_FATAL(setup());
+	op.name = "Mood";
+	op.column_names = values;
+	op.ncolumn_names = 3;
+	EXPECT_SQL(&op, "CREATE TYPE \"Mood\" AS ENUM ('sad', 'it''s ok', 'happy');\n");
+	op.ncolumn_names = 0;
+	EXPECT_SQL(&op, "CREATE TYPE \"Mood\" AS ENUM ();\n");
+	op.name = NULL;
+	EXPECT_FAIL(&op, RETORT_EINVAL, "needs name");
+	op = mkop(RETORT_OP_DROP_ENUM);
+	op.name = "mood";
+	EXPECT_SQL(&op, "DROP TYPE mood;\n");
 }
 
 static void test_pg__render_constraints(void)
@@ -977,6 +1002,7 @@ static const rt_cu_test render_tests[] = {
 	{"render_table_ops", test_pg__render_table_ops},
 	{"render_alter_column", test_pg__render_alter_column},
 	{"render_indexes", test_pg__render_indexes},
+	{"render_enums", test_pg__render_enums},
 	{"render_constraints", test_pg__render_constraints},
 	{"render_bulk_insert", test_pg__render_bulk_insert},
 	{"render_execute_and_dialect_filter", test_pg__render_execute_and_dialect_filter},
