@@ -25,6 +25,7 @@ typedef struct opts {
 	size_t limit;              /* log -n (0: every row) */
 	int checksums;             /* repair --checksums */
 	rt_strv args;              /* positionals */
+	const char *output;        /* schema dump -o */
 } opts;
 
 /* Set a usage error as the current message ("... (see retort --help)"); returns RETORT_EINVAL (exit 2). */
@@ -58,5 +59,8 @@ int cmd_validate(rt_ctx *ctx, opts *o);
 int cmd_lint(rt_ctx *ctx, opts *o);
 int cmd_plugins(rt_ctx *ctx, opts *o);
 int cmd_log(rt_ctx *ctx, opts *o);
+
+/* ---- schema dump (schema.c) ---- */
+int cmd_schema(rt_ctx *ctx, opts *o);
 
 #endif

@@ -32,7 +32,7 @@
 enum {
 	O_MESSAGE = 1, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
 	O_SQL, O_PURGE, O_VERBOSE, O_RESOLVE, O_RANGE, O_INDICATE, O_DIALECT, O_CHECKHEADS, O_REV, O_OUTCOME,
-	O_LIMIT, O_CHECKSUMS
+	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS
 };
 
 typedef struct optdef {
@@ -64,6 +64,9 @@ static const optdef cmd_opts[] = {
 	{O_OUTCOME, NULL, "--outcome", "ok|failed|repaired", "only the rows with that outcome"},
 	{O_LIMIT, "-n", "--limit", "N", "at most N rows (the newest)"},
 	{O_CHECKSUMS, NULL, "--checksums", NULL, "accept edited scripts: record their new checksums"},
+	{O_SCHEMAFMT, NULL, "--format", "conf|sql", "a target-schema file (conf, the default) or DDL for the database (sql)"},
+	{O_OUTPUT, "-o", "--output", "FILE", "write FILE (replaced atomically) instead of standard output"},
+	{O_STATS, "-v", "--verbose", NULL, "print `schema dump: N tables, K round trips, T ms` on standard error"},
 	{0, NULL, NULL, NULL, NULL}};
 
 /* ---- commands ---- */
@@ -164,6 +167,13 @@ static const command commands[] = {
 	 "the history table's rows, newest first",
 	 "Each row: when, who@host, direction, revision, outcome, duration, the error's first line.\n",
 	 "retort log --outcome failed -n 5"},
+	{"schema", cmd_schema, C_CONFIG | C_READ_ONLY | C_JSON, 1, 1, {O_SCHEMAFMT, O_OUTPUT, O_STATS}, "dump",
+	 "the live schema, reflected: a target-schema file or DDL (schema dump)",
+	 "dump  the only subcommand: reflect the database and write its schema, sorted\n"
+	 "      (tables by name, columns in position order); --json writes it as JSON.\n"
+	 "retort's version and history tables are left out; objects retort cannot represent\n"
+	 "are listed as warnings on standard error and the rest is written (exit 0).\n",
+	 "retort schema dump -o migrations/schema.conf"},
 	{NULL, NULL, 0, 0, 0, {0}, NULL, NULL, NULL, NULL}};
 
 static const command *find_command(const char *name)
@@ -402,6 +412,9 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 				return -2;
 			break;
 		case O_CHECKSUMS: o->checksums = 1; break;
+		case O_SCHEMAFMT: o->format = val; break;
+		case O_OUTPUT: o->output = val; break;
+		case O_STATS: o->verbose = 1; break;
 		}
 	}
 	if (o->args.n < (size_t)c->min_args || (c->max_args != ANY && o->args.n > (size_t)c->max_args)) {

@@ -13,13 +13,7 @@
  * rendered: an operation refused half-way (a SQLite rebuild needs the live
  * schema) prints nothing, so `> upgrade.sql` never keeps a broken script.
  */
-typedef struct script_out {
-	FILE *dest;
-	char *buf;
-	size_t len;
-} script_out;
-
-static int script_open(rt_ctx *ctx, script_out *so)
+int rn_script_open(rt_ctx *ctx, rn_script_out *so)
 {
 	so->dest = ctx->sql_out;
 	so->buf = NULL;
@@ -33,7 +27,7 @@ static int script_open(rt_ctx *ctx, script_out *so)
 }
 
 /* Print the script when rc is a success; returns rc (or a write error). */
-static int script_close(rt_ctx *ctx, script_out *so, int rc)
+int rn_script_close(rt_ctx *ctx, rn_script_out *so, int rc)
 {
 	if (fclose(ctx->sql_out) != 0 && rc >= 0) {
 		rt_error_set("out of memory");
@@ -49,7 +43,7 @@ static int script_close(rt_ctx *ctx, script_out *so, int rc)
 }
 
 /* The dialect's session set-up (session_sql), at the top of an offline script. */
-static int out_session(rt_ctx *ctx, retort_sink *sk)
+int rn_out_session(rt_ctx *ctx, retort_sink *sk)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
 	size_t j;
@@ -73,7 +67,7 @@ int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 	int rc, transactional, per_migration, fresh, opened = 0;
 	size_t k, i;
 	retort_sink sk;
-	script_out so;
+	rn_script_out so;
 
 	if ((rc = rt_ctx_dialect(ctx)) < 0)
 		return rc;
@@ -97,10 +91,10 @@ int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 	if (from && (rc = rt_graph_resolve(ctx->graph, from, &heads, !up, &heads)) < 0)
 		goto done;
 	fresh = heads.n == 0;
-	if ((rc = rn_make_plan(ctx, up, &heads, to, &plan)) < 0 || (rc = script_open(ctx, &so)) < 0)
+	if ((rc = rn_make_plan(ctx, up, &heads, to, &plan)) < 0 || (rc = rn_script_open(ctx, &so)) < 0)
 		goto done;
 	opened = 1;
-	if ((rc = out_session(ctx, &sk)) < 0)
+	if ((rc = rn_out_session(ctx, &sk)) < 0)
 		goto done;
 	if (transactional && !per_migration)
 		rn_out_stmt(ctx, "BEGIN");
@@ -152,7 +146,7 @@ int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 		rn_out_stmt(ctx, "COMMIT");
 done:
 	if (opened)
-		rc = script_close(ctx, &so, rc);
+		rc = rn_script_close(ctx, &so, rc);
 	rt_sink_free(&sk);
 	rt_plan_free(&plan);
 	rt_strv_free(&heads);
@@ -170,13 +164,13 @@ int rn_stamp_offline(rt_ctx *ctx, const char *const *targets, size_t n, int purg
 	int rc;
 	size_t i;
 	retort_sink sk;
-	script_out so;
+	rn_script_out so;
 
 	if (purge) {
 		rt_error_set("Can't use --purge with --sql mode");
 		return RETORT_EINVAL;
 	}
-	if ((rc = rt_ctx_dialect(ctx)) < 0 || (rc = script_open(ctx, &so)) < 0)
+	if ((rc = rt_ctx_dialect(ctx)) < 0 || (rc = rn_script_open(ctx, &so)) < 0)
 		return rc;
 	rt_sink_init(&sk);
 	for (i = 0; i < n; i++) {
@@ -218,7 +212,7 @@ int rn_stamp_offline(rt_ctx *ctx, const char *const *targets, size_t n, int purg
 	if (rn_dialect_is_transactional(ctx))
 		rn_out_stmt(ctx, "COMMIT");
 off_done:
-	rc = script_close(ctx, &so, rc);
+	rc = rn_script_close(ctx, &so, rc);
 	rt_free(from0);
 	rt_strv_free(&tos);
 	rt_strv_free(&heads);

@@ -133,6 +133,12 @@ int rt_hex_digit(int c);
  * without blocking; so is a missing file.  Errors name the file.
  */
 int rt_file_read(char **out, size_t *len, const char *path);
+/**
+ * Write data[0..len) to `path` atomically: a temporary file beside it,
+ * then rename over it (readers see the old file or the new one, never a
+ * part).  An existing file keeps its mode.  Errors name the file.
+ */
+int rt_file_replace(const char *path, const void *data, size_t len);
 /** The line (from 1) of the first NUL byte of text[0..len), 0 when there is none. */
 int rt_text_nul_line(const char *text, size_t len);
 /** SHA-256 of bytes as 64 lowercase hex chars + NUL; an error (set) only when it fails. */

@@ -60,6 +60,21 @@ int rn_history_row(rt_ctx *ctx, const char *revision, const char *direction, con
 int rn_stamp_rows(rt_ctx *ctx, const rt_strv *from, const rt_strv *to, int purge, int offline, const char *started);
 
 /* offline.c */
+/*
+ * An offline script is written to memory and printed only once all of it
+ * is rendered: rn_script_open points ctx->sql_out at memory,
+ * rn_script_close puts it back and, when rc is a success, prints what
+ * was written; it returns rc (or the write error).
+ */
+typedef struct rn_script_out {
+	FILE *dest;
+	char *buf;
+	size_t len;
+} rn_script_out;
+int rn_script_open(rt_ctx *ctx, rn_script_out *so);
+int rn_script_close(rt_ctx *ctx, rn_script_out *so, int rc);
+/** The dialect's session set-up (session_sql), at the top of an offline script. */
+int rn_out_session(rt_ctx *ctx, retort_sink *sk);
 /** stamp --sql. */
 int rn_stamp_offline(rt_ctx *ctx, const char *const *targets, size_t n, int purge);
 

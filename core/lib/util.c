@@ -443,3 +443,54 @@ int rt_env_flag(const char *name)
 	const char *v = getenv(name);
 	return v && *v && strcmp(v, "0") != 0;
 }
+
+int rt_file_replace(const char *path, const void *data, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	char *tmp = rt_asprintf("%.*s.%s.XXXXXX", slash ? (int)(slash - path + 1) : 0, path, slash ? slash + 1 : path);
+	const char *p = data;
+	int fd, rc = RETORT_OK;
+	struct stat sb;
+	if (!tmp) {
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	if ((fd = mkstemp(tmp)) < 0) {
+		rt_error_set("%s: cannot create a file beside it: %s", path, strerror(errno));
+		rt_free(tmp);
+		return RETORT_ERROR;
+	}
+	/* mkstemp makes 0600: give the new file what a plain create would (0666 less the umask) */
+	{
+		mode_t um = umask(0);
+		umask(um);
+		fchmod(fd, 0666 & ~um);
+	}
+	/* a file that exists keeps its mode */
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+		fchmod(fd, sb.st_mode & 07777);
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rt_error_set("%s: write failed: %s", path, strerror(w < 0 ? errno : EIO));
+			rc = RETORT_ERROR;
+			break;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) != 0 && rc == RETORT_OK) {
+		rt_error_set("%s: write failed: %s", path, strerror(errno));
+		rc = RETORT_ERROR;
+	}
+	if (rc == RETORT_OK && rename(tmp, path) != 0) {
+		rt_error_set("%s: cannot replace: %s", path, strerror(errno));
+		rc = RETORT_ERROR;
+	}
+	if (rc != RETORT_OK)
+		unlink(tmp);
+	rt_free(tmp);
+	return rc;
+}

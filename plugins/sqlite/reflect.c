@@ -1,86 +1,61 @@
 /*
- * The sqlite dialect: reflecting the live schema into the host's builder.
+ * The sqlite dialect: reflecting the live schema into the host's builder
+ * (retort_dialect_vtable.reflect, <retort/schema.h>).
  *
- * Tables come from sqlite_master (internal sqlite_% tables left out),
- * columns from pragma_table_info, indexes from pragma_index_list and
- * pragma_index_info (the WHERE of a partial index from its CREATE INDEX
- * text), foreign keys from pragma_foreign_key_list.
- *
- * Limits: SQLite keeps no catalog of CHECK constraints nor of the names of
- * table constraints, so checks are not reported and unique constraints
- * declared in CREATE TABLE are reported without a name; indexes on
- * expressions are skipped; SQLite has no comments.
+ * A fixed number of queries whatever the number of tables, each a
+ * table-valued pragma joined with sqlite_master for the whole schema:
+ *   1. sqlite_master itself: tables, their CREATE TABLE text, views,
+ *      triggers, virtual tables;
+ *   2. pragma_table_xinfo: columns;
+ * The host sorts, so objects go to the builder as the queries return them.
+ * Normalisation (types, defaults) is described in docs/ARCHITECTURE.md,
+ * "Reflection: sqlite".
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "sqlite_int.h"
 
-/* ---- a vector of strings copied with the host's allocator ---- */
+/* ---- the tables, kept for the later queries ---- */
 
-typedef struct sv {
-	char **v;
-	size_t n, cap;
-} sv;
-
-static int sv_push(const retort_host *host, sv *s, const char *str)
-{
-	size_t len;
-	char *copy;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		char **v = host->realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return RETORT_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	len = strlen(str) + 1;
-	copy = host->malloc(len);
-	if (!copy)
-		return RETORT_ENOMEM;
-	memcpy(copy, str, len);
-	s->v[s->n++] = copy;
-	return RETORT_OK;
-}
-
-static void sv_clear(const retort_host *host, sv *s)
-{
-	size_t i;
-	for (i = 0; i < s->n; i++)
-		host->free(s->v[i]);
-	s->n = 0;
-}
-
-static void sv_free(const retort_host *host, sv *s)
-{
-	sv_clear(host, s);
-	host->free(s->v);
-	s->v = NULL;
-	s->cap = 0;
-}
-
-/* ---- helpers ---- */
+typedef struct rtab {
+	char *name;
+	char *sql;    /* CREATE TABLE text */
+	char **pk;    /* primary-key columns in key order (pk[i] borrowed from the column query: copied) */
+	size_t npk;
+	int autoinc;  /* AUTOINCREMENT appears in the definition */
+} rtab;
 
 typedef struct refl {
 	retort_conn *c;
 	retort_host_ctx *h;
-	const sqlite_builder_v0 *b;
+	const retort_host *host;
+	const retort_schema_builder *b;
+	rtab *t;
+	size_t nt, cap;
 } refl;
-
-static int prepare1(refl *x, sqlite3_stmt **stmt, const char *sql, const char *arg)
-{
-	if (sqlite3_prepare_v2(x->c->db, sql, -1, stmt, NULL) != SQLITE_OK)
-		return sqlite_db_error(x->c, x->h);
-	if (arg)
-		sqlite3_bind_text(*stmt, 1, arg, -1, SQLITE_TRANSIENT);
-	return RETORT_OK;
-}
 
 static int nomem(refl *x)
 {
-	x->c->host->set_error(x->h, "out of memory");
+	x->host->set_error(x->h, "out of memory");
 	return RETORT_ENOMEM;
+}
+
+static char *dupn(refl *x, const char *s, size_t n)
+{
+	char *p = x->host->malloc(n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static char *dup(refl *x, const char *s)
+{
+	return dupn(x, s, strlen(s));
 }
 
 static const char *col_text(sqlite3_stmt *stmt, int i)
@@ -88,309 +63,309 @@ static const char *col_text(sqlite3_stmt *stmt, int i)
 	return (const char *)sqlite3_column_text(stmt, i);
 }
 
-/* The primary-key columns of `table` in key order. */
-static int pk_columns(refl *x, const char *table, sv *out)
+/* Builder callbacks the builder may not have (its size says). */
+#define HAS(x, m) (RETORT_STRUCT_HAS((x)->b, retort_schema_builder, m) && (x)->b->m)
+
+/* Prepare one of the batched queries and count its round trip. */
+static int prepare(refl *x, sqlite3_stmt **stmt, const char *sql)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc, status;
-	if ((status = prepare1(x, &stmt, "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk", table)))
-		return status;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		if (sv_push(x->c->host, out, col_text(stmt, 0) ? col_text(stmt, 0) : "") != RETORT_OK) {
-			sqlite3_finalize(stmt);
-			return nomem(x);
-		}
-	status = rc == SQLITE_DONE ? RETORT_OK : sqlite_db_error(x->c, x->h);
-	sqlite3_finalize(stmt);
-	return status;
+	if (HAS(x, round_trip))
+		x->b->round_trip(x->b->arg);
+	if (sqlite3_prepare_v2(x->c->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return sqlite_db_error(x->c, x->h);
+	return RETORT_OK;
 }
 
-/* Does `sql` contain `word` (case-insensitive)? */
-static int contains_word(const char *sql, const char *word)
+static rtab *find_table(refl *x, const char *name)
 {
-	size_t n = strlen(word);
-	for (; sql && *sql; sql++)
-		if (strncasecmp(sql, word, n) == 0)
-			return 1;
-	return 0;
+	size_t i;
+	for (i = 0; name && i < x->nt; i++)
+		if (strcmp(x->t[i].name, name) == 0)
+			return &x->t[i];
+	for (i = 0; name && i < x->nt; i++)
+		if (strcasecmp(x->t[i].name, name) == 0)
+			return &x->t[i];
+	return NULL;
 }
 
-/*
- * The WHERE clause of a CREATE INDEX statement: what follows the column
- * list's closing parenthesis and the keyword WHERE.  Quotes are skipped.
- */
-static const char *index_where(const char *sql, size_t *len)
+static void free_tables(refl *x)
 {
-	const char *p = sql ? strchr(sql, '(') : NULL;
-	int depth = 0;
-	size_t n;
-	if (!p)
-		return NULL;
-	for (; *p; p++) {
+	size_t i, k;
+	for (i = 0; i < x->nt; i++) {
+		x->host->free(x->t[i].name);
+		x->host->free(x->t[i].sql);
+		for (k = 0; k < x->t[i].npk; k++)
+			x->host->free(x->t[i].pk[k]);
+		x->host->free(x->t[i].pk);
+	}
+	x->host->free(x->t);
+}
+
+/* Does `sql` contain the keyword `kw` outside quotes? */
+static int has_keyword(const char *sql, const char *kw)
+{
+	size_t n = strlen(kw);
+	const char *p;
+	for (p = sql; *p; p++) {
 		if (*p == '\'' || *p == '"' || *p == '`' || *p == '[') {
 			char q = *p == '[' ? ']' : *p;
 			for (p++; *p && *p != q; p++)
 				;
 			if (!*p)
-				return NULL;
-		} else if (*p == '(') {
-			depth++;
-		} else if (*p == ')' && --depth == 0) {
-			p++;
-			break;
+				return 0;
+		} else if (strncasecmp(p, kw, n) == 0 && (p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
+		           !(isalnum((unsigned char)p[n]) || p[n] == '_')) {
+			return 1;
 		}
 	}
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	if (strncasecmp(p, "WHERE", 5) != 0)
+	return 0;
+}
+
+/* ---- normalisation ---- */
+
+/*
+ * The declared type in lower case, runs of blanks made one space, no blank
+ * inside parentheses nor before the opening one: "VARCHAR ( 20 )" ->
+ * "varchar(20)", "DOUBLE  PRECISION" -> "double precision".  The portable
+ * names render() writes (INTEGER, VARCHAR(20), NUMERIC(12,2), DOUBLE,
+ * TIMESTAMP...) so read back as themselves.
+ */
+static char *norm_type(refl *x, const char *type)
+{
+	char *out = x->host->malloc(strlen(type) + 1), *o = out;
+	const char *p;
+	int depth = 0, blank = 0;
+	if (!out)
 		return NULL;
-	p += 5;
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	n = strlen(p);
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\n' || p[n - 1] == ';'))
-		n--;
-	*len = n;
-	return n ? p : NULL;
-}
-
-/* ---- per table ---- */
-
-static int columns(refl *x, const char *table, const char *table_sql, const sv *pk)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc, status;
-	if ((status = prepare1(x, &stmt,
-	                       "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1) ORDER BY cid",
-	                       table)))
-		return status;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		retort_column col;
-		const char *type = col_text(stmt, 1);
-		memset(&col, 0, sizeof col);
-		col.size = sizeof col;
-		col.name = col_text(stmt, 0);
-		col.type = type ? type : "";
-		col.primary_key = sqlite3_column_int(stmt, 4) > 0;
-		col.nullable = (sqlite3_column_int(stmt, 2) || col.primary_key) ? 0 : 1;
-		col.autoincrement = col.primary_key && pk->n == 1 && strcasecmp(col.type, "INTEGER") == 0 &&
-		                    contains_word(table_sql, "AUTOINCREMENT");
-		col.server_default = col_text(stmt, 3);
-		if (!col.name)
+	for (p = type; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (isspace(ch)) {
+			blank = 1;
 			continue;
-		if (x->b->column && (status = x->b->column(x->b->arg, table, &col)) != 0)
-			break;
+		}
+		if (blank && o > out && depth == 0 && ch != '(')
+			*o++ = ' ';
+		blank = 0;
+		if (ch == '(')
+			depth++;
+		else if (ch == ')' && depth > 0)
+			depth--;
+		*o++ = (char)tolower(ch);
 	}
-	if (status == RETORT_OK && rc != SQLITE_DONE)
-		status = sqlite_db_error(x->c, x->h);
-	sqlite3_finalize(stmt);
-	return status;
+	*o = '\0';
+	return out;
 }
 
-static int index_cols(refl *x, const char *index, sv *out, int *has_expr)
+/*
+ * A column's default as pragma_table_info gives it (the expression without
+ * the parentheses of DEFAULT (...)): NULL and no default alike give none;
+ * TRUE/FALSE are 1/0 (what SQLite stores); the CURRENT_* keywords in upper
+ * case; anything else verbatim.
+ */
+static const char *norm_default(const char *d)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc, status;
-	*has_expr = 0;
-	if ((status = prepare1(x, &stmt, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno", index)))
-		return status;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (!col_text(stmt, 0)) {
-			*has_expr = 1;
-			continue;
-		}
-		if (sv_push(x->c->host, out, col_text(stmt, 0)) != RETORT_OK) {
-			sqlite3_finalize(stmt);
-			return nomem(x);
-		}
-	}
-	status = rc == SQLITE_DONE ? RETORT_OK : sqlite_db_error(x->c, x->h);
-	sqlite3_finalize(stmt);
-	return status;
-}
-
-static int indexes(refl *x, const char *table)
-{
-	sqlite3_stmt *stmt = NULL;
-	sv cols = {NULL, 0, 0};
-	int rc, status;
-	if ((status = prepare1(x, &stmt,
-	                       "SELECT il.name, il.\"unique\", il.origin, m.sql FROM pragma_index_list(?1) AS il "
-	                       "LEFT JOIN sqlite_master AS m ON m.type = 'index' AND m.name = il.name ORDER BY il.name",
-	                       table)))
-		return status;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *name = col_text(stmt, 0), *origin = col_text(stmt, 2);
-		int unique = sqlite3_column_int(stmt, 1), has_expr;
-		if (!name || !origin || strcmp(origin, "pk") == 0)
-			continue;
-		sv_clear(x->c->host, &cols);
-		if ((status = index_cols(x, name, &cols, &has_expr)) != RETORT_OK)
-			break;
-		if (has_expr || cols.n == 0) {
-			x->c->host->log(x->h, RETORT_LOG_DEBUG, "index %s on %s: on an expression, not reflected", name,
-			                table);
-			continue;
-		}
-		if (strcmp(origin, "u") == 0) {
-			retort_constraint uq;
-			memset(&uq, 0, sizeof uq);
-			uq.size = sizeof uq;
-			uq.columns = (const char *const *)cols.v;
-			uq.ncolumns = cols.n;
-			if (x->b->unique && (status = x->b->unique(x->b->arg, table, &uq)) != 0)
-				break;
-		} else {
-			size_t wlen = 0;
-			const char *w = index_where(col_text(stmt, 3), &wlen);
-			char *where = NULL;
-			if (w) {
-				where = x->c->host->malloc(wlen + 1);
-				if (!where) {
-					status = nomem(x);
-					break;
-				}
-				memcpy(where, w, wlen);
-				where[wlen] = '\0';
-			}
-			if (x->b->index)
-				status = x->b->index(x->b->arg, table, name, (const char *const *)cols.v, cols.n, unique,
-				                     where);
-			x->c->host->free(where);
-			if (status != 0)
-				break;
-		}
-	}
-	if (status == RETORT_OK && rc != SQLITE_DONE)
-		status = sqlite_db_error(x->c, x->h);
-	sqlite3_finalize(stmt);
-	sv_free(x->c->host, &cols);
-	return status;
-}
-
-static const char *fk_action(const char *a)
-{
-	static const char *const map[][2] = {{"CASCADE", "cascade"},         {"SET NULL", "set null"},
-	                                     {"SET DEFAULT", "set default"}, {"RESTRICT", "restrict"}};
+	static const char *const kw[] = {"CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", NULL};
 	size_t i;
-	for (i = 0; a && i < sizeof map / sizeof map[0]; i++)
-		if (strcasecmp(a, map[i][0]) == 0)
-			return map[i][1];
-	return NULL; /* NO ACTION, the default */
+	if (!d || strcasecmp(d, "NULL") == 0)
+		return NULL;
+	if (strcasecmp(d, "TRUE") == 0)
+		return "1";
+	if (strcasecmp(d, "FALSE") == 0)
+		return "0";
+	for (i = 0; kw[i]; i++)
+		if (strcasecmp(d, kw[i]) == 0)
+			return kw[i];
+	return d;
 }
 
-/* Emit the foreign key gathered so far. */
-static int emit_fk(refl *x, const char *table, const char *ref_table, sv *cols, sv *refs, const char *on_delete,
-                   const char *on_update)
+/* ---- 1. sqlite_master ---- */
+
+static int add_table(refl *x, const char *name, const char *sql)
 {
-	retort_foreign_key fk;
-	int status;
-	if (refs->n == 0 && (status = pk_columns(x, ref_table, refs)) != RETORT_OK)
-		return status;
-	memset(&fk, 0, sizeof fk);
-	fk.size = sizeof fk;
-	fk.columns = (const char *const *)cols->v;
-	fk.ncolumns = cols->n;
-	fk.ref_table = ref_table;
-	fk.ref_columns = (const char *const *)refs->v;
-	fk.nref_columns = refs->n;
-	fk.on_delete = on_delete;
-	fk.on_update = on_update;
-	return x->b->foreign_key ? x->b->foreign_key(x->b->arg, table, &fk) : 0;
+	rtab *t;
+	if (x->nt == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 16;
+		rtab *v = x->host->realloc(x->t, cap * sizeof *v);
+		if (!v)
+			return nomem(x);
+		x->t = v;
+		x->cap = cap;
+	}
+	t = &x->t[x->nt];
+	memset(t, 0, sizeof *t);
+	if (!(t->name = dup(x, name)) || !(t->sql = dup(x, sql))) {
+		x->host->free(t->name);
+		return nomem(x);
+	}
+	x->nt++;
+	t->autoinc = has_keyword(sql, "AUTOINCREMENT");
+	return RETORT_OK;
 }
 
-static int foreign_keys(refl *x, const char *table)
+static int unsupported(refl *x, const char *object, const char *reason)
 {
-	const retort_host *host = x->c->host;
+	return HAS(x, unsupported) ? x->b->unsupported(x->b->arg, object, reason) : RETORT_OK;
+}
+
+static int q_master(refl *x)
+{
 	sqlite3_stmt *stmt = NULL;
-	sv cols = {NULL, 0, 0}, refs = {NULL, 0, 0}, ref_table = {NULL, 0, 0};
-	const char *on_delete = NULL, *on_update = NULL;
-	int rc, status, cur = -1;
-
-	if ((status = prepare1(x, &stmt,
-	                       "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
-	                       "FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
-	                       table)))
+	int rc, status;
+	if ((status = prepare(x, &stmt,
+	                      "SELECT type, name, sql FROM main.sqlite_master "
+	                      "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND type IN ('table', 'view', 'trigger') "
+	                      "ORDER BY type, name")) != RETORT_OK)
 		return status;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int id = sqlite3_column_int(stmt, 0);
-		const char *from = col_text(stmt, 2), *to = col_text(stmt, 3);
-		if (id != cur) {
-			if (cur >= 0 && (status = emit_fk(x, table, ref_table.v[0], &cols, &refs, on_delete,
-			                                  on_update)) != 0)
+		const char *type = col_text(stmt, 0), *name = col_text(stmt, 1), *sql = col_text(stmt, 2);
+		char what[512];
+		if (!type || !name || !sql)
+			continue;
+		if (strcmp(type, "table") == 0 && strncasecmp(sql, "CREATE TABLE", 12) == 0) {
+			retort_reflect_table t;
+			if ((status = add_table(x, name, sql)) != RETORT_OK)
 				break;
-			sv_clear(host, &cols);
-			sv_clear(host, &refs);
-			sv_clear(host, &ref_table);
-			cur = id;
-			on_update = fk_action(col_text(stmt, 4));
-			on_delete = fk_action(col_text(stmt, 5));
-			if (sv_push(host, &ref_table, col_text(stmt, 1) ? col_text(stmt, 1) : "") != RETORT_OK) {
-				status = nomem(x);
+			memset(&t, 0, sizeof t);
+			t.size = sizeof t;
+			t.name = name;
+			if (HAS(x, table) && (status = x->b->table(x->b->arg, &t)) != RETORT_OK)
 				break;
-			}
+			continue;
 		}
-		if (sv_push(host, &cols, from ? from : "") != RETORT_OK ||
-		    (to && sv_push(host, &refs, to) != RETORT_OK)) {
+		if (strcmp(type, "table") == 0) {
+			snprintf(what, sizeof what, "virtual table %s", name);
+			status = unsupported(x, what, "the schema description has no virtual tables");
+		} else {
+			snprintf(what, sizeof what, "%s %s", type, name);
+			status = unsupported(x, what, "the schema description has tables and their keys and indexes only");
+		}
+		if (status != RETORT_OK)
+			break;
+	}
+	if (status == RETORT_OK && rc != SQLITE_DONE)
+		status = sqlite_db_error(x->c, x->h);
+	sqlite3_finalize(stmt);
+	return status;
+}
+
+/* ---- 2. columns ---- */
+
+static int set_pk(refl *x, rtab *t, int ord, const char *col)
+{
+	size_t need = (size_t)ord;
+	if (ord <= 0)
+		return RETORT_OK;
+	if (need > t->npk) {
+		char **v = x->host->realloc(t->pk, need * sizeof *v);
+		if (!v)
+			return nomem(x);
+		memset(v + t->npk, 0, (need - t->npk) * sizeof *v);
+		t->pk = v;
+		t->npk = need;
+	}
+	x->host->free(t->pk[ord - 1]);
+	if (!(t->pk[ord - 1] = dup(x, col)))
+		return nomem(x);
+	return RETORT_OK;
+}
+
+static int q_columns(refl *x)
+{
+	/* table_xinfo (3.26) also lists generated columns (hidden 2 and 3) */
+	const char *sql = sqlite3_libversion_number() >= 3026000
+	                          ? "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
+	                            "FROM main.sqlite_master AS m JOIN pragma_table_xinfo(m.name, 'main') AS p "
+	                            "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+	                            "AND m.sql LIKE 'CREATE TABLE%' ORDER BY m.name, p.cid"
+	                          : "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, 0 "
+	                            "FROM main.sqlite_master AS m JOIN pragma_table_info(m.name, 'main') AS p "
+	                            "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+	                            "AND m.sql LIKE 'CREATE TABLE%' ORDER BY m.name, p.cid";
+	sqlite3_stmt *stmt = NULL;
+	rtab *t = NULL;
+	int rc, status, position = 0;
+	if ((status = prepare(x, &stmt, sql)) != RETORT_OK)
+		return status;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *table = col_text(stmt, 0), *name = col_text(stmt, 1), *type = col_text(stmt, 2);
+		int hidden = sqlite3_column_int(stmt, 6), pk = sqlite3_column_int(stmt, 5);
+		retort_reflect_column col;
+		char *ntype;
+		if (!table || !name)
+			continue;
+		if (!t || strcmp(t->name, table) != 0) {
+			if (!(t = find_table(x, table)))
+				continue;
+			position = 0;
+		}
+		if (hidden) {
+			char what[512];
+			snprintf(what, sizeof what, "generated column %s.%s", table, name);
+			if ((status = unsupported(x, what, "the schema description has no generated columns")) != RETORT_OK)
+				break;
+			continue;
+		}
+		if ((status = set_pk(x, t, pk, name)) != RETORT_OK)
+			break;
+		if (!(ntype = norm_type(x, type ? type : ""))) {
 			status = nomem(x);
 			break;
 		}
+		memset(&col, 0, sizeof col);
+		col.size = sizeof col;
+		col.table = table;
+		col.name = name;
+		col.position = ++position;
+		col.type = ntype;
+		/* a primary key is NOT NULL (SQLite's NULLs in a rowid table's key are a bug kept for compatibility) */
+		col.nullable = !(sqlite3_column_int(stmt, 3) || pk > 0);
+		col.server_default = norm_default(col_text(stmt, 4));
+		col.autoincrement = pk > 0 && t->autoinc && strcmp(ntype, "integer") == 0;
+		status = HAS(x, column) ? x->b->column(x->b->arg, &col) : RETORT_OK;
+		x->host->free(ntype);
+		if (status != RETORT_OK)
+			break;
 	}
 	if (status == RETORT_OK && rc != SQLITE_DONE)
 		status = sqlite_db_error(x->c, x->h);
 	sqlite3_finalize(stmt);
-	if (status == RETORT_OK && cur >= 0)
-		status = emit_fk(x, table, ref_table.v[0], &cols, &refs, on_delete, on_update);
-	sv_free(host, &cols);
-	sv_free(host, &refs);
-	sv_free(host, &ref_table);
 	return status;
 }
 
-static int one_table(refl *x, const char *table, const char *sql)
+/* ---- the constraints and indexes ---- */
+
+static int primary_keys(refl *x)
 {
-	sv pk = {NULL, 0, 0};
+	size_t i;
 	int status;
-	if (x->b->table && (status = x->b->table(x->b->arg, table, NULL)) != 0)
-		return status;
-	if ((status = pk_columns(x, table, &pk)) != RETORT_OK)
-		goto done;
-	if ((status = columns(x, table, sql, &pk)) != RETORT_OK)
-		goto done;
-	if (pk.n && x->b->primary_key) {
-		retort_constraint c;
+	for (i = 0; i < x->nt; i++) {
+		rtab *t = &x->t[i];
+		retort_reflect_constraint c;
+		if (!t->npk)
+			continue;
 		memset(&c, 0, sizeof c);
 		c.size = sizeof c;
-		c.columns = (const char *const *)pk.v;
-		c.ncolumns = pk.n;
-		if ((status = x->b->primary_key(x->b->arg, table, &c)) != 0)
-			goto done;
+		c.kind = RETORT_CONSTRAINT_PRIMARY_KEY;
+		c.table = t->name;
+		c.columns = (const char *const *)t->pk;
+		c.ncolumns = t->npk;
+		if (HAS(x, constraint) && (status = x->b->constraint(x->b->arg, &c)) != RETORT_OK)
+			return status;
 	}
-	if ((status = indexes(x, table)) != RETORT_OK)
-		goto done;
-	status = foreign_keys(x, table);
-done:
-	sv_free(x->c->host, &pk);
-	return status;
+	return RETORT_OK;
 }
 
-int sqlite_reflect(retort_conn *c, retort_host_ctx *h, const sqlite_builder_v0 *b)
+int sqlite_reflect(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b)
 {
-	refl x = {c, h, b};
-	sqlite3_stmt *stmt = NULL;
-	int rc, status;
-	if ((status = prepare1(&x, &stmt,
-	                       "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-	                       "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-	                       NULL)))
-		return status;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *name = col_text(stmt, 0);
-		if (name && (status = one_table(&x, name, col_text(stmt, 1))) != 0)
-			break;
-	}
-	if (status == RETORT_OK && rc != SQLITE_DONE)
-		status = sqlite_db_error(c, h);
-	sqlite3_finalize(stmt);
+	refl x;
+	int status;
+	memset(&x, 0, sizeof x);
+	x.c = c;
+	x.h = h;
+	x.host = c->host;
+	x.b = b;
+	if ((status = q_master(&x)) == RETORT_OK && (status = q_columns(&x)) == RETORT_OK)
+		status = primary_keys(&x);
+	free_tables(&x);
 	return status;
 }

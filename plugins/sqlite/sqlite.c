@@ -511,6 +511,7 @@ static const retort_dialect_vtable vtable = {
 	.render_online = sqlite_render_online, /* table rebuilds (rebuild.c) */
 	.execute_batch = NULL,                 /* no round trips to save */
 	.record_step = sq_record_step,
+	.reflect = sqlite_reflect,
 };
 
 static const retort_plugin_impl impls[] = {

@@ -3,7 +3,7 @@
  *
  *  sqlite.c   descriptor, settings, connection, transactions, the lock
  *  render.c   quoting, type mapping, rendering operations to SQL
- *  reflect.c  reflecting the live schema (unit suite only, for now)
+ *  reflect.c  reflecting the live schema (reflect)
  *  rebuild.c  table rebuilds for what ALTER TABLE cannot do (render_online)
  *
  * Everything here is hidden (the module is built with -fvisibility=hidden
@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include <retort/dialect.h>
+#include <retort/schema.h>
 
 /** One plugin instance (what init returns as `state`). */
 typedef struct sqlite_state {
@@ -64,24 +65,8 @@ int sqlite_render_online(retort_conn *c, retort_host_ctx *h, const retort_op *op
 /** Register retort_raise(msg) on a new connection: fails the statement with msg. */
 int sqlite_register_functions(sqlite3 *db);
 
-/*
- * reflect.c: not in the module while the host has no caller for
- * reflection (it left plugin ABI 1 until one comes); built into the unit
- * suite only.  The builder is the one retort 0.1.0 published.
- */
-typedef struct sqlite_builder_v0 {
-	uint32_t size;
-	void *arg;
-	int (*table)(void *arg, const char *table, const char *comment);
-	int (*column)(void *arg, const char *table, const retort_column *col);
-	int (*primary_key)(void *arg, const char *table, const retort_constraint *pk);
-	int (*index)(void *arg, const char *table, const char *name, const char *const *columns, size_t ncolumns,
-	             int unique, const char *where);
-	int (*unique)(void *arg, const char *table, const retort_constraint *uq);
-	int (*foreign_key)(void *arg, const char *table, const retort_foreign_key *fk);
-	int (*check)(void *arg, const char *table, const retort_constraint *ck);
-} sqlite_builder_v0;
-int sqlite_reflect(retort_conn *c, retort_host_ctx *h, const sqlite_builder_v0 *b);
+/* reflect.c: the live schema to the host's builder (vtable.reflect) */
+int sqlite_reflect(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b);
 
 /* sqlite.c: report the connection's last error through set_db_error; returns RETORT_EDB. */
 int sqlite_db_error(retort_conn *c, retort_host_ctx *h);
