@@ -190,12 +190,24 @@ unsupported() {
 	expect_not_in "$OUT" '"places' "the virtual table is not"
 }
 
+# a dialect plugin without reflect (built before it was appended to the vtable) is refused, exit 2
+no_reflect() {
+	[ "$D" = sqlite ] || return 0
+	[ -n "${RETORT_TEST_PLUGIN_DIR:-}" ] || { echo "# note: RETORT_TEST_PLUGIN_DIR unset: no-reflect dialect not checked"; return 0; }
+	new_project || return
+	echo "plugins = ( { module = \"$RETORT_TEST_PLUGIN_DIR/noreflect.la\"; } );" >>retort.conf
+	TEST_URL="noreflect://x/y" expect_rc 2 "a dialect without reflect is refused" schema dump
+	expect_in "$ERR" "retort: error: the noreflect dialect" "... naming the dialect"
+	expect_in "$ERR" "cannot reflect a schema" "... saying what it cannot do"
+}
+
 all() {
 	corpus
 	round_trips
 	behaviour
 	unreachable
 	unsupported
+	no_reflect
 }
 
 for_each_dialect all
