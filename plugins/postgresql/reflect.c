@@ -4,7 +4,9 @@
  * One message of catalog queries, one per kind of object for the whole
  * schema (relations, types, columns, constraints, indexes, triggers),
  * inside one REPEATABLE READ READ ONLY transaction so that they see the
- * same snapshot: one round trip whatever the number of tables.  The rows
+ * same snapshot: one round trip whatever the number of tables.  Rows
+ * come sorted by name so that the warnings about unsupported objects
+ * come in a stable order (the host sorts what it keeps).  The rows
  * are then normalised (types, defaults) and handed to the host's builder.
  * The normalisation rules are in docs/ARCHITECTURE.md ("Reflection:
  * postgresql").
@@ -41,7 +43,7 @@ static const char q_relations[] =
 	" AND p.objid = c.oid AND p.deptype IN ('a', 'i')) END"
 	" FROM pg_catalog.pg_class c"
 	" LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = " PG_CLASS " AND d.objsubid = 0"
-	" WHERE c.relnamespace = " NSP " AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')";
+	" WHERE c.relnamespace = " NSP " AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') ORDER BY c.relname";
 
 /* type name, typtype, enum label (in sort order) */
 static const char q_types[] =
@@ -90,7 +92,7 @@ static const char q_constraints[] =
 	" FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
 	" LEFT JOIN pg_catalog.pg_class f ON f.oid = k.confrelid"
 	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " AND k.contype IN ('p', 'u', 'f', 'c', 'x')"
-	" AND k.conislocal";
+	" AND k.conislocal ORDER BY c.relname, k.conname";
 
 /*
  * table, index, access method, definition, the definition's start up to
@@ -115,12 +117,13 @@ static const char q_indexes[] =
 	" JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid JOIN pg_catalog.pg_am am ON am.oid = x.relam"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k"
-	" WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))";
+	" WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))"
+	" ORDER BY c.relname, x.relname";
 
 /* table, trigger (the user's: not those behind foreign keys) */
 static const char q_triggers[] =
 	"SELECT c.relname, t.tgname FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
-	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " AND NOT t.tgisinternal";
+	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " AND NOT t.tgisinternal ORDER BY c.relname, t.tgname";
 
 /* ---- small helpers ---- */
 
