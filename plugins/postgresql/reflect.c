@@ -4,7 +4,9 @@
  * One message of catalog queries, one per kind of object for the whole
  * schema (relations, types, columns, constraints, indexes, triggers),
  * inside one REPEATABLE READ READ ONLY transaction so that they see the
- * same snapshot: one round trip whatever the number of tables.  The rows
+ * same snapshot: one round trip whatever the number of tables.  Rows
+ * come sorted by name so that the warnings about unsupported objects
+ * come in a stable order (the host sorts what it keeps).  The rows
  * are then normalised (types, defaults) and handed to the host's builder.
  * The normalisation rules are in docs/ARCHITECTURE.md ("Reflection:
  * postgresql").
@@ -41,7 +43,7 @@ static const char q_relations[] =
 	" AND p.objid = c.oid AND p.deptype IN ('a', 'i')) END"
 	" FROM pg_catalog.pg_class c"
 	" LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = " PG_CLASS " AND d.objsubid = 0"
-	" WHERE c.relnamespace = " NSP " AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')";
+	" WHERE c.relnamespace = " NSP " AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') ORDER BY c.relname";
 
 /* type name, typtype, enum label (in sort order) */
 static const char q_types[] =
@@ -52,17 +54,19 @@ static const char q_types[] =
 	" ORDER BY t.typname, e.enumsortorder";
 
 /*
- * table oid, table, column, type, type without modifier, not null,
- * default, identity, generated, owns a sequence (serial), comment
+ * table oid, table, column, type, type without modifier (when there is a
+ * default), not null, default, identity, generated, owns a sequence
+ * (serial), comment.  A column default never refers to a column, so it is
+ * deparsed without the table (pg_get_expr(..., 0)): with the table,
+ * PostgreSQL would open every table of the schema to deparse it, a
+ * relation-cache load each on a new connection.  $GENERATED is
+ * a.attgenerated, or '' before PostgreSQL 12.
  */
-static const char q_columns_head[] =
+static const char q_columns[] =
 	"SELECT c.oid, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
-	" pg_catalog.format_type(a.atttypid, NULL), a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),"
-	" a.attidentity, ";
-static const char q_columns_generated[] = "a.attgenerated";
-static const char q_columns_no_generated[] = "''::text"; /* PostgreSQL 11 */
-static const char q_columns_tail[] =
-	", ad.oid IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend p JOIN pg_catalog.pg_class s"
+	" CASE WHEN ad.oid IS NOT NULL THEN pg_catalog.format_type(a.atttypid, NULL) END, a.attnotnull,"
+	" CASE WHEN $GENERATED = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0) END, a.attidentity, $GENERATED,"
+	" ad.oid IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend p JOIN pg_catalog.pg_class s"
 	" ON s.oid = p.objid AND s.relkind = 'S' WHERE p.classid = " PG_CLASS " AND p.refclassid = " PG_CLASS
 	" AND p.refobjid = a.attrelid AND p.refobjsubid = a.attnum AND p.deptype = 'a'),"
 	" d.description"
@@ -90,22 +94,29 @@ static const char q_constraints[] =
 	" FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
 	" LEFT JOIN pg_catalog.pg_class f ON f.oid = k.confrelid"
 	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " AND k.contype IN ('p', 'u', 'f', 'c', 'x')"
-	" AND k.conislocal";
+	" AND k.conislocal ORDER BY c.relname, k.conname";
 
 /*
- * table, index, access method, definition, the definition's start up to
- * its key list, the key columns when every key is a column (and those
- * quoted and joined as the definition writes them), predicate
+ * table, index, unique, access method, then for an index that is not
+ * plain: its definition and the definition's start up to its key list;
+ * the key columns when every key is a column (and, when not plain, those
+ * quoted and joined as the definition writes them); predicate.  A plain
+ * index (btree, keys that are columns with their default operator class,
+ * collation and order, nothing else) is read from the catalog alone:
+ * pg_get_indexdef() opens the table, a relation-cache load on a new
+ * connection.  (OFFSET 0 keeps the planner from copying `plain` into each
+ * use.)  $NND is "AND NOT i.indnullsnotdistinct" from PostgreSQL 15.
  */
 static const char q_indexes[] =
-	"SELECT c.relname, x.relname, i.indisunique, am.amname, pg_catalog.pg_get_indexdef(i.indexrelid),"
-	" pg_catalog.format('CREATE %sINDEX %I ON %I.%I USING %I (',"
-	" CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END, x.relname, n.nspname, c.relname, am.amname),"
+	"SELECT c.relname, x.relname, i.indisunique, am.amname,"
+	" CASE WHEN NOT p.plain THEN pg_catalog.pg_get_indexdef(i.indexrelid) END,"
+	" CASE WHEN NOT p.plain THEN pg_catalog.format('CREATE %sINDEX %I ON %I.%I USING %I (',"
+	" CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END, x.relname, n.nspname, c.relname, am.amname) END,"
 	" CASE WHEN 0 <> ALL (i.indkey::pg_catalog.int2[]) THEN ARRAY(SELECT a.attname"
 	" FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY u(n, o)"
 	" JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.n"
 	" WHERE u.o <= i.indnkeyatts ORDER BY u.o) END,"
-	" CASE WHEN 0 <> ALL (i.indkey::pg_catalog.int2[]) THEN (SELECT pg_catalog.string_agg("
+	" CASE WHEN NOT p.plain AND 0 <> ALL (i.indkey::pg_catalog.int2[]) THEN (SELECT pg_catalog.string_agg("
 	"pg_catalog.quote_ident(a.attname), ', ' ORDER BY u.o)"
 	" FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY u(n, o)"
 	" JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.n"
@@ -113,14 +124,23 @@ static const char q_indexes[] =
 	" pg_catalog.pg_get_expr(i.indpred, i.indrelid)"
 	" FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
 	" JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid JOIN pg_catalog.pg_am am ON am.oid = x.relam"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,"
+	" LATERAL (SELECT am.amname = 'btree' AND i.indexprs IS NULL AND i.indpred IS NULL"
+	" AND i.indnkeyatts = i.indnatts AND x.reloptions IS NULL AND x.reltablespace = 0 $NND"
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) o WHERE o <> 0)"
+	" AND NOT i.indclass::pg_catalog.oid[] OPERATOR(pg_catalog.&&) (SELECT pg_catalog.array_agg(op.oid)"
+	" FROM pg_catalog.pg_opclass op WHERE NOT op.opcdefault)"
+	" AND NOT EXISTS (SELECT 1 FROM ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]),"
+	" pg_catalog.unnest(i.indcollation::pg_catalog.oid[])) u(n, coll) JOIN pg_catalog.pg_attribute a"
+	" ON a.attrelid = i.indrelid AND a.attnum = u.n WHERE u.coll <> a.attcollation) AS plain OFFSET 0) p"
 	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k"
-	" WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))";
+	" WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))"
+	" ORDER BY c.relname, x.relname";
 
 /* table, trigger (the user's: not those behind foreign keys) */
 static const char q_triggers[] =
 	"SELECT c.relname, t.tgname FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
-	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " AND NOT t.tgisinternal";
+	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " AND NOT t.tgisinternal ORDER BY c.relname, t.tgname";
 
 /* ---- small helpers ---- */
 
@@ -607,6 +627,22 @@ static int indexes(rf *r, const PGresult *res)
 		size_t ncols = 0;
 		char *expression = NULL;
 		long n;
+		if (!def) {
+			/* plain: the key columns, from the catalog */
+			memset(&ix, 0, sizeof ix);
+			ix.size = sizeof ix;
+			ix.table = table;
+			ix.name = name;
+			ix.unique = is_true(res, i, 2);
+			ix.origin = RETORT_INDEX_USER;
+			if ((rc = text_array(r, val(res, i, 6), &cols, &ncols)) != RETORT_OK)
+				break;
+			ix.columns = cols;
+			ix.ncolumns = ncols;
+			rc = r->b->index(r->b->arg, &ix);
+			r->host->free(cols);
+			continue;
+		}
 		if (strcmp(am, "btree") != 0) {
 			rc = unsupported(r, "only btree indexes are represented", "index %s on %s (USING %s)", name, table,
 			                 am);
@@ -663,13 +699,45 @@ static int triggers(rf *r, const PGresult *res)
 
 /* ---- the method ---- */
 
+/* The statements as one text, ";\n" between them, with the server version's $GENERATED and $NND. */
+static char *assemble(rf *r, const char *const *sql, int version)
+{
+	static const char generated[] = "a.attgenerated", nnd[] = "AND NOT i.indnullsnotdistinct";
+	size_t len = 0, i;
+	char *batch, *w;
+	const char *p;
+	for (i = 0; i < Q_N; i++)
+		len += strlen(sql[i]) + 2 + 2 * sizeof nnd;
+	if (!(w = batch = r->host->malloc(len + 1)))
+		return NULL;
+	for (i = 0; i < Q_N; i++) {
+		for (p = sql[i]; *p; p++) {
+			if (*p == '$' && starts(p, "$GENERATED")) {
+				w += sprintf(w, "%s", version >= 120000 ? generated : "''::\"char\"");
+				p += strlen("$GENERATED") - 1;
+			} else if (*p == '$' && starts(p, "$NND")) {
+				w += sprintf(w, "%s", version >= 150000 ? nnd : "");
+				p += strlen("$NND") - 1;
+			} else {
+				*w++ = *p;
+			}
+		}
+		if (i + 1 < Q_N) {
+			*w++ = ';';
+			*w++ = '\n';
+		}
+	}
+	*w = '\0';
+	return batch;
+}
+
 int pg_reflect(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b)
 {
 	const retort_host *host = c->host;
 	PGresult *res[Q_N], *x;
 	const char *sql[Q_N];
 	char *batch;
-	size_t len = 0, i, got = 0;
+	size_t i, got = 0;
 	int own_txn = PQtransactionStatus(c->pg) == PQTRANS_IDLE, rc = RETORT_OK;
 	rf r;
 
@@ -692,27 +760,13 @@ int pg_reflect(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *
 	sql[Q_BEGIN] = own_txn ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "SELECT";
 	sql[Q_RELATIONS] = q_relations;
 	sql[Q_TYPES] = q_types;
-	sql[Q_COLUMNS] = NULL; /* assembled below */
+	sql[Q_COLUMNS] = q_columns;
 	sql[Q_CONSTRAINTS] = q_constraints;
 	sql[Q_INDEXES] = q_indexes;
 	sql[Q_TRIGGERS] = q_triggers;
 	sql[Q_COMMIT] = own_txn ? "COMMIT" : "SELECT";
-	for (i = 0; i < Q_N; i++)
-		len += (sql[i] ? strlen(sql[i]) : 0) + 2;
-	len += sizeof q_columns_head + sizeof q_columns_generated + sizeof q_columns_tail;
-	if (!(batch = host->malloc(len + 1)))
+	if (!(batch = assemble(&r, sql, PQserverVersion(c->pg))))
 		return oom(&r);
-	batch[0] = '\0';
-	for (i = 0; i < Q_N; i++) {
-		if (i == Q_COLUMNS) {
-			strcat(batch, q_columns_head);
-			strcat(batch, PQserverVersion(c->pg) >= 120000 ? q_columns_generated : q_columns_no_generated);
-			strcat(batch, q_columns_tail);
-		} else {
-			strcat(batch, sql[i]);
-		}
-		strcat(batch, i + 1 < Q_N ? ";\n" : "");
-	}
 
 	/* One message, one round trip: the simple protocol runs the statements in order, one result each. */
 	b->round_trip(b->arg);

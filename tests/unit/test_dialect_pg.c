@@ -985,6 +985,53 @@ static void test_pg__live_reflect(void)
 	vt->disconnect(c);
 }
 
+/* The `schema` setting: search_path at connect, so current_schema() (and reflection) is that schema. */
+static void test_pg__live_schema_setting(void)
+{
+	config_t cfg;
+	retort_settings s;
+	retort_conn *c = live_connect(), *c2 = NULL;
+	void *st = NULL;
+	rt_buf b = RT_BUF_INIT;
+	char *got;
+	int trips;
+	if (!c)
+		return;
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DROP SCHEMA IF EXISTS \"rt Other\" CASCADE"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE SCHEMA \"rt Other\"; CREATE TABLE \"rt Other\".elsewhere (id int)"),
+	                RETORT_OK);
+	config_init(&cfg);
+	/* an empty schema is refused */
+	CU_ASSERT_FATAL(config_read_string(&cfg, "g = { module = \"postgresql\"; schema = \"\"; };") == CONFIG_TRUE);
+	rt_settings_init(&s, config_lookup(&cfg, "g"));
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(retort_plugin_entry()->init(host, hctx, &s, RETORT_KIND_DIALECT, &st), RETORT_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errmsg(), "schema must be a non-empty string"));
+	rt_settings_free(&s);
+	config_destroy(&cfg);
+	config_init(&cfg);
+	CU_ASSERT_FATAL(config_read_string(&cfg, "g = { module = \"postgresql\"; schema = \"rt Other\"; };") ==
+	                CONFIG_TRUE);
+	rt_settings_init(&s, config_lookup(&cfg, "g"));
+	CU_ASSERT_FATAL(retort_plugin_entry()->init(host, hctx, &s, RETORT_KIND_DIALECT, &st) == RETORT_OK);
+	CU_ASSERT_EQUAL(vt->connect(st, hctx, live_url(), &c2), RETORT_OK);
+	if (c2) {
+		CU_ASSERT_EQUAL(vt->query(c2, hctx, "SELECT current_schema()", collect, &b), RETORT_OK);
+		CU_ASSERT(same(rt_buf_cstr(&b), "rt Other\n"));
+		got = reflect_lines(c2, &trips);
+		CU_ASSERT(same(got, "column elsewhere.1 id integer default=- comment=-\n"
+		                    "table elsewhere comment=-\n"));
+		rt_free(got);
+		vt->disconnect(c2);
+	}
+	retort_plugin_entry()->fini(st);
+	rt_settings_free(&s);
+	config_destroy(&cfg);
+	rt_buf_free(&b);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DROP SCHEMA \"rt Other\" CASCADE"), RETORT_OK);
+	vt->disconnect(c);
+}
+
 static void test_pg__live_done(void)
 {
 	free_url();
@@ -1018,6 +1065,7 @@ static const rt_cu_test live_tests[] = {
 	{"live_render_roundtrip", test_pg__live_render_roundtrip},
 	{"live_unix_socket", test_pg__live_unix_socket},
 	{"live_reflect", test_pg__live_reflect},
+	{"live_schema_setting", test_pg__live_schema_setting},
 	{"live_done", test_pg__live_done},
 	{NULL, NULL}};
 
