@@ -24,6 +24,7 @@
 
 #include "conftext.h"
 #include "rt.h"
+#include "schema.h"
 #include "script_priv.h"
 
 /* ---- op names and the keys each op takes ---- */
@@ -37,7 +38,8 @@ static const char *const K_ALTER_COLUMN[] = {"table", "column", "type", "nullabl
 					     "drop_server_default", "new_name", "comment", "existing_type",
 					     "existing_nullable", "existing_server_default", "existing_comment",
 					     NULL};
-static const char *const K_CREATE_INDEX[] = {"name", "table", "columns", "unique", "where", "concurrently", NULL};
+static const char *const K_CREATE_INDEX[] = {"name",  "table",        "columns",    "expression",
+					     "unique", "where", "concurrently", NULL};
 static const char *const K_DROP_INDEX[] = {"name", "table", "concurrently", NULL};
 static const char *const K_NAMED_COLUMNS[] = {"name", "table", "columns", NULL};
 static const char *const K_CREATE_FK[] = {"name", "table", "columns", "references", "ref_table", "ref_columns",
@@ -46,6 +48,8 @@ static const char *const K_CREATE_CHECK[] = {"name", "table", "expression", NULL
 static const char *const K_DROP_CONSTRAINT[] = {"name", "table", "type", NULL};
 static const char *const K_BULK_INSERT[] = {"table", "rows", NULL};
 static const char *const K_EXECUTE[] = {"sql", NULL};
+static const char *const K_CREATE_ENUM[] = {"name", "values", NULL};
+static const char *const K_DROP_ENUM[] = {"name", NULL};
 
 static const char *const K_COLUMN[] = {"name", "type", "nullable", "primary_key", "autoincrement", "unique",
 				       "server_default", "comment", NULL};
@@ -75,6 +79,8 @@ static const struct opdef {
 	{"drop_constraint", RETORT_OP_DROP_CONSTRAINT, K_DROP_CONSTRAINT},
 	{"bulk_insert", RETORT_OP_BULK_INSERT, K_BULK_INSERT},
 	{"execute", RETORT_OP_EXECUTE, K_EXECUTE},
+	{"create_enum", RETORT_OP_CREATE_ENUM, K_CREATE_ENUM},
+	{"drop_enum", RETORT_OP_DROP_ENUM, K_DROP_ENUM},
 };
 #define NOPDEFS (sizeof opdefs / sizeof opdefs[0])
 
@@ -473,44 +479,32 @@ static int get_action(const char **out, const opctx *c, const config_setting_t *
 		       where, key);
 }
 
-/* "table(c1, c2)" into ref_table and ref_columns. */
+/* "table(c1, c2)" into ref_table and ref_columns (a name may be in double quotes: "my t"("a""b")). */
 static int parse_references(retort_foreign_key *fk, const opctx *c, const config_setting_t *s, const char *where)
 {
-	const char *r = config_setting_get_string(s), *lp, *rp, *p;
-	const char **cols;
-	size_t n = 1, i = 0, tl;
-	if (!(lp = strchr(r, '(')) || !(rp = strrchr(r, ')')) || rp < lp || *skip_sp(rp + 1))
-		goto bad;
-	for (tl = (size_t)(lp - r); tl > 0 && (r[tl - 1] == ' ' || r[tl - 1] == '\t'); tl--)
-		;
-	p = skip_sp(r);
-	if (p >= r + tl)
-		goto bad;
-	if (!(fk->ref_table = rt_store_strndup(c->st, p, (size_t)(r + tl - p))))
-		return rt_script_nomem();
-	for (p = lp + 1; p < rp; p++)
-		n += *p == ',';
-	if (!(cols = rt_store_alloc(c->st, n * sizeof *cols)))
-		return rt_script_nomem();
-	for (p = lp + 1; i < n; i++) {
-		const char *e = p, *b;
-		while (e < rp && *e != ',')
-			e++;
-		b = skip_sp(p);
-		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if (e == b)
-			goto bad;
-		if (!(cols[i] = rt_store_strndup(c->st, b, (size_t)(e - b))))
-			return rt_script_nomem();
-		p = strchr(p, ',');
-		p = p && p < rp ? p + 1 : rp;
+	char *table = NULL;
+	rt_strv cols = RT_STRV_INIT;
+	const char **v;
+	size_t i;
+	int rc = RETORT_OK;
+	if (rt_schema_references_parse(config_setting_get_string(s), &table, &cols) < 0)
+		return op_fail(c, s, "%s'references' must look like \"table(column, ...)\"", where);
+	if (!(fk->ref_table = rt_store_strndup(c->st, table, strlen(table))) ||
+	    !(v = rt_store_alloc(c->st, cols.n * sizeof *v))) {
+		rc = rt_script_nomem();
+		goto done;
 	}
-	fk->ref_columns = cols;
-	fk->nref_columns = n;
-	return RETORT_OK;
-bad:
-	return op_fail(c, s, "%s'references' must look like \"table(column, ...)\"", where);
+	for (i = 0; i < cols.n; i++)
+		if (!(v[i] = rt_store_strndup(c->st, cols.v[i], strlen(cols.v[i])))) {
+			rc = rt_script_nomem();
+			goto done;
+		}
+	fk->ref_columns = v;
+	fk->nref_columns = cols.n;
+done:
+	rt_free(table);
+	rt_strv_free(&cols);
+	return rc;
 }
 
 static int parse_fk(retort_foreign_key *fk, const opctx *c, const config_setting_t *g, const char *where,
@@ -797,12 +791,35 @@ static int parse_op_body(retort_op *op, const opctx *c, const config_setting_t *
 	case RETORT_OP_CREATE_INDEX:
 		if ((rc = get_str(&op->name, c, g, "", "name", 0)) < 0 ||
 		    (rc = get_str(&op->table, c, g, "", "table", F_REQ)) < 0 ||
-		    (rc = get_names(&op->column_names, &op->ncolumn_names, c, g, "", "columns", F_REQ)) < 0 ||
+		    (rc = get_names(&op->column_names, &op->ncolumn_names, c, g, "", "columns", 0)) < 0 ||
+		    (rc = get_str(&op->expression, c, g, "", "expression", 0)) < 0 ||
 		    (rc = get_bool(&op->unique, c, g, "", "unique", 0)) < 0 ||
 		    (rc = get_str(&op->where, c, g, "", "where", 0)) < 0 ||
 		    (rc = get_bool(&op->concurrently, c, g, "", "concurrently", 0)) < 0)
 			return rc;
+		/* an index is on columns or on an expression (the whole key list as SQL), never both */
+		if (op->expression && op->column_names)
+			return op_fail(c, member(g, "expression"), "give either 'columns' or 'expression', not both");
+		if (!op->expression && !op->column_names)
+			return op_fail(c, g, "missing required key 'columns' (or 'expression' for an index on expressions)");
+		if (op->expression && !op->name)
+			return op_fail(c, member(g, "expression"),
+				       "an index on an expression needs a name: no policy names one from an expression");
 		return RETORT_OK;
+	case RETORT_OP_CREATE_ENUM: {
+		size_t i, j;
+		if ((rc = get_str(&op->name, c, g, "", "name", F_REQ)) < 0 ||
+		    (rc = get_names(&op->column_names, &op->ncolumn_names, c, g, "", "values", F_REQ)) < 0)
+			return rc;
+		for (i = 0; i < op->ncolumn_names; i++)
+			for (j = 0; j < i; j++)
+				if (strcmp(op->column_names[i], op->column_names[j]) == 0)
+					return op_fail(c, config_setting_get_elem(member(g, "values"), (unsigned)i),
+						       "'values' has '%s' twice", op->column_names[i]);
+		return RETORT_OK;
+	}
+	case RETORT_OP_DROP_ENUM:
+		return get_str(&op->name, c, g, "", "name", F_REQ);
 	case RETORT_OP_DROP_INDEX:
 		if ((rc = get_str(&op->name, c, g, "", "name", F_REQ)) < 0 ||
 		    (rc = get_bool(&op->concurrently, c, g, "", "concurrently", 0)) < 0)
@@ -849,9 +866,6 @@ static int parse_op_body(retort_op *op, const opctx *c, const config_setting_t *
 		return parse_bulk_insert(op, c, g);
 	case RETORT_OP_EXECUTE:
 		return get_str(&op->sql, c, g, "", "sql", F_REQ);
-	case RETORT_OP_CREATE_ENUM:
-	case RETORT_OP_DROP_ENUM:
-		break; /* not in opdefs yet: scripts cannot name them */
 	}
 	return RETORT_OK;
 }

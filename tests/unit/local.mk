@@ -32,3 +32,10 @@ tests_unit_test_revwrite_SOURCES = tests/unit/test_revwrite.c tests/unit/cu.h
 tests_unit_test_revwrite_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_revwrite_LDADD = $(UNIT_LDADD)
 endif
+if HAVE_CUNIT
+check_PROGRAMS += tests/unit/test_schema
+TESTS += tests/unit/test_schema
+tests_unit_test_schema_SOURCES = tests/unit/test_schema.c tests/unit/cu.h
+tests_unit_test_schema_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_schema_LDADD = $(UNIT_LDADD)
+endif

@@ -95,9 +95,9 @@ static void test_script__op_kind_names(void)
 					    "drop_column", "alter_column", "create_index", "drop_index",
 					    "create_unique_constraint", "create_foreign_key",
 					    "create_check_constraint", "create_primary_key", "drop_constraint",
-					    "bulk_insert", "execute"};
+					    "bulk_insert", "execute", "create_enum", "drop_enum"};
 	int k;
-	for (k = 1; k <= 15; k++) {
+	for (k = 1; k <= 17; k++) {
 		CU_ASSERT_STRING_EQUAL(rt_op_kind_name((retort_op_kind)k), names[k - 1]);
 		CU_ASSERT_EQUAL(rt_op_kind_from_name(names[k - 1]), k);
 	}
@@ -105,7 +105,7 @@ static void test_script__op_kind_names(void)
 	CU_ASSERT_EQUAL(rt_op_kind_from_name(""), 0);
 	CU_ASSERT_EQUAL(rt_op_kind_from_name(NULL), 0);
 	CU_ASSERT_PTR_NULL(rt_op_kind_name((retort_op_kind)0));
-	CU_ASSERT_PTR_NULL(rt_op_kind_name((retort_op_kind)16));
+	CU_ASSERT_PTR_NULL(rt_op_kind_name((retort_op_kind)18));
 }
 
 static void test_script__is_script_name(void)
@@ -578,6 +578,79 @@ static void test_script__conf_op_errors(void)
 		   "o16.conf:2: upgrade[0] (execute): 'dialect' must be a string");
 }
 
+/* create_enum, drop_enum and create_index on an expression */
+static void test_script__conf_enums_and_expression_indexes(void)
+{
+	rt_revision *rev = load_ok("en_ok.conf",
+				   HDR "upgrade = (\n"
+				       "  { op = \"create_enum\"; name = \"mood\"; values = [ \"sad\", \"ok\", \"happy\" ]; },\n"
+				       "  { op = \"create_index\"; name = \"ix_lower\"; table = \"t\"; expression = \"lower(email), id\";\n"
+				       "    unique = true; where = \"id > 0\"; }\n"
+				       ");\n"
+				       "downgrade = ( { op = \"drop_index\"; name = \"ix_lower\"; }, { op = \"drop_enum\"; name = \"mood\"; } );\n",
+				   1);
+	const retort_op *op;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev);
+	CU_ASSERT_EQUAL_FATAL(rev->nupgrade, 2);
+	op = &rev->upgrade[0];
+	CU_ASSERT_EQUAL(op->kind, RETORT_OP_CREATE_ENUM);
+	CU_ASSERT_STRING_EQUAL(op->name, "mood");
+	CU_ASSERT_EQUAL_FATAL(op->ncolumn_names, 3);
+	CU_ASSERT_STRING_EQUAL(op->column_names[0], "sad");
+	CU_ASSERT_STRING_EQUAL(op->column_names[2], "happy");
+	CU_ASSERT_EQUAL(op->line, 3);
+	op = &rev->upgrade[1];
+	CU_ASSERT_EQUAL(op->kind, RETORT_OP_CREATE_INDEX);
+	CU_ASSERT_STRING_EQUAL(op->expression, "lower(email), id");
+	CU_ASSERT_PTR_NULL(op->column_names);
+	CU_ASSERT_EQUAL(op->ncolumn_names, 0);
+	CU_ASSERT_EQUAL(op->unique, 1);
+	CU_ASSERT_STRING_EQUAL(op->where, "id > 0");
+	CU_ASSERT_EQUAL_FATAL(rev->ndowngrade, 2);
+	CU_ASSERT_EQUAL(rev->downgrade[1].kind, RETORT_OP_DROP_ENUM);
+	CU_ASSERT_STRING_EQUAL(rev->downgrade[1].name, "mood");
+	rt_revision_free(rev);
+
+	/* references with quoted names, as schema dump writes them */
+	rev = load_ok("fkq.conf",
+		      HDR "upgrade = ( { op = \"create_foreign_key\"; name = \"fk\"; table = \"t\"; columns = [ \"a\", \"b\" ];\n"
+			  "  references = \"\\\"my t\\\"(\\\"a\\\"\\\"b\\\", c)\"; } );\n",
+		      1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev);
+	CU_ASSERT_STRING_EQUAL(rev->upgrade[0].foreign_keys[0].ref_table, "my t");
+	CU_ASSERT_EQUAL_FATAL(rev->upgrade[0].foreign_keys[0].nref_columns, 2);
+	CU_ASSERT_STRING_EQUAL(rev->upgrade[0].foreign_keys[0].ref_columns[0], "a\"b");
+	CU_ASSERT_STRING_EQUAL(rev->upgrade[0].foreign_keys[0].ref_columns[1], "c");
+	rt_revision_free(rev);
+
+	load_fails("en1.conf", HDR "upgrade = (\n  { op = \"create_enum\"; values = [ \"a\" ]; }\n);\n",
+		   "en1.conf:3: upgrade[0] (create_enum): missing required key 'name'");
+	load_fails("en2.conf", HDR "upgrade = (\n  { op = \"create_enum\"; name = \"m\"; }\n);\n",
+		   "en2.conf:3: upgrade[0] (create_enum): missing required key 'values'");
+	load_fails("en3.conf", HDR "upgrade = (\n  { op = \"create_enum\"; name = \"m\"; values = [ ]; }\n);\n",
+		   "en3.conf:3: upgrade[0] (create_enum): 'values' must not be empty");
+	load_fails("en4.conf", HDR "upgrade = (\n  { op = \"create_enum\"; name = \"m\";\n    values = [ \"a\",\n \"b\", \"a\" ]; }\n);\n",
+		   "en4.conf:5: upgrade[0] (create_enum): 'values' has 'a' twice");
+	load_fails("en5.conf", HDR "upgrade = (\n  { op = \"create_enum\"; name = \"m\"; values = [ 1 ]; }\n);\n",
+		   "(create_enum): 'values' must be an array of strings");
+	load_fails("en6.conf", HDR "upgrade = (\n  { op = \"drop_enum\"; name = \"m\"; values = [ \"a\" ]; }\n);\n",
+		   "en6.conf:3: upgrade[0] (drop_enum): unknown key 'values'");
+	load_fails("en7.conf", HDR "upgrade = (\n  { op = \"drop_enum\"; }\n);\n",
+		   "en7.conf:3: upgrade[0] (drop_enum): missing required key 'name'");
+	load_fails("ix1.conf",
+		   HDR "upgrade = (\n  { op = \"create_index\"; name = \"i\"; table = \"t\"; columns = [ \"a\" ];\n"
+		       "    expression = \"lower(a)\"; }\n);\n",
+		   "ix1.conf:4: upgrade[0] (create_index): give either 'columns' or 'expression', not both");
+	load_fails("ix2.conf", HDR "upgrade = (\n  { op = \"create_index\"; name = \"i\"; table = \"t\"; }\n);\n",
+		   "ix2.conf:3: upgrade[0] (create_index): missing required key 'columns' (or 'expression'");
+	load_fails("ix3.conf",
+		   HDR "upgrade = (\n  { op = \"create_index\"; table = \"t\";\n expression = \"lower(a)\"; }\n);\n",
+		   "ix3.conf:4: upgrade[0] (create_index): an index on an expression needs a name");
+	load_fails("ix4.conf",
+		   HDR "upgrade = (\n  { op = \"create_index\"; name = \"i\"; table = \"t\"; expression = \"\"; }\n);\n",
+		   "ix4.conf:3: upgrade[0] (create_index): 'expression' must not be empty");
+}
+
 static void test_script__conf_nested_errors(void)
 {
 	load_fails("n1.conf",
@@ -923,6 +996,7 @@ static const rt_cu_test tests[] = {
 	{"conf_header_scanner_agrees", test_script__conf_header_scanner_agrees},
 	{"conf_identity_errors", test_script__conf_identity_errors},
 	{"conf_op_errors", test_script__conf_op_errors},
+	{"conf_enums_and_expression_indexes", test_script__conf_enums_and_expression_indexes},
 	{"conf_nested_errors", test_script__conf_nested_errors},
 	{"portable_types", test_script__portable_types},
 	{"checksum", test_script__checksum},
