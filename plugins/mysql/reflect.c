@@ -203,7 +203,7 @@ static int cmp_str(const void *a, const void *b)
 
 static int is_table(const rf *r, const char *name)
 {
-	return name && bsearch(&name, r->tables, r->ntables, sizeof *r->tables, cmp_str) != NULL;
+	return name && r->ntables && bsearch(&name, r->tables, r->ntables, sizeof *r->tables, cmp_str) != NULL;
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -299,7 +299,7 @@ static int read_tables(rf *r)
 		}
 	}
 	mysql_free_result(res);
-	if (rc == RETORT_OK)
+	if (rc == RETORT_OK && r->ntables)
 		qsort(r->tables, r->ntables, sizeof *r->tables, cmp_str);
 	return rc;
 }
@@ -357,7 +357,7 @@ static int read_checks(rf *r)
 		rc = report_check(r, table, name, clause);
 	}
 	mysql_free_result(res);
-	if (rc == RETORT_OK)
+	if (rc == RETORT_OK && r->njson)
 		qsort(r->json, r->njson, sizeof *r->json, cmp_pair);
 	return rc;
 }
@@ -372,7 +372,7 @@ static int is_json(rf *r, const char *table, const char *column, const char *cty
 		return 0;
 	key.table = table;
 	key.column = column;
-	j = bsearch(&key, r->json, r->njson, sizeof *r->json, cmp_pair);
+	j = r->njson ? bsearch(&key, r->json, r->njson, sizeof *r->json, cmp_pair) : NULL;
 	if (j)
 		j->used = 1;
 	return j != NULL;
@@ -543,7 +543,7 @@ static int read_rules(rf *r)
 			r->nrules++;
 	}
 	mysql_free_result(res);
-	if (rc == RETORT_OK)
+	if (rc == RETORT_OK && r->nrules)
 		qsort(r->rules, r->nrules, sizeof *r->rules, cmp_rule);
 	return rc;
 }
@@ -571,7 +571,7 @@ static int report_fk(rf *r, const rf_fk *f)
 		                   f->name, f->table);
 	key.table = f->table;
 	key.name = f->name;
-	u = bsearch(&key, r->rules, r->nrules, sizeof *r->rules, cmp_rule);
+	u = r->nrules ? bsearch(&key, r->rules, r->nrules, sizeof *r->rules, cmp_rule) : NULL;
 	memset(&k, 0, sizeof k);
 	k.size = sizeof k;
 	k.kind = RETORT_CONSTRAINT_FOREIGN_KEY;

@@ -992,7 +992,8 @@ static char *sorted_lines(const char *text)
 		lines = rt_realloc(lines, (n + 1) * sizeof *lines);
 		lines[n++] = p;
 	}
-	qsort(lines, n, sizeof *lines, cmp_line);
+	if (n)
+		qsort(lines, n, sizeof *lines, cmp_line);
 	for (i = 0; i < n; i++)
 		rt_buf_printf(&b, "%s\n", lines[i]);
 	rt_free(lines);
