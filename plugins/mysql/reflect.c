@@ -262,7 +262,7 @@ static int read_tables(rf *r)
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	int rc = query(r,
-	               "SELECT TABLE_NAME, TABLE_TYPE, TABLE_COMMENT, CREATE_OPTIONS FROM information_schema.TABLES "
+	               "SELECT TABLE_NAME, TABLE_TYPE, TABLE_COMMENT, CREATE_OPTIONS, ENGINE FROM information_schema.TABLES "
 	               "WHERE TABLE_SCHEMA = DATABASE()",
 	               &res);
 	if (rc != RETORT_OK)
@@ -283,6 +283,10 @@ static int read_tables(rf *r)
 			break;
 		if (strstr(options, "partitioned") &&
 		    (rc = unsupported(r, "retort has no partitions: dumped as one table", "partitioning of table %s", name)) != RETORT_OK)
+			break;
+		if (row[4] && strcmp(row[4], "InnoDB") != 0 &&
+		    (rc = unsupported(r, "retort keeps no storage engine: re-created with the server's default",
+		                      "the %s engine of table %s", row[4], name)) != RETORT_OK)
 			break;
 		if ((rc = grow(r, &r->tables, r->ntables, &r->captables, sizeof *r->tables)) != RETORT_OK)
 			break;
