@@ -108,7 +108,7 @@ round_trips() {
 		failed "round trips do not grow with the tables (1 table: '${one}', 60 tables: '${sixty}')"
 		echo "$ERR" | sed 's/^/#   /'
 	fi
-	expect_eq "$(grep -c '{ name = "t' "$T_ROOT/sixty.conf")" 60 "60 tables dumped"
+	expect_eq "$(grep -c '^  { name = "t' "$T_ROOT/sixty.conf")" 60 "60 tables dumped"
 }
 
 behaviour() {
