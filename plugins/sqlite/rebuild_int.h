@@ -43,10 +43,11 @@ typedef struct rb {
 
 /* A constraint as a CREATE TABLE text states it (rb_constraints). */
 typedef struct rb_cons {
-	char kind;       /* 'P', 'U', 'C' (check), 'F' */
+	char kind;       /* 'P', 'U', 'C' (check), 'F', 'L' (a column's COLLATE) */
 	int autoinc;     /* P: AUTOINCREMENT */
+	int deferred;    /* F: INITIALLY DEFERRED */
 	char *name;      /* CONSTRAINT name, or NULL */
-	char *expr;      /* C: the text inside CHECK's parentheses, trimmed */
+	char *expr;      /* C: the text inside CHECK's parentheses, trimmed; L: the collation */
 	char *ref_table; /* F: the referenced table as written (unquoted) */
 	strv cols;       /* P, U, F: the columns as written (unquoted); a column constraint: its column */
 } rb_cons;

@@ -434,7 +434,7 @@ int rb_load(rb *b)
 
 /* ---- editing a column definition ---- */
 
-enum { S_OTHER = 0, S_NOTNULL, S_NULL, S_DEFAULT, S_PRIMARY, S_GENERATED, S_NAMED, S_UNIQUE, S_CHECK, S_REFERENCES };
+enum { S_OTHER = 0, S_NOTNULL, S_NULL, S_DEFAULT, S_PRIMARY, S_GENERATED, S_NAMED, S_UNIQUE, S_CHECK, S_REFERENCES, S_COLLATE };
 
 typedef struct seg {
 	const char *s;
@@ -463,6 +463,8 @@ static int seg_kind(const tok *t)
 		return S_CHECK;
 	if (is_kw(t, "REFERENCES"))
 		return S_REFERENCES;
+	if (is_kw(t, "COLLATE"))
+		return S_COLLATE;
 	return S_OTHER;
 }
 
@@ -956,7 +958,7 @@ static void read_constraint(rb *b, const char *text, const char *column, rb_cons
 	}
 	refs = is_kw(&t, "REFERENCES");
 	c->kind = is_kw(&t, "PRIMARY") ? 'P' : is_kw(&t, "UNIQUE") ? 'U' : is_kw(&t, "CHECK") ? 'C'
-	        : (refs || is_kw(&t, "FOREIGN")) ? 'F' : 0;
+	        : (refs || is_kw(&t, "FOREIGN")) ? 'F' : (column && is_kw(&t, "COLLATE")) ? 'L' : 0;
 	if (column)
 		strv_push(b, &c->cols, column);
 	switch (c->kind) {
@@ -971,7 +973,12 @@ static void read_constraint(rb *b, const char *text, const char *column, rb_cons
 		if ((span = paren_span(p, &n, NULL)) != NULL)
 			c->expr = dupn(b, span, n);
 		break;
+	case 'L':
+		next_tok(p, &t);
+		c->expr = unquote(b, &t);
+		break;
 	case 'F':
+		c->deferred = rb_mentions(b, p, "DEFERRED");
 		if (!column && (span = paren_span(p, &n, &p)) != NULL)
 			key_columns(b, span, n, &c->cols);
 		if (!refs)
@@ -1028,7 +1035,7 @@ int rb_constraints(rb *b, rb_cons **out, size_t *nout)
 		for (k = 0; k < d.nsegs && b->rc == RETORT_OK; k++) {
 			char *text;
 			if (d.segs[k].kind != S_PRIMARY && d.segs[k].kind != S_UNIQUE && d.segs[k].kind != S_CHECK &&
-			    d.segs[k].kind != S_REFERENCES)
+			    d.segs[k].kind != S_REFERENCES && d.segs[k].kind != S_COLLATE)
 				continue;
 			if (!(text = dupn(b, d.segs[k].s, d.segs[k].n)))
 				break;

@@ -256,9 +256,22 @@ static int parse_table(refl *x, rtab *t)
 		return nomem(x);
 	if (t->ncons)
 		memset(t->used, 0, t->ncons);
-	for (i = 0; i < t->ncons; i++)
-		if (t->cons[i].kind == 'P' && t->cons[i].autoinc)
+	for (i = 0; i < t->ncons; i++) {
+		const rb_cons *c = &t->cons[i];
+		char obj[512];
+		if (c->kind == 'P' && c->autoinc)
 			t->autoinc = 1;
+		if (c->kind == 'L' && c->expr && strcasecmp(c->expr, "BINARY") != 0 && c->cols.n == 1) {
+			snprintf(obj, sizeof obj, "collation %s of column %s.%s", c->expr, t->name, c->cols.v[0]);
+			rc = unsupported(x, obj, "the schema description has no collations: the dump uses the default");
+		} else if (c->kind == 'F' && c->deferred) {
+			snprintf(obj, sizeof obj, "INITIALLY DEFERRED of foreign key %s on %s", c->name ? c->name : "(unnamed)",
+			         t->name);
+			rc = unsupported(x, obj, "the schema description has no deferred constraints: the dump makes it immediate");
+		}
+		if (rc != RETORT_OK)
+			return rc;
+	}
 	return what[0] ? unsupported(x, what, "the schema description has no table options: the dump makes an ordinary table")
 	               : RETORT_OK;
 }

@@ -1,6 +1,7 @@
 -- What the description cannot hold is listed on standard error and left
 -- out: a view, a trigger, a virtual table (and its shadow tables), a
--- generated column, WITHOUT ROWID.  The rest is dumped.
+-- generated column, WITHOUT ROWID, a column's COLLATE, a deferred foreign
+-- key's INITIALLY DEFERRED.  The rest is dumped.
 CREATE TABLE note (
     id INTEGER PRIMARY KEY,
     body TEXT NOT NULL,
@@ -10,6 +11,10 @@ CREATE TABLE kv (
     k TEXT PRIMARY KEY,
     v BLOB
 ) WITHOUT ROWID;
+CREATE TABLE tagged (
+    tag TEXT COLLATE NOCASE NOT NULL,
+    note_id INTEGER CONSTRAINT fk_tagged_note REFERENCES note (id) DEFERRABLE INITIALLY DEFERRED
+);
 CREATE VIEW long_note AS SELECT id FROM note WHERE length(body) > 100;
 CREATE TRIGGER note_touch AFTER UPDATE ON note BEGIN SELECT 1; END;
 CREATE VIRTUAL TABLE note_search USING fts5(body);
