@@ -282,7 +282,8 @@ static int read_tables(rf *r)
 		                      "system versioning of table %s", name)) != RETORT_OK)
 			break;
 		if (strstr(options, "partitioned") &&
-		    (rc = unsupported(r, "retort has no partitions: dumped as one table", "partitioning of table %s", name)) != RETORT_OK)
+		    (rc = unsupported(r, "retort has no partitions: dumped as one table", "partitioning of table %s",
+		                      name)) != RETORT_OK)
 			break;
 		if (row[4] && strcmp(row[4], "InnoDB") != 0 &&
 		    (rc = unsupported(r, "retort keeps no storage engine: re-created with the server's default",
