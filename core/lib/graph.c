@@ -14,24 +14,36 @@
 
 /* ---- the id / label hash table (open addressing, linear probing) ---- */
 
+/* Room for `want` keys at a load of at most 3/4 (cap a power of two). */
+static int ht_reserve(htab *t, size_t want)
+{
+	size_t cap = t->cap ? t->cap : 64, k, i;
+	hent *s;
+	while (want * 4 > cap * 3)
+		cap *= 2;
+	if (cap == t->cap)
+		return RETORT_OK;
+	s = rt_calloc(cap, sizeof *s);
+	RT_CHECK_ALLOC(s);
+	for (k = 0; k < t->cap; k++) {
+		if (!t->slots[k].key)
+			continue;
+		for (i = (size_t)hash_str(t->slots[k].key) & (cap - 1); s[i].key; i = (i + 1) & (cap - 1))
+			;
+		s[i] = t->slots[k];
+	}
+	rt_free(t->slots);
+	t->slots = s;
+	t->cap = cap;
+	return RETORT_OK;
+}
+
 static int ht_put(htab *t, const char *key, rt_revision *rev)
 {
 	size_t i;
-	if ((t->n + 1) * 2 > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64, k;
-		hent *s = rt_calloc(cap, sizeof *s);
-		RT_CHECK_ALLOC(s);
-		for (k = 0; k < t->cap; k++) {
-			if (!t->slots[k].key)
-				continue;
-			for (i = (size_t)hash_str(t->slots[k].key) & (cap - 1); s[i].key; i = (i + 1) & (cap - 1))
-				;
-			s[i] = t->slots[k];
-		}
-		rt_free(t->slots);
-		t->slots = s;
-		t->cap = cap;
-	}
+	int rc;
+	if ((rc = ht_reserve(t, t->n + 1)) < 0)
+		return rc;
 	for (i = (size_t)hash_str(key) & (t->cap - 1); t->slots[i].key; i = (i + 1) & (t->cap - 1))
 		if (strcmp(t->slots[i].key, key) == 0) {
 			t->slots[i].rev = rev;
@@ -81,6 +93,20 @@ void rt_graph_free(rt_graph *g)
 	rt_free(g);
 }
 
+int rt_graph_reserve(rt_graph *g, size_t n)
+{
+	rt_revision **v;
+	if (g->revs.n + n > g->revs.cap) {
+		if (!(v = rt_realloc(g->revs.v, (g->revs.n + n) * sizeof *v))) {
+			rt_error_set("out of memory");
+			return RETORT_ENOMEM;
+		}
+		g->revs.v = v;
+		g->revs.cap = g->revs.n + n;
+	}
+	return ht_reserve(&g->ids, g->ids.n + n);
+}
+
 static int valid_id(const char *id)
 {
 	return strpbrk(id, "@-+:") == NULL;
@@ -120,7 +146,6 @@ int rt_graph_add(rt_graph *g, rt_revision *rev)
 		goto fail;
 	}
 	rev->index = g->revs.n - 1;
-	rev->graph_data = NULL;
 	return RETORT_OK;
 fail:
 	rt_revision_free(rev);

@@ -26,6 +26,9 @@ int rt_graph_new(rt_graph **out);
  * order: that order breaks ties (as Alembic's filename order does).
  */
 int rt_graph_add(rt_graph *g, rt_revision *rev);
+
+/** Room for n more revisions (an optimisation: rt_graph_add grows as needed). */
+int rt_graph_reserve(rt_graph *g, size_t n);
 /**
  * Link and check: a parent or dependency that does not exist, a cycle, a
  * self-loop, a branch label used twice; propagate labels.  Must be called

@@ -8,8 +8,8 @@
  *   graph_target.c  current state, target resolution, ranges and history
  *   graph_plan.c    upgrade/downgrade plans, head maintenance, stamp
  *
- * Revisions are held in load (file) order; rev->index is the position and
- * rev->graph_data is unused (per-revision data lives in g->nodes[index]).
+ * Revisions are held in load (file) order; rev->index is the position
+ * (per-revision data lives in g->nodes[index]).
  * Sets of revisions are bitsets indexed by rev->index; every traversal
  * uses an explicit stack, so a 10,000-long chain never recurses.
  *
