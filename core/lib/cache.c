@@ -583,8 +583,7 @@ int rt_cache_get_at(rt_cache *c, size_t m, const char *path, rt_revision **out)
 	rev->filename = (char *)(slash ? slash + 1 : path);
 	rev->format = (retort_script_format)fmt;
 	rev->id_line = (int)line;
-	memcpy(rev->checksum, sum, 64);
-	rev->checksum[64] = '\0';
+	rev->checksum = (char *)sum; /* NUL-terminated in the text */
 	rev->mem = c->mem;
 	rt_revmem_ref(c->mem);
 	e->live = 1;

@@ -70,18 +70,9 @@ void rt_graph_free(rt_graph *g)
 	size_t i;
 	if (!g)
 		return;
-	for (i = 0; i < g->revs.n; i++) {
-		if (g->nodes) {
-			node *nd = &g->nodes[i];
-			rl_free(&nd->par);
-			rl_free(&nd->dep);
-			rl_free(&nd->ndown);
-			rl_free(&nd->kids);
-			rl_free(&nd->dependents);
-			rt_free(nd->labels.v); /* the strings belong to the revisions */
-		}
+	for (i = 0; i < g->revs.n; i++)
 		rt_revision_free(g->revs.v[i]);
-	}
+	rt_revmem_unref(g->pool); /* the nodes' arrays */
 	for (i = 0; i < 4; i++) {
 		rt_free(g->adj[i].off);
 		rt_free(g->adj[i].idx);
@@ -531,15 +522,20 @@ done:
 }
 
 /* label: a string of a revision of the graph, which outlives the node */
-static int add_label(node *nd, const char *label)
+static int add_label(rt_graph *g, node *nd, const char *label)
 {
 	rt_strv *l = &nd->labels;
-	char **v;
 	if (rt_strv_find(l, label) >= 0)
 		return RETORT_OK;
-	v = rt_grow(l->v, &l->cap, l->n, sizeof *v, 2);
-	RT_CHECK_ALLOC(v);
-	l->v = v;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 2;
+		char **v = rt_revmem_alloc(g->pool, cap * sizeof *v);
+		RT_CHECK_ALLOC(v);
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof *v);
+		l->v = v;
+		l->cap = cap;
+	}
 	l->v[l->n++] = (char *)label;
 	return RETORT_OK;
 }
@@ -573,7 +569,7 @@ static int propagate_labels(rt_graph *g)
 			node *nd = &g->nodes[stack[--sp]];
 			last = g->revs.v[stack[sp]];
 			for (k = 0; k < r->labels.n; k++)
-				if ((rc = add_label(nd, r->labels.v[k])) < 0)
+				if ((rc = add_label(g, nd, r->labels.v[k])) < 0)
 					goto done;
 			for (k = nd->kids.n; k-- > 0;) {
 				size_t x = nd->kids.v[k]->index;
@@ -585,7 +581,7 @@ static int propagate_labels(rt_graph *g)
 		}
 		for (p = last; p && !is_real_branch_point(g, p) && ND(g, p)->par.n <= 1;) {
 			for (k = 0; k < r->labels.n; k++)
-				if ((rc = add_label(ND(g, p), r->labels.v[k])) < 0)
+				if ((rc = add_label(g, ND(g, p), r->labels.v[k])) < 0)
 					goto done;
 			p = ND(g, p)->par.n ? ND(g, p)->par.v[0] : NULL;
 		}
@@ -620,9 +616,8 @@ static int normalize_deps(rt_graph *g, const size_t *order)
 	}
 	for (i = 0; i < n; i++) {
 		node *nd = &g->nodes[i];
-		for (k = 0; k < nd->par.n; k++)
-			if ((rc = rl_push(&nd->ndown, nd->par.v[k])) < 0)
-				goto done;
+		nd->ndown.v = nd->par.v; /* borrowed (cap == n): copied when a dependency is added */
+		nd->ndown.n = nd->ndown.cap = nd->par.n;
 		if (!nd->dep.n)
 			continue;
 		memset(implied, 0, ((n + 63) / 64) * sizeof(word));
@@ -642,7 +637,7 @@ static int normalize_deps(rt_graph *g, const size_t *order)
 			rt_revision *d = nd->dep.v[k];
 			if (bs_get(implied, d->index) || rl_has(&nd->ndown, d))
 				continue;
-			if ((rc = rl_push(&nd->ndown, d)) < 0)
+			if ((rc = np_push(g, &nd->ndown, d)) < 0)
 				goto done;
 			nd->nnormdep++;
 		}
@@ -705,6 +700,8 @@ int rt_graph_finish(rt_graph *g)
 	g->finished = 1;
 	g->nodes = rt_calloc(n + 1, sizeof *g->nodes);
 	RT_CHECK_ALLOC(g->nodes);
+	g->pool = rt_revmem_new();
+	RT_CHECK_ALLOC(g->pool);
 
 	/* self-loops and branch labels */
 	for (i = 0; i < n; i++) {
@@ -753,7 +750,7 @@ int rt_graph_finish(rt_graph *g)
 				rt_error_set("%s: revision %s names down_revision '%s' twice", fname(r), r->id, p->id);
 				return RETORT_EINVAL;
 			}
-			if ((rc = rl_push(&nd->par, p)) < 0 || (rc = rl_push(&g->nodes[p->index].kids, r)) < 0)
+			if ((rc = np_push(g, &nd->par, p)) < 0 || (rc = np_push(g, &g->nodes[p->index].kids, r)) < 0)
 				return rc;
 		}
 	}
@@ -772,9 +769,9 @@ int rt_graph_finish(rt_graph *g)
 			}
 			if (rl_has(&nd->dep, d))
 				continue;
-			if ((rc = rl_push(&nd->dep, d)) < 0)
+			if ((rc = np_push(g, &nd->dep, d)) < 0)
 				return rc;
-			if (!rl_has(&nd->par, d) && (rc = rl_push(&g->nodes[d->index].dependents, r)) < 0)
+			if (!rl_has(&nd->par, d) && (rc = np_push(g, &g->nodes[d->index].dependents, r)) < 0)
 				return rc;
 		}
 	}

@@ -116,6 +116,7 @@ void rt_revision_draft_free(rt_revision *rev)
 	rt_strv_free(&rev->depends_on);
 	rt_free(rev->message);
 	rt_free(rev->create_date);
+	rt_free(rev->checksum);
 	rt_free(rev->path);
 	rt_free(rev);
 }
@@ -170,7 +171,7 @@ rt_revision *rt_revision_pack(rt_revision *d)
 		return NULL;
 	arrays = ALIGN8((d->parents.n + d->labels.n + d->depends_on.n) * sizeof(char *));
 	strs = list_size(&d->parents) + list_size(&d->labels) + list_size(&d->depends_on) + str_size(d->id) +
-	       str_size(d->message) + str_size(d->create_date) + str_size(d->path);
+	       str_size(d->message) + str_size(d->create_date) + str_size(d->checksum) + str_size(d->path);
 	if ((m = rt_revmem_new()) != NULL)
 		m->chunk = 0; /* one chunk, the size of this revision */
 	if (!m || !(r = rt_revmem_alloc(m, head + arrays + strs))) {
@@ -189,6 +190,7 @@ rt_revision *rt_revision_pack(rt_revision *d)
 	put_list(&at, &av, &r->depends_on, &d->depends_on);
 	r->message = put_str(&at, d->message);
 	r->create_date = put_str(&at, d->create_date);
+	r->checksum = put_str(&at, d->checksum);
 	r->path = put_str(&at, d->path);
 	if (r->path && d->filename && d->path && d->filename >= d->path && d->filename <= d->path + strlen(d->path))
 		r->filename = r->path + (d->filename - d->path);

@@ -6,8 +6,8 @@
  * rt_revision_free.
  *
  * Ownership, one rule for every revision however it was made: the struct,
- * its identity strings (id, message, create_date, path; filename points
- * into path), each list's array and the strings in it live in a
+ * its identity strings (id, message, create_date, checksum, path;
+ * filename points into path), each list's array and the strings in it live in a
  * reference-counted block of memory, rev->mem (rt_revmem), of which the
  * revision holds one reference; none of them is freed on its own.
  * rt_revision_free frees the operations (ops_free) and drops that
@@ -22,6 +22,8 @@
  */
 #ifndef RT_REVISION_H
 #define RT_REVISION_H
+
+#include <stdint.h>
 
 #include <retort/types.h>
 
@@ -40,10 +42,9 @@ typedef struct rt_revision {
 	char *filename;     /* basename of path (points into path) */
 	retort_script_format format;
 	int id_line;        /* line of the revision declaration (for messages) */
-	char checksum[65];  /* SHA-256 of the file's bytes, lowercase hex */
+	char *checksum;     /* SHA-256 of the file's bytes, lowercase hex (64 characters) */
 
 	/* operations; valid once ops_loaded (rt_script_load_ops) */
-	int ops_loaded;
 	retort_op *upgrade;
 	size_t nupgrade;
 	retort_op *downgrade;
@@ -52,7 +53,8 @@ typedef struct rt_revision {
 	void (*ops_free)(void *ops_store); /* set by script.c; called by rt_revision_free */
 
 	/* private to graph.c */
-	size_t index;     /* position in load (file) order */
+	uint32_t index;   /* position in load (file) order */
+	int ops_loaded;
 
 	rt_revmem *mem;   /* the block behind the struct and its identity (NULL: a draft) */
 } rt_revision;

@@ -202,7 +202,7 @@ int rt_script_load(rt_revision **out, const char *path, int with_ops)
 {
 	rt_revision *rev = NULL;
 	retort_script_format fmt = format_of(path);
-	char *text = NULL, *slash;
+	char *text = NULL, *slash, sum[65];
 	size_t len = 0;
 	int rc;
 
@@ -219,8 +219,12 @@ int rt_script_load(rt_revision **out, const char *path, int with_ops)
 	slash = strrchr(rev->path, '/');
 	rev->filename = slash ? slash + 1 : rev->path;
 	rev->format = fmt;
-	if ((rc = rt_sha256_hex(rev->checksum, text, len)) < 0 || (rc = check_text(path, text, len)) < 0)
+	if ((rc = rt_sha256_hex(sum, text, len)) < 0 || (rc = check_text(path, text, len)) < 0)
 		goto done;
+	if (!(rev->checksum = rt_strdup(sum))) {
+		rc = rt_script_nomem();
+		goto done;
+	}
 	if (fmt == RETORT_FORMAT_CONF)
 		rc = rt_script_conf_load(rev, text, 1, with_ops);
 	else
