@@ -74,6 +74,10 @@ void rt_graph_free(rt_graph *g)
 		rt_revision_free(g->revs.v[i]);
 	rt_revmem_unref(g->pool); /* the nodes' arrays */
 	for (i = 0; i < 4; i++) {
+		if (i == UP_ALL || i == DOWN_ALL) {
+			if (g->adj[i].off == g->adj[i - 1].off)
+				continue; /* shared with the versioned direction */
+		}
 		rt_free(g->adj[i].off);
 		rt_free(g->adj[i].idx);
 	}
@@ -528,7 +532,7 @@ static int add_label(rt_graph *g, node *nd, const char *label)
 	if (rt_strv_find(l, label) >= 0)
 		return RETORT_OK;
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 2;
+		size_t cap = l->cap ? l->cap * 2 : 1;
 		char **v = rt_revmem_alloc(g->pool, cap * sizeof *v);
 		RT_CHECK_ALLOC(v);
 		if (l->n)
@@ -652,14 +656,20 @@ done:
 /* g->adj from the nodes' lists (once every edge is known). */
 static int build_adjacency(rt_graph *g)
 {
-	size_t n = g->revs.n, i, k, l, m;
+	size_t n = g->revs.n, i, k, l, m, ndeps = 0;
 	int d;
 	if (n >= UINT32_MAX) {
 		rt_error_set("too many revisions (%zu)", n);
 		return RETORT_EINVAL;
 	}
+	for (i = 0; i < n; i++)
+		ndeps += g->nodes[i].dep.n;
 	for (d = 0; d < 4; d++) {
 		adjacency *a = &g->adj[d];
+		if (!ndeps && (d == UP_ALL || d == DOWN_ALL)) {
+			*a = g->adj[d - 1]; /* no dependency: the same edges (freed once) */
+			continue;
+		}
 		for (m = 0, i = 0; i < n; i++) {
 			const node *nd = &g->nodes[i];
 			m += d == UP_VERSIONED     ? nd->par.n

@@ -159,7 +159,7 @@ struct rt_graph {
 static inline int np_push(rt_graph *g, revlist *l, rt_revision *r)
 {
 	if (l->n == l->cap) {
-		uint32_t cap = l->cap ? l->cap * 2 : 2;
+		uint32_t cap = l->cap ? l->cap * 2 : 1; /* most hold one */
 		rt_revision **v = rt_revmem_alloc(g->pool, cap * sizeof *v);
 		RT_CHECK_ALLOC(v);
 		if (l->n)

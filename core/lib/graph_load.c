@@ -49,12 +49,57 @@ static uint64_t name_key(const char *s)
 	return k;
 }
 
-static int cmp_keyed(const void *a, const void *b)
+static int cmp_keyed(const keyed *x, const keyed *y)
 {
-	const keyed *x = a, *y = b;
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
 	return strcmp(x->s, y->s);
+}
+
+/*
+ * Sorted in place (qsort's merge sort takes a second array as large: 40
+ * page faults on 10,000 names): quicksort on the median of three, the
+ * smaller side first so the stack stays shallow, insertion sort below 16.
+ */
+static void sort_keyed(keyed *v, size_t n)
+{
+	size_t i;
+	while (n > 16) {
+		size_t j = n - 1, m = n / 2;
+		keyed p, t;
+		i = 0;
+		if (cmp_keyed(&v[m], &v[0]) < 0)
+			t = v[m], v[m] = v[0], v[0] = t;
+		if (cmp_keyed(&v[n - 1], &v[0]) < 0)
+			t = v[n - 1], v[n - 1] = v[0], v[0] = t;
+		if (cmp_keyed(&v[n - 1], &v[m]) < 0)
+			t = v[n - 1], v[n - 1] = v[m], v[m] = t;
+		p = v[m];
+		for (;;) { /* Hoare: v[0..j] <= p <= v[j+1..n) */
+			while (cmp_keyed(&v[i], &p) < 0)
+				i++;
+			while (cmp_keyed(&p, &v[j]) < 0)
+				j--;
+			if (i >= j)
+				break;
+			t = v[i], v[i] = v[j], v[j] = t;
+			i++, j--;
+		}
+		if (j + 1 < n - j - 1) {
+			sort_keyed(v, j + 1);
+			v += j + 1, n -= j + 1;
+		} else {
+			sort_keyed(v + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		keyed t = v[i];
+		size_t b = i;
+		for (; b > 0 && cmp_keyed(&t, &v[b - 1]) < 0; b--)
+			v[b] = v[b - 1];
+		v[b] = t;
+	}
 }
 
 static int list_scripts(DIR *d, const char *dir, rt_revmem *mem, name_list *out)
@@ -82,8 +127,7 @@ static int list_scripts(DIR *d, const char *dir, rt_revmem *mem, name_list *out)
 		k[n].key = name_key(k[n].s);
 		n++;
 	}
-	if (n)
-		qsort(k, n, sizeof *k, cmp_keyed);
+	sort_keyed(k, n);
 	out->k = k;
 	out->n = n;
 	out->pre = dl + sep;
