@@ -73,6 +73,9 @@ void rt_graph_free(rt_graph *g)
 	for (i = 0; i < g->revs.n; i++)
 		rt_revision_free(g->revs.v[i]);
 	rt_revmem_unref(g->pool); /* the nodes' arrays */
+	for (i = 0; i < g->nkept; i++)
+		rt_revmem_unref(g->kept[i]);
+	rt_free(g->kept);
 	for (i = 0; i < 4; i++) {
 		if (i == UP_ALL || i == DOWN_ALL) {
 			if (g->adj[i].off == g->adj[i - 1].off)
@@ -86,6 +89,16 @@ void rt_graph_free(rt_graph *g)
 	rt_free(g->ids.slots);
 	rt_free(g->labels.slots);
 	rt_free(g);
+}
+
+int rt_graph_keep(rt_graph *g, rt_revmem *m)
+{
+	rt_revmem **v = rt_realloc(g->kept, (g->nkept + 1) * sizeof *v);
+	RT_CHECK_ALLOC(v);
+	g->kept = v;
+	g->kept[g->nkept++] = m;
+	rt_revmem_ref(m);
+	return RETORT_OK;
 }
 
 int rt_graph_reserve(rt_graph *g, size_t n)

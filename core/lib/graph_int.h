@@ -152,6 +152,8 @@ struct rt_graph {
 	htab labels;
 	adjacency adj[4]; /* by direction: UP_VERSIONED, UP_ALL, DOWN_VERSIONED, DOWN_ALL */
 	rt_revmem *pool;  /* the nodes' arrays (revision.h's blocks serve as an arena) */
+	rt_revmem **kept; /* the folders' blocks (rt_graph_keep) */
+	size_t nkept;
 	int finished;
 };
 

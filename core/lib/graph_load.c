@@ -183,7 +183,8 @@ static int load_dir(rt_graph *g, const char *dir, const char *abs)
 		rt_error_set("out of memory");
 		return RETORT_ENOMEM;
 	}
-	if ((rc = list_scripts(d, dir, mem, &names)) < 0 || (rc = rt_graph_reserve(g, names.n)) < 0)
+	if ((rc = list_scripts(d, dir, mem, &names)) < 0 || (rc = rt_graph_reserve(g, names.n)) < 0 ||
+	    (rc = rt_graph_keep(g, mem)) < 0)
 		goto done;
 	if (names.n && abs && rt_cache_enabled())
 		cache = rt_cache_open_in(abs, mem); /* NULL (out of memory): every script is read */
