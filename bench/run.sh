@@ -21,7 +21,9 @@
 # BENCH_MYSQL_MAX (largest N run on MariaDB, default 100: its DDL takes
 # ~50 ms a statement here), BENCH_PG_MAX (default 1000), BENCH_SIZES
 # (default "100 1000 10000"), BENCH_FULL=1 (.sql format at N = 10,000 too),
-# BENCH_BUILD (an existing build folder: skip configuring/building).
+# BENCH_BUILD (an existing build folder: skip configuring/building),
+# BENCH_DIALECTS (default "sqlite postgresql mysql") and BENCH_FORMATS
+# (default "conf sql") to run only some rows.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
@@ -125,12 +127,12 @@ for n in $sizes; do
 	fl=$wl/chain-$n-floor
 	r=$runs
 	[ "$n" -ge 10000 ] && r=$runs_big
-	for fmt in conf sql; do
+	for fmt in ${BENCH_FORMATS:-conf sql}; do
 		# .sql at 10,000 adds little over .conf and costs minutes: only with BENCH_FULL
 		[ "$n" -ge 10000 ] && [ "$fmt" = sql ] && [ -z "${BENCH_FULL:-}" ] && continue
 		w=$wl/chain-$n-$fmt
 		cd "$w" || exit 1
-		for dialect in sqlite postgresql mysql; do
+		for dialect in ${BENCH_DIALECTS:-sqlite postgresql mysql}; do
 			case $dialect in
 			sqlite)
 				url=sqlite:///$w/bench.db

@@ -1,9 +1,9 @@
 /*
  * The script header cache (see cache.h).
  *
- * File format (version 2), one file per versions folder (rt_cache_path):
+ * File format (version 3), one file per versions folder (rt_cache_path):
  *
- *   retort-cache 2 <payload length> <hash64 of the payload, 16 hex>\n
+ *   retort-cache 3 <payload length> <hash64 of the payload, 16 hex>\n
  *   <payload>
  *
  * The payload is one record per script, sorted by file name; a record is
@@ -14,10 +14,16 @@
  *   num format, num id_line, str checksum, str id,
  *   list parents, list labels, list depends_on, str message, str create_date
  *
- * where num is a decimal followed by ' ', str is `<len>:<bytes>` or `-` for
- * NULL, list is a num count followed by that many str.  rest_length lets
- * reading the file skip the identity fields (parsed only when used).
- * Anything that does not parse makes the whole cache empty.
+ * where num is a decimal followed by ' ', str is `<len>:<bytes>\0` (no NUL
+ * among the bytes) or `-` for NULL, list is a num count followed by that
+ * many str.  rest_length lets reading the file skip the identity fields
+ * (parsed only when used).  Anything that does not parse makes the whole
+ * cache empty.
+ *
+ * Memory: the file's text is read into a block shared with the revisions
+ * made from it (revision.h, rt_revmem): their strings point into the text
+ * (the NUL after each str ends it in place), only the struct and the list
+ * arrays are carved from the block; nothing is copied per revision.
  */
 #include "config.h"
 
@@ -38,22 +44,22 @@
 #define MAP_POPULATE 0
 #endif
 
+/* One record: 24 bytes (the stat fields are parsed again when matched). */
 typedef struct entry {
-	const char *name; /* into rec; not NUL-terminated */
-	size_t namelen;
-	long long size, mt_s, mt_ns, ct_s, ct_ns;
-	unsigned long long ino, dev;
-	const char *rec; /* the whole record, '\n' included */
-	size_t reclen;
-	const char *rest; /* into rec: the fields after dev */
-	char *owned;      /* rec when written by rt_cache_put */
-	int live;         /* written back on save */
+	const char *rec;        /* the whole record, '\n' included: in the text, or owned */
+	uint32_t reclen;
+	uint32_t namelen;       /* the name: rec + nameoff */
+	uint32_t statoff;       /* rec + statoff: size, mtime, ctime, inode, device */
+	unsigned char nameoff;
+	unsigned char owned;    /* rec written by rt_cache_put (freed with the cache) */
+	unsigned char live;     /* written back on save */
 } entry;
+
+#define E_NAME(e) ((e)->rec + (e)->nameoff)
 
 struct rt_cache {
 	char *dir;
-	char *text; /* the file read (entries from it point into it); text_map bytes of an anonymous mapping */
-	size_t text_map;
+	rt_revmem *mem; /* holds the file's text (entries from it point into it) */
 	entry *e;
 	size_t n, cap;
 	size_t nloaded; /* entries read from the file: e[0..nloaded) sorted */
@@ -112,63 +118,61 @@ static void rd_str(rd *r, const char **s, size_t *n)
 		len = len * 10 + (size_t)(*r->p++ - '0');
 		digits++;
 	}
-	if (!digits || r->p >= r->end || *r->p != ':' || (size_t)(r->end - r->p - 1) < len) {
+	if (!digits || r->p >= r->end || *r->p != ':' || (size_t)(r->end - r->p - 1) <= len || r->p[1 + len] != '\0' ||
+	    memchr(r->p + 1, '\0', len)) {
 		r->bad = 1;
 		return;
 	}
 	*s = r->p + 1;
 	*n = len;
-	r->p += 1 + len;
+	r->p += 2 + len;
 }
 
 /*
- * The identity fields of a record into rev, each its own allocation (the
- * one rule of revision.h); r->bad on a malformed field, *oom when out of
- * memory.  On either, rt_revision_free(rev) frees what was made.
+ * The identity fields of a record into rev: the strings point into the
+ * text (NUL-terminated there), the list arrays are carved from block m;
+ * r->bad on a malformed field, *oom when out of memory.
  */
-static char *id_str(rd *r, int required, int *oom)
+static char *id_str(rd *r, int required)
 {
 	const char *s;
 	size_t n;
-	char *d;
 	rd_str(r, &s, &n);
 	if (r->bad || !s) {
 		if (required)
 			r->bad = 1;
 		return NULL;
 	}
-	if (!(d = rt_strndup(s, n)))
-		*oom = 1;
-	return d;
+	return (char *)s; /* the revision's strings are const in use; the text is the block's */
 }
 
-static void id_list(rd *r, rt_strv *sv, int *oom)
+static void id_list(rd *r, rt_revmem *m, rt_strv *sv, int *oom)
 {
 	long long c = rd_num(r), i;
-	if (c < 0 || c > 100000) {
+	if (r->bad || c < 0 || c > 100000) {
 		r->bad = 1;
 		return;
 	}
-	if (c && !(sv->v = rt_malloc((size_t)c * sizeof *sv->v))) {
+	if (c && !(sv->v = rt_revmem_alloc(m, (size_t)c * sizeof *sv->v))) {
 		*oom = 1;
 		return;
 	}
 	sv->cap = (size_t)c;
-	for (i = 0; i < c && !r->bad && !*oom; i++) {
-		char *d = id_str(r, 1, oom);
+	for (i = 0; i < c && !r->bad; i++) {
+		char *d = id_str(r, 1);
 		if (d)
 			sv->v[sv->n++] = d;
 	}
 }
 
-static void read_ident(rd *r, rt_revision *rev, int *oom)
+static void read_ident(rd *r, rt_revmem *m, rt_revision *rev, int *oom)
 {
-	rev->id = id_str(r, 1, oom);
-	id_list(r, &rev->parents, oom);
-	id_list(r, &rev->labels, oom);
-	id_list(r, &rev->depends_on, oom);
-	rev->message = id_str(r, 0, oom);
-	rev->create_date = id_str(r, 0, oom);
+	rev->id = id_str(r, 1);
+	id_list(r, m, &rev->parents, oom);
+	id_list(r, m, &rev->labels, oom);
+	id_list(r, m, &rev->depends_on, oom);
+	rev->message = id_str(r, 0);
+	rev->create_date = id_str(r, 0);
 }
 
 /* ---- writing fields ---- */
@@ -187,7 +191,7 @@ static int wr_str(rt_buf *b, const char *s)
 	n = strlen(s);
 	if ((rc = rt_buf_printf(b, "%zu:", n)) < 0)
 		return rc;
-	return rt_buf_add(b, s, n);
+	return rt_buf_add(b, s, n + 1); /* the NUL too */
 }
 
 static int wr_list(rt_buf *b, const rt_strv *sv)
@@ -299,33 +303,48 @@ static int name_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return an < bn ? -1 : an > bn;
 }
 
-/* Parse one record at r->p into *e (name, stat fields, rest). */
+/* The stat fields of a record (as parse_record checked them). */
+typedef struct stat_fields {
+	long long size, mt_s, mt_ns, ct_s, ct_ns;
+	unsigned long long ino, dev;
+} stat_fields;
+
+static void read_stat(rd *r, stat_fields *f)
+{
+	f->size = rd_num(r);
+	f->mt_s = rd_num(r);
+	f->mt_ns = rd_num(r);
+	f->ct_s = rd_num(r);
+	f->ct_ns = rd_num(r);
+	f->ino = (unsigned long long)rd_num(r);
+	f->dev = (unsigned long long)rd_num(r);
+}
+
+/* Parse one record at r->p into *e (name, stat fields, where the rest starts). */
 static int parse_record(rd *r, entry *e)
 {
+	const char *name;
+	size_t namelen;
 	long long restlen;
+	stat_fields f;
 	memset(e, 0, sizeof *e);
 	e->rec = r->p;
-	rd_str(r, &e->name, &e->namelen);
-	if (!e->name)
-		r->bad = 1;
-	e->size = rd_num(r);
-	e->mt_s = rd_num(r);
-	e->mt_ns = rd_num(r);
-	e->ct_s = rd_num(r);
-	e->ct_ns = rd_num(r);
-	e->ino = (unsigned long long)rd_num(r);
-	e->dev = (unsigned long long)rd_num(r);
+	rd_str(r, &name, &namelen);
+	if (!name || name - e->rec > 255 || namelen > UINT32_MAX)
+		return -1;
+	e->nameoff = (unsigned char)(name - e->rec);
+	e->namelen = (uint32_t)namelen;
+	e->statoff = (uint32_t)(r->p - e->rec);
+	read_stat(r, &f);
 	restlen = rd_num(r);
 	/* skip the identity fields: parsed (and checked) when used */
 	if (r->bad || restlen < 0 || restlen >= r->end - r->p)
 		return -1;
-	e->rest = r->p;
 	r->p += restlen;
-	if (*r->p != '\n')
+	if (*r->p != '\n' || r->p + 1 - e->rec > (long long)UINT32_MAX)
 		return -1;
 	r->p++;
-	e->reclen = (size_t)(r->p - e->rec);
-	e->live = 0;
+	e->reclen = (uint32_t)(r->p - e->rec);
 	return 0;
 }
 
@@ -380,7 +399,7 @@ static void cache_file_read(cache_file *f, const char *dir)
 		size_t ll = got < sizeof line - 1 ? got : sizeof line - 1;
 		memcpy(line, text, ll);
 		line[ll] = '\0';
-		if (sscanf(line, "retort-cache 2 %llu %16[0-9a-f]\n%n", &plen, hash, &used) != 2 || used <= 0)
+		if (sscanf(line, "retort-cache 3 %llu %16[0-9a-f]\n%n", &plen, hash, &used) != 2 || used <= 0)
 			goto fail;
 	}
 	if (text[used - 1] != '\n' || (size_t)used + plen != got)
@@ -404,7 +423,8 @@ fail:
 		munmap(text, map);
 }
 
-/* The records of a file read and checked by cache_file_read (taken over). */
+
+/* The records of a file read and checked by cache_file_read (the text handed to c->mem). */
 static void load_file(rt_cache *c, cache_file *f)
 {
 	rd r;
@@ -420,11 +440,10 @@ static void load_file(rt_cache *c, cache_file *f)
 		entry e;
 		if (parse_record(&r, &e) < 0 || push(c, &e) < 0)
 			goto fail;
-		if (c->n > 1 && name_cmp(c->e[c->n - 2].name, c->e[c->n - 2].namelen, e.name, e.namelen) >= 0)
+		if (c->n > 1 && name_cmp(E_NAME(&c->e[c->n - 2]), c->e[c->n - 2].namelen, E_NAME(&e), e.namelen) >= 0)
 			goto fail; /* not sorted, or a name twice */
 	}
-	c->text = f->text;
-	c->text_map = f->map;
+	rt_revmem_keep(c->mem, f->text, f->map);
 	c->nloaded = c->n;
 	f->text = NULL;
 	return;
@@ -434,14 +453,19 @@ fail:
 	c->n = 0;
 }
 
-rt_cache *rt_cache_open(const char *dir)
+rt_cache *rt_cache_open_in(const char *dir, rt_revmem *mem)
 {
 	rt_cache *c;
 	cache_file f;
 	if (disabled() || !(c = rt_calloc(1, sizeof *c)))
 		return NULL;
-	if (!(c->dir = rt_strdup(dir))) {
-		rt_free(c);
+	if (mem)
+		rt_revmem_ref(mem);
+	else
+		mem = rt_revmem_new();
+	c->mem = mem;
+	if (!mem || !(c->dir = rt_strdup(dir))) {
+		rt_cache_free(c);
 		return NULL;
 	}
 	c->now = time(NULL);
@@ -450,90 +474,139 @@ rt_cache *rt_cache_open(const char *dir)
 	return c;
 }
 
-static entry *find(rt_cache *c, const char *name)
+rt_cache *rt_cache_open(const char *dir)
 {
-	size_t lo = 0, hi = c->nloaded, nl = strlen(name), i;
-	if (c->hint < c->nloaded && !name_cmp(c->e[c->hint].name, c->e[c->hint].namelen, name, nl))
-		return &c->e[c->hint++];
+	return rt_cache_open_in(dir, NULL);
+}
+
+size_t rt_cache_count(const rt_cache *c)
+{
+	return c ? c->nloaded : 0;
+}
+
+/* The entry read from the file for `name`: e[guess] first, then a binary search (no state changed). */
+static entry *find_loaded(const rt_cache *c, const char *name, size_t nl, size_t guess)
+{
+	size_t lo = 0, hi = c->nloaded;
+	if (guess < c->nloaded && !name_cmp(E_NAME(&c->e[guess]), c->e[guess].namelen, name, nl))
+		return &c->e[guess];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int r = name_cmp(c->e[mid].name, c->e[mid].namelen, name, nl);
-		if (r == 0) {
-			c->hint = mid + 1;
+		int r = name_cmp(E_NAME(&c->e[mid]), c->e[mid].namelen, name, nl);
+		if (r == 0)
 			return &c->e[mid];
-		}
 		if (r < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return NULL;
+}
+
+static entry *find(rt_cache *c, const char *name)
+{
+	size_t nl = strlen(name), i;
+	entry *e = find_loaded(c, name, nl, c->hint);
+	if (e) {
+		c->hint = (size_t)(e - c->e) + 1; /* scripts are asked for in name order */
+		return e;
+	}
 	for (i = c->nloaded; i < c->n; i++) /* added this run */
-		if (!name_cmp(c->e[i].name, c->e[i].namelen, name, nl))
+		if (!name_cmp(E_NAME(&c->e[i]), c->e[i].namelen, name, nl))
 			return &c->e[i];
 	return NULL;
 }
 
 static int matches(const entry *e, const struct stat *st)
 {
-	return S_ISREG(st->st_mode) && e->size == (long long)st->st_size && e->mt_s == (long long)st->st_mtim.tv_sec &&
-	       e->mt_ns == (long long)st->st_mtim.tv_nsec && e->ct_s == (long long)st->st_ctim.tv_sec &&
-	       e->ct_ns == (long long)st->st_ctim.tv_nsec && e->ino == (unsigned long long)st->st_ino &&
-	       e->dev == (unsigned long long)st->st_dev;
+	stat_fields f;
+	rd r;
+	r.p = e->rec + e->statoff;
+	r.end = e->rec + e->reclen;
+	r.bad = 0;
+	read_stat(&r, &f);
+	return !r.bad && S_ISREG(st->st_mode) && f.size == (long long)st->st_size &&
+	       f.mt_s == (long long)st->st_mtim.tv_sec && f.mt_ns == (long long)st->st_mtim.tv_nsec &&
+	       f.ct_s == (long long)st->st_ctim.tv_sec && f.ct_ns == (long long)st->st_ctim.tv_nsec &&
+	       f.ino == (unsigned long long)st->st_ino && f.dev == (unsigned long long)st->st_dev;
 }
 
-int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct stat *st, rt_revision **out)
+size_t rt_cache_match(const rt_cache *c, const char *name, size_t guess, const struct stat *st)
+{
+	const entry *e;
+	if (!c || !(e = find_loaded(c, name, strlen(name), guess)) || !matches(e, st))
+		return 0;
+	return (size_t)(e - c->e) + 1;
+}
+
+int rt_cache_get_at(rt_cache *c, size_t m, const char *path, rt_revision **out)
 {
 	entry *e;
 	rt_revision *rev;
 	rd r;
 	const char *sum;
 	size_t sumlen;
-	long long fmt, line;
+	long long fmt, line, restlen;
 	int oom = 0;
-	char *slash;
+	const char *slash;
 
-	if (!c || !(e = find(c, name)))
+	if (!c || !m || m > c->nloaded)
 		return 0;
-	if (!matches(e, st)) {
-		e->live = 0;
-		return 0;
-	}
-	r.p = e->rest;
+	e = &c->e[m - 1];
+	r.p = e->rec + e->statoff;
 	r.end = e->rec + e->reclen - 1; /* the fields end before the '\n' */
 	r.bad = 0;
+	{
+		stat_fields f;
+		read_stat(&r, &f);
+	}
+	restlen = rd_num(&r);
 	fmt = rd_num(&r);
 	line = rd_num(&r);
 	rd_str(&r, &sum, &sumlen);
-	if (r.bad || !sum || sumlen != 64 || (fmt != RETORT_FORMAT_CONF && fmt != RETORT_FORMAT_SQL) || line < 0 ||
-	    line > 1000000000)
+	if (r.bad || restlen < 0 || !sum || sumlen != 64 || (fmt != RETORT_FORMAT_CONF && fmt != RETORT_FORMAT_SQL) ||
+	    line < 0 || line > 1000000000)
 		goto stale;
-	if (!(rev = rt_calloc(1, sizeof *rev))) {
+	if (!(rev = rt_revmem_alloc(c->mem, sizeof *rev))) {
 		rt_error_set("out of memory");
 		return RETORT_ENOMEM;
 	}
-	read_ident(&r, rev, &oom);
-	if (!oom && !r.bad && r.p == r.end && !(rev->path = rt_strdup(path)))
-		oom = 1;
-	if (oom || r.bad || r.p != r.end) {
-		rt_revision_free(rev);
-		if (oom) {
-			rt_error_set("out of memory");
-			return RETORT_ENOMEM;
-		}
-		goto stale;
+	read_ident(&r, c->mem, rev, &oom);
+	if (oom) {
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
 	}
-	slash = strrchr(rev->path, '/');
-	rev->filename = slash ? slash + 1 : rev->path;
+	if (r.bad || r.p != r.end)
+		goto stale; /* what was carved stays in the block, unused */
+	rev->path = (char *)path;
+	slash = strrchr(path, '/');
+	rev->filename = (char *)(slash ? slash + 1 : path);
 	rev->format = (retort_script_format)fmt;
 	rev->id_line = (int)line;
-	memcpy(rev->checksum, sum, 64);
-	rev->checksum[64] = '\0';
+	rev->checksum = (char *)sum; /* NUL-terminated in the text */
+	rev->mem = c->mem;
+	rt_revmem_ref(c->mem);
 	e->live = 1;
 	*out = rev;
 	return 1;
 stale:
 	e->live = 0;
 	return 0;
+}
+
+int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct stat *st, rt_revision **out)
+{
+	size_t m;
+	char *p;
+	if (!c || !(m = rt_cache_match(c, name, c->hint, st)))
+		return 0;
+	if (!(p = rt_revmem_alloc(c->mem, strlen(path) + 1))) {
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	strcpy(p, path);
+	c->hint = m;
+	return rt_cache_get_at(c, m, p, out);
 }
 
 int rt_cache_put(rt_cache *c, const char *name, const struct stat *st, const rt_revision *rev)
@@ -595,14 +668,15 @@ int rt_cache_put(rt_cache *c, const char *name, const struct stat *st, const rt_
 			rt_free(owned);
 			return RETORT_OK;
 		}
-		e.owned = owned;
+		e.owned = 1;
 	}
 	e.live = 1;
 	if (old) { /* replace in place: keeps e[0..nloaded) sorted */
-		rt_free(old->owned);
+		if (old->owned)
+			rt_free((char *)old->rec);
 		*old = e;
 	} else if (push(c, &e) < 0) {
-		rt_free(e.owned);
+		rt_free((char *)e.rec);
 		rt_error_set("out of memory");
 		return RETORT_ENOMEM;
 	}
@@ -613,7 +687,7 @@ int rt_cache_put(rt_cache *c, const char *name, const struct stat *st, const rt_
 static int cmp_entry(const void *a, const void *b)
 {
 	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
-	return name_cmp(x->name, x->namelen, y->name, y->namelen);
+	return name_cmp(E_NAME(x), x->namelen, E_NAME(y), y->namelen);
 }
 
 void rt_cache_save(rt_cache *c)
@@ -641,7 +715,7 @@ void rt_cache_save(rt_cache *c)
 	for (i = 0; i < k; i++)
 		if (rt_buf_add(&b, v[i]->rec, v[i]->reclen) < 0)
 			goto done;
-	hl = snprintf(head, sizeof head, "retort-cache 2 %zu %016llx\n", b.len,
+	hl = snprintf(head, sizeof head, "retort-cache 3 %zu %016llx\n", b.len,
 		      (unsigned long long)hash64(b.ptr ? b.ptr : "", b.len));
 	if (!rt_cache_path(path, sizeof path, c->dir))
 		goto done;
@@ -690,10 +764,10 @@ void rt_cache_free(rt_cache *c)
 	if (!c)
 		return;
 	for (i = 0; i < c->n; i++)
-		rt_free(c->e[i].owned);
+		if (c->e[i].owned)
+			rt_free((char *)c->e[i].rec);
 	rt_free(c->e);
-	if (c->text)
-		munmap(c->text, c->text_map);
+	rt_revmem_unref(c->mem);
 	rt_free(c->dir);
 	rt_free(c);
 }

@@ -50,14 +50,36 @@ int rt_cache_enabled(void);
  * Read the cache of folder `dir` (absolute; never an error: anything wrong is an
  * empty cache).  $RETORT_NO_CACHE set to a non-empty value other than "0"
  * disables reading and writing.  NULL only when out of memory (then no
- * cache is used).
+ * cache is used).  The file's text goes into block `mem` (a reference is
+ * taken; NULL: a block of its own), which the revisions
+ * made from it share (revision.h).
  */
-rt_cache *rt_cache_open(const char *dir);
+rt_cache *rt_cache_open_in(const char *dir, rt_revmem *mem);
+rt_cache *rt_cache_open(const char *dir); /* rt_cache_open_in(dir, NULL) */
+
+/** How many entries the file held. */
+size_t rt_cache_count(const rt_cache *c);
 
 /**
- * The cached identity of file `name` of the folder, when `st` (its stat)
- * matches the entry: a new revision with path `path` (copied) in *out and 1;
- * 0 when absent or stale; negative only when out of memory.
+ * Which entry holds file `name` of the folder with stat `st`: its number
+ * (from 1) when its size, times, inode and device match, else 0.  Changes
+ * nothing, so threads may call it at once (the folder's stat() calls run
+ * on two); `guess` is where to look first (the name's position: scripts
+ * and entries are both in name order).
+ */
+size_t rt_cache_match(const rt_cache *c, const char *name, size_t guess, const struct stat *st);
+
+/**
+ * The revision of entry `m` (rt_cache_match), made in the cache's block:
+ * strings point into the file's text, `path` is borrowed (it must live as
+ * long as the block: carve it there).  1 and *out; 0 when the entry does
+ * not parse (the script is read instead); negative only when out of memory.
+ */
+int rt_cache_get_at(rt_cache *c, size_t m, const char *path, rt_revision **out);
+
+/**
+ * rt_cache_match then rt_cache_get_at, `path` copied into the block: 1 and
+ * *out, 0 when absent or stale, negative only when out of memory.
  */
 int rt_cache_get(rt_cache *c, const char *name, const char *path, const struct stat *st, rt_revision **out);
 

@@ -14,24 +14,36 @@
 
 /* ---- the id / label hash table (open addressing, linear probing) ---- */
 
+/* Room for `want` keys at a load of at most 3/4 (cap a power of two). */
+static int ht_reserve(htab *t, size_t want)
+{
+	size_t cap = t->cap ? t->cap : 64, k, i;
+	hent *s;
+	while (want * 4 > cap * 3)
+		cap *= 2;
+	if (cap == t->cap)
+		return RETORT_OK;
+	s = rt_calloc(cap, sizeof *s);
+	RT_CHECK_ALLOC(s);
+	for (k = 0; k < t->cap; k++) {
+		if (!t->slots[k].key)
+			continue;
+		for (i = (size_t)hash_str(t->slots[k].key) & (cap - 1); s[i].key; i = (i + 1) & (cap - 1))
+			;
+		s[i] = t->slots[k];
+	}
+	rt_free(t->slots);
+	t->slots = s;
+	t->cap = cap;
+	return RETORT_OK;
+}
+
 static int ht_put(htab *t, const char *key, rt_revision *rev)
 {
 	size_t i;
-	if ((t->n + 1) * 2 > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64, k;
-		hent *s = rt_calloc(cap, sizeof *s);
-		RT_CHECK_ALLOC(s);
-		for (k = 0; k < t->cap; k++) {
-			if (!t->slots[k].key)
-				continue;
-			for (i = (size_t)hash_str(t->slots[k].key) & (cap - 1); s[i].key; i = (i + 1) & (cap - 1))
-				;
-			s[i] = t->slots[k];
-		}
-		rt_free(t->slots);
-		t->slots = s;
-		t->cap = cap;
-	}
+	int rc;
+	if ((rc = ht_reserve(t, t->n + 1)) < 0)
+		return rc;
 	for (i = (size_t)hash_str(key) & (t->cap - 1); t->slots[i].key; i = (i + 1) & (t->cap - 1))
 		if (strcmp(t->slots[i].key, key) == 0) {
 			t->slots[i].rev = rev;
@@ -58,19 +70,17 @@ void rt_graph_free(rt_graph *g)
 	size_t i;
 	if (!g)
 		return;
-	for (i = 0; i < g->revs.n; i++) {
-		if (g->nodes) {
-			node *nd = &g->nodes[i];
-			rl_free(&nd->par);
-			rl_free(&nd->dep);
-			rl_free(&nd->ndown);
-			rl_free(&nd->kids);
-			rl_free(&nd->dependents);
-			rt_free(nd->labels.v); /* the strings belong to the revisions */
-		}
+	for (i = 0; i < g->revs.n; i++)
 		rt_revision_free(g->revs.v[i]);
-	}
+	rt_revmem_unref(g->pool); /* the nodes' arrays */
+	for (i = 0; i < g->nkept; i++)
+		rt_revmem_unref(g->kept[i]);
+	rt_free(g->kept);
 	for (i = 0; i < 4; i++) {
+		if (i == UP_ALL || i == DOWN_ALL) {
+			if (g->adj[i].off == g->adj[i - 1].off)
+				continue; /* shared with the versioned direction */
+		}
 		rt_free(g->adj[i].off);
 		rt_free(g->adj[i].idx);
 	}
@@ -79,6 +89,30 @@ void rt_graph_free(rt_graph *g)
 	rt_free(g->ids.slots);
 	rt_free(g->labels.slots);
 	rt_free(g);
+}
+
+int rt_graph_keep(rt_graph *g, rt_revmem *m)
+{
+	rt_revmem **v = rt_realloc(g->kept, (g->nkept + 1) * sizeof *v);
+	RT_CHECK_ALLOC(v);
+	g->kept = v;
+	g->kept[g->nkept++] = m;
+	rt_revmem_ref(m);
+	return RETORT_OK;
+}
+
+int rt_graph_reserve(rt_graph *g, size_t n)
+{
+	rt_revision **v;
+	if (g->revs.n + n > g->revs.cap) {
+		if (!(v = rt_realloc(g->revs.v, (g->revs.n + n) * sizeof *v))) {
+			rt_error_set("out of memory");
+			return RETORT_ENOMEM;
+		}
+		g->revs.v = v;
+		g->revs.cap = g->revs.n + n;
+	}
+	return ht_reserve(&g->ids, g->ids.n + n);
 }
 
 static int valid_id(const char *id)
@@ -120,7 +154,6 @@ int rt_graph_add(rt_graph *g, rt_revision *rev)
 		goto fail;
 	}
 	rev->index = g->revs.n - 1;
-	rev->graph_data = NULL;
 	return RETORT_OK;
 fail:
 	rt_revision_free(rev);
@@ -506,15 +539,20 @@ done:
 }
 
 /* label: a string of a revision of the graph, which outlives the node */
-static int add_label(node *nd, const char *label)
+static int add_label(rt_graph *g, node *nd, const char *label)
 {
 	rt_strv *l = &nd->labels;
-	char **v;
 	if (rt_strv_find(l, label) >= 0)
 		return RETORT_OK;
-	v = rt_grow(l->v, &l->cap, l->n, sizeof *v, 2);
-	RT_CHECK_ALLOC(v);
-	l->v = v;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1;
+		char **v = rt_revmem_alloc(g->pool, cap * sizeof *v);
+		RT_CHECK_ALLOC(v);
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof *v);
+		l->v = v;
+		l->cap = cap;
+	}
 	l->v[l->n++] = (char *)label;
 	return RETORT_OK;
 }
@@ -548,7 +586,7 @@ static int propagate_labels(rt_graph *g)
 			node *nd = &g->nodes[stack[--sp]];
 			last = g->revs.v[stack[sp]];
 			for (k = 0; k < r->labels.n; k++)
-				if ((rc = add_label(nd, r->labels.v[k])) < 0)
+				if ((rc = add_label(g, nd, r->labels.v[k])) < 0)
 					goto done;
 			for (k = nd->kids.n; k-- > 0;) {
 				size_t x = nd->kids.v[k]->index;
@@ -560,7 +598,7 @@ static int propagate_labels(rt_graph *g)
 		}
 		for (p = last; p && !is_real_branch_point(g, p) && ND(g, p)->par.n <= 1;) {
 			for (k = 0; k < r->labels.n; k++)
-				if ((rc = add_label(ND(g, p), r->labels.v[k])) < 0)
+				if ((rc = add_label(g, ND(g, p), r->labels.v[k])) < 0)
 					goto done;
 			p = ND(g, p)->par.n ? ND(g, p)->par.v[0] : NULL;
 		}
@@ -595,9 +633,8 @@ static int normalize_deps(rt_graph *g, const size_t *order)
 	}
 	for (i = 0; i < n; i++) {
 		node *nd = &g->nodes[i];
-		for (k = 0; k < nd->par.n; k++)
-			if ((rc = rl_push(&nd->ndown, nd->par.v[k])) < 0)
-				goto done;
+		nd->ndown.v = nd->par.v; /* borrowed (cap == n): copied when a dependency is added */
+		nd->ndown.n = nd->ndown.cap = nd->par.n;
 		if (!nd->dep.n)
 			continue;
 		memset(implied, 0, ((n + 63) / 64) * sizeof(word));
@@ -617,7 +654,7 @@ static int normalize_deps(rt_graph *g, const size_t *order)
 			rt_revision *d = nd->dep.v[k];
 			if (bs_get(implied, d->index) || rl_has(&nd->ndown, d))
 				continue;
-			if ((rc = rl_push(&nd->ndown, d)) < 0)
+			if ((rc = np_push(g, &nd->ndown, d)) < 0)
 				goto done;
 			nd->nnormdep++;
 		}
@@ -632,14 +669,20 @@ done:
 /* g->adj from the nodes' lists (once every edge is known). */
 static int build_adjacency(rt_graph *g)
 {
-	size_t n = g->revs.n, i, k, l, m;
+	size_t n = g->revs.n, i, k, l, m, ndeps = 0;
 	int d;
 	if (n >= UINT32_MAX) {
 		rt_error_set("too many revisions (%zu)", n);
 		return RETORT_EINVAL;
 	}
+	for (i = 0; i < n; i++)
+		ndeps += g->nodes[i].dep.n;
 	for (d = 0; d < 4; d++) {
 		adjacency *a = &g->adj[d];
+		if (!ndeps && (d == UP_ALL || d == DOWN_ALL)) {
+			*a = g->adj[d - 1]; /* no dependency: the same edges (freed once) */
+			continue;
+		}
 		for (m = 0, i = 0; i < n; i++) {
 			const node *nd = &g->nodes[i];
 			m += d == UP_VERSIONED     ? nd->par.n
@@ -680,6 +723,8 @@ int rt_graph_finish(rt_graph *g)
 	g->finished = 1;
 	g->nodes = rt_calloc(n + 1, sizeof *g->nodes);
 	RT_CHECK_ALLOC(g->nodes);
+	g->pool = rt_revmem_new();
+	RT_CHECK_ALLOC(g->pool);
 
 	/* self-loops and branch labels */
 	for (i = 0; i < n; i++) {
@@ -728,7 +773,7 @@ int rt_graph_finish(rt_graph *g)
 				rt_error_set("%s: revision %s names down_revision '%s' twice", fname(r), r->id, p->id);
 				return RETORT_EINVAL;
 			}
-			if ((rc = rl_push(&nd->par, p)) < 0 || (rc = rl_push(&g->nodes[p->index].kids, r)) < 0)
+			if ((rc = np_push(g, &nd->par, p)) < 0 || (rc = np_push(g, &g->nodes[p->index].kids, r)) < 0)
 				return rc;
 		}
 	}
@@ -747,9 +792,9 @@ int rt_graph_finish(rt_graph *g)
 			}
 			if (rl_has(&nd->dep, d))
 				continue;
-			if ((rc = rl_push(&nd->dep, d)) < 0)
+			if ((rc = np_push(g, &nd->dep, d)) < 0)
 				return rc;
-			if (!rl_has(&nd->par, d) && (rc = rl_push(&g->nodes[d->index].dependents, r)) < 0)
+			if (!rl_has(&nd->par, d) && (rc = np_push(g, &g->nodes[d->index].dependents, r)) < 0)
 				return rc;
 		}
 	}

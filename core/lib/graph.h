@@ -26,6 +26,17 @@ int rt_graph_new(rt_graph **out);
  * order: that order breaks ties (as Alembic's filename order does).
  */
 int rt_graph_add(rt_graph *g, rt_revision *rev);
+
+/**
+ * The graph takes a reference to block m (revision.h), dropped when it is
+ * freed: the revisions made in m hold theirs, but point into it, so
+ * without this leak checkers see the block only through interior
+ * pointers (valgrind's "possibly lost" at an exit that does not free).
+ */
+int rt_graph_keep(rt_graph *g, rt_revmem *m);
+
+/** Room for n more revisions (an optimisation: rt_graph_add grows as needed). */
+int rt_graph_reserve(rt_graph *g, size_t n);
 /**
  * Link and check: a parent or dependency that does not exist, a cycle, a
  * self-loop, a branch label used twice; propagate labels.  Must be called

@@ -8,8 +8,8 @@
  *   graph_target.c  current state, target resolution, ranges and history
  *   graph_plan.c    upgrade/downgrade plans, head maintenance, stamp
  *
- * Revisions are held in load (file) order; rev->index is the position and
- * rev->graph_data is unused (per-revision data lives in g->nodes[index]).
+ * Revisions are held in load (file) order; rev->index is the position
+ * (per-revision data lives in g->nodes[index]).
  * Sets of revisions are bitsets indexed by rev->index; every traversal
  * uses an explicit stack, so a 10,000-long chain never recurses.
  *
@@ -27,20 +27,25 @@
 /* ---- small containers ---- */
 
 /*
- * A list of borrowed revisions.  Most hold one or two (a node's parents,
- * children), so the first array has room for two: three lists per node
- * of 10,000 at 8 slots each were 1.4 MB of heap, each page a fault.
+ * A list of borrowed revisions (16 bytes: a graph holds five per
+ * revision).  Lists of the nodes are carved from the graph's pool
+ * (np_push: most hold one or two, and a heap block each was 32 bytes and
+ * a malloc); the others (results, work lists) are heap arrays (rl_push,
+ * rl_free).  A node's list may borrow another's array with cap == n: the
+ * first push copies it.
  */
 typedef struct revlist {
 	rt_revision **v;
-	size_t n, cap;
+	uint32_t n, cap;
 } revlist;
 
 static inline int rl_push(revlist *l, rt_revision *r)
 {
-	rt_revision **v = rt_grow(l->v, &l->cap, l->n, sizeof *v, 2);
+	size_t cap = l->cap;
+	rt_revision **v = rt_grow(l->v, &cap, l->n, sizeof *v, 2);
 	RT_CHECK_ALLOC(v);
 	l->v = v;
+	l->cap = (uint32_t)cap;
 	l->v[l->n++] = r;
 	return RETORT_OK;
 }
@@ -118,11 +123,11 @@ static inline rt_revision *ht_get(const htab *t, const char *key)
 
 /* ---- the graph ---- */
 
-typedef struct node {
+typedef struct node { /* its lists and labels: arrays in the graph's pool */
 	revlist par;        /* down_revision, as written */
 	revlist dep;        /* resolved depends_on, deduplicated */
 	revlist ndown;      /* parents + deps not implied by ancestors' deps (Alembic's _normalized_down_revisions) */
-	size_t nnormdep;    /* how many of ndown are dependencies */
+	uint32_t nnormdep;  /* how many of ndown are dependencies */
 	revlist kids;       /* children through down_revision, load order */
 	revlist dependents; /* revisions that depend on this one (and are not also its children) */
 	rt_strv labels;     /* propagated branch labels: the strings are the revisions' own (not copied) */
@@ -146,8 +151,27 @@ struct rt_graph {
 	htab ids;
 	htab labels;
 	adjacency adj[4]; /* by direction: UP_VERSIONED, UP_ALL, DOWN_VERSIONED, DOWN_ALL */
+	rt_revmem *pool;  /* the nodes' arrays (revision.h's blocks serve as an arena) */
+	rt_revmem **kept; /* the folders' blocks (rt_graph_keep) */
+	size_t nkept;
 	int finished;
 };
+
+/* Append r to a node's list, growing it in the graph's pool. */
+static inline int np_push(rt_graph *g, revlist *l, rt_revision *r)
+{
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 1; /* most hold one */
+		rt_revision **v = rt_revmem_alloc(g->pool, cap * sizeof *v);
+		RT_CHECK_ALLOC(v);
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof *v);
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = r;
+	return RETORT_OK;
+}
 
 static inline const char *fname(const rt_revision *r)
 {

@@ -6,17 +6,30 @@
  * rt_revision_free.
  *
  * Ownership, one rule for every revision however it was made: the struct,
- * and each identity string (id, message, create_date, path), each list's
- * array and each string in it are separate heap blocks (rt_malloc) owned
- * by the revision; filename points into path.  rt_revision_free frees the
- * operations (ops_free) and every one of those blocks.
+ * its identity strings (id, message, create_date, checksum, path;
+ * filename points into path), each list's array and the strings in it live in a
+ * reference-counted block of memory, rev->mem (rt_revmem), of which the
+ * revision holds one reference; none of them is freed on its own.
+ * rt_revision_free frees the operations (ops_free) and drops that
+ * reference.  A block serves one revision (rt_revision_pack: a script read
+ * from its file) or many (the header cache: every revision of a folder
+ * read from its cache file shares one block, which holds that file's text
+ * and the strings point into it, so nothing is copied per revision).
+ *
+ * A draft (a struct from rt_calloc whose fields are separate rt_malloc'd
+ * blocks, mem NULL) is what the script readers fill; rt_revision_pack
+ * turns it into a revision.  Only revisions reach the graph.
  */
 #ifndef RT_REVISION_H
 #define RT_REVISION_H
 
+#include <stdint.h>
+
 #include <retort/types.h>
 
 #include "rt.h"
+
+typedef struct rt_revmem rt_revmem;
 
 typedef struct rt_revision {
 	char *id;
@@ -29,10 +42,9 @@ typedef struct rt_revision {
 	char *filename;     /* basename of path (points into path) */
 	retort_script_format format;
 	int id_line;        /* line of the revision declaration (for messages) */
-	char checksum[65];  /* SHA-256 of the file's bytes, lowercase hex */
+	char *checksum;     /* SHA-256 of the file's bytes, lowercase hex (64 characters) */
 
 	/* operations; valid once ops_loaded (rt_script_load_ops) */
-	int ops_loaded;
 	retort_op *upgrade;
 	size_t nupgrade;
 	retort_op *downgrade;
@@ -41,11 +53,38 @@ typedef struct rt_revision {
 	void (*ops_free)(void *ops_store); /* set by script.c; called by rt_revision_free */
 
 	/* private to graph.c */
-	size_t index;     /* position in load (file) order */
-	void *graph_data;
+	uint32_t index;   /* position in load (file) order */
+	int ops_loaded;
+
+	rt_revmem *mem;   /* the block behind the struct and its identity (NULL: a draft) */
 } rt_revision;
 
-/** Free a revision and everything it owns; NULL is a no-op. */
+/** Free a revision's operations and drop its reference to its memory; NULL is a no-op. */
 void rt_revision_free(rt_revision *rev);
+
+/**
+ * A draft (fields set, each its own block) made a revision: one block
+ * holding the struct and a copy of every identity string and list, the
+ * operations taken over (their file names pointed at the copy of the
+ * path).  The draft is freed (also on failure: then NULL
+ * and the error is set).
+ */
+rt_revision *rt_revision_pack(rt_revision *draft);
+
+/** Free a draft: its operations, every field and the struct; NULL is a no-op. */
+void rt_revision_draft_free(rt_revision *draft);
+
+/*
+ * Blocks shared by many revisions (the header cache's): a new one holds
+ * one reference; rt_revmem_alloc carves memory that lives as long as the
+ * block (8-byte aligned, zeroed: NULL when out of memory); rt_revmem_keep
+ * hands it a mapping (munmap'ed with it).  Revisions made from it take a
+ * reference each (rt_revmem_ref); rt_revmem_unref drops one.
+ */
+rt_revmem *rt_revmem_new(void);
+void *rt_revmem_alloc(rt_revmem *m, size_t n);
+void rt_revmem_keep(rt_revmem *m, void *map, size_t len);
+void rt_revmem_ref(rt_revmem *m);
+void rt_revmem_unref(rt_revmem *m);
 
 #endif

@@ -5,8 +5,8 @@
  * revision id rule.  The readers: script_conf.c, script_scan.c,
  * script_sql.c (script_priv.h says what each does).
  *
- * Memory: the identity strings of a revision are rt_malloc'd and freed by
- * rt_revision_free.  Everything behind its operations lives in one store
+ * Memory: the readers fill a draft (revision.h: each identity string its
+ * own block), which rt_script_load packs into a revision.  Everything behind its operations lives in one store
  * (rev->ops_store, freed by rev->ops_free): an arena of chunks for the op
  * arrays and the strings retort builds, plus the parsed libconfig tree
  * (.conf: op strings point into it) or the file text (.sql: statements
@@ -202,7 +202,7 @@ int rt_script_load(rt_revision **out, const char *path, int with_ops)
 {
 	rt_revision *rev = NULL;
 	retort_script_format fmt = format_of(path);
-	char *text = NULL, *slash;
+	char *text = NULL, *slash, sum[65];
 	size_t len = 0;
 	int rc;
 
@@ -219,19 +219,24 @@ int rt_script_load(rt_revision **out, const char *path, int with_ops)
 	slash = strrchr(rev->path, '/');
 	rev->filename = slash ? slash + 1 : rev->path;
 	rev->format = fmt;
-	if ((rc = rt_sha256_hex(rev->checksum, text, len)) < 0 || (rc = check_text(path, text, len)) < 0)
+	if ((rc = rt_sha256_hex(sum, text, len)) < 0 || (rc = check_text(path, text, len)) < 0)
 		goto done;
+	if (!(rev->checksum = rt_strdup(sum))) {
+		rc = rt_script_nomem();
+		goto done;
+	}
 	if (fmt == RETORT_FORMAT_CONF)
 		rc = rt_script_conf_load(rev, text, 1, with_ops);
 	else
 		rc = rt_script_sql_load(rev, &text, len, 1, with_ops);
 	if (rc < 0)
 		goto done;
-	*out = rev;
+	if (!(*out = rt_revision_pack(rev)))
+		rc = RETORT_ENOMEM;
 	rev = NULL;
 done:
 	rt_free(text);
-	rt_revision_free(rev);
+	rt_revision_draft_free(rev);
 	return rc;
 }
 

@@ -279,6 +279,18 @@ void sw_rename_column(sw *w, const retort_op *op)
 	sw_end(w, 0);
 }
 
+int sw_add_column(sw *w, const retort_op *op, sw_column_fn column)
+{
+	if (!sw_need(w, op, op->table, "table") || !sw_need(w, op, op->ncolumns ? op->columns : NULL, "a column") ||
+	    !sw_need(w, op, op->columns[0].name, "a column name") || !sw_need(w, op, op->columns[0].type, "a column type"))
+		return 0;
+	sw_alter_table(w, op->table);
+	sw_put(w, "ADD COLUMN ");
+	column(w, &op->columns[0], op->columns[0].primary_key);
+	sw_end(w, 0);
+	return w->rc == RETORT_OK;
+}
+
 void sw_create_table(sw *w, const retort_op *op, sw_column_fn column, int pk_named)
 {
 	size_t i, npk = 0;
@@ -506,4 +518,28 @@ int sw_render_common(sw *w, const retort_op *op)
 	default:
 		return 0;
 	}
+}
+
+int sw_render(const sw_dialect *d, void *state, const retort_host *host, retort_host_ctx *h, const retort_op *op,
+              retort_sink *out, sw_kinds_fn kinds)
+{
+	const char *const *name = d->names;
+	sw w;
+	int rc;
+	if (op->dialect) {
+		while (*name && strcmp(*name, op->dialect) != 0)
+			name++;
+		if (!*name)
+			return RETORT_OK; /* another dialect's */
+	}
+	sw_init(&w, d, state, host, h, out);
+	if (sw_render_common(&w, op))
+		rc = w.rc;
+	else if ((rc = kinds(w, op)) == SW_NOT_MINE) {
+		host->set_error(h, "unknown operation kind %d", (int)op->kind);
+		return RETORT_ENOTSUPPORTED;
+	}
+	if (rc == RETORT_ENOMEM)
+		host->set_error(h, "out of memory");
+	return rc;
 }

@@ -60,6 +60,7 @@ typedef struct sw_dialect {
 	int (*quote_literal)(void *state, const char *text, retort_sink *out);
 	int (*map_type)(void *state, const char *portable, retort_sink *out);
 	const char *bool_true, *bool_false; /**< how bulk_insert writes a boolean */
+	const char *const *names; /**< what op->dialect calls this dialect (NULL-terminated) */
 } sw_dialect;
 
 typedef struct sw {
@@ -98,6 +99,8 @@ void sw_bulk_insert(sw *w, const retort_op *op);
 
 /** A column definition as the dialect writes it; `inline_pk`: PRIMARY KEY goes on the column. */
 typedef void (*sw_column_fn)(sw *w, const retort_column *c, int inline_pk);
+/** "ALTER TABLE t ADD COLUMN <column>", a statement; 1 when written. */
+int sw_add_column(sw *w, const retort_op *op, sw_column_fn column);
 /**
  * "CREATE TABLE t (\n    columns, primary key, uniques, foreign keys,
  * checks\n)", without closing the statement.  `pk_named`: the primary key
@@ -112,5 +115,18 @@ void sw_create_table(sw *w, const retort_op *op, sw_column_fn column, int pk_nam
  * `op` (or failed), 0 when the kind is the dialect's to write.
  */
 int sw_render_common(sw *w, const retort_op *op);
+
+/** sw_render's hook: the writer by value (a dialect's cases take &w); w.rc, or SW_NOT_MINE for a kind it does not write. */
+typedef int (*sw_kinds_fn)(sw w, const retort_op *op);
+#define SW_NOT_MINE 1
+
+/**
+ * A dialect's render method: nothing for an operation meant for another
+ * dialect (op->dialect not one of d->names); else sw_render_common, then
+ * `kinds` for the rest; a kind neither writes fails with
+ * RETORT_ENOTSUPPORTED, running out of memory is said.
+ */
+int sw_render(const sw_dialect *d, void *state, const retort_host *host, retort_host_ctx *h, const retort_op *op,
+              retort_sink *out, sw_kinds_fn kinds);
 
 #endif

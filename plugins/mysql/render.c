@@ -106,7 +106,8 @@ int my_map_type(void *state, const char *portable, retort_sink *out)
 
 /* ---- rendering ---- */
 
-static const sw_dialect my_sql = {my_quote_ident, my_quote_literal, my_map_type, "1", "0"};
+static const char *const my_names[] = {"mysql", "mariadb", NULL};
+static const sw_dialect my_sql = {my_quote_ident, my_quote_literal, my_map_type, "1", "0", my_names};
 
 /*
  * name TYPE [NULL | NOT NULL] [DEFAULT x] [AUTO_INCREMENT] [UNIQUE]
@@ -328,20 +329,9 @@ static void drop_constraint(sw *w, const retort_op *op)
 	sw_end(w, 0);
 }
 
-static int is_mine(const char *dialect)
+/* The kinds sw_render_common leaves to MySQL (sw_render's hook). */
+static int my_kinds(sw w, const retort_op *op)
 {
-	return strcmp(dialect, "mysql") == 0 || strcmp(dialect, "mariadb") == 0;
-}
-
-int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)
-{
-	my_state *st = state;
-	sw w;
-	if (op->dialect && !is_mine(op->dialect))
-		return RETORT_OK;
-	sw_init(&w, &my_sql, st, st->host, h, out);
-	if (sw_render_common(&w, op))
-		goto done;
 	switch (op->kind) {
 	case RETORT_OP_CREATE_TABLE:
 		create_table(&w, op);
@@ -356,14 +346,7 @@ int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 		}
 		break;
 	case RETORT_OP_ADD_COLUMN:
-		if (sw_need(&w, op, op->table, "table") && sw_need(&w, op, op->ncolumns ? op->columns : NULL, "a column") &&
-		    sw_need(&w, op, op->columns[0].name, "a column name") &&
-		    sw_need(&w, op, op->columns[0].type, "a column type")) {
-			sw_alter_table(&w, op->table);
-			sw_put(&w, "ADD COLUMN ");
-			column(&w, &op->columns[0], op->columns[0].primary_key);
-			sw_end(&w, 0);
-		}
+		sw_add_column(&w, op, column);
 		break;
 	case RETORT_OP_ALTER_COLUMN:
 		alter_column(&w, op);
@@ -374,8 +357,8 @@ int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 	case RETORT_OP_DROP_INDEX:
 		if (sw_need(&w, op, op->name, "name")) {
 			if (!op->table) {
-				st->host->set_error(h, "drop_index of %s needs table (MySQL indexes belong to a table)", op->name);
-				return RETORT_EINVAL;
+				sw_fail(&w, RETORT_EINVAL, "drop_index of %s needs table (MySQL indexes belong to a table)", op->name);
+				break;
 			}
 			sw_put(&w, "DROP INDEX ");
 			sw_ident(&w, op->name);
@@ -403,11 +386,13 @@ int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 		                    op->name ? op->name : "?");
 		return RETORT_ENOTSUPPORTED;
 	default:
-		st->host->set_error(h, "unknown operation kind %d", (int)op->kind);
-		return RETORT_ENOTSUPPORTED;
+		return SW_NOT_MINE;
 	}
-done:
-	if (w.rc == RETORT_ENOMEM)
-		st->host->set_error(h, "out of memory");
 	return w.rc;
+}
+
+int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)
+{
+	my_state *st = state;
+	return sw_render(&my_sql, st, st->host, h, op, out, my_kinds);
 }

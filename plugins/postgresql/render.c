@@ -98,7 +98,8 @@ static const char *serial_type(const char *type)
 
 /* ---- rendering ---- */
 
-static const sw_dialect pg_sql = {pg_quote_ident, pg_quote_literal, pg_map_type, "TRUE", "FALSE"};
+static const char *const pg_names[] = {"postgresql", "postgres", NULL};
+static const sw_dialect pg_sql = {pg_quote_ident, pg_quote_literal, pg_map_type, "TRUE", "FALSE", pg_names};
 
 static void column_def(sw *w, const retort_column *c, int inline_pk)
 {
@@ -232,20 +233,9 @@ static void create_enum(sw *w, const retort_op *op)
 	sw_end(w, 0);
 }
 
-static int is_mine(const char *dialect)
+/* The kinds sw_render_common leaves to PostgreSQL (sw_render's hook). */
+static int pg_kinds(sw w, const retort_op *op)
 {
-	return strcmp(dialect, "postgresql") == 0 || strcmp(dialect, "postgres") == 0;
-}
-
-int pg_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)
-{
-	pg_state *st = state;
-	sw w;
-	if (op->dialect && !is_mine(op->dialect))
-		return RETORT_OK;
-	sw_init(&w, &pg_sql, st, st->host, h, out);
-	if (sw_render_common(&w, op))
-		goto done;
 	switch (op->kind) {
 	case RETORT_OP_CREATE_TABLE:
 		create_table(&w, op);
@@ -259,16 +249,8 @@ int pg_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 		}
 		break;
 	case RETORT_OP_ADD_COLUMN:
-		if (sw_need(&w, op, op->table, "table") && sw_need(&w, op, op->ncolumns ? op->columns : NULL, "a column") &&
-		    sw_need(&w, op, op->columns[0].name, "a column name") &&
-		    sw_need(&w, op, op->columns[0].type, "a column type")) {
-			sw_alter_table(&w, op->table);
-			sw_put(&w, "ADD COLUMN ");
-			column_def(&w, &op->columns[0], op->columns[0].primary_key);
-			sw_end(&w, 0);
-			if (op->columns[0].comment)
-				comment_on(&w, op->table, op->columns[0].name, op->columns[0].comment);
-		}
+		if (sw_add_column(&w, op, column_def) && op->columns[0].comment)
+			comment_on(&w, op->table, op->columns[0].name, op->columns[0].comment);
 		break;
 	case RETORT_OP_ALTER_COLUMN:
 		alter_column(&w, op);
@@ -312,11 +294,13 @@ int pg_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 		}
 		break;
 	default:
-		st->host->set_error(h, "unknown operation kind %d", (int)op->kind);
-		return RETORT_ENOTSUPPORTED;
+		return SW_NOT_MINE;
 	}
-done:
-	if (w.rc == RETORT_ENOMEM)
-		st->host->set_error(h, "out of memory");
 	return w.rc;
+}
+
+int pg_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)
+{
+	pg_state *st = state;
+	return sw_render(&pg_sql, st, st->host, h, op, out, pg_kinds);
 }

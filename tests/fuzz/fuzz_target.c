@@ -19,7 +19,7 @@ static rt_revision *mk(const char *id, const char *p1, const char *p2, const cha
 		rt_strv_push(&r->labels, label);
 	if (dep)
 		rt_strv_push(&r->depends_on, dep);
-	return r;
+	return rt_revision_pack(r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

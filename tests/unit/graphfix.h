@@ -28,8 +28,8 @@ static int split_push(rt_strv *sv, const char *s)
 	return 0;
 }
 
-/* "id|parents|labels|deps" (space-separated lists; trailing parts optional) */
-static rt_revision *mkrev(const char *line)
+/* "id|parents|labels|deps" (space-separated lists; trailing parts optional): a draft (revision.h) */
+static rt_revision *mkdraft(const char *line)
 {
 	char f[4][256];
 	const char *p = line;
@@ -50,6 +50,12 @@ static rt_revision *mkrev(const char *line)
 	r->path = rt_asprintf("versions/%s.conf", f[0]);
 	r->filename = strrchr(r->path, '/') + 1;
 	return r;
+}
+
+/* The same made a revision. */
+static rt_revision *mkrev(const char *line)
+{
+	return rt_revision_pack(mkdraft(line));
 }
 
 /* Build and finish; *rc gets the status (graph freed and NULL on error). */

@@ -294,10 +294,11 @@ static void test_graph__rejects_duplicate_id(void)
 static void test_graph__duplicate_id_names_both_files(void)
 {
 	rt_graph *g = NULL;
-	rt_revision *r1 = mkrev("abc"), *r2 = mkrev("abc");
+	rt_revision *r1 = mkrev("abc"), *r2 = mkdraft("abc");
 	rt_free(r2->path);
 	r2->path = rt_strdup("other/abc_copy.sql");
 	r2->filename = strrchr(r2->path, '/') + 1;
+	r2 = rt_revision_pack(r2);
 	CU_ASSERT_EQUAL(rt_graph_new(&g), 0);
 	CU_ASSERT_EQUAL(rt_graph_add(g, r1), 0);
 	CU_ASSERT_EQUAL(rt_graph_add(g, r2), RETORT_EINVAL);
@@ -867,7 +868,7 @@ static void test_graph__ten_thousand_chain_is_fast(void)
 			rt_strv_push(&r->parents, rt_graph_at(g, i - 1)->id);
 		r->path = rt_asprintf("versions/%s.conf", r->id);
 		r->filename = strrchr(r->path, '/') + 1;
-		CU_ASSERT_EQUAL_FATAL(rt_graph_add(g, r), 0);
+		CU_ASSERT_EQUAL_FATAL(rt_graph_add(g, rt_revision_pack(r)), 0);
 	}
 	CU_ASSERT_EQUAL(rt_graph_finish(g), 0);
 	CU_ASSERT_EQUAL(rt_graph_heads(g, 0, &v, &n), 0);
