@@ -381,10 +381,10 @@ static int my_kinds(sw w, const retort_op *op)
 		break;
 	case RETORT_OP_CREATE_ENUM:
 	case RETORT_OP_DROP_ENUM:
-		st->host->set_error(h, "%s %s: MySQL and MariaDB have no enum types (an enum('a','b') column type is one "
-		                    "column's)", op->kind == RETORT_OP_CREATE_ENUM ? "create_enum" : "drop_enum",
-		                    op->name ? op->name : "?");
-		return RETORT_ENOTSUPPORTED;
+		sw_fail(&w, RETORT_ENOTSUPPORTED,
+		        "%s %s: MySQL and MariaDB have no enum types (an enum('a','b') column type is one column's)",
+		        op->kind == RETORT_OP_CREATE_ENUM ? "create_enum" : "drop_enum", op->name ? op->name : "?");
+		break;
 	default:
 		return SW_NOT_MINE;
 	}
