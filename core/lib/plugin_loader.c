@@ -108,7 +108,9 @@ static const char *missing_method(const rt_plugin *p)
 		return NULL;
 	}
 	case RETORT_KIND_NAMING:
-		return !p->vt.naming.name_object && !p->vt.naming.check ? "name_object or check" : NULL;
+		if (p->vt.naming.name_object || p->vt.naming.check || p->vt.naming.check_script)
+			return NULL;
+		return "name_object, check or check_script";
 	case RETORT_KIND_FORMATTER:
 		return p->vt.formatter.format_file ? NULL : "format_file";
 	case RETORT_KIND_NOTIFY:
@@ -604,24 +606,6 @@ int rt_plugins_name(rt_plugins *ps, const retort_name_request *req, char **out)
 		rt_sink_free(&s);
 		RT_CHECK_ALLOC(*out);
 		return RETORT_OK;
-	}
-	return RETORT_OK;
-}
-
-int rt_plugins_check(rt_plugins *ps, const retort_script *script, retort_violation_fn fn, void *arg,
-                     size_t *npolicies)
-{
-	size_t i;
-	*npolicies = 0;
-	for (i = 0; ps && i < ps->n; i++) {
-		rt_plugin *p = ps->v[i];
-		int rc;
-		if (p->kind != RETORT_KIND_NAMING || !p->vt.naming.check)
-			continue;
-		(*npolicies)++;
-		rc = p->vt.naming.check(p->state, p->hctx, script, fn, arg);
-		if (rc < 0)
-			return rt_hctx_take_error(p->hctx, rc, "check");
 	}
 	return RETORT_OK;
 }
