@@ -53,3 +53,5 @@ TESTS += tests/integration/naming.sh
 EXTRA_DIST += tests/integration/naming.sh
 TESTS += tests/integration/lint.sh
 EXTRA_DIST += tests/integration/lint.sh
+TESTS += tests/integration/lint_gate.sh
+EXTRA_DIST += tests/integration/lint_gate.sh
