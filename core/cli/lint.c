@@ -77,7 +77,7 @@ int cmd_lint(rt_ctx *ctx, opts *o)
 		printf("{\"violations\": [");
 	for (i = 0; i < ids.n; i++) {
 		rt_revision *r = rt_graph_get(ctx->graph, ids.v[i]);
-		if (r && (rc = rt_lint_revision(ctx, r, dialect, print_violation, &lo, &n)) < 0)
+		if (r && (rc = rt_lint_revision(ctx, r, dialect, 0, print_violation, &lo, &n)) < 0)
 			break;
 	}
 	if (o->json) {

@@ -199,7 +199,13 @@ static int check_allows(const rt_ctx *ctx, const rt_revision *rev)
 	return rc;
 }
 
-int rt_lint_revision(rt_ctx *ctx, rt_revision *rev, const char *dialect, rt_violation_cb cb, void *arg,
+/* Does policy p run for gate `when` (0: the lint command, every policy)? */
+static int gates(const rt_ctx *ctx, const rt_plugin *p, int when)
+{
+	return !when || (ctx->cfg->lint_on & when) || (p->enforce & when);
+}
+
+int rt_lint_revision(rt_ctx *ctx, rt_revision *rev, const char *dialect, int when, rt_violation_cb cb, void *arg,
                      rt_lint_counts *n)
 {
 	retort_script sc;
@@ -232,7 +238,7 @@ int rt_lint_revision(rt_ctx *ctx, rt_revision *rev, const char *dialect, rt_viol
 	n->policies = 0;
 	for (i = 0; ctx->plugins && i < ctx->plugins->n; i++) {
 		rt_plugin *p = ctx->plugins->v[i];
-		if (!checks(p))
+		if (!checks(p) || !gates(ctx, p, when))
 			continue;
 		n->policies++;
 		r.p = p;
@@ -275,6 +281,17 @@ int rt_violation_format(rt_buf *b, const rt_violation *v)
 
 /* ---- the gate ---- */
 
+int rt_lint_gated(const rt_ctx *ctx, int when)
+{
+	size_t i;
+	if (ctx->cfg->lint_on & when)
+		return 1;
+	for (i = 0; ctx->plugins && i < ctx->plugins->n; i++)
+		if (checks(ctx->plugins->v[i]) && (ctx->plugins->v[i]->enforce & when))
+			return 1;
+	return 0;
+}
+
 typedef struct gate_state {
 	rt_ctx *ctx;
 	rt_buf line;
@@ -298,7 +315,7 @@ int rt_lint_gate(rt_ctx *ctx, int when, rt_revision *const *revs, size_t n, cons
 	const char *dialect = NULL;
 	size_t i;
 	int rc;
-	if (!(ctx->cfg->lint_on & when) || n == 0)
+	if (n == 0 || !rt_lint_gated(ctx, when))
 		return RETORT_OK;
 	if ((rc = rt_lint_dialect(ctx, &dialect)) < 0)
 		return rc;
@@ -306,7 +323,7 @@ int rt_lint_gate(rt_ctx *ctx, int when, rt_revision *const *revs, size_t n, cons
 	g.ctx = ctx;
 	memset(&g.line, 0, sizeof g.line);
 	for (i = 0; i < n && rc == RETORT_OK; i++)
-		rc = rt_lint_revision(ctx, revs[i], dialect, gate_cb, &g, &c);
+		rc = rt_lint_revision(ctx, revs[i], dialect, when, gate_cb, &g, &c);
 	rt_buf_free(&g.line);
 	if (rc < 0)
 		return rc;
@@ -323,7 +340,7 @@ int rt_lint_gate_plan(rt_ctx *ctx, const rt_plan *plan)
 	rt_revision **revs;
 	size_t k, n = 0;
 	int rc;
-	if (!(ctx->cfg->lint_on & RT_LINT_ON_UPGRADE) || plan->n == 0)
+	if (plan->n == 0)
 		return RETORT_OK;
 	if (!(revs = rt_calloc(plan->n, sizeof *revs))) {
 		rt_error_set("out of memory");

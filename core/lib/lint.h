@@ -48,8 +48,11 @@ int rt_lint_dialect(rt_ctx *ctx, const char **out);
  * (counted in n->allowed); the others go to cb and are counted by
  * severity.  An `allow` naming a rule no policy has is RETORT_EINVAL
  * with file:line (only when every checking policy lists its rules).
+ * `when` 0: every policy (the lint command); RT_LINT_ON_*: the policies
+ * that gate that command (all when lint_on has it, else those whose
+ * `enforce` has it).
  */
-int rt_lint_revision(rt_ctx *ctx, rt_revision *rev, const char *dialect, rt_violation_cb cb, void *arg,
+int rt_lint_revision(rt_ctx *ctx, rt_revision *rev, const char *dialect, int when, rt_violation_cb cb, void *arg,
                      rt_lint_counts *n);
 
 /** How many loaded policies check scripts. */
@@ -61,8 +64,12 @@ int rt_violation_format(rt_buf *b, const rt_violation *v);
 /** "error", "warning", "info". */
 const char *rt_severity_name(retort_severity s);
 
+/** Does command `when` (RT_LINT_ON_*) have a gate: lint_on, or a policy's `enforce`? */
+int rt_lint_gated(const rt_ctx *ctx, int when);
+
 /**
- * The gate: when `when` (RT_LINT_ON_*) is in the config's lint_on, lint
+ * The gate: when `when` (RT_LINT_ON_*) is in the config's lint_on (or a
+ * policy's `enforce`), lint
  * revs[0..n) (each violation reported through rt_report as a warning
  * line); any error-severity violation makes it RETORT_ERROR with a
  * message saying nothing was done (`what`: "the revision was not written").

@@ -32,6 +32,7 @@ typedef struct rt_plugin {
 	retort_settings settings;
 	rt_strv events;                 /* notify: globs (empty: every event) */
 	int fatal;                      /* notify: a failing .before event stops the run */
+	int enforce;                    /* naming: RT_LINT_ON_* bits of its `enforce` key (a gate of its own) */
 	int initialized;
 } rt_plugin;
 

@@ -677,11 +677,14 @@ static int script_text(const rt_ctx *ctx, const rt_revwrite *w, const char *rev,
 	return RETORT_OK;
 }
 
-/* lint_on = [ "revision" ]: the policies over the script before it is written (not written on errors) */
+/* lint_on = [ "revision" ] (or a policy's enforce): the policies over the script before it is written (not written on errors) */
 static int lint_text(rt_ctx *ctx, const char *path, const char *text)
 {
 	rt_revision *rev = NULL;
-	int rc = rt_script_load_text(&rev, path, text);
+	int rc;
+	if (!rt_lint_gated(ctx, RT_LINT_ON_REVISION))
+		return RETORT_OK;
+	rc = rt_script_load_text(&rev, path, text);
 	if (rc < 0) {
 		rt_error_prefix("the new revision does not read (check the template)");
 		return rc;
@@ -735,7 +738,7 @@ int rt_revwrite_run(rt_ctx *ctx, const rt_revwrite *w, char **rev_out, char **pa
 		rc = RETORT_ENOMEM;
 		goto done;
 	}
-	if ((ctx->cfg->lint_on & RT_LINT_ON_REVISION) && (rc = lint_text(ctx, path, text)) < 0)
+	if ((rc = lint_text(ctx, path, text)) < 0)
 		goto done;
 	if ((rc = rt_file_create(path, text)) < 0)
 		goto done;

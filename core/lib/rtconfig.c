@@ -73,7 +73,7 @@ static long long int_value(const config_setting_t *s)
 	return config_setting_type(s) == CONFIG_TYPE_INT64 ? config_setting_get_int64(s) : config_setting_get_int(s);
 }
 
-/* The keys the host reads in a plugin's group (module, kind, events, fatal): their types. */
+/* The keys the host reads in a plugin's group (module, kind, events, fatal, enforce): their types. */
 static int check_host_keys(const rt_config *c, const config_setting_t *g)
 {
 	static const struct {
@@ -85,6 +85,7 @@ static int check_host_keys(const rt_config *c, const config_setting_t *g)
 		{"kind", CONFIG_TYPE_STRING, "a string (dialect, naming, formatter or notify)"},
 		{"events", -1, "a string or a list of strings (event names or globs)"},
 		{"fatal", CONFIG_TYPE_BOOL, "a boolean (true/false)"},
+		{"enforce", -1, "a string or a list of strings (revision, upgrade)"},
 	};
 	size_t i;
 	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {

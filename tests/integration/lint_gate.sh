@@ -60,6 +60,23 @@ scenario_gate_upgrade() {
 	expect_rc 0 "downgrade is not gated" downgrade base
 }
 
+# a policy's own `enforce` (retort.conf(5)'s sample: forbid_destructive, enforce = "upgrade")
+scenario_enforce() {
+	new_project || { failed "database"; return; }
+	echo 'plugins = ( { module = "lint"; forbid_destructive = true; enforce = "upgrade"; } );' >>retort.conf
+	table_rev a ""
+	rev b a "drop" '{ op = "drop_table"; table = "t_a"; }' \
+		'{ op = "create_table"; table = "t_a"; columns = ( { name = "id"; type = "integer"; primary_key = true; } ); }'
+	expect_rc 1 "enforce = \"upgrade\" gates upgrade without lint_on" upgrade head
+	expect_in "$ERR" "error: destructive: " "the violation is shown"
+	expect_eq "$(tables | tr '\n' ' ')" "" "nothing changed in the database"
+	expect_rc 0 "enforce does not gate revision" revision -m "next" --rev-id c
+	sed -i 's/enforce = "upgrade"/enforce = [ "nosuch" ]/' retort.conf
+	expect_rc 2 "an unknown enforce value is refused" heads
+	expect_in "$ERR" "enforce: unknown command 'nosuch'" "naming it"
+}
+
 for_each_dialect scenario_gate_revision
 for_each_dialect scenario_gate_upgrade
+for_each_dialect scenario_enforce
 finish
