@@ -63,6 +63,15 @@ static void parse(ltype *t, const char *s)
 	}
 }
 
+/* one type, however spelled (integer = int4, varchar = character varying) */
+static int same(const ltype *f, const ltype *t)
+{
+	if (!strcmp(f->norm, t->norm))
+		return 1;
+	return f->fam != F_UNKNOWN && f->fam == t->fam && f->rank == t->rank && f->len == t->len &&
+	       f->scale == t->scale && f->varchar == t->varchar;
+}
+
 int lint_type_narrows(const char *from, const char *to)
 {
 	ltype f, t;
@@ -70,7 +79,7 @@ int lint_type_narrows(const char *from, const char *to)
 		return 0;
 	parse(&f, from);
 	parse(&t, to);
-	if (f.fam == F_UNKNOWN || t.fam == F_UNKNOWN || !strcmp(f.norm, t.norm))
+	if (f.fam == F_UNKNOWN || t.fam == F_UNKNOWN || same(&f, &t))
 		return 0;
 	if (f.fam != t.fam) {
 		if (t.fam == F_CHAR && t.len < 0)
@@ -99,7 +108,7 @@ int lint_pg_rewrites(const char *from, const char *to)
 		return 1;
 	parse(&f, from);
 	parse(&t, to);
-	if (!strcmp(f.norm, t.norm))
+	if (same(&f, &t))
 		return 0;
 	/* binary coercible: varchar(n) -> varchar(m >= n), varchar, text; numeric(p,s) -> numeric(p' >= p, s), numeric */
 	if (f.fam == F_CHAR && t.fam == F_CHAR && f.varchar && t.varchar)
@@ -116,7 +125,7 @@ int lint_my_copies(const char *from, const char *to)
 		return 1;
 	parse(&f, from);
 	parse(&t, to);
-	if (!strcmp(f.norm, t.norm))
+	if (same(&f, &t))
 		return 0;
 	if (f.fam == F_INT && t.fam == F_INT)
 		return t.rank < f.rank; /* widening an integer: INSTANT (MariaDB 10.4.3) */
