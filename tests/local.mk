@@ -53,3 +53,7 @@ TESTS += tests/integration/naming.sh
 EXTRA_DIST += tests/integration/naming.sh
 TESTS += tests/integration/schema_dump.sh
 EXTRA_DIST += tests/integration/schema_dump.sh
+TESTS += tests/integration/lint.sh
+EXTRA_DIST += tests/integration/lint.sh
+TESTS += tests/integration/lint_gate.sh
+EXTRA_DIST += tests/integration/lint_gate.sh

@@ -177,7 +177,7 @@ static void h_set_db_error(retort_host_ctx *h, const char *sqlstate, long native
 
 /* ---- settings ---- */
 
-static const char *const reserved_keys[] = {"module", "kind", "events", "fatal", NULL};
+static const char *const reserved_keys[] = {"module", "kind", "events", "fatal", "enforce", NULL};
 
 static int is_reserved(const char *key)
 {

@@ -108,7 +108,9 @@ static const char *missing_method(const rt_plugin *p)
 		return NULL;
 	}
 	case RETORT_KIND_NAMING:
-		return !p->vt.naming.name_object && !p->vt.naming.check ? "name_object or check" : NULL;
+		if (p->vt.naming.name_object || p->vt.naming.check || p->vt.naming.check_script)
+			return NULL;
+		return "name_object, check or check_script";
 	case RETORT_KIND_FORMATTER:
 		return p->vt.formatter.format_file ? NULL : "format_file";
 	case RETORT_KIND_NOTIFY:
@@ -390,6 +392,31 @@ static const char *dialect_alias(const char *scheme)
 	return scheme;
 }
 
+/* enforce = "upgrade" or [ "revision", "upgrade" ]: this policy gates those commands (lint.c) */
+static int read_enforce(rt_plugin *p, const config_setting_t *s, const char *where)
+{
+	int j, m = config_setting_type(s) == CONFIG_TYPE_STRING ? 1 : config_setting_length(s);
+	if (p->kind != RETORT_KIND_NAMING) {
+		rt_error_set("%s: 'enforce' only applies to naming policies ('%s' is a %s plugin)", where, p->desc.name,
+		             rt_plugin_kind_name(p->kind));
+		return RETORT_EINVAL;
+	}
+	for (j = 0; j < m; j++) {
+		const config_setting_t *e =
+			config_setting_type(s) == CONFIG_TYPE_STRING ? s : config_setting_get_elem(s, (unsigned)j);
+		const char *v = e ? config_setting_get_string(e) : NULL;
+		if (v && strcmp(v, "revision") == 0)
+			p->enforce |= RT_LINT_ON_REVISION;
+		else if (v && strcmp(v, "upgrade") == 0)
+			p->enforce |= RT_LINT_ON_UPGRADE;
+		else {
+			rt_error_set("%s: enforce: unknown command '%s' (revision, upgrade)", where, v ? v : "?");
+			return RETORT_EINVAL;
+		}
+	}
+	return RETORT_OK;
+}
+
 int rt_plugins_load_declared(rt_plugins *ps)
 {
 	const config_setting_t *list = ps->cfg ? ps->cfg->plugins : NULL;
@@ -452,6 +479,10 @@ int rt_plugins_load_declared(rt_plugins *ps)
 		}
 		if (config_setting_lookup_bool(g, "fatal", &fatal))
 			p->fatal = fatal;
+		if ((ev = config_setting_get_member(g, "enforce")) != NULL && (rc = read_enforce(p, ev, where)) < 0) {
+			rt_plugin_free(p);
+			return rc;
+		}
 		if ((rc = instantiate(ps, p, g, where)) < 0 || (rc = push_plugin(ps, p)) < 0) {
 			rt_plugin_free(p);
 			return rc;
@@ -604,24 +635,6 @@ int rt_plugins_name(rt_plugins *ps, const retort_name_request *req, char **out)
 		rt_sink_free(&s);
 		RT_CHECK_ALLOC(*out);
 		return RETORT_OK;
-	}
-	return RETORT_OK;
-}
-
-int rt_plugins_check(rt_plugins *ps, const retort_script *script, retort_violation_fn fn, void *arg,
-                     size_t *npolicies)
-{
-	size_t i;
-	*npolicies = 0;
-	for (i = 0; ps && i < ps->n; i++) {
-		rt_plugin *p = ps->v[i];
-		int rc;
-		if (p->kind != RETORT_KIND_NAMING || !p->vt.naming.check)
-			continue;
-		(*npolicies)++;
-		rc = p->vt.naming.check(p->state, p->hctx, script, fn, arg);
-		if (rc < 0)
-			return rt_hctx_take_error(p->hctx, rc, "check");
 	}
 	return RETORT_OK;
 }

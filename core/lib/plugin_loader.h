@@ -32,6 +32,7 @@ typedef struct rt_plugin {
 	retort_settings settings;
 	rt_strv events;                 /* notify: globs (empty: every event) */
 	int fatal;                      /* notify: a failing .before event stops the run */
+	int enforce;                    /* naming: RT_LINT_ON_* bits of its `enforce` key (a gate of its own) */
 	int initialized;
 } rt_plugin;
 
@@ -84,13 +85,6 @@ int rt_plugins_format(rt_plugins *ps, const char *path, retort_script_format fmt
 
 /** Ask the naming policies for a name (first that answers); *out NULL when none does. */
 int rt_plugins_name(rt_plugins *ps, const retort_name_request *req, char **out);
-
-/**
- * Run every naming policy's check over one script; violations go to fn
- * (rule, message, where); *npolicies counts the policies that checked.
- */
-int rt_plugins_check(rt_plugins *ps, const retort_script *script, retort_violation_fn fn, void *arg,
-                     size_t *npolicies);
 
 const char *rt_plugin_kind_name(retort_plugin_kind k);
 

@@ -25,6 +25,7 @@
 
 #include <stdint.h>
 
+#include <retort/naming.h>
 #include <retort/types.h>
 
 #include "rt.h"
@@ -49,6 +50,9 @@ typedef struct rt_revision {
 	size_t nupgrade;
 	retort_op *downgrade;
 	size_t ndowngrade;
+	retort_annotation *annotations; /* `allow` annotations (in ops_store), valid once ops_loaded */
+	size_t nannotations;
+	int downgrade_line; /* line of `downgrade` / `-- retort:downgrade`, 0 when absent (once ops_loaded) */
 	void *ops_store; /* private to script.c: memory behind the ops */
 	void (*ops_free)(void *ops_store); /* set by script.c; called by rt_revision_free */
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "revwrite.h"
+#include "lint.h"
 #include "script.h"
 
 /* ---- ids ---- */
@@ -676,6 +677,23 @@ static int script_text(const rt_ctx *ctx, const rt_revwrite *w, const char *rev,
 	return RETORT_OK;
 }
 
+/* lint_on = [ "revision" ] (or a policy's enforce): the policies over the script before it is written (not written on errors) */
+static int lint_text(rt_ctx *ctx, const char *path, const char *text)
+{
+	rt_revision *rev = NULL;
+	int rc;
+	if (!rt_lint_gated(ctx, RT_LINT_ON_REVISION))
+		return RETORT_OK;
+	rc = rt_script_load_text(&rev, path, text);
+	if (rc < 0) {
+		rt_error_prefix("the new revision does not read (check the template)");
+		return rc;
+	}
+	rc = rt_lint_gate(ctx, RT_LINT_ON_REVISION, &rev, 1, "the revision was not written");
+	rt_revision_free(rev);
+	return rc;
+}
+
 int rt_revwrite_run(rt_ctx *ctx, const rt_revwrite *w, char **rev_out, char **path_out)
 {
 	rt_strv parents = RT_STRV_INIT, deps = RT_STRV_INIT;
@@ -720,6 +738,8 @@ int rt_revwrite_run(rt_ctx *ctx, const rt_revwrite *w, char **rev_out, char **pa
 		rc = RETORT_ENOMEM;
 		goto done;
 	}
+	if ((rc = lint_text(ctx, path, text)) < 0)
+		goto done;
 	if ((rc = rt_file_create(path, text)) < 0)
 		goto done;
 	if (path_out && !(*path_out = rt_strdup(path))) {

@@ -33,6 +33,7 @@ static const struct {
 	{"plugins", K_PLUGINS},
 	{"include_tables", K_STRLIST},
 	{"exclude_tables", K_STRLIST},
+	{"lint_on", K_STRLIST},
 	{NULL, K_STRING},
 };
 
@@ -72,7 +73,7 @@ static long long int_value(const config_setting_t *s)
 	return config_setting_type(s) == CONFIG_TYPE_INT64 ? config_setting_get_int64(s) : config_setting_get_int(s);
 }
 
-/* The keys the host reads in a plugin's group (module, kind, events, fatal): their types. */
+/* The keys the host reads in a plugin's group (module, kind, events, fatal, enforce): their types. */
 static int check_host_keys(const rt_config *c, const config_setting_t *g)
 {
 	static const struct {
@@ -84,6 +85,7 @@ static int check_host_keys(const rt_config *c, const config_setting_t *g)
 		{"kind", CONFIG_TYPE_STRING, "a string (dialect, naming, formatter or notify)"},
 		{"events", -1, "a string or a list of strings (event names or globs)"},
 		{"fatal", CONFIG_TYPE_BOOL, "a boolean (true/false)"},
+		{"enforce", -1, "a string or a list of strings (revision, upgrade)"},
 	};
 	size_t i;
 	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -305,6 +307,24 @@ static int get_string(rt_config *c, const config_setting_t *ov, const char *key,
 	return rt_config_expand(c, config_setting_get_string(s), where, out);
 }
 
+/* lint_on = [ "revision", "upgrade" ]: the commands the policies gate (lint.h) */
+static int get_lint_on(rt_config *c, const config_setting_t *s)
+{
+	int i, n = config_setting_type(s) == CONFIG_TYPE_STRING ? 1 : config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_type(s) == CONFIG_TYPE_STRING ? s
+		                                                                         : config_setting_get_elem(s, (unsigned)i);
+		const char *v = config_setting_get_string(e);
+		if (strcmp(v, "revision") == 0)
+			c->lint_on |= RT_LINT_ON_REVISION;
+		else if (strcmp(v, "upgrade") == 0)
+			c->lint_on |= RT_LINT_ON_UPGRADE;
+		else
+			return bad_at(c, e, "lint_on: unknown command '%s' (revision, upgrade)", v);
+	}
+	return RETORT_OK;
+}
+
 static int get_paths(rt_config *c, const config_setting_t *s, rt_strv *out)
 {
 	int i, n, rc;
@@ -458,6 +478,8 @@ int rt_config_load(rt_config **out, const char *path, const char *name, const rt
 	if ((s = lookup(c, ov, "plugin_path")) != NULL && (rc = get_paths(c, s, &c->plugin_path)) < 0)
 		goto fail;
 	c->plugins = lookup(c, ov, "plugins");
+	if ((s = lookup(c, ov, "lint_on")) != NULL && (rc = get_lint_on(c, s)) < 0)
+		goto fail;
 
 	if (url_override) {
 		if (!(c->url = rt_strdup(url_override)))

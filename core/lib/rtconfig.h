@@ -10,6 +10,10 @@
 
 #include "rt.h"
 
+/* lint_on bits: the commands the policies gate (lint.c) */
+#define RT_LINT_ON_REVISION 0x1
+#define RT_LINT_ON_UPGRADE 0x2
+
 typedef struct rt_config {
 	config_t cfg;       /* kept alive: plugin settings point into it */
 	char *path;         /* the config file as given */
@@ -30,6 +34,7 @@ typedef struct rt_config {
 	const config_setting_t *plugins; /* the `plugins` list (overlay's if it has one), or NULL */
 	rt_strv x_keys, x_values;        /* -x KEY=VALUE */
 	const char *name;                /* -n overlay name or NULL (borrowed) */
+	int lint_on;                     /* lint_on: RT_LINT_ON_* bits */
 } rt_config;
 
 /**

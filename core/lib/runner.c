@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "histread.h"
+#include "lint.h"
 #include "parfor.h"
 #include "report.h"
 #include "runner_int.h"
@@ -727,6 +728,8 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 	if ((rc = rt_graph_check_current(ctx->graph, &heads)) < 0)
 		goto out;
 	if ((rc = plan_run(ctx, up, &heads, target, &plan, &prep)) < 0)
+		goto out;
+	if (up && (rc = rt_lint_gate_plan(ctx, &plan)) < 0)
 		goto out;
 	if ((rc = rn_ensure_tables(ctx)) < 0)
 		goto out;

@@ -112,6 +112,44 @@ int rt_script_bad_word(const char *s)
 	return 0;
 }
 
+int rt_annots_add(rt_annots *a, const char *key, const char *value, int line, retort_section section, size_t op_index)
+{
+	retort_annotation *v = rt_grow(a->v, &a->cap, a->n, sizeof *v, 8), *an;
+	if (!v)
+		return rt_script_nomem();
+	a->v = v;
+	an = &a->v[a->n++];
+	memset(an, 0, sizeof *an);
+	an->size = sizeof *an;
+	an->key = key;
+	an->value = value;
+	an->line = line;
+	an->section = section;
+	an->op_index = op_index;
+	return RETORT_OK;
+}
+
+int rt_annots_finish(rt_annots *a, rt_store *st, rt_revision *rev)
+{
+	rev->annotations = NULL;
+	rev->nannotations = 0;
+	if (a->n) {
+		if (!(rev->annotations = rt_store_alloc(st, a->n * sizeof *rev->annotations)))
+			return rt_script_nomem();
+		memcpy(rev->annotations, a->v, a->n * sizeof *rev->annotations);
+		rev->nannotations = a->n;
+	}
+	rt_annots_free(a);
+	return RETORT_OK;
+}
+
+void rt_annots_free(rt_annots *a)
+{
+	rt_free(a->v);
+	a->v = NULL;
+	a->n = a->cap = 0;
+}
+
 void rt_script_ident_reset(rt_revision *rev)
 {
 	rt_free(rev->id);
@@ -198,20 +236,18 @@ static int check_text(const char *path, const char *text, size_t len)
 	return RETORT_EINVAL;
 }
 
-int rt_script_load(rt_revision **out, const char *path, int with_ops)
+/* Read a script from its text (*textp: rt_malloc'd, len bytes; may pass to the revision's store). */
+static int load_text(rt_revision **out, const char *path, char **textp, size_t len, int with_ops)
 {
 	rt_revision *rev = NULL;
 	retort_script_format fmt = format_of(path);
-	char *text = NULL, *slash, sum[65];
-	size_t len = 0;
+	char *slash, sum[65];
 	int rc;
 
 	if (!fmt) {
 		rt_error_set("%s: not a revision script (.conf or .sql)", path);
 		return RETORT_EINVAL;
 	}
-	if ((rc = rt_file_read(&text, &len, path)) < 0)
-		return rc;
 	if (!(rev = rt_calloc(1, sizeof *rev)) || !(rev->path = rt_strdup(path))) {
 		rc = rt_script_nomem();
 		goto done;
@@ -219,24 +255,52 @@ int rt_script_load(rt_revision **out, const char *path, int with_ops)
 	slash = strrchr(rev->path, '/');
 	rev->filename = slash ? slash + 1 : rev->path;
 	rev->format = fmt;
-	if ((rc = rt_sha256_hex(sum, text, len)) < 0 || (rc = check_text(path, text, len)) < 0)
+	if ((rc = rt_sha256_hex(sum, *textp, len)) < 0 || (rc = check_text(path, *textp, len)) < 0)
 		goto done;
 	if (!(rev->checksum = rt_strdup(sum))) {
 		rc = rt_script_nomem();
 		goto done;
 	}
 	if (fmt == RETORT_FORMAT_CONF)
-		rc = rt_script_conf_load(rev, text, 1, with_ops);
+		rc = rt_script_conf_load(rev, *textp, 1, with_ops);
 	else
-		rc = rt_script_sql_load(rev, &text, len, 1, with_ops);
+		rc = rt_script_sql_load(rev, textp, len, 1, with_ops);
 	if (rc < 0)
 		goto done;
 	if (!(*out = rt_revision_pack(rev)))
 		rc = RETORT_ENOMEM;
 	rev = NULL;
 done:
-	rt_free(text);
 	rt_revision_draft_free(rev);
+	return rc;
+}
+
+int rt_script_load(rt_revision **out, const char *path, int with_ops)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!format_of(path)) {
+		rt_error_set("%s: not a revision script (.conf or .sql)", path);
+		return RETORT_EINVAL;
+	}
+	if ((rc = rt_file_read(&text, &len, path)) < 0)
+		return rc;
+	rc = load_text(out, path, &text, len, with_ops);
+	rt_free(text);
+	return rc;
+}
+
+int rt_script_load_text(rt_revision **out, const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	char *copy = rt_strndup(text, len);
+	int rc;
+	if (!copy)
+		return rt_script_nomem();
+	rc = load_text(out, path, &copy, len, 1);
+	rt_free(copy);
 	return rc;
 }
 

@@ -18,6 +18,13 @@
 int rt_script_load(rt_revision **out, const char *path, int with_ops);
 
 /**
+ * The script a file at `path` would be with the NUL-terminated `text`
+ * (identity and operations), without reading or writing the file: what
+ * the lint_on gate checks before `revision` writes.
+ */
+int rt_script_load_text(rt_revision **out, const char *path, const char *text);
+
+/**
  * Parse and check the operations of a revision loaded without them:
  * every op known, required keys present, portable type arguments valid,
  * alter_column with something to change.  .sql statements become

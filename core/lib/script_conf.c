@@ -178,6 +178,10 @@ static int conf_ident(rt_revision *rev, const config_t *cfg)
 			rc = conf_string(&rev->message, rev->path, s, key);
 		} else if (strcmp(key, "create_date") == 0) {
 			rc = conf_string(&rev->create_date, rev->path, s, key);
+		} else if (strcmp(key, "allow") == 0) {
+			rt_strv words = RT_STRV_INIT;
+			rc = conf_words(&words, rev->path, s, key);
+			rt_strv_free(&words);
 		} else if (strcmp(key, "upgrade") == 0 || strcmp(key, "downgrade") == 0) {
 			int type = config_setting_type(s);
 			if (type != CONFIG_TYPE_LIST && !(type == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0))
@@ -202,6 +206,8 @@ typedef struct opctx {
 	const char *path;
 	rt_store *st;
 	const char *section; /* "upgrade" or "downgrade" */
+	retort_section sec;
+	rt_annots *annots;   /* where `allow` goes */
 	unsigned index;
 	const char *opname; /* NULL until known */
 	int line;           /* the op group's line */
@@ -240,7 +246,7 @@ static int check_keys(const opctx *c, const config_setting_t *g, const char *whe
 		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
 		const char *name = config_setting_name(s);
 		const char *const *k;
-		if (op && (strcmp(name, "op") == 0 || strcmp(name, "dialect") == 0))
+		if (op && (strcmp(name, "op") == 0 || strcmp(name, "dialect") == 0 || strcmp(name, "allow") == 0))
 			continue;
 		for (k = keys; *k; k++)
 			if (strcmp(*k, name) == 0)
@@ -870,6 +876,36 @@ static int parse_op_body(retort_op *op, const opctx *c, const config_setting_t *
 	return RETORT_OK;
 }
 
+/*
+ * `allow = "rule";` or `allow = [ "rule", ... ];` of an operation (c->sec,
+ * c->index) or, with c == NULL, of the revision: each value one
+ * annotation.  The values stay in the libconfig tree (the store's).
+ */
+static int parse_allow(rt_annots *a, const opctx *c, const char *path, const config_setting_t *s)
+{
+	int i, n, type = config_setting_type(s), rc;
+	n = type == CONFIG_TYPE_STRING ? 1 : config_setting_length(s);
+	if (type != CONFIG_TYPE_STRING && type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+		n = -1;
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = type == CONFIG_TYPE_STRING ? s : config_setting_get_elem(s, (unsigned)i);
+		const char *v = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
+		int line = (int)config_setting_source_line(e);
+		if (!v)
+			break;
+		if (rt_script_bad_word(v))
+			n = -1;
+		else if ((rc = rt_annots_add(a, "allow", v, line > 0 ? line : (int)config_setting_source_line(s),
+		                             c ? c->sec : RETORT_SECTION_SCRIPT, c ? (size_t)c->index : (size_t)0)) < 0)
+			return rc;
+	}
+	if (i == n)
+		return RETORT_OK;
+	if (c)
+		return op_fail(c, s, "'allow' must be a rule id or an array of them: allow = [ \"rule\" ];");
+	return fail_at(path, s, "'allow' must be a rule id or an array of them: allow = [ \"rule\" ];");
+}
+
 static int parse_conf_ops(retort_op **out, size_t *nout, opctx *c, const config_setting_t *list, const char *path)
 {
 	retort_op *ops = NULL;
@@ -903,6 +939,8 @@ static int parse_conf_ops(retort_op **out, size_t *nout, opctx *c, const config_
 		if ((rc = check_keys(c, g, "", opdefs[kind - 1].keys, 1)) < 0 ||
 		    (rc = get_str(&op->dialect, c, g, "", "dialect", 0)) < 0 || (rc = parse_op_body(op, c, g)) < 0)
 			return rc;
+		if ((os = member(g, "allow")) != NULL && (rc = parse_allow(c->annots, c, path, os)) < 0)
+			return rc;
 	}
 	*out = ops;
 	*nout = (size_t)n;
@@ -932,6 +970,8 @@ int rt_script_conf_load(rt_revision *rev, const char *text, int ident, int with_
 	config_t *cfg = NULL;
 	rt_store *st = NULL;
 	char *fixed = NULL; /* text with L after wide integers */
+	rt_annots annots = {NULL, 0, 0};
+	const config_setting_t *s;
 	opctx c;
 	int rc = RETORT_OK, line;
 
@@ -970,13 +1010,22 @@ int rt_script_conf_load(rt_revision *rev, const char *text, int ident, int with_
 	memset(&c, 0, sizeof c);
 	c.path = rev->path;
 	c.st = st;
+	c.annots = &annots;
+	if ((s = config_lookup(st->cfg, "allow")) != NULL && (rc = parse_allow(&annots, NULL, rev->path, s)) < 0)
+		goto done;
 	c.section = "upgrade";
+	c.sec = RETORT_SECTION_UPGRADE;
 	if ((rc = parse_conf_ops(&rev->upgrade, &rev->nupgrade, &c, config_lookup(st->cfg, "upgrade"), rev->path)) <
 	    0)
 		goto done;
 	c.section = "downgrade";
+	c.sec = RETORT_SECTION_DOWNGRADE;
 	if ((rc = parse_conf_ops(&rev->downgrade, &rev->ndowngrade, &c, config_lookup(st->cfg, "downgrade"),
 				 rev->path)) < 0)
+		goto done;
+	s = config_lookup(st->cfg, "downgrade");
+	rev->downgrade_line = s ? (int)config_setting_source_line(s) : 0;
+	if ((rc = rt_annots_finish(&annots, st, rev)) < 0)
 		goto done;
 	rev->ops_store = st;
 	rev->ops_free = rt_store_free;
@@ -986,7 +1035,10 @@ done:
 	if (rc < 0) {
 		rev->upgrade = rev->downgrade = NULL;
 		rev->nupgrade = rev->ndowngrade = 0;
+		rev->annotations = NULL;
+		rev->nannotations = 0;
 	}
+	rt_annots_free(&annots);
 	rt_free(fixed);
 	rt_store_free(st);
 	if (cfg) {

@@ -34,6 +34,20 @@ void *rt_store_alloc(rt_store *st, size_t n);
 /** A NUL-terminated copy of s[0..n) in the store; NULL when out of memory. */
 char *rt_store_strndup(rt_store *st, const char *s, size_t n);
 
+/*
+ * The annotations of one script while it is read (`allow` values): a
+ * growing array (rt_realloc), moved into the store by rt_annots_finish.
+ */
+typedef struct rt_annots {
+	retort_annotation *v;
+	size_t n, cap;
+} rt_annots;
+/** Append one annotation; `value` must outlive the revision (store or libconfig tree). */
+int rt_annots_add(rt_annots *a, const char *key, const char *value, int line, retort_section section, size_t op_index);
+/** Move the annotations into the store and onto rev (frees a's array). */
+int rt_annots_finish(rt_annots *a, rt_store *st, rt_revision *rev);
+void rt_annots_free(rt_annots *a);
+
 /** Sets "out of memory"; returns RETORT_ENOMEM. */
 int rt_script_nomem(void);
 /** 1 when s is empty or has white space or control characters (not an id, label or dependency). */

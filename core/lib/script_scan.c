@@ -221,6 +221,8 @@ int rt_script_conf_scan(rt_revision *rev, const char *text)
 			bit = 64;
 		} else if (KEY("downgrade")) {
 			bit = 128;
+		} else if (KEY("allow")) {
+			bit = 256; /* an annotation: read with the operations */
 		} else {
 			goto give_up;
 		}

@@ -96,7 +96,7 @@ done:
 	return rc;
 }
 
-enum { D_UNKNOWN, D_REVISION, D_DOWN, D_LABELS, D_DEPENDS, D_MESSAGE, D_DATE, D_UPGRADE, D_DOWNGRADE };
+enum { D_UNKNOWN, D_REVISION, D_DOWN, D_LABELS, D_DEPENDS, D_MESSAGE, D_DATE, D_UPGRADE, D_DOWNGRADE, D_ALLOW };
 
 static const struct directive {
 	const char *name;
@@ -104,8 +104,64 @@ static const struct directive {
 } directives[] = {
 	{"revision", D_REVISION},     {"down_revision", D_DOWN},   {"branch_labels", D_LABELS},
 	{"depends_on", D_DEPENDS},     {"message", D_MESSAGE},      {"create_date", D_DATE},
-	{"upgrade", D_UPGRADE},       {"downgrade", D_DOWNGRADE},
+	{"upgrade", D_UPGRADE},       {"downgrade", D_DOWNGRADE},  {"allow", D_ALLOW},
 };
+
+/* an annotation written inside a section, waiting for the statement after it */
+#define ALLOW_PENDING ((size_t)-1)
+
+/*
+ * `-- retort:allow RULE...`: in the header it annotates the revision, in a
+ * section the statement after it (op_index resolved by allow_resolve).
+ */
+static int sql_allow(rt_annots *a, rt_store *st, const char *path, const char *v, size_t n, int line, int sec)
+{
+	size_t i = 0, j;
+	int rc;
+	if (n == 0) {
+		rt_error_set("%s:%d: '-- retort:allow' needs a rule id (-- retort:allow RULE)", path, line);
+		return RETORT_EINVAL;
+	}
+	while (i < n) {
+		char *w;
+		while (i < n && (v[i] == ' ' || v[i] == '\t'))
+			i++;
+		for (j = i; j < n && v[j] != ' ' && v[j] != '\t'; j++)
+			;
+		if (j == i)
+			break;
+		if (!(w = rt_store_strndup(st, v + i, j - i)))
+			return rt_script_nomem();
+		if ((rc = rt_annots_add(a, "allow", w, line,
+		                        sec == D_UPGRADE     ? RETORT_SECTION_UPGRADE
+		                        : sec == D_DOWNGRADE ? RETORT_SECTION_DOWNGRADE
+		                                             : RETORT_SECTION_SCRIPT,
+		                        sec ? ALLOW_PENDING : 0)) < 0)
+			return rc;
+		i = j;
+	}
+	return RETORT_OK;
+}
+
+/* The statement after each pending annotation of section `section` (ops[0..n)). */
+static int allow_resolve(rt_annots *a, retort_section section, const retort_op *ops, size_t n, const char *path)
+{
+	size_t i, k;
+	for (i = 0; i < a->n; i++) {
+		retort_annotation *an = &a->v[i];
+		if (an->section != section || an->op_index != ALLOW_PENDING)
+			continue;
+		for (k = 0; k < n && ops[k].line <= an->line; k++)
+			;
+		if (k == n) {
+			rt_error_set("%s:%d: '-- retort:allow' inside a section annotates the statement after it: there is none",
+			             path, an->line);
+			return RETORT_EINVAL;
+		}
+		an->op_index = k;
+	}
+	return RETORT_OK;
+}
 
 /*
  * Is the line [p, end) a `-- retort:NAME value` directive?  Returns its id
@@ -218,6 +274,7 @@ int rt_script_sql_load(rt_revision *rev, char **textp, size_t len, int ident, in
 	int line = 1, sec_line = 0, sec = 0, seen_up = 0, seen_down = 0, rc = RETORT_OK;
 	int in_header = 1;
 	sql_section hdr;
+	rt_annots annots = {NULL, 0, 0};
 
 	if (with_ops) {
 		if (!(st = rt_store_new()))
@@ -251,7 +308,9 @@ int rt_script_sql_load(rt_revision *rev, char **textp, size_t len, int ident, in
 			} else if (sec) {
 				retort_op **ops = sec == D_UPGRADE ? &rev->upgrade : &rev->downgrade;
 				size_t *nops = sec == D_UPGRADE ? &rev->nupgrade : &rev->ndowngrade;
-				if ((rc = sql_section_ops(ops, nops, st, rev->path, text, sec_from, pos, sec_line)) < 0)
+				if ((rc = sql_section_ops(ops, nops, st, rev->path, text, sec_from, pos, sec_line)) < 0 ||
+				    (rc = allow_resolve(&annots, sec == D_UPGRADE ? RETORT_SECTION_UPGRADE : RETORT_SECTION_DOWNGRADE,
+				                        *ops, *nops, rev->path)) < 0)
 					goto done;
 			}
 			if (pos >= len)
@@ -270,10 +329,15 @@ int rt_script_sql_load(rt_revision *rev, char **textp, size_t len, int ident, in
 			sec = id;
 			sec_from = nl ? end + 1 : len;
 			sec_line = line + 1;
+			if (id == D_DOWNGRADE)
+				rev->downgrade_line = line;
 		} else if (id == D_UNKNOWN) {
 			rt_error_set("%s:%d: unknown directive '-- retort:%.*s'", rev->path, line, (int)namelen, name);
 			rc = RETORT_EINVAL;
 			goto done;
+		} else if (id == D_ALLOW) {
+			if (with_ops && (rc = sql_allow(&annots, st, rev->path, val, vallen, line, in_header ? 0 : sec)) < 0)
+				goto done;
 		} else if (id >= 0 && !in_header) {
 			rt_error_set("%s:%d: '-- retort:%.*s' must come before '-- retort:upgrade'", rev->path, line,
 				     (int)namelen, name);
@@ -289,6 +353,8 @@ int rt_script_sql_load(rt_revision *rev, char **textp, size_t len, int ident, in
 			pos = end + 1;
 		line++;
 	}
+	if ((rc = rt_annots_finish(&annots, st, rev)) < 0)
+		goto done;
 	st->text = text;
 	*textp = NULL;
 	rev->ops_store = st;
@@ -299,7 +365,10 @@ done:
 	if (rc < 0) {
 		rev->upgrade = rev->downgrade = NULL;
 		rev->nupgrade = rev->ndowngrade = 0;
+		rev->annotations = NULL;
+		rev->nannotations = 0;
 	}
+	rt_annots_free(&annots);
 	rt_store_free(st);
 	return rc;
 }

@@ -91,17 +91,17 @@ scenario_abi1_plugin() {
 	expect_rc 1 "lint runs the ABI-1 policy (one finding per operation)" lint a
 	# what the module read, op by op, through its own (0.1.0) sizeofs
 	expect_eq "${OUT//"$PWD/"/}" "$(cat <<'EOF'
-migrations/versions/a.conf: a upgrade[0]: [abi1] kind=1 line=3 table=org col=id:integer:-1:pk:ai col=name:varchar(50):0:default='x'
-migrations/versions/a.conf: a upgrade[1]: [abi1] kind=1 line=6 table=account col=id:integer:-1:pk col=org_id:integer:-1 col=email:varchar(100):0:uq col=bal:integer:0:default=0 uq=uq_account_org_email(org_id,email) ck=ck_account_bal():bal >= 0 ck=ck_account_email():email <> '' fk=fk_account_org(org_id)->org(id):cascade
-migrations/versions/a.conf: a upgrade[2]: [abi1] kind=7 line=14 table=account names=org_id,bal unique=0
-migrations/versions/a.conf: a upgrade[3]: [abi1] kind=14 line=15 table=org names=id,name row=1:1,3:a row=1:2,3:b'c
-migrations/versions/a.conf: a upgrade[4]: [abi1] kind=4 line=16 table=org col=note:text:-1
-migrations/versions/a.conf: a upgrade[5]: [abi1] kind=15 line=17 table=- sql=UPDATE org SET note = name
-migrations/versions/a.conf: a downgrade[0]: [abi1] kind=2 line=18 table=account
-migrations/versions/a.conf: a downgrade[1]: [abi1] kind=2 line=18 table=org
+migrations/versions/a.conf:3: error: abi1: kind=1 line=3 table=org col=id:integer:-1:pk:ai col=name:varchar(50):0:default='x' (policy abi1_policy)
+migrations/versions/a.conf:6: error: abi1: kind=1 line=6 table=account col=id:integer:-1:pk col=org_id:integer:-1 col=email:varchar(100):0:uq col=bal:integer:0:default=0 uq=uq_account_org_email(org_id,email) ck=ck_account_bal():bal >= 0 ck=ck_account_email():email <> '' fk=fk_account_org(org_id)->org(id):cascade (policy abi1_policy)
+migrations/versions/a.conf:14: error: abi1: kind=7 line=14 table=account names=org_id,bal unique=0 (policy abi1_policy)
+migrations/versions/a.conf:15: error: abi1: kind=14 line=15 table=org names=id,name row=1:1,3:a row=1:2,3:b'c (policy abi1_policy)
+migrations/versions/a.conf:16: error: abi1: kind=4 line=16 table=org col=note:text:-1 (policy abi1_policy)
+migrations/versions/a.conf:17: error: abi1: kind=15 line=17 table=- sql=UPDATE org SET note = name (policy abi1_policy)
+migrations/versions/a.conf:18: error: abi1: kind=2 line=18 table=account (policy abi1_policy)
+migrations/versions/a.conf:18: error: abi1: kind=2 line=18 table=org (policy abi1_policy)
 EOF
 )" "every operation, column, constraint, foreign key and value reached the ABI-1 module intact"
-	expect_in "$ERR" "8 violations in 1 script" "lint counts them"
+	expect_in "$ERR" "8 errors, 0 warnings in 1 script" "lint counts them"
 	expect_rc 0 "upgrade names the unnamed index through the ABI-1 policy" upgrade head
 	case $D in
 	sqlite) expect_eq "$(dbq "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'account' AND name LIKE 'abi1%'")" \
