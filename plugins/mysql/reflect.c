@@ -23,9 +23,9 @@
  * not tell them apart).  RESTRICT and NO ACTION are one action in MariaDB
  * (the default, which reads RESTRICT): both read as no action.
  *
- * Written for MariaDB 10.2.7 and later (COLUMN_DEFAULT holds SQL: quoted
- * literals, NULL, expressions); MySQL 8's catalogs differ and are not
- * handled yet.
+ * Needs MariaDB 10.3.10 or later (CHECK_CONSTRAINTS; COLUMN_DEFAULT holds
+ * SQL since 10.2.7: quoted literals, NULL, expressions); MySQL keeps its
+ * defaults, checks and JSON columns otherwise and is refused for now.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,9 +47,14 @@ typedef struct rf_rule {
 	const char *table, *name, *on_update, *on_delete;
 } rf_rule;
 
-/* A (table, column) pair: the JSON columns. */
+/*
+ * A check that may be a JSON column's own: CHECK (json_valid(`col`)) named
+ * after the column.  It is one when the column is a LONGTEXT; else (`used`
+ * still 0 after the columns) it is reported as the check it is.
+ */
 typedef struct rf_pair {
-	const char *table, *column;
+	const char *table, *column, *clause;
+	int used;
 } rf_pair;
 
 typedef struct rf {
@@ -70,6 +75,9 @@ typedef struct rf {
 	size_t nrules, caprules;
 	rf_fk *fks;
 	size_t nfks, capfks;
+	/* the type being normalised */
+	char *type;
+	size_t captype;
 } rf;
 
 /* ---- memory ---- */
@@ -149,6 +157,7 @@ static void rf_free(rf *r)
 	r->host->free(r->mem);
 	r->host->free(r->tables);
 	r->host->free(r->json);
+	r->host->free(r->type);
 	r->host->free(r->rules);
 	for (i = 0; i < r->nfks; i++) {
 		r->host->free(r->fks[i].cols);
@@ -194,7 +203,7 @@ static int cmp_str(const void *a, const void *b)
 
 static int is_table(const rf *r, const char *name)
 {
-	return name && bsearch(&name, r->tables, r->ntables, sizeof *r->tables, cmp_str) != NULL;
+	return name && r->ntables && bsearch(&name, r->tables, r->ntables, sizeof *r->tables, cmp_str) != NULL;
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -253,7 +262,7 @@ static int read_tables(rf *r)
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	int rc = query(r,
-	               "SELECT TABLE_NAME, TABLE_TYPE, TABLE_COMMENT, CREATE_OPTIONS FROM information_schema.TABLES "
+	               "SELECT TABLE_NAME, TABLE_TYPE, TABLE_COMMENT, CREATE_OPTIONS, ENGINE FROM information_schema.TABLES "
 	               "WHERE TABLE_SCHEMA = DATABASE()",
 	               &res);
 	if (rc != RETORT_OK)
@@ -275,6 +284,10 @@ static int read_tables(rf *r)
 		if (strstr(options, "partitioned") &&
 		    (rc = unsupported(r, "retort has no partitions: dumped as one table", "partitioning of table %s", name)) != RETORT_OK)
 			break;
+		if (row[4] && strcmp(row[4], "InnoDB") != 0 &&
+		    (rc = unsupported(r, "retort keeps no storage engine: re-created with the server's default",
+		                      "the %s engine of table %s", row[4], name)) != RETORT_OK)
+			break;
 		if ((rc = grow(r, &r->tables, r->ntables, &r->captables, sizeof *r->tables)) != RETORT_OK)
 			break;
 		if (!(r->tables[r->ntables] = rf_dup(r, name, &rc)))
@@ -290,73 +303,89 @@ static int read_tables(rf *r)
 		}
 	}
 	mysql_free_result(res);
-	if (rc == RETORT_OK)
+	if (rc == RETORT_OK && r->ntables)
 		qsort(r->tables, r->ntables, sizeof *r->tables, cmp_str);
 	return rc;
 }
 
 /* ---- checks (first: they tell which LONGTEXT columns are JSON) ---- */
 
+static int report_check(rf *r, const char *table, const char *name, const char *clause)
+{
+	retort_reflect_constraint k;
+	memset(&k, 0, sizeof k);
+	k.size = sizeof k;
+	k.kind = RETORT_CONSTRAINT_CHECK;
+	k.table = table;
+	k.name = name;
+	k.expression = clause;
+	return r->b->constraint(r->b->arg, &k);
+}
+
+/*
+ * CHECK_CONSTRAINTS.LEVEL (Column or Table) came in MariaDB 10.5.10 and is
+ * not needed: a JSON column's check is told by its name and clause.
+ */
 static int read_checks(rf *r)
 {
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	char tmp[600];
 	int rc = query(r,
-	               "SELECT TABLE_NAME, CONSTRAINT_NAME, LEVEL, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+	               "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
 	               "WHERE CONSTRAINT_SCHEMA = DATABASE()",
 	               &res);
 	if (rc != RETORT_OK)
 		return rc;
 	while (rc == RETORT_OK && (row = mysql_fetch_row(res)) != NULL) {
-		const char *table = row[0], *name = row[1], *level = row[2], *clause = row[3];
-		retort_reflect_constraint k;
+		const char *table = row[0], *name = row[1], *clause = row[2];
+		rf_buf b = {tmp, 0, sizeof tmp, 0};
 		if (!is_table(r, table) || !name || !clause)
 			continue;
-		/* A JSON column's own check: CHECK (json_valid(`col`)), named after the column. */
-		if (level && strcmp(level, "Column") == 0) {
-			rf_buf b = {tmp, 0, sizeof tmp, 0};
-			buf_puts(&b, "json_valid(");
-			buf_backtick(&b, name);
-			buf_puts(&b, ")");
-			if (!b.over && strcmp(clause, tmp) == 0) {
-				if ((rc = grow(r, &r->json, r->njson, &r->capjson, sizeof *r->json)) != RETORT_OK)
-					break;
-				r->json[r->njson].table = rf_dup(r, table, &rc);
-				r->json[r->njson].column = rf_dup(r, name, &rc);
-				if (rc != RETORT_OK)
-					break;
+		buf_puts(&b, "json_valid(");
+		buf_backtick(&b, name);
+		buf_puts(&b, ")");
+		if (!b.over && strcmp(clause, tmp) == 0) {
+			rf_pair *j;
+			if ((rc = grow(r, &r->json, r->njson, &r->capjson, sizeof *r->json)) != RETORT_OK)
+				break;
+			j = &r->json[r->njson];
+			j->table = rf_dup(r, table, &rc);
+			j->column = rf_dup(r, name, &rc);
+			j->clause = rf_dup(r, clause, &rc);
+			j->used = 0;
+			if (rc == RETORT_OK)
 				r->njson++;
-				continue;
-			}
+			continue;
 		}
-		memset(&k, 0, sizeof k);
-		k.size = sizeof k;
-		k.kind = RETORT_CONSTRAINT_CHECK;
-		k.table = table;
-		k.name = name;
-		k.expression = clause;
-		rc = r->b->constraint(r->b->arg, &k);
+		rc = report_check(r, table, name, clause);
 	}
 	mysql_free_result(res);
-	if (rc == RETORT_OK)
+	if (rc == RETORT_OK && r->njson)
 		qsort(r->json, r->njson, sizeof *r->json, cmp_pair);
 	return rc;
 }
 
 /* ---- columns ---- */
 
-static int is_json(const rf *r, const char *table, const char *column)
+/* 1 when table.column is a JSON column: a LONGTEXT with its json_valid check (then used). */
+static int is_json(rf *r, const char *table, const char *column, const char *ctype)
 {
-	rf_pair key;
+	rf_pair key, *j;
+	if (strcmp(ctype, "longtext") != 0)
+		return 0;
 	key.table = table;
 	key.column = column;
-	return bsearch(&key, r->json, r->njson, sizeof *r->json, cmp_pair) != NULL;
+	j = r->njson ? bsearch(&key, r->json, r->njson, sizeof *r->json, cmp_pair) : NULL;
+	if (j)
+		j->used = 1;
+	return j != NULL;
 }
 
 /*
- * The portable name of a COLUMN_TYPE (see the file's comment), in buf.
- * Lower case outside quotes (enum and set values keep theirs).
+ * The portable name of a COLUMN_TYPE (see the file's comment), in buf (n
+ * bytes: strlen(ctype) + 16 is enough).  Lower case outside quotes (enum
+ * and set values keep theirs).
  */
 static void norm_type(const char *ctype, int json, char *buf, size_t n)
 {
@@ -364,7 +393,7 @@ static void norm_type(const char *ctype, int json, char *buf, size_t n)
 		const char *mine, *portable;
 	} ints[] = {{"tinyint", "tinyint"}, {"smallint", "smallint"}, {"mediumint", "mediumint"},
 	            {"int", "integer"},      {"bigint", "bigint"},     {NULL, NULL}};
-	char t[256];
+	char *t = buf + n / 2; /* the lower-cased copy, in the buffer's second half */
 	const char *args, *rest, *p;
 	size_t base, i, k = 0;
 	int q = 0, uns;
@@ -373,7 +402,8 @@ static void norm_type(const char *ctype, int json, char *buf, size_t n)
 		snprintf(buf, n, "json");
 		return;
 	}
-	for (p = ctype; *p && k + 1 < sizeof t; p++) {
+	n /= 2;
+	for (p = ctype; *p && k + 1 < n; p++) {
 		if (*p == '\'')
 			q = !q;
 		t[k++] = q ? *p : (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
@@ -433,7 +463,8 @@ static int read_columns(rf *r)
 {
 	MYSQL_RES *res;
 	MYSQL_ROW row;
-	char type[300], dflt[64];
+	char dflt[64];
+	size_t i;
 	int rc = query(r,
 	               "SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, "
 	               "EXTRA, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()",
@@ -443,6 +474,7 @@ static int read_columns(rf *r)
 	while (rc == RETORT_OK && (row = mysql_fetch_row(res)) != NULL) {
 		const char *table = row[0], *name = row[1], *extra = row[6] ? row[6] : "";
 		retort_reflect_column col;
+		size_t need;
 		if (!is_table(r, table) || !name || !row[3])
 			continue;
 		memset(&col, 0, sizeof col);
@@ -450,8 +482,18 @@ static int read_columns(rf *r)
 		col.table = table;
 		col.name = name;
 		col.position = row[2] ? atoi(row[2]) : 0;
-		norm_type(row[3], is_json(r, table, name), type, sizeof type);
-		col.type = type;
+		need = 2 * (strlen(row[3]) + 16);
+		if (need > r->captype) {
+			char *t = r->host->realloc(r->type, need);
+			if (!t) {
+				rc = oom(r);
+				break;
+			}
+			r->type = t;
+			r->captype = need;
+		}
+		norm_type(row[3], is_json(r, table, name, row[3]), r->type, need);
+		col.type = r->type;
 		col.nullable = !(row[4] && strcmp(row[4], "NO") == 0);
 		col.autoincrement = strstr(extra, "auto_increment") != NULL;
 		col.server_default = col.autoincrement ? NULL : norm_default(row[5], dflt, sizeof dflt);
@@ -464,13 +506,17 @@ static int read_columns(rf *r)
 			                 table, name);
 		if (rc == RETORT_OK && strstr(extra, "INVISIBLE"))
 			rc = unsupported(r, "dumped as a visible column", "invisible column %s.%s", table, name);
-		if (rc == RETORT_OK && strcmp(type, "uuid") == 0)
+		if (rc == RETORT_OK && strcmp(col.type, "uuid") == 0)
 			rc = unsupported(r, "dumped as uuid, which retort creates as CHAR(36) on MySQL and MariaDB",
 			                 "the UUID type of column %s.%s", table, name);
 		if (rc == RETORT_OK)
 			rc = r->b->column(r->b->arg, &col);
 	}
 	mysql_free_result(res);
+	/* json_valid checks of columns that are not LONGTEXT: checks like any other */
+	for (i = 0; rc == RETORT_OK && i < r->njson; i++)
+		if (!r->json[i].used)
+			rc = report_check(r, r->json[i].table, r->json[i].column, r->json[i].clause);
 	return rc;
 }
 
@@ -501,7 +547,7 @@ static int read_rules(rf *r)
 			r->nrules++;
 	}
 	mysql_free_result(res);
-	if (rc == RETORT_OK)
+	if (rc == RETORT_OK && r->nrules)
 		qsort(r->rules, r->nrules, sizeof *r->rules, cmp_rule);
 	return rc;
 }
@@ -529,7 +575,7 @@ static int report_fk(rf *r, const rf_fk *f)
 		                   f->name, f->table);
 	key.table = f->table;
 	key.name = f->name;
-	u = bsearch(&key, r->rules, r->nrules, sizeof *r->rules, cmp_rule);
+	u = r->nrules ? bsearch(&key, r->rules, r->nrules, sizeof *r->rules, cmp_rule) : NULL;
 	memset(&k, 0, sizeof k);
 	k.size = sizeof k;
 	k.kind = RETORT_CONSTRAINT_FOREIGN_KEY;
@@ -755,6 +801,15 @@ int my_reflect(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	int rc;
+	/*
+	 * MySQL keeps its defaults, checks and JSON otherwise; MariaDB before
+	 * 10.3.10 has no CHECK_CONSTRAINTS.
+	 */
+	if (!strstr(mysql_get_server_info(c->my), "MariaDB") || mysql_get_server_version(c->my) < 100310) {
+		c->host->set_error(h, "reading the schema needs MariaDB 10.3.10 or later (the server is %s)",
+		                   mysql_get_server_info(c->my));
+		return RETORT_ENOTSUPPORTED;
+	}
 	memset(&r, 0, sizeof r);
 	r.c = c;
 	r.h = h;

@@ -89,13 +89,23 @@ static int prepare(refl *x, sqlite3_stmt **stmt, const char *sql)
 	return RETORT_OK;
 }
 
+/* The table named `name`: x->t is in strcmp order (q_master's ORDER BY); else any case. */
 static rtab *find_table(refl *x, const char *name)
 {
-	size_t i;
-	for (i = 0; name && i < x->nt; i++)
-		if (strcmp(x->t[i].name, name) == 0)
-			return &x->t[i];
-	for (i = 0; name && i < x->nt; i++)
+	size_t i, lo = 0, hi = x->nt;
+	if (!name)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(x->t[mid].name, name);
+		if (cmp == 0)
+			return &x->t[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = 0; i < x->nt; i++)
 		if (strcasecmp(x->t[i].name, name) == 0)
 			return &x->t[i];
 	return NULL;
@@ -318,12 +328,12 @@ static int q_master(refl *x)
 			retort_reflect_table t;
 			if (is_shadow(x, name, col_text(stmt, 3), &vtabs))
 				continue;
-			if ((status = add_table(x, name, text)) != RETORT_OK)
-				break;
 			memset(&t, 0, sizeof t);
 			t.size = sizeof t;
 			t.name = name;
 			if (HAS(x, table) && (status = x->b->table(x->b->arg, &t)) != RETORT_OK)
+				break;
+			if ((status = add_table(x, name, text)) != RETORT_OK)
 				break;
 			continue;
 		}

@@ -356,11 +356,12 @@ static void column_def(rd *r, const retort_column *c, int in_pk, int inline_pk, 
 	int rowid = inline_pk && c->autoincrement > 0 && is_integer_type(c->type);
 
 	ident(r, c->name);
-	put(r, " ");
-	if (rowid)
-		put(r, "INTEGER");
-	else
+	if (rowid) {
+		put(r, " INTEGER");
+	} else if (*c->type) { /* SQLite's columns may have no type */
+		put(r, " ");
 		map_type(r, c->type);
+	}
 	/* a primary key is NOT NULL (SQLite would otherwise allow NULLs in a non-rowid key) */
 	if (!rowid && (c->nullable == 0 || in_pk))
 		put(r, " NOT NULL");

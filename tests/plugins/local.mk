@@ -65,3 +65,9 @@ tests_abi1_test_layout_SOURCES = tests/abi1/test_layout.c tests/abi1/layout.c te
 tests_abi1_test_layout_LDADD = tests/abi1/liblayout_old.la
 # the C++ module is built by abi.sh with the C++ compiler, when there is one
 EXTRA_DIST += $(abi1_frozen_headers) tests/abi1/README tests/plugins/cxx_notify.cpp
+
+# a dialect from before reflect (its vtable ends where reflect begins): schema dump refuses it
+check_LTLIBRARIES += tests/plugins/noreflect.la
+tests_plugins_noreflect_la_SOURCES = tests/plugins/noreflect.c
+tests_plugins_noreflect_la_CFLAGS = $(PLUGINCFLAGS)
+tests_plugins_noreflect_la_LDFLAGS = $(TESTPLUGIN_LDFLAGS) $(TESTPLUGIN_ENTRY_ONLY)

@@ -1,11 +1,13 @@
 -- JSON is LONGTEXT with an automatic CHECK (json_valid(col)) on MariaDB:
 -- the column reads as json and that check is not reported.  A LONGTEXT
--- whose json_valid check is a table constraint stays longtext + the check.
+-- whose json_valid check is a table constraint stays longtext + the check,
+-- and so does a VARCHAR with a json_valid check of its own.
 CREATE TABLE docs (
     id INT NOT NULL PRIMARY KEY,
     body JSON NOT NULL,
     extra JSON,
     raw LONGTEXT,
     other LONGTEXT,
+    v VARCHAR(100) CHECK (json_valid(v)),
     CONSTRAINT ck_docs_other CHECK (json_valid(other))
 );
