@@ -56,7 +56,8 @@ static const char q_types[] =
 /*
  * table oid, table, column, type, type without modifier (when there is a
  * default), not null, default, identity, generated, owns a sequence
- * (serial), comment.  A column default never refers to a column, so it is
+ * (serial), comment, number.  The constraints' and indexes' key columns
+ * are found among these rows by number, client-side.  A column default never refers to a column, so it is
  * deparsed without the table (pg_get_expr(..., 0)): with the table,
  * PostgreSQL would open every table of the schema to deparse it, a
  * relation-cache load each on a new connection.  $GENERATED is
@@ -69,7 +70,7 @@ static const char q_columns[] =
 	" ad.oid IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend p JOIN pg_catalog.pg_class s"
 	" ON s.oid = p.objid AND s.relkind = 'S' WHERE p.classid = " PG_CLASS " AND p.refclassid = " PG_CLASS
 	" AND p.refobjid = a.attrelid AND p.refobjsubid = a.attnum AND p.deptype = 'a'),"
-	" d.description"
+	" d.description, a.attnum"
 	" FROM pg_catalog.pg_class c"
 	" JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
 	" LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
@@ -78,19 +79,16 @@ static const char q_columns[] =
 	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " ORDER BY c.oid, a.attnum";
 
 /*
- * table, constraint, contype, columns, referenced table, in the same
- * schema, referenced columns, on delete, on update, match type,
- * deferrable, validated, check expression
+ * table, constraint, contype, key column numbers, referenced table, in the
+ * same schema, referenced column numbers, on delete, on update, match
+ * type, deferrable, validated, check expression, table oid, referenced
+ * table oid
  */
 static const char q_constraints[] =
-	"SELECT c.relname, k.conname, k.contype,"
-	" ARRAY(SELECT a.attname FROM pg_catalog.unnest(k.conkey) WITH ORDINALITY u(n, o)"
-	" JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.o),"
-	" f.relname, f.relnamespace = c.relnamespace,"
-	" ARRAY(SELECT a.attname FROM pg_catalog.unnest(k.confkey) WITH ORDINALITY u(n, o)"
-	" JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n ORDER BY u.o),"
+	"SELECT c.relname, k.conname, k.contype, k.conkey, f.relname, f.relnamespace = c.relnamespace, k.confkey,"
 	" k.confdeltype, k.confupdtype, k.confmatchtype, k.condeferrable, k.convalidated,"
-	" CASE WHEN k.contype = 'c' THEN pg_catalog.pg_get_expr(k.conbin, k.conrelid, true) END"
+	" CASE WHEN k.contype = 'c' THEN pg_catalog.pg_get_expr(k.conbin, k.conrelid, true) END, k.conrelid,"
+	" k.confrelid"
 	" FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
 	" LEFT JOIN pg_catalog.pg_class f ON f.oid = k.confrelid"
 	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " AND k.contype IN ('p', 'u', 'f', 'c', 'x')"
@@ -99,40 +97,39 @@ static const char q_constraints[] =
 /*
  * table, index, unique, access method, then for an index that is not
  * plain: its definition and the definition's start up to its key list;
- * the key columns when every key is a column (and, when not plain, those
- * quoted and joined as the definition writes them); predicate.  A plain
- * index (btree, keys that are columns with their default operator class,
- * collation and order, nothing else) is read from the catalog alone:
- * pg_get_indexdef() opens the table, a relation-cache load on a new
- * connection.  (OFFSET 0 keeps the planner from copying `plain` into each
- * use.)  $NND is "AND NOT i.indnullsnotdistinct" from PostgreSQL 15.
+ * key column numbers (0: an expression); when not plain and every key is
+ * a column, those quoted and joined as the definition writes them;
+ * predicate; table oid; number of key columns.  A plain index (btree, keys
+ * that are columns with their default operator class, collation and
+ * order, nothing else) is read from the catalog alone: pg_get_indexdef()
+ * opens the table, a relation-cache load on a new connection.  A key whose
+ * collation is not the default (100) or none (0) makes the index not
+ * plain even when it is its column's own collation: the definition says.
+ * (OFFSET 0 keeps the planner from copying `plain` into each use.)  $NND
+ * is "AND NOT i.indnullsnotdistinct" from PostgreSQL 15.
  */
 static const char q_indexes[] =
 	"SELECT c.relname, x.relname, i.indisunique, am.amname,"
 	" CASE WHEN NOT p.plain THEN pg_catalog.pg_get_indexdef(i.indexrelid) END,"
 	" CASE WHEN NOT p.plain THEN pg_catalog.format('CREATE %sINDEX %I ON %I.%I USING %I (',"
 	" CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END, x.relname, n.nspname, c.relname, am.amname) END,"
-	" CASE WHEN 0 <> ALL (i.indkey::pg_catalog.int2[]) THEN ARRAY(SELECT a.attname"
-	" FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY u(n, o)"
-	" JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.n"
-	" WHERE u.o <= i.indnkeyatts ORDER BY u.o) END,"
+	" i.indkey,"
 	" CASE WHEN NOT p.plain AND 0 <> ALL (i.indkey::pg_catalog.int2[]) THEN (SELECT pg_catalog.string_agg("
 	"pg_catalog.quote_ident(a.attname), ', ' ORDER BY u.o)"
 	" FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY u(n, o)"
 	" JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.n"
 	" WHERE u.o <= i.indnkeyatts) END,"
-	" pg_catalog.pg_get_expr(i.indpred, i.indrelid)"
+	" pg_catalog.pg_get_expr(i.indpred, i.indrelid), i.indrelid, i.indnkeyatts"
 	" FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
 	" JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid JOIN pg_catalog.pg_am am ON am.oid = x.relam"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,"
 	" LATERAL (SELECT am.amname = 'btree' AND i.indexprs IS NULL AND i.indpred IS NULL"
 	" AND i.indnkeyatts = i.indnatts AND x.reloptions IS NULL AND x.reltablespace = 0 $NND"
-	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) o WHERE o <> 0)"
+	" AND NOT 0 <> ANY (i.indoption::pg_catalog.int2[])"
 	" AND NOT i.indclass::pg_catalog.oid[] OPERATOR(pg_catalog.&&) (SELECT pg_catalog.array_agg(op.oid)"
 	" FROM pg_catalog.pg_opclass op WHERE NOT op.opcdefault)"
-	" AND NOT EXISTS (SELECT 1 FROM ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]),"
-	" pg_catalog.unnest(i.indcollation::pg_catalog.oid[])) u(n, coll) JOIN pg_catalog.pg_attribute a"
-	" ON a.attrelid = i.indrelid AND a.attnum = u.n WHERE u.coll <> a.attcollation) AS plain OFFSET 0) p"
+	" AND i.indcollation::pg_catalog.oid[] OPERATOR(pg_catalog.<@) '{0,100}'::pg_catalog.oid[]"
+	" AS plain OFFSET 0) p"
 	" WHERE c.relnamespace = " NSP " AND " KEPT("c") " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k"
 	" WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))"
 	" ORDER BY c.relname, x.relname";
@@ -149,7 +146,16 @@ typedef struct rf {
 	retort_host_ctx *h;
 	const retort_host *host;
 	const retort_schema_builder *b;
+	struct colref *cols; /* every reflected column, sorted by table oid and number */
+	size_t ncols;
 } rf;
+
+/* A column by table oid and number, for the constraints' and indexes' key columns. */
+typedef struct colref {
+	unsigned long oid;
+	long attnum;
+	const char *name; /* in the columns query's result */
+} colref;
 
 static int oom(rf *r)
 {
@@ -189,45 +195,48 @@ static int unsupported(rf *r, const char *reason, const char *fmt, ...)
 	return rc;
 }
 
-/*
- * PostgreSQL's text form of a one-dimensional array ({a,"b c","d\"e"}) as
- * n strings in one allocation (*out, to free; NULL elements read as "").
- */
-static int text_array(rf *r, const char *s, const char ***out, size_t *n)
+static int cmp_colref(const void *a, const void *b)
 {
-	size_t len = s ? strlen(s) : 0, cap = len / 2 + 1, k = 0;
+	const colref *x = a, *y = b;
+	if (x->oid != y->oid)
+		return x->oid < y->oid ? -1 : 1;
+	return x->attnum < y->attnum ? -1 : x->attnum > y->attnum;
+}
+
+/*
+ * The names of the columns numbered in `nums` ("{1,3}" or "1 3"; the first
+ * `limit` of them, all when 0) of the table `oid`: *out (to free) and *n.
+ * *found is 0 when a number is not a column reflected (0: an index
+ * expression; or a table that is not described).
+ */
+static int key_names(rf *r, const char *oid, const char *nums, size_t limit, const char ***out, size_t *n,
+                     int *found)
+{
+	size_t k = 0;
 	const char **v;
-	char *buf, *w;
+	const char *p = nums ? nums : "";
+	char *end;
+	colref key, *hit;
 	*out = NULL;
 	*n = 0;
-	if (!s)
-		return RETORT_OK;
-	v = r->host->malloc(cap * sizeof *v + len + 1);
-	if (!v)
+	*found = 1;
+	if (!(v = r->host->malloc((strlen(p) / 2 + 1) * sizeof *v)))
 		return oom(r);
-	w = buf = (char *)(v + cap);
-	if (*s == '{')
-		s++;
-	while (*s && *s != '}' && k < cap) {
-		v[k++] = w;
-		if (*s == '"') {
-			for (s++; *s && *s != '"'; s++) {
-				if (*s == '\\' && s[1])
-					s++;
-				*w++ = *s;
-			}
-			if (*s == '"')
-				s++;
-		} else {
-			const char *start = s;
-			while (*s && *s != ',' && *s != '}')
-				*w++ = *s++;
-			if (s - start == 4 && strncmp(start, "NULL", 4) == 0)
-				w -= 4;
+	key.oid = strtoul(oid ? oid : "0", NULL, 10);
+	key.name = NULL;
+	while (*p && (!limit || k < limit)) {
+		if (!isdigit((unsigned char)*p) && *p != '-') {
+			p++;
+			continue;
 		}
-		*w++ = '\0';
-		if (*s == ',')
-			s++;
+		key.attnum = strtol(p, &end, 10);
+		p = end;
+		hit = r->ncols ? bsearch(&key, r->cols, r->ncols, sizeof *r->cols, cmp_colref) : NULL;
+		if (!hit) {
+			*found = 0;
+			break;
+		}
+		v[k++] = hit->name;
 	}
 	*out = v;
 	*n = k;
@@ -498,6 +507,15 @@ static int columns(rf *r, const PGresult *res)
 	const char *table_oid = "";
 	size_t cap = 0;
 	char *type = NULL;
+	if (PQntuples(res) && !(r->cols = r->host->malloc((size_t)PQntuples(res) * sizeof *r->cols)))
+		return oom(r);
+	for (i = 0; i < PQntuples(res); i++) {
+		r->cols[i].oid = strtoul(val(res, i, 0), NULL, 10);
+		r->cols[i].attnum = strtol(val(res, i, 11), NULL, 10);
+		r->cols[i].name = val(res, i, 2);
+	}
+	r->ncols = (size_t)PQntuples(res);
+	qsort(r->cols, r->ncols, sizeof *r->cols, cmp_colref);
 	for (i = 0; i < PQntuples(res) && rc == RETORT_OK; i++) {
 		retort_reflect_column col;
 		const char *full = val(res, i, 3), *identity = val(res, i, 7), *generated = val(res, i, 8);
@@ -558,6 +576,7 @@ static int constraints(rf *r, const PGresult *res)
 		const char *table = val(res, i, 0), *name = val(res, i, 1), *type = val(res, i, 2);
 		const char **cols = NULL, **refs = NULL;
 		size_t ncols = 0, nrefs = 0;
+		int found = 1, ref_found = 1;
 		memset(&k, 0, sizeof k);
 		k.size = sizeof k;
 		k.table = table;
@@ -567,31 +586,35 @@ static int constraints(rf *r, const PGresult *res)
 			                 name, table);
 			continue;
 		}
-		if ((rc = text_array(r, val(res, i, 3), &cols, &ncols)) != RETORT_OK)
-			break;
-		k.columns = cols;
-		k.ncolumns = ncols;
-		switch (type[0]) {
-		case 'p':
-			k.kind = RETORT_CONSTRAINT_PRIMARY_KEY;
-			break;
-		case 'u':
-			k.kind = RETORT_CONSTRAINT_UNIQUE;
-			break;
-		case 'c':
+		if (type[0] == 'c') {
 			k.kind = RETORT_CONSTRAINT_CHECK;
 			k.expression = val(res, i, 12);
-			break;
-		default: /* 'f' */
-			k.kind = RETORT_CONSTRAINT_FOREIGN_KEY;
-			if (!is_true(res, i, 5)) {
+		} else {
+			k.kind = type[0] == 'p'   ? RETORT_CONSTRAINT_PRIMARY_KEY
+			         : type[0] == 'u' ? RETORT_CONSTRAINT_UNIQUE
+			                          : RETORT_CONSTRAINT_FOREIGN_KEY;
+			if ((rc = key_names(r, val(res, i, 13), val(res, i, 3), 0, &cols, &ncols, &found)) != RETORT_OK)
+				break;
+			k.columns = cols;
+			k.ncolumns = ncols;
+		}
+		if (type[0] == 'f') {
+			if (is_true(res, i, 5) &&
+			    (rc = key_names(r, val(res, i, 14), val(res, i, 6), 0, &refs, &nrefs, &ref_found)) != RETORT_OK) {
+				r->host->free(cols);
+				break;
+			}
+			if (!is_true(res, i, 5))
 				rc = unsupported(r, "it references a table in another schema", "foreign key %s on %s", name,
 				                 table);
+			else if (!ref_found)
+				rc = unsupported(r, "it references a table that is not represented", "foreign key %s on %s",
+				                 name, table);
+			if (rc != RETORT_OK || !is_true(res, i, 5) || !ref_found) {
 				r->host->free(cols);
+				r->host->free(refs);
 				continue;
 			}
-			if ((rc = text_array(r, val(res, i, 6), &refs, &nrefs)) != RETORT_OK)
-				break;
 			k.ref_table = val(res, i, 4);
 			k.ref_columns = refs;
 			k.nref_columns = nrefs;
@@ -600,15 +623,16 @@ static int constraints(rf *r, const PGresult *res)
 			if (val(res, i, 9)[0] == 'f')
 				rc = unsupported(r, "MATCH FULL is not represented (reported without it)",
 				                 "foreign key %s on %s", name, table);
-			break;
 		}
-		if (rc == RETORT_OK && is_true(res, i, 10))
+		if (rc == RETORT_OK && !found)
+			rc = unsupported(r, "its columns could not be read", "constraint %s on %s", name, table);
+		if (rc == RETORT_OK && found && is_true(res, i, 10))
 			rc = unsupported(r, "DEFERRABLE is not represented (reported without it)", "constraint %s on %s",
 			                 name, table);
-		if (rc == RETORT_OK && !is_true(res, i, 11))
+		if (rc == RETORT_OK && found && !is_true(res, i, 11))
 			rc = unsupported(r, "NOT VALID is not represented (reported as valid)", "constraint %s on %s", name,
 			                 table);
-		if (rc == RETORT_OK)
+		if (rc == RETORT_OK && found)
 			rc = r->b->constraint(r->b->arg, &k);
 		r->host->free(cols);
 		r->host->free(refs);
@@ -622,44 +646,32 @@ static int indexes(rf *r, const PGresult *res)
 	for (i = 0; i < PQntuples(res) && rc == RETORT_OK; i++) {
 		retort_reflect_index ix;
 		const char *table = val(res, i, 0), *name = val(res, i, 1), *am = val(res, i, 3);
-		const char *def = val(res, i, 4), *plain = val(res, i, 7), *where = val(res, i, 8), *rest = NULL;
+		const char *def = val(res, i, 4), *prefix = val(res, i, 5), *quoted = val(res, i, 7);
+		const char *where = val(res, i, 8), *rest = NULL;
 		const char **cols = NULL;
 		size_t ncols = 0;
 		char *expression = NULL;
-		long n;
-		if (!def) {
-			/* plain: the key columns, from the catalog */
-			memset(&ix, 0, sizeof ix);
-			ix.size = sizeof ix;
-			ix.table = table;
-			ix.name = name;
-			ix.unique = is_true(res, i, 2);
-			ix.origin = RETORT_INDEX_USER;
-			if ((rc = text_array(r, val(res, i, 6), &cols, &ncols)) != RETORT_OK)
-				break;
-			ix.columns = cols;
-			ix.ncolumns = ncols;
-			rc = r->b->index(r->b->arg, &ix);
-			r->host->free(cols);
-			continue;
-		}
-		if (strcmp(am, "btree") != 0) {
+		int found;
+		long n = 0;
+		if (def && strcmp(am, "btree") != 0) {
 			rc = unsupported(r, "only btree indexes are represented", "index %s on %s (USING %s)", name, table,
 			                 am);
 			continue;
 		}
-		n = key_list(def, val(res, i, 5), &rest);
-		if (n < 0) {
+		if (def && (n = key_list(def, prefix, &rest)) < 0) {
 			rc = unsupported(r, "its definition could not be read", "index %s on %s", name, table);
 			continue;
 		}
 		/* after the key list: nothing, or the predicate (INCLUDE, WITH, TABLESPACE... are not represented) */
-		if (*rest && !(where && starts(rest, " WHERE ") && strcmp(rest + 7, where) == 0)) {
+		if (def && *rest && !(where && starts(rest, " WHERE ") && strcmp(rest + 7, where) == 0)) {
 			rc = unsupported(r, "INCLUDE, NULLS NOT DISTINCT, storage parameters and tablespaces are not "
 			                    "represented",
 			                 "index %s on %s", name, table);
 			continue;
 		}
+		if ((rc = key_names(r, val(res, i, 9), val(res, i, 6), (size_t)strtoul(val(res, i, 10), NULL, 10), &cols,
+		                    &ncols, &found)) != RETORT_OK)
+			break;
 		memset(&ix, 0, sizeof ix);
 		ix.size = sizeof ix;
 		ix.table = table;
@@ -667,22 +679,26 @@ static int indexes(rf *r, const PGresult *res)
 		ix.unique = is_true(res, i, 2);
 		ix.where = where;
 		ix.origin = RETORT_INDEX_USER;
-		if (plain && strlen(plain) == (size_t)n && strncmp(plain, def + strlen(val(res, i, 5)), (size_t)n) == 0) {
-			if ((rc = text_array(r, val(res, i, 6), &cols, &ncols)) != RETORT_OK)
-				break;
+		/* plain (no definition read), or a definition whose key list is just the columns */
+		if (found && (!def || (quoted && strlen(quoted) == (size_t)n && strncmp(quoted, def + strlen(prefix),
+		                                                                        (size_t)n) == 0))) {
 			ix.columns = cols;
 			ix.ncolumns = ncols;
-		} else {
+		} else if (def) {
 			/* expressions, or columns with DESC, NULLS FIRST, COLLATE or an operator class: the key list as SQL */
 			if (!(expression = r->host->malloc((size_t)n + 1))) {
+				r->host->free(cols);
 				rc = oom(r);
 				break;
 			}
-			memcpy(expression, def + strlen(val(res, i, 5)), (size_t)n);
+			memcpy(expression, def + strlen(prefix), (size_t)n);
 			expression[n] = '\0';
 			ix.expression = expression;
+		} else {
+			rc = unsupported(r, "its columns could not be read", "index %s on %s", name, table);
 		}
-		rc = r->b->index(r->b->arg, &ix);
+		if (rc == RETORT_OK)
+			rc = r->b->index(r->b->arg, &ix);
 		r->host->free(cols);
 		r->host->free(expression);
 	}
@@ -755,6 +771,8 @@ int pg_reflect(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *
 	r.h = h;
 	r.host = host;
 	r.b = b;
+	r.cols = NULL;
+	r.ncols = 0;
 	c->h = h;
 
 	sql[Q_BEGIN] = own_txn ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "SELECT";
@@ -803,6 +821,7 @@ int pg_reflect(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *
 		rc = indexes(&r, res[Q_INDEXES]);
 	if (rc == RETORT_OK)
 		rc = triggers(&r, res[Q_TRIGGERS]);
+	host->free(r.cols);
 	for (i = 0; i < got; i++)
 		PQclear(res[i]);
 	return rc;

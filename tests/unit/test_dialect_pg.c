@@ -939,7 +939,7 @@ static void test_pg__live_reflect(void)
 	                    "CREATE SEQUENCE loose;"),
 		RETORT_OK);
 	got = reflect_lines(c, &trips);
-	CU_ASSERT(same(got, "check Account.ck_n [n] expr=n > 0::numeric\n"
+	CU_ASSERT(same(got, "check Account.ck_n [] expr=n > 0::numeric\n"
 	                    "column Account.1 id bigint not-null auto default=- comment=-\n"
 	                    "column Account.10 f boolean default=false comment=-\n"
 	                    "column Account.11 a integer[] default=- comment=-\n"
