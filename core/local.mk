@@ -17,10 +17,12 @@ core_libretort_la_SOURCES = \
 	core/lib/histread.h core/lib/histread.c \
 	core/lib/plugin_list.h core/lib/plugin_list.c \
 	core/lib/naming.c
+core_libretort_la_SOURCES += core/lib/fleet.h core/lib/fleet.c core/lib/fleet_targets.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
 core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(LTDL_LIBS)
 
 bin_PROGRAMS += retort
 retort_SOURCES = core/cli/retort.c core/cli/cli.h core/cli/show.c
+retort_SOURCES += core/cli/fleet.c
 retort_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 retort_LDADD = core/libretort.la

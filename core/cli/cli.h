@@ -25,6 +25,10 @@ typedef struct opts {
 	size_t limit;              /* log -n (0: every row) */
 	int checksums;             /* repair --checksums */
 	rt_strv args;              /* positionals */
+	/* fleet options (fleet.c) */
+	int fleet_all, fail_fast;
+	rt_strv fleet_targets, fleet_tags;
+	size_t jobs;               /* 0: the default */
 } opts;
 
 /* Set a usage error as the current message ("... (see retort --help)"); returns RETORT_EINVAL (exit 2). */
@@ -58,5 +62,11 @@ int cmd_validate(rt_ctx *ctx, opts *o);
 int cmd_lint(rt_ctx *ctx, opts *o);
 int cmd_plugins(rt_ctx *ctx, opts *o);
 int cmd_log(rt_ctx *ctx, opts *o);
+
+/* ---- fleets (fleet.c) ---- */
+/** Whether the options select a fleet (--all, --target, --tag). */
+int fleet_selected(const opts *o);
+/** Run `command` on the fleet the options select; prints a line per database and a summary. */
+int fleet_cmd(rt_ctx *ctx, opts *o, const char *command);
 
 #endif
