@@ -51,3 +51,6 @@ TESTS += tests/integration/literals.sh
 EXTRA_DIST += tests/integration/literals.sh
 TESTS += tests/integration/naming.sh
 EXTRA_DIST += tests/integration/naming.sh
+TESTS += tests/integration/fleet_sqlite.sh tests/integration/fleet_postgresql.sh tests/integration/fleet_mysql.sh
+EXTRA_DIST += tests/integration/fleet_sqlite.sh tests/integration/fleet_postgresql.sh tests/integration/fleet_mysql.sh \
+	tests/integration/fleet_lib.sh
