@@ -54,3 +54,5 @@ EXTRA_DIST += tests/integration/naming.sh
 TESTS += tests/integration/fleet_sqlite.sh tests/integration/fleet_postgresql.sh tests/integration/fleet_mysql.sh
 EXTRA_DIST += tests/integration/fleet_sqlite.sh tests/integration/fleet_postgresql.sh tests/integration/fleet_mysql.sh \
 	tests/integration/fleet_lib.sh
+TESTS += tests/integration/fleet_config.sh
+EXTRA_DIST += tests/integration/fleet_config.sh
