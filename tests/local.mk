@@ -56,3 +56,5 @@ EXTRA_DIST += tests/integration/fleet_sqlite.sh tests/integration/fleet_postgres
 	tests/integration/fleet_lib.sh
 TESTS += tests/integration/fleet_config.sh
 EXTRA_DIST += tests/integration/fleet_config.sh
+TESTS += tests/integration/fleet_kill.sh
+EXTRA_DIST += tests/integration/fleet_kill.sh
