@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -118,15 +119,23 @@ static int run_one(rt_ctx *ctx, void *arg, rt_fleet_result *res)
 /* ---- printing ---- */
 
 typedef struct printer {
-	int live; /* a progress line on the terminal */
+	int live;          /* a progress line on the terminal */
+	struct timespec last; /* when it was last drawn */
 } printer;
 
+/* The progress line, redrawn at most every 50 ms (and for the last database). */
 static void on_progress(void *arg, const rt_fleet_counts *c, const rt_fleet_result *res)
 {
 	printer *p = arg;
+	struct timespec now;
 	(void)res;
 	if (!p->live)
 		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (c->done < c->total &&
+	    (now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000 < 50)
+		return;
+	p->last = now;
 	fprintf(stderr, "\r\033[K[fleet] %zu/%zu done, %zu running, %zu failed", c->done, c->total, c->running,
 	        c->failed);
 	fflush(stderr);
@@ -348,6 +357,7 @@ int fleet_cmd(rt_ctx *ctx, opts *o, const char *command)
 	memset(&f, 0, sizeof f);
 	a.command = command;
 	a.o = o;
+	memset(&p, 0, sizeof p);
 	p.live = !o->quiet && isatty(2);
 	f.main = ctx;
 	f.command = command;
