@@ -19,11 +19,13 @@ core_libretort_la_SOURCES = \
 	core/lib/naming.c \
 	core/lib/schema.h core/lib/schema.c core/lib/schema_write.c core/lib/schema_sql.c
 core_libretort_la_SOURCES += core/lib/lint.h core/lib/lint.c
+core_libretort_la_SOURCES += core/lib/fleet.h core/lib/fleet.c core/lib/fleet_targets.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
 core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(LTDL_LIBS)
 
 bin_PROGRAMS += retort
 retort_SOURCES = core/cli/retort.c core/cli/cli.h core/cli/show.c core/cli/schema.c
 retort_SOURCES += core/cli/lint.c
+retort_SOURCES += core/cli/fleet.c
 retort_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 retort_LDADD = core/libretort.la

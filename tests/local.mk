@@ -57,3 +57,10 @@ TESTS += tests/integration/lint.sh
 EXTRA_DIST += tests/integration/lint.sh
 TESTS += tests/integration/lint_gate.sh
 EXTRA_DIST += tests/integration/lint_gate.sh
+TESTS += tests/integration/fleet_sqlite.sh tests/integration/fleet_postgresql.sh tests/integration/fleet_mysql.sh
+EXTRA_DIST += tests/integration/fleet_sqlite.sh tests/integration/fleet_postgresql.sh tests/integration/fleet_mysql.sh \
+	tests/integration/fleet_lib.sh
+TESTS += tests/integration/fleet_config.sh
+EXTRA_DIST += tests/integration/fleet_config.sh
+TESTS += tests/integration/fleet_kill.sh
+EXTRA_DIST += tests/integration/fleet_kill.sh

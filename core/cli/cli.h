@@ -26,6 +26,10 @@ typedef struct opts {
 	int checksums;             /* repair --checksums */
 	rt_strv args;              /* positionals */
 	const char *output;        /* schema dump -o */
+	/* fleet options (fleet.c) */
+	int fleet_all, fail_fast;
+	rt_strv fleet_targets, fleet_tags;
+	size_t jobs;               /* 0: the default */
 } opts;
 
 /* Set a usage error as the current message ("... (see retort --help)"); returns RETORT_EINVAL (exit 2). */
@@ -62,5 +66,10 @@ int cmd_log(rt_ctx *ctx, opts *o);
 
 /* ---- schema dump (schema.c) ---- */
 int cmd_schema(rt_ctx *ctx, opts *o);
+/* ---- fleets (fleet.c) ---- */
+/** Whether the options select a fleet (--all, --target, --tag). */
+int fleet_selected(const opts *o);
+/** Run `command` on the fleet the options select; prints a line per database and a summary. */
+int fleet_cmd(rt_ctx *ctx, opts *o, const char *command);
 
 #endif

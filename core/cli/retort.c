@@ -32,7 +32,8 @@
 enum {
 	O_MESSAGE = 1, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
 	O_SQL, O_PURGE, O_VERBOSE, O_RESOLVE, O_RANGE, O_INDICATE, O_DIALECT, O_CHECKHEADS, O_REV, O_OUTCOME,
-	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS
+	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS,
+	O_ALL, O_TARGET, O_TAG, O_JOBS, O_FAILFAST /* the fleet's: on every command flagged C_FLEET */
 };
 
 typedef struct optdef {
@@ -67,6 +68,11 @@ static const optdef cmd_opts[] = {
 	{O_SCHEMAFMT, NULL, "--format", "conf|sql", "a target-schema file (conf, the default) or DDL for the database (sql)"},
 	{O_OUTPUT, "-o", "--output", "FILE", "write FILE (replaced atomically) instead of standard output"},
 	{O_STATS, "-v", "--verbose", NULL, "print `schema dump: N tables, K round trips, T ms` on standard error"},
+	{O_ALL, NULL, "--all", NULL, "every database of the fleet (databases, databases_from)"},
+	{O_TARGET, NULL, "--target", "NAME", "the fleet's database NAME (repeatable)"},
+	{O_TAG, NULL, "--tag", "TAG", "the fleet's databases tagged TAG (repeatable)"},
+	{O_JOBS, NULL, "--jobs", "N", "run N databases at once (default 4; one connection each)"},
+	{O_FAILFAST, NULL, "--fail-fast", NULL, "after a database fails, start no other"},
 	{0, NULL, NULL, NULL, NULL}};
 
 /* ---- commands ---- */
@@ -77,8 +83,14 @@ enum {
 	C_READ_ONLY = 4,  /* connects read-only */
 	C_JSON = 8,       /* has --json output */
 	C_NO_CTX = 16,    /* the handler opens what it needs (ctx->cfg may be NULL) */
-	C_OPT_CONFIG = 32 /* works without a retort.conf too */
+	C_OPT_CONFIG = 32, /* works without a retort.conf too */
+	C_FLEET = 64       /* takes the fleet options (fleet.c) */
 };
+
+static int is_fleet_opt(int id)
+{
+	return id == O_ALL || id == O_TARGET || id == O_TAG || id == O_JOBS || id == O_FAILFAST;
+}
 
 static int cmd_init(rt_ctx *ctx, opts *o);
 static int cmd_revision(rt_ctx *ctx, opts *o);
@@ -115,13 +127,13 @@ static const command commands[] = {
 	 "The file is named after file_template, filled from the project's template, read back,\n"
 	 "then given to the formatter plugins.\n",
 	 "retort revision -m \"add email\""},
-	{"upgrade", cmd_upgrade, C_CONFIG | C_GRAPH, 1, 1, {O_SQL}, "TARGET", "apply revisions up to TARGET",
+	{"upgrade", cmd_upgrade, C_CONFIG | C_GRAPH | C_FLEET, 1, 1, {O_SQL}, "TARGET", "apply revisions up to TARGET",
 	 "TARGET  head, heads, a revision id or unique prefix, +N, LABEL@head, ... (retort(1), TARGETS)\n",
 	 "retort upgrade head"},
-	{"downgrade", cmd_downgrade, C_CONFIG | C_GRAPH, 1, 1, {O_SQL}, "TARGET", "revert revisions down to TARGET",
+	{"downgrade", cmd_downgrade, C_CONFIG | C_GRAPH | C_FLEET, 1, 1, {O_SQL}, "TARGET", "revert revisions down to TARGET",
 	 "TARGET  base, -N, a revision id or prefix, LABEL@-1, ... (with --sql: a range FROM:TO)\n",
 	 "retort downgrade -1"},
-	{"current", cmd_current, RD | C_JSON, 0, 0, {O_VERBOSE, O_CHECKHEADS}, "",
+	{"current", cmd_current, RD | C_JSON | C_FLEET, 0, 0, {O_VERBOSE, O_CHECKHEADS}, "",
 	 "the revisions the database is at", "Markers: (head), (effective head), (branchpoint), (mergepoint), (failed).\n",
 	 "retort current -v"},
 	{"heads", cmd_heads, RD | C_JSON, 0, 0, {O_VERBOSE, O_RESOLVE}, "", "the head revisions of the scripts", "",
@@ -135,12 +147,12 @@ static const command commands[] = {
 	{"merge", cmd_merge, C_CONFIG | C_GRAPH | C_JSON, 1, ANY, {O_MESSAGE, O_REVID, O_BRANCHLABEL}, "REV...",
 	 "write a merge revision over REVs", "REV...  the revisions to merge (at least two heads), or heads for every head\n",
 	 "retort merge -m \"merge billing\" heads"},
-	{"stamp", cmd_stamp, C_CONFIG | C_GRAPH, 1, ANY, {O_PURGE, O_SQL}, "TARGET...",
+	{"stamp", cmd_stamp, C_CONFIG | C_GRAPH | C_FLEET, 1, ANY, {O_PURGE, O_SQL}, "TARGET...",
 	 "set the version table without running any script",
 	 "TARGET...  the revisions to stamp (with --sql: a range FROM:TO)\n", "retort stamp head"},
-	{"check", cmd_check, RD, 0, 0, {0}, "", "whether autogenerate finds nothing to do (not available yet)", "",
+	{"check", cmd_check, RD | C_FLEET, 0, 0, {0}, "", "whether autogenerate finds nothing to do (not available yet)", "",
 	 "retort check"},
-	{"validate", cmd_validate, RD | C_JSON, 0, 0, {0}, "",
+	{"validate", cmd_validate, RD | C_JSON | C_FLEET, 0, 0, {0}, "",
 	 "applied scripts still have the checksum they were applied with",
 	 "Exit 1 when an applied script was edited since; after a review,\n"
 	 "`retort repair --checksums` accepts the edit.\n",
@@ -214,6 +226,11 @@ static void synopsis(FILE *f, const command *c, int indent, int width)
 		         d->longname, d->arg ? " " : "", d->arg ? d->arg : "");
 		col = syn_word(f, col, item, indent, width);
 	}
+	if (c->flags & C_FLEET) {
+		col = syn_word(f, col, "[--all|--target NAME|--tag TAG]", indent, width);
+		col = syn_word(f, col, "[--jobs N]", indent, width);
+		col = syn_word(f, col, "[--fail-fast]", indent, width);
+	}
 	if (*c->args)
 		syn_word(f, col, c->args, indent, width);
 }
@@ -262,6 +279,14 @@ static void cmd_usage(const command *c)
 		char name[64];
 		snprintf(name, sizeof name, "%s%s%s%s%s", d->shortname ? d->shortname : "", d->shortname ? ", " : "",
 		         d->longname, d->arg ? " " : "", d->arg ? d->arg : "");
+		printf("  %-30s %s\n", name, d->help);
+	}
+	for (i = 0; (c->flags & C_FLEET) && cmd_opts[i].id; i++) {
+		const optdef *d = &cmd_opts[i];
+		char name[64];
+		if (!is_fleet_opt(d->id))
+			continue;
+		snprintf(name, sizeof name, "%s%s%s", d->longname, d->arg ? " " : "", d->arg ? d->arg : "");
 		printf("  %-30s %s\n", name, d->help);
 	}
 	printf("  %-30s %s\n", "-h, --help", "this help");
@@ -329,6 +354,8 @@ static int looks_relative(const char *s)
 static int allowed(const command *c, int id)
 {
 	size_t j;
+	if (is_fleet_opt(id))
+		return (c->flags & C_FLEET) != 0;
 	for (j = 0; j < MAX_OPTS && c->opts[j]; j++)
 		if (c->opts[j] == id)
 			return 1;
@@ -344,6 +371,18 @@ static int parse_limit(opts *o, const command *c, const char *val)
 	if (!isdigit((unsigned char)*val) || *end || errno || n == 0)
 		return -die_cmd(c, "-n needs a positive number, not '%s'", val);
 	o->limit = (size_t)n;
+	return 0;
+}
+
+static int parse_jobs(opts *o, const command *c, const char *val)
+{
+	char *end;
+	unsigned long n;
+	errno = 0;
+	n = strtoul(val, &end, 10);
+	if (!isdigit((unsigned char)*val) || *end || errno || n == 0 || n > 256)
+		return -die_cmd(c, "--jobs needs a number from 1 to 256, not '%s'", val);
+	o->jobs = (size_t)n;
 	return 0;
 }
 
@@ -415,6 +454,14 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 		case O_SCHEMAFMT: o->format = val; break;
 		case O_OUTPUT: o->output = val; break;
 		case O_STATS: o->verbose = 1; break;
+		case O_ALL: o->fleet_all = 1; break;
+		case O_TARGET: rt_strv_push(&o->fleet_targets, val); break;
+		case O_TAG: rt_strv_push(&o->fleet_tags, val); break;
+		case O_JOBS:
+			if (parse_jobs(o, c, val) < 0)
+				return -2;
+			break;
+		case O_FAILFAST: o->fail_fast = 1; break;
 		}
 	}
 	if (o->args.n < (size_t)c->min_args || (c->max_args != ANY && o->args.n > (size_t)c->max_args)) {
@@ -772,7 +819,15 @@ static int run(int argc, char **argv)
 		rc = rc > 0 ? 0 : 2;
 		goto out;
 	}
-	if (o.json && !(c->flags & C_JSON)) {
+	if (!fleet_selected(&o) && (o.jobs || o.fail_fast)) {
+		rc = die_cmd(c, "--jobs and --fail-fast go with --all, --target or --tag");
+		goto out;
+	}
+	if (fleet_selected(&o) && o.url) {
+		rc = die_cmd(c, "--url names one database: it does not go with --all, --target or --tag");
+		goto out;
+	}
+	if (o.json && !(c->flags & C_JSON) && !fleet_selected(&o)) {
 		rc = die_cmd(c, "--json does not apply to %s", cmd);
 		goto out;
 	}
@@ -785,7 +840,7 @@ static int run(int argc, char **argv)
 	}
 	ctx.cfg = cfg;
 	ctx.quiet = o.quiet;
-	rc = c->run(&ctx, &o);
+	rc = fleet_selected(&o) ? fleet_cmd(&ctx, &o, cmd) : c->run(&ctx, &o);
 out:
 	if (rc < 0)
 		rc = fail(rc);
@@ -795,6 +850,8 @@ out:
 	rt_strv_free(&o.args);
 	rt_strv_free(&o.branch_labels);
 	rt_strv_free(&o.depends_on);
+	rt_strv_free(&o.fleet_targets);
+	rt_strv_free(&o.fleet_tags);
 	return rc;
 }
 

@@ -1,4 +1,4 @@
-/* A parallel for on two threads (see parfor.h). */
+/* A parallel for on two threads, or on as many as a fleet's --jobs asks (see parfor.h). */
 #include "config.h"
 
 #include <pthread.h>
@@ -6,6 +6,8 @@
 
 #include "parfor.h"
 #include "rt.h"
+
+#define MAX_THREADS 256
 
 typedef struct parfor {
 	size_t n, chunk;
@@ -29,21 +31,35 @@ static void *run(void *arg)
 	return NULL;
 }
 
-int rt_parfor(size_t n, size_t chunk, size_t min, rt_parfor_fn fn, void *arg)
+/* fn over [0, n) on `threads` threads (this one and threads - 1 more) */
+static int par(size_t n, size_t chunk, size_t threads, rt_parfor_fn fn, void *arg)
 {
 	parfor p;
-	pthread_t t;
-	int threaded;
+	pthread_t t[MAX_THREADS];
+	size_t started = 0;
 	p.n = n;
 	p.chunk = chunk ? chunk : 1;
 	p.fn = fn;
 	p.arg = arg;
 	atomic_init(&p.next, 0);
 	atomic_init(&p.stop, 0);
-	threaded = n >= min && n > p.chunk && !rt_env_flag("RETORT_NO_THREADS") &&
-	           pthread_create(&t, NULL, run, &p) == 0;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	while (started + 1 < threads && pthread_create(&t[started], NULL, run, &p) == 0)
+		started++;
 	run(&p);
-	if (threaded)
-		pthread_join(t, NULL);
+	while (started > 0)
+		pthread_join(t[--started], NULL);
 	return atomic_load(&p.stop);
+}
+
+int rt_parfor(size_t n, size_t chunk, size_t min, rt_parfor_fn fn, void *arg)
+{
+	int two = n >= min && n > (chunk ? chunk : 1) && !rt_env_flag("RETORT_NO_THREADS");
+	return par(n, chunk, two ? 2 : 1, fn, arg);
+}
+
+int rt_parfor_threads(size_t n, size_t threads, rt_parfor_fn fn, void *arg)
+{
+	return par(n, 1, threads < n ? threads : n, fn, arg);
 }

@@ -19,6 +19,12 @@ typedef void (*rt_report_fn)(void *arg, rt_report_kind kind, const char *text);
 
 /** Install the callback (NULL: drop everything).  Not thread-safe: set it once at start. */
 void rt_report_set(rt_report_fn fn, void *arg);
+/**
+ * This thread's warnings and log lines start with "prefix: " (a fleet
+ * target's name; NULL: none).  The callback is called by one thread at a
+ * time (a fleet's workers report from theirs).
+ */
+void rt_report_prefix(const char *prefix);
 /** Format and hand one report to the callback. */
 void rt_report(rt_report_kind kind, const char *fmt, ...) RT_PRINTF(2, 3);
 void rt_vreport(rt_report_kind kind, const char *fmt, va_list ap);

@@ -12,7 +12,7 @@
 #include "conftext.h"
 #include "rtconfig.h"
 
-typedef enum { K_STRING, K_INT, K_BOOL, K_STRLIST, K_GROUP_DB, K_PLUGINS } key_type;
+typedef enum { K_STRING, K_INT, K_BOOL, K_STRLIST, K_GROUP_DB, K_PLUGINS, K_DATABASES } key_type;
 
 static const struct {
 	const char *name;
@@ -34,11 +34,13 @@ static const struct {
 	{"include_tables", K_STRLIST},
 	{"exclude_tables", K_STRLIST},
 	{"lint_on", K_STRLIST},
+	{"databases", K_DATABASES},
+	{"databases_from", K_STRING},
 	{NULL, K_STRING},
 };
 
 static const char *const type_names[] = {"a string", "an integer", "a boolean (true/false)", "a list of strings",
-                                         "a group", "a list of groups"};
+                                         "a group", "a list of groups", "a list of groups"};
 
 static int key_index(const char *name)
 {
@@ -108,6 +110,62 @@ static int check_host_keys(const rt_config *c, const config_setting_t *g)
 	return RETORT_OK;
 }
 
+static int check_type(const rt_config *c, const config_setting_t *s, key_type t);
+
+/* The keys a fleet target's group may not set: they say where the targets are. */
+static int fleet_key(const char *name)
+{
+	return strcmp(name, "database") == 0 || strcmp(name, "databases") == 0 || strcmp(name, "databases_from") == 0;
+}
+
+/*
+ * `databases`: a list of groups, each a fleet target: name (unique, no
+ * blank), url (both strings, both required), tags (a string or a list of
+ * strings), and any other key of the top level but the fleet's own, which
+ * then overrides it for that target (the group is an overlay, as -n's).
+ */
+static int check_databases(const rt_config *c, const config_setting_t *list)
+{
+	int i, j, n = config_setting_length(list), rc;
+	for (i = 0; i < n; i++) {
+		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i), *nm, *url;
+		const char *name;
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+			return bad_at(c, g, "each entry of 'databases' must be a group { name = \"...\"; url = \"...\"; }");
+		for (j = 0; j < config_setting_length(g); j++) {
+			const config_setting_t *el = config_setting_get_elem(g, (unsigned)j);
+			const char *k = config_setting_name(el);
+			int ki = key_index(k);
+			if (strcmp(k, "name") == 0 || strcmp(k, "url") == 0) {
+				if (config_setting_type(el) != CONFIG_TYPE_STRING)
+					return bad_at(c, el, "'%s' of a database must be a string", k);
+			} else if (strcmp(k, "tags") == 0) {
+				if ((rc = check_type(c, el, K_STRLIST)) < 0)
+					return rc;
+			} else if (ki < 0) {
+				return bad_at(c, el, "unknown key '%s' in a database of 'databases'", k);
+			} else if (fleet_key(k)) {
+				return bad_at(c, el, "'%s' cannot be set for one database of 'databases'", k);
+			} else if ((rc = check_type(c, el, known_keys[ki].type)) < 0) {
+				return rc;
+			}
+		}
+		if (!(nm = config_setting_get_member(g, "name")) || !*(name = config_setting_get_string(nm)))
+			return bad_at(c, g, "a database of 'databases' without a name = \"...\"");
+		if (name[strcspn(name, " \t\r\n")])
+			return bad_at(c, nm, "database name '%s' has a blank in it", name);
+		if (!(url = config_setting_get_member(g, "url")))
+			return bad_at(c, g, "database '%s' has no url = \"...\"", name);
+		for (j = 0; j < i; j++) {
+			const char *other = NULL;
+			config_setting_lookup_string(config_setting_get_elem(list, (unsigned)j), "name", &other);
+			if (other && strcmp(other, name) == 0)
+				return bad_at(c, nm, "database name '%s' given twice in 'databases'", name);
+		}
+	}
+	return RETORT_OK;
+}
+
 static int check_type(const rt_config *c, const config_setting_t *s, key_type t)
 {
 	int st = config_setting_type(s);
@@ -135,6 +193,10 @@ static int check_type(const rt_config *c, const config_setting_t *s, key_type t)
 	case K_GROUP_DB:
 		ok = st == CONFIG_TYPE_GROUP;
 		break;
+	case K_DATABASES:
+		if (st != CONFIG_TYPE_LIST)
+			break;
+		return check_databases(c, s);
 	case K_PLUGINS:
 		ok = st == CONFIG_TYPE_LIST;
 		if (ok) {
@@ -283,14 +345,33 @@ char *rt_config_path(const rt_config *c, const char *p)
 
 /* ---- loading ---- */
 
+/* The parsed file: a fleet target's config reads its base's. */
+static const config_t *root(const rt_config *c)
+{
+	return c->base ? &c->base->cfg : &c->cfg;
+}
+
+/* A key: the fleet target's group first, then the -n overlay, then the top level. */
 static const config_setting_t *lookup(const rt_config *c, const config_setting_t *overlay, const char *key)
 {
 	const config_setting_t *s = NULL;
-	if (overlay)
+	if (c->target)
+		s = config_setting_get_member(c->target, key);
+	if (!s && overlay)
 		s = config_setting_get_member(overlay, key);
 	if (!s)
-		s = config_lookup(&c->cfg, key);
+		s = config_lookup(root(c), key);
 	return s;
+}
+
+static const config_setting_t *overlay_of(const rt_config *c)
+{
+	return c->name ? config_lookup(root(c), c->name) : NULL;
+}
+
+const config_setting_t *rt_config_lookup(const rt_config *c, const char *key)
+{
+	return lookup(c, overlay_of(c), key);
 }
 
 static int get_string(rt_config *c, const config_setting_t *ov, const char *key, const char *def, char **out)
@@ -346,10 +427,106 @@ static int get_paths(rt_config *c, const config_setting_t *s, rt_strv *out)
 	return RETORT_OK;
 }
 
+/*
+ * Every setting of c from the file: the fleet target's group (c->target),
+ * then the -n overlay `ov`, then the top level; `url_override` (--url)
+ * replaces the database's URL.
+ */
+static int fill(rt_config *c, const config_setting_t *ov, const char *url_override)
+{
+	const config_setting_t *s;
+	int rc;
+	if ((rc = get_string(c, ov, "script_location", "migrations", &c->script_location)) < 0)
+		return rc;
+	{
+		char *abs = rt_config_path(c, c->script_location);
+		if (!abs)
+			goto oom;
+		rt_free(c->script_location);
+		c->script_location = abs;
+	}
+	if ((s = lookup(c, ov, "version_locations")) != NULL) {
+		if ((rc = get_paths(c, s, &c->version_locations)) < 0)
+			return rc;
+	}
+	if (c->version_locations.n == 0 &&
+	    rt_strv_push_owned(&c->version_locations, rt_asprintf("%s/versions", c->script_location)) < 0)
+		goto oom;
+	if ((rc = get_string(c, ov, "file_template", "%(rev)s_%(slug)s", &c->file_template)) < 0 ||
+	    (rc = get_string(c, ov, "timezone", "UTC", &c->timezone)) < 0 ||
+	    (rc = get_string(c, ov, "version_table", "retort_version", &c->version_table)) < 0 ||
+	    (rc = get_string(c, ov, "history_table", "retort_history", &c->history_table)) < 0 ||
+	    (rc = get_string(c, ov, "target_schema", NULL, &c->target_schema)) < 0)
+		return rc;
+	if (c->target_schema) {
+		char *abs = rt_config_path(c, c->target_schema);
+		if (!abs)
+			goto oom;
+		rt_free(c->target_schema);
+		c->target_schema = abs;
+	}
+	c->truncate_slug_length = 40;
+	if ((s = lookup(c, ov, "truncate_slug_length")) != NULL)
+	{
+		long long v = int_value(s);
+		if (v < 1 || v > 255) {
+			rc = bad_at(c, s, "truncate_slug_length must be between 1 and 255");
+			return rc;
+		}
+		c->truncate_slug_length = (int)v;
+	}
+	c->lock_timeout = 60;
+	if ((s = lookup(c, ov, "lock_timeout")) != NULL) {
+		long long v = int_value(s);
+		if (v < 0 || v > 86400) {
+			rc = bad_at(c, s, "lock_timeout must be between 0 and 86400 seconds");
+			return rc;
+		}
+		c->lock_timeout = (int)v;
+	}
+	if ((s = lookup(c, ov, "transaction_per_migration")) != NULL)
+		c->transaction_per_migration = config_setting_get_bool(s);
+	if ((s = lookup(c, ov, "plugin_path")) != NULL && (rc = get_paths(c, s, &c->plugin_path)) < 0)
+		return rc;
+	c->plugins = lookup(c, ov, "plugins");
+	if ((s = lookup(c, ov, "lint_on")) != NULL && (rc = get_lint_on(c, s)) < 0)
+		return rc;
+
+	if (url_override) {
+		if (!(c->url = rt_strdup(url_override)))
+			goto oom;
+	} else if (!c->base) { /* a fleet target's URL is its own (rt_config_for_target) */
+		const config_setting_t *db = ov ? config_setting_get_member(ov, "database") : NULL;
+		if (!db || !config_setting_get_member(db, "url"))
+			db = config_lookup(root(c), "database");
+		if (db && (s = config_setting_get_member(db, "url")) != NULL) {
+			if (!(c->url_where = rt_asprintf("%s:%u", src_file(c, s), config_setting_source_line(s))))
+				goto oom;
+			if ((rc = rt_config_expand(c, config_setting_get_string(s), c->url_where, &c->url)) < 0)
+				return rc;
+		}
+	}
+	{
+		/* the two table names: non-empty, distinct, at most 63 characters; the line that sets the bad one */
+		const char *vt = c->version_table, *ht = c->history_table;
+		int vt_bad = !*vt || strlen(vt) > 63, ht_bad = !*ht || strlen(ht) > 63 || strcmp(vt, ht) == 0;
+		if (vt_bad || ht_bad) {
+			if (vt_bad || !(s = lookup(c, ov, "history_table")))
+				s = lookup(c, ov, "version_table"); /* (equal to the default history_table) */
+			rc = bad_at(c, s, "version_table and history_table must be non-empty, distinct, at most 63 characters");
+			return rc;
+		}
+	}
+	return RETORT_OK;
+oom:
+	rt_error_set("out of memory");
+	return RETORT_ENOMEM;
+}
+
 int rt_config_load(rt_config **out, const char *path, const char *name, const rt_strv *xs, const char *url_override)
 {
 	rt_config *c;
-	const config_setting_t *ov = NULL, *s;
+	const config_setting_t *ov = NULL;
 	char *dir, absbuf[PATH_MAX];
 	int rc = RETORT_EINVAL;
 	size_t i, len = 0;
@@ -425,87 +602,8 @@ int rt_config_load(rt_config **out, const char *path, const char *name, const rt
 		}
 	}
 
-	if ((rc = get_string(c, ov, "script_location", "migrations", &c->script_location)) < 0)
+	if ((rc = fill(c, ov, url_override)) < 0)
 		goto fail;
-	{
-		char *abs = rt_config_path(c, c->script_location);
-		if (!abs)
-			goto oom;
-		rt_free(c->script_location);
-		c->script_location = abs;
-	}
-	if ((s = lookup(c, ov, "version_locations")) != NULL) {
-		if ((rc = get_paths(c, s, &c->version_locations)) < 0)
-			goto fail;
-	}
-	if (c->version_locations.n == 0 &&
-	    rt_strv_push_owned(&c->version_locations, rt_asprintf("%s/versions", c->script_location)) < 0)
-		goto oom;
-	if ((rc = get_string(c, ov, "file_template", "%(rev)s_%(slug)s", &c->file_template)) < 0 ||
-	    (rc = get_string(c, ov, "timezone", "UTC", &c->timezone)) < 0 ||
-	    (rc = get_string(c, ov, "version_table", "retort_version", &c->version_table)) < 0 ||
-	    (rc = get_string(c, ov, "history_table", "retort_history", &c->history_table)) < 0 ||
-	    (rc = get_string(c, ov, "target_schema", NULL, &c->target_schema)) < 0)
-		goto fail;
-	if (c->target_schema) {
-		char *abs = rt_config_path(c, c->target_schema);
-		if (!abs)
-			goto oom;
-		rt_free(c->target_schema);
-		c->target_schema = abs;
-	}
-	c->truncate_slug_length = 40;
-	if ((s = lookup(c, ov, "truncate_slug_length")) != NULL)
-	{
-		long long v = int_value(s);
-		if (v < 1 || v > 255) {
-			rc = bad_at(c, s, "truncate_slug_length must be between 1 and 255");
-			goto fail;
-		}
-		c->truncate_slug_length = (int)v;
-	}
-	c->lock_timeout = 60;
-	if ((s = lookup(c, ov, "lock_timeout")) != NULL) {
-		long long v = int_value(s);
-		if (v < 0 || v > 86400) {
-			rc = bad_at(c, s, "lock_timeout must be between 0 and 86400 seconds");
-			goto fail;
-		}
-		c->lock_timeout = (int)v;
-	}
-	if ((s = lookup(c, ov, "transaction_per_migration")) != NULL)
-		c->transaction_per_migration = config_setting_get_bool(s);
-	if ((s = lookup(c, ov, "plugin_path")) != NULL && (rc = get_paths(c, s, &c->plugin_path)) < 0)
-		goto fail;
-	c->plugins = lookup(c, ov, "plugins");
-	if ((s = lookup(c, ov, "lint_on")) != NULL && (rc = get_lint_on(c, s)) < 0)
-		goto fail;
-
-	if (url_override) {
-		if (!(c->url = rt_strdup(url_override)))
-			goto oom;
-	} else {
-		const config_setting_t *db = ov ? config_setting_get_member(ov, "database") : NULL;
-		if (!db || !config_setting_get_member(db, "url"))
-			db = config_lookup(&c->cfg, "database");
-		if (db && (s = config_setting_get_member(db, "url")) != NULL) {
-			if (!(c->url_where = rt_asprintf("%s:%u", src_file(c, s), config_setting_source_line(s))))
-				goto oom;
-			if ((rc = rt_config_expand(c, config_setting_get_string(s), c->url_where, &c->url)) < 0)
-				goto fail;
-		}
-	}
-	{
-		/* the two table names: non-empty, distinct, at most 63 characters; the line that sets the bad one */
-		const char *vt = c->version_table, *ht = c->history_table;
-		int vt_bad = !*vt || strlen(vt) > 63, ht_bad = !*ht || strlen(ht) > 63 || strcmp(vt, ht) == 0;
-		if (vt_bad || ht_bad) {
-			if (vt_bad || !(s = lookup(c, ov, "history_table")))
-				s = lookup(c, ov, "version_table"); /* (equal to the default history_table) */
-			rc = bad_at(c, s, "version_table and history_table must be non-empty, distinct, at most 63 characters");
-			goto fail;
-		}
-	}
 	*out = c;
 	return RETORT_OK;
 oom:
@@ -537,13 +635,44 @@ void rt_config_free(rt_config *c)
 	rt_strv_free(&c->plugin_path);
 	rt_strv_free(&c->x_keys);
 	rt_strv_free(&c->x_values);
+	rt_free(c->target_name);
 	rt_free(c);
+}
+
+int rt_config_for_target(rt_config **out, const rt_config *base, const char *name, const config_setting_t *group,
+                         const char *url, const char *url_where)
+{
+	rt_config *c = rt_calloc(1, sizeof *c);
+	size_t i;
+	int rc;
+	*out = NULL;
+	RT_CHECK_ALLOC(c);
+	config_init(&c->cfg); /* unused: the base's is read */
+	c->base = base;
+	c->target = group;
+	c->name = base->name;
+	if (!(c->path = rt_strdup(base->path)) || !(c->here = rt_strdup(base->here)) ||
+	    !(c->target_name = rt_strdup(name)) || !(c->url = rt_strdup(url)) ||
+	    (url_where && !(c->url_where = rt_strdup(url_where))))
+		goto oom;
+	for (i = 0; i < base->x_keys.n; i++)
+		if (rt_strv_push(&c->x_keys, base->x_keys.v[i]) < 0 || rt_strv_push(&c->x_values, base->x_values.v[i]) < 0)
+			goto oom;
+	if ((rc = fill(c, overlay_of(base), NULL)) < 0) {
+		rt_config_free(c);
+		return rc;
+	}
+	*out = c;
+	return RETORT_OK;
+oom:
+	rt_config_free(c);
+	rt_error_set("out of memory");
+	return RETORT_ENOMEM;
 }
 
 char *rt_config_where(const rt_config *c, const char *key)
 {
-	const config_setting_t *ov = c->name ? config_lookup(&c->cfg, c->name) : NULL;
-	const config_setting_t *s = lookup(c, ov, key);
+	const config_setting_t *s = lookup(c, overlay_of(c), key);
 	char *where = s ? rt_asprintf("%s:%u", src_file(c, s), config_setting_source_line(s)) : rt_strdup(c->path);
 	if (!where)
 		rt_error_set("out of memory");

@@ -35,6 +35,10 @@ typedef struct rt_config {
 	rt_strv x_keys, x_values;        /* -x KEY=VALUE */
 	const char *name;                /* -n overlay name or NULL (borrowed) */
 	int lint_on;                     /* lint_on: RT_LINT_ON_* bits */
+	/* a fleet target's config (rt_config_for_target): the file is its base's */
+	const struct rt_config *base;    /* the config it was made from, or NULL */
+	const config_setting_t *target;  /* its group in `databases` (read before -n's and the top level), or NULL */
+	char *target_name;               /* its name, or NULL */
 } rt_config;
 
 /**
@@ -57,6 +61,19 @@ int rt_config_expand(const rt_config *c, const char *in, const char *where, char
  * (rt_free); NULL when out of memory (error set).
  */
 char *rt_config_where(const rt_config *c, const char *key);
+
+/** A key's setting as the config reads it (fleet target's group, -n overlay, top level), or NULL. */
+const config_setting_t *rt_config_lookup(const rt_config *c, const char *key);
+
+/**
+ * The config of one fleet target: `base`'s settings with `group` (its
+ * entry in `databases`, or NULL for one from databases_from) as an
+ * overlay read before -n's, and `url` (expanded) as its database URL
+ * (`url_where`: "file:line" for errors, or NULL).  It reads base's parsed
+ * file: free it before base.
+ */
+int rt_config_for_target(rt_config **out, const rt_config *base, const char *name, const config_setting_t *group,
+                         const char *url, const char *url_where);
 
 /** Resolve a path relative to the config file's folder (new string). */
 char *rt_config_path(const rt_config *c, const char *p);

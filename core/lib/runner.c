@@ -144,17 +144,28 @@ int rt_ctx_connect(rt_ctx *ctx)
 
 /* ---- events ---- */
 
+/* The fields every event carries: run, command, dialect, database, user, host, version, fleet target. */
+static void event_common(rt_ctx *ctx, retort_event *ev, const char *name)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->size = sizeof *ev;
+	ev->name = name;
+	ev->run_id = ctx->run_id;
+	ev->command = ctx->command;
+	ev->dialect = ctx->dialect ? ctx->dialect->desc.name : NULL;
+	ev->database_url = ctx->url ? rt_url_masked(ctx->url) : NULL;
+	ev->duration_ms = -1;
+	ev->user = ctx->user;
+	ev->host = ctx->host;
+	ev->retort_version = RETORT_VERSION;
+	ev->target = ctx->cfg ? ctx->cfg->target_name : NULL;
+}
+
 int rt_ctx_event(rt_ctx *ctx, const char *name, const rt_revision *rev, const char *direction, const char *outcome,
                  const char *started_at, long long duration_ms, const char *error, const char *path)
 {
 	retort_event ev;
-	memset(&ev, 0, sizeof ev);
-	ev.size = sizeof ev;
-	ev.name = name;
-	ev.run_id = ctx->run_id;
-	ev.command = ctx->command;
-	ev.dialect = ctx->dialect ? ctx->dialect->desc.name : NULL;
-	ev.database_url = ctx->url ? rt_url_masked(ctx->url) : NULL;
+	event_common(ctx, &ev, name);
 	if (rev) {
 		ev.revision = rev->id;
 		ev.parents = (const char *const *)rev->parents.v;
@@ -168,10 +179,19 @@ int rt_ctx_event(rt_ctx *ctx, const char *name, const rt_revision *rev, const ch
 	ev.started_at = started_at;
 	ev.duration_ms = duration_ms;
 	ev.error = error;
-	ev.user = ctx->user;
-	ev.host = ctx->host;
-	ev.retort_version = RETORT_VERSION;
 	ev.path = path;
+	return rt_plugins_emit(ctx->plugins, &ev);
+}
+
+int rt_ctx_event_message(rt_ctx *ctx, const char *name, const char *outcome, const char *started_at,
+                         long long duration_ms, const char *message)
+{
+	retort_event ev;
+	event_common(ctx, &ev, name);
+	ev.outcome = outcome;
+	ev.started_at = started_at;
+	ev.duration_ms = duration_ms;
+	ev.message = message;
 	return rt_plugins_emit(ctx->plugins, &ev);
 }
 

@@ -84,4 +84,8 @@ int rt_db_applied_checksums(rt_ctx *ctx, rt_strv *ids, rt_strv *sums);
 int rt_ctx_event(rt_ctx *ctx, const char *name, const rt_revision *rev, const char *direction, const char *outcome,
                  const char *started_at, long long duration_ms, const char *error, const char *path);
 
+/** An event about no revision, with a message (fleet.before/after: the counts). */
+int rt_ctx_event_message(rt_ctx *ctx, const char *name, const char *outcome, const char *started_at,
+                         long long duration_ms, const char *message);
+
 #endif

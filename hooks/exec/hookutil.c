@@ -224,6 +224,8 @@ int hk_event_json(hk_buf *b, const retort_event *evin)
 	hk_json_string(b, ev.retort_version);
 	json_key(b, "path", 0);
 	hk_json_string(b, ev.path);
+	json_key(b, "target", 0);
+	hk_json_string(b, ev.target);
 	return hk_buf_putc(b, '}');
 }
 
@@ -233,7 +235,7 @@ const char *const hk_event_env_names[] = {
 	"RETORT_EVENT", "RETORT_RUN_ID", "RETORT_COMMAND", "RETORT_DIALECT", "RETORT_DATABASE_URL",
 	"RETORT_REVISION", "RETORT_PARENTS", "RETORT_DIRECTION", "RETORT_MESSAGE", "RETORT_OUTCOME",
 	"RETORT_STARTED_AT", "RETORT_DURATION_MS", "RETORT_ERROR", "RETORT_USER", "RETORT_HOST",
-	"RETORT_VERSION", "RETORT_PATH", NULL};
+	"RETORT_VERSION", "RETORT_PATH", "RETORT_TARGET", NULL};
 
 #define HK_NENV (sizeof hk_event_env_names / sizeof hk_event_env_names[0] - 1)
 
@@ -317,6 +319,7 @@ char **hk_event_env(const retort_host *host, char *const *base, const retort_eve
 	values[14] = ev.host;
 	values[15] = ev.retort_version;
 	values[16] = ev.path;
+	values[17] = ev.target;
 
 	while (base && base[nbase])
 		nbase++;

@@ -271,6 +271,7 @@ typedef struct retort_event {
 	const char *host;
 	const char *retort_version;
 	const char *path; /**< script.written: the file */
+	const char *target; /**< the fleet target's name (its entry in `databases`); NULL outside a fleet run */
 } retort_event;
 
 #ifdef __cplusplus

@@ -28,6 +28,7 @@
  * revision and then lock() again for the next one, and re-reads the version
  * table after each lock() (another process may have moved it meanwhile).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,6 +57,17 @@ int sqlite_db_error(retort_conn *c, retort_host_ctx *h)
 
 /* ---- instance ---- */
 
+/*
+ * Once per process: sqlite3_config() may not run while another thread uses
+ * SQLite (a fleet opens an instance per database while others migrate).
+ */
+static pthread_once_t memstatus_once = PTHREAD_ONCE_INIT;
+
+static void memstatus_off(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_init(const retort_host *host, retort_host_ctx *h, const retort_settings *settings,
                    retort_plugin_kind kind, void **state_out)
 {
@@ -73,7 +85,7 @@ static int sq_init(const retort_host *host, retort_host_ctx *h, const retort_set
 	 * before SQLite is initialized: when something in the process already
 	 * did, this fails harmlessly and the statistics stay on.
 	 */
-	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	pthread_once(&memstatus_once, memstatus_off);
 	for (key = host->setting_next_key(settings, NULL); key; key = host->setting_next_key(settings, key)) {
 		if (strcmp(key, "foreign_keys") == 0) {
 			if (host->setting_bool(settings, key, &fk) != RETORT_OK) {

@@ -236,6 +236,35 @@ static int setup(void)
 	return sandbox ? 0 : 1;
 }
 
+/* A fleet database's group overlays -n's group, which overlays the top level. */
+static void test_config__target_overlay(void)
+{
+	rt_config *c = load("lock_timeout = 1;\nversion_table = \"top_v\";\nhistory_table = \"top_h\";\n"
+	                    "staging = { lock_timeout = 2; history_table = \"stg_h\";\n"
+	                    "  databases = ( { name = \"a\"; url = \"sqlite:///a.db\"; lock_timeout = 3; } ); };\n",
+	                    "staging", NULL, RETORT_OK);
+	const config_setting_t *list, *g;
+	rt_config *t = NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	list = rt_config_lookup(c, "databases");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(list);
+	g = config_setting_get_elem(list, 0);
+	CU_ASSERT_EQUAL_FATAL(rt_config_for_target(&t, c, "a", g, "sqlite:///a.db", NULL), RETORT_OK);
+	CU_ASSERT_EQUAL(t->lock_timeout, 3);                   /* the database's own */
+	CU_ASSERT_STRING_EQUAL(t->history_table, "stg_h");     /* -n's */
+	CU_ASSERT_STRING_EQUAL(t->version_table, "top_v");     /* the top level's */
+	CU_ASSERT_STRING_EQUAL(t->url, "sqlite:///a.db");
+	CU_ASSERT_STRING_EQUAL(t->target_name, "a");
+	CU_ASSERT_EQUAL(c->lock_timeout, 2); /* the base is untouched */
+	rt_config_free(t);
+	rt_config_free(c);
+	/* what a database's group may not hold, with its line */
+	c = load("databases = (\n { name = \"a\"; url = \"u://x\"; database = { url = \"v://y\"; }; }\n);\n", NULL,
+	         NULL, RETORT_EINVAL);
+	CU_ASSERT_PTR_NULL(c);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rt_error_msg(), "retort.conf:2: 'database' cannot be set for one database"));
+}
+
 static const rt_cu_test tests[] = {{"defaults", test_config__defaults},
                                    {"every_key", test_config__every_key},
                                    {"expansion", test_config__expansion},
@@ -250,6 +279,7 @@ static const rt_cu_test tests[] = {{"defaults", test_config__defaults},
                                    {"plugin_host_key_types", test_config__plugin_host_key_types},
                                    {"lines_of_url_and_tables", test_config__lines_of_url_and_tables},
                                    {"not_a_regular_file", test_config__not_a_regular_file},
+                                   {"target_overlay", test_config__target_overlay},
                                    {NULL, NULL}};
 static const rt_cu_suite suites[] = {{"config", tests}, {NULL, NULL}};
 

@@ -337,6 +337,7 @@ static retort_event sample_event(const char *name)
 	ev.host = "box";
 	ev.retort_version = "0.1.0";
 	ev.path = NULL;
+	ev.target = "tenant-a";
 	return ev;
 }
 
@@ -345,7 +346,7 @@ static const char sample_json[] =
 	"\"database_url\":\"postgresql://app:***@db/app\",\"revision\":\"ccc333\",\"parents\":[\"aaa111\",\"bbb222\"],"
 	"\"direction\":\"upgrade\",\"message\":\"line1\\nline2 \\\"q\\\"\\t\\u0001 caf\xc3\xa9 \\ufffd\","
 	"\"outcome\":\"ok\",\"started_at\":\"2026-01-02T03:04:05Z\",\"duration_ms\":42,\"error\":null,"
-	"\"user\":\"alice\",\"host\":\"box\",\"retort_version\":\"0.1.0\",\"path\":null}";
+	"\"user\":\"alice\",\"host\":\"box\",\"retort_version\":\"0.1.0\",\"path\":null,\"target\":\"tenant-a\"}";
 
 /* ---- exec notify ---- */
 
@@ -375,6 +376,7 @@ static void test_exec__notify_gets_env_and_json(void)
 	CHECK_CONTAINS(text, "RETORT_USER=alice\n");
 	CHECK_CONTAINS(text, "RETORT_HOST=box\n");
 	CHECK_CONTAINS(text, "RETORT_VERSION=0.1.0\n");
+	CHECK_CONTAINS(text, "RETORT_TARGET=tenant-a\n");
 	CU_ASSERT_PTR_NULL(text ? strstr(text, "RETORT_ERROR=") : "");
 	CU_ASSERT_PTR_NULL(text ? strstr(text, "RETORT_PATH=") : "");
 	CHECK_CONTAINS(text, "PATH="); /* the rest of the environment passes through */
@@ -502,7 +504,7 @@ static void test_jsonlog__appends_one_line_per_event(void)
 	                       "\"database_url\":null,\"revision\":null,\"parents\":[],\"direction\":null,"
 	                       "\"message\":null,\"outcome\":null,\"started_at\":null,\"duration_ms\":null,"
 	                       "\"error\":null,\"user\":null,\"host\":null,\"retort_version\":null,"
-	                       "\"path\":\"migrations/versions/x.conf\"}\n");
+	                       "\"path\":\"migrations/versions/x.conf\",\"target\":null}\n");
 	free(text);
 	free(settings);
 
