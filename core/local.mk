@@ -19,8 +19,11 @@ core_libretort_la_SOURCES = \
 	core/lib/naming.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
 core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(LTDL_LIBS)
+# who holds the migration lock (lock events, `retort lock`)
+core_libretort_la_SOURCES += core/lib/lockinfo.c
 
 bin_PROGRAMS += retort
 retort_SOURCES = core/cli/retort.c core/cli/cli.h core/cli/show.c
 retort_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 retort_LDADD = core/libretort.la
+retort_SOURCES += core/cli/lock.c

@@ -58,5 +58,7 @@ int cmd_validate(rt_ctx *ctx, opts *o);
 int cmd_lint(rt_ctx *ctx, opts *o);
 int cmd_plugins(rt_ctx *ctx, opts *o);
 int cmd_log(rt_ctx *ctx, opts *o);
+/* lock.c */
+int cmd_lock(rt_ctx *ctx, opts *o);
 
 #endif

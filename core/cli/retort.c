@@ -164,6 +164,11 @@ static const command commands[] = {
 	 "the history table's rows, newest first",
 	 "Each row: when, who@host, direction, revision, outcome, duration, the error's first line.\n",
 	 "retort log --outcome failed -n 5"},
+	{"lock", cmd_lock, C_CONFIG | C_JSON, 0, 0, {0}, "", "who holds the migration lock now, and since when",
+	 "Asks the database which session holds the lock `upgrade` takes: PostgreSQL and MariaDB name it (id, user,\n"
+	 "application, client; PostgreSQL: when it connected).  SQLite can only say whether it is held: retort takes\n"
+	 "the lock for an instant, so it opens the database for writing (and creates a missing file).\n",
+	 "retort lock"},
 	{NULL, NULL, 0, 0, 0, {0}, NULL, NULL, NULL, NULL}};
 
 static const command *find_command(const char *name)
