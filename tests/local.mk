@@ -53,3 +53,5 @@ TESTS += tests/integration/naming.sh
 EXTRA_DIST += tests/integration/naming.sh
 TESTS += tests/integration/events.sh
 EXTRA_DIST += tests/integration/events.sh
+TESTS += tests/integration/syslog.sh
+EXTRA_DIST += tests/integration/syslog.sh
