@@ -55,3 +55,5 @@ TESTS += tests/integration/events.sh
 EXTRA_DIST += tests/integration/events.sh
 TESTS += tests/integration/syslog.sh
 EXTRA_DIST += tests/integration/syslog.sh
+TESTS += tests/integration/sqlformat.sh
+EXTRA_DIST += tests/integration/sqlformat.sh
