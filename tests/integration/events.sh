@@ -253,6 +253,39 @@ scenario_drift() {
 	fi
 }
 
+# ---- the backup recipe of docs/recipes.md, its SQLite block as written ----
+
+scenario_recipe() {
+	new_project || { failed "database"; return; }
+	local block
+	block=$(awk '/^### SQLite/ {on = 1} on && /^```conf/ {grab = 1; next} grab && /^```/ {exit} grab' \
+		"$top_srcdir/docs/recipes.md")
+	[ -n "$block" ] && pass "the recipe's SQLite block" || { failed "the recipe's SQLite block"; return; }
+	grep -v '^database' retort.conf >r.conf
+	printf '%s\n' "$block" >>r.conf
+	mv r.conf retort.conf
+	DBFILE=$PWD/app.db
+	table_rev a ""
+	expect_rc 0 "upgrade with the backup hook" upgrade head
+	expect_eq "$(ls backups | wc -l)" 1 "one backup"
+	table_rev b a
+	sleep 1
+	expect_rc 0 "a second upgrade" upgrade head
+	expect_eq "$(ls backups | wc -l)" 2 "a second backup"
+	local newest
+	newest=$(ls -t backups/*.db | head -1)
+	expect_eq "$(sqlite3 "$newest" "SELECT name FROM sqlite_master WHERE name LIKE 't_%' ORDER BY name" | tr '\n' ' ')" "t_a " \
+		"the backup holds the database from before the upgrade"
+	expect_eq "$(sqlite3 app.db "SELECT version_num FROM retort_version")" "b" "the database is at head"
+	# a backup that fails stops the run before anything changes
+	rm -rf backups && echo "not a folder" >backups
+	table_rev c b
+	expect_rc 1 "a failing backup stops the upgrade" upgrade head
+	expect_eq "$(sqlite3 app.db "SELECT version_num FROM retort_version")" "b" "nothing was migrated"
+	expect_eq "$(sqlite3 app.db "SELECT count(*) FROM sqlite_master WHERE name = 't_c'")" 0 "t_c was not created"
+}
+
+RETORT_TEST_DIALECTS=sqlite for_each_dialect scenario_recipe
 for_each_dialect scenario_payload
 for_each_dialect scenario_lock
 for_each_dialect scenario_written
