@@ -108,6 +108,8 @@ static int add_kid(reader *r, node *parent, node *kid)
 	return 0;
 }
 
+/* (add_kid: on failure the kid is freed.) */
+
 /* Skip white space, counting newlines into r->nl. */
 static void skip_ws(reader *r)
 {
@@ -318,10 +320,12 @@ static int parse_settings(reader *r, node *into, int close)
 			return fail(r, "'=' expected after a setting name");
 		}
 		r->i++;
-		if (!(s->value = parse_value(r, into)) || add_kid(r, into, s) < 0) {
+		if (!(s->value = parse_value(r, into))) {
 			free_node(s);
 			return -1;
 		}
+		if (add_kid(r, into, s) < 0) /* frees s */
+			return -1;
 		has_prev = 1;
 		r->nl = 0;
 		if (skip_blank(r, into, &has_prev) < 0)
