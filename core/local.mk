@@ -22,6 +22,8 @@ core_libretort_la_SOURCES += core/lib/lint.h core/lib/lint.c
 core_libretort_la_SOURCES += core/lib/fleet.h core/lib/fleet.c core/lib/fleet_targets.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
 core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(LTDL_LIBS)
+# who holds the migration lock (lock events, `retort lock`)
+core_libretort_la_SOURCES += core/lib/lockinfo.c
 
 bin_PROGRAMS += retort
 retort_SOURCES = core/cli/retort.c core/cli/cli.h core/cli/show.c core/cli/schema.c
@@ -29,3 +31,4 @@ retort_SOURCES += core/cli/lint.c
 retort_SOURCES += core/cli/fleet.c
 retort_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 retort_LDADD = core/libretort.la
+retort_SOURCES += core/cli/lock.c

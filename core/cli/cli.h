@@ -63,6 +63,8 @@ int cmd_validate(rt_ctx *ctx, opts *o);
 int cmd_lint(rt_ctx *ctx, opts *o);
 int cmd_plugins(rt_ctx *ctx, opts *o);
 int cmd_log(rt_ctx *ctx, opts *o);
+/* lock.c */
+int cmd_lock(rt_ctx *ctx, opts *o);
 
 /* ---- schema dump (schema.c) ---- */
 int cmd_schema(rt_ctx *ctx, opts *o);

@@ -186,6 +186,11 @@ static const command commands[] = {
 	 "retort's version and history tables are left out; objects retort cannot represent\n"
 	 "are listed as warnings on standard error and the rest is written (exit 0).\n",
 	 "retort schema dump -o migrations/schema.conf"},
+	{"lock", cmd_lock, C_CONFIG | C_JSON, 0, 0, {0}, "", "who holds the migration lock now, and since when",
+	 "Asks the database which session holds the lock `upgrade` takes: PostgreSQL and MariaDB name it (id, user,\n"
+	 "application, client; PostgreSQL: when it connected).  SQLite can only say whether it is held: retort takes\n"
+	 "the lock for an instant, so it opens the database for writing (and creates a missing file).\n",
+	 "retort lock"},
 	{NULL, NULL, 0, 0, 0, {0}, NULL, NULL, NULL, NULL}};
 
 static const command *find_command(const char *name)

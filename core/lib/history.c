@@ -191,7 +191,7 @@ static int scan_mark(void *arg, size_t ncols, const char *const *v)
 }
 
 /* Is the migration lock free (nobody migrating now)?  Tried once, without waiting. */
-static int lock_is_free(rt_ctx *ctx, int *is_free)
+int rn_lock_is_free(rt_ctx *ctx, int *is_free)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
 	int rc = d->lock(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table, 0);
@@ -220,7 +220,7 @@ int rn_read_mark(rt_ctx *ctx, char **failed)
 		goto done;
 	if (!m.revision)
 		goto done;
-	if (strcmp(m.outcome, "running") == 0 && !m.error && !ctx->locked && (rc = lock_is_free(ctx, &is_free)) < 0)
+	if (strcmp(m.outcome, "running") == 0 && !m.error && !ctx->locked && (rc = rn_lock_is_free(ctx, &is_free)) < 0)
 		goto done;
 	if (!is_free)
 		goto done; /* a step in progress in another process */

@@ -24,21 +24,7 @@ static int rev_id_ok(const char *id)
 
 void rt_rev_id_new(char out[13])
 {
-	unsigned char b[6];
-	int fd = open("/dev/urandom", O_RDONLY), i;
-	static const char hex[] = "0123456789abcdef";
-	if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
-		unsigned long r = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
-		for (i = 0; i < 6; i++)
-			b[i] = (unsigned char)(r >> (i * 5));
-	}
-	if (fd >= 0)
-		close(fd);
-	for (i = 0; i < 6; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[12] = '\0';
+	rt_random_hex(out, 6);
 }
 
 static int check_new_id(const rt_graph *g, const char *rev)

@@ -143,5 +143,11 @@ int rt_file_replace(const char *path, const void *data, size_t len);
 int rt_text_nul_line(const char *text, size_t len);
 /** SHA-256 of bytes as 64 lowercase hex chars + NUL; an error (set) only when it fails. */
 int rt_sha256_hex(char out[65], const void *data, size_t len);
+/**
+ * nbytes random bytes from the kernel (getrandom; libcrypto's RAND_bytes if
+ * that fails) as 2 * nbytes lowercase hex chars + NUL in out.  Never
+ * derived from the time or the pid: ids made on many hosts at once differ.
+ */
+void rt_random_hex(char *out, size_t nbytes);
 
 #endif

@@ -65,13 +65,11 @@ int rt_ctx_open(rt_ctx *ctx, rt_config *cfg, const char *command, int need_graph
 {
 	int rc;
 	struct passwd *pw;
-	unsigned long long r;
 	memset(ctx, 0, sizeof *ctx);
 	ctx->cfg = cfg;
 	ctx->command = command;
 	ctx->sql_out = stdout;
-	r = ((unsigned long long)rn_now_ms() << 16) ^ (unsigned long long)getpid();
-	snprintf(ctx->run_id, sizeof ctx->run_id, "%012llx%04x", r & 0xffffffffffffULL, (unsigned)(getpid() & 0xffff));
+	rt_random_hex(ctx->run_id, RT_RUN_ID_BYTES); /* 128 random bits: unique across hosts and processes */
 	pw = getpwuid(getuid());
 	snprintf(ctx->user, sizeof ctx->user, "%s", getenv("USER") ? getenv("USER") : pw ? pw->pw_name : "unknown");
 	if (gethostname(ctx->host, sizeof ctx->host) != 0)
@@ -144,6 +142,20 @@ int rt_ctx_connect(rt_ctx *ctx)
 
 /* ---- events ---- */
 
+/*
+ * The payload's started_at: ISO 8601 in UTC with a `Z`.  The runner keeps
+ * its times as the history table stores them ("YYYY-MM-DD HH:MM:SS", UTC);
+ * each event converts once, here.  Anything else passes unchanged.
+ */
+void rt_iso8601_utc(char out[32], const char *utc)
+{
+	size_t n = utc ? strlen(utc) : 0;
+	if (n == 19 && utc[10] == ' ')
+		snprintf(out, 32, "%.10sT%.8sZ", utc, utc + 11);
+	else
+		snprintf(out, 32, "%s", utc ? utc : "");
+}
+
 /* The fields every event carries: run, command, dialect, database, user, host, version, fleet target. */
 static void event_common(rt_ctx *ctx, retort_event *ev, const char *name)
 {
@@ -161,10 +173,12 @@ static void event_common(rt_ctx *ctx, retort_event *ev, const char *name)
 	ev->target = ctx->cfg ? ctx->cfg->target_name : NULL;
 }
 
-int rt_ctx_event(rt_ctx *ctx, const char *name, const rt_revision *rev, const char *direction, const char *outcome,
-                 const char *started_at, long long duration_ms, const char *error, const char *path)
+static int emit(rt_ctx *ctx, const char *name, const rt_revision *rev, const char *direction, const char *outcome,
+                const char *started_at, long long duration_ms, const char *error, const char *path,
+                const retort_lock_holder *holder)
 {
 	retort_event ev;
+	char iso[32];
 	event_common(ctx, &ev, name);
 	if (rev) {
 		ev.revision = rev->id;
@@ -176,10 +190,14 @@ int rt_ctx_event(rt_ctx *ctx, const char *name, const rt_revision *rev, const ch
 	}
 	ev.direction = direction;
 	ev.outcome = outcome;
-	ev.started_at = started_at;
+	if (started_at) {
+		rt_iso8601_utc(iso, started_at);
+		ev.started_at = iso;
+	}
 	ev.duration_ms = duration_ms;
 	ev.error = error;
 	ev.path = path;
+	ev.lock_holder = holder;
 	return rt_plugins_emit(ctx->plugins, &ev);
 }
 
@@ -187,12 +205,28 @@ int rt_ctx_event_message(rt_ctx *ctx, const char *name, const char *outcome, con
                          long long duration_ms, const char *message)
 {
 	retort_event ev;
+	char iso[32];
 	event_common(ctx, &ev, name);
 	ev.outcome = outcome;
-	ev.started_at = started_at;
+	if (started_at) {
+		rt_iso8601_utc(iso, started_at);
+		ev.started_at = iso;
+	}
 	ev.duration_ms = duration_ms;
 	ev.message = message;
 	return rt_plugins_emit(ctx->plugins, &ev);
+}
+
+int rt_ctx_event(rt_ctx *ctx, const char *name, const rt_revision *rev, const char *direction, const char *outcome,
+                 const char *started_at, long long duration_ms, const char *error, const char *path)
+{
+	return emit(ctx, name, rev, direction, outcome, started_at, duration_ms, error, path, NULL);
+}
+
+int rt_ctx_event_holder(rt_ctx *ctx, const char *name, const char *started_at, long long duration_ms,
+                        const char *error, const retort_lock_holder *holder)
+{
+	return emit(ctx, name, NULL, NULL, NULL, started_at, duration_ms, error, NULL, holder);
 }
 
 /* ---- statements ---- */
@@ -308,27 +342,85 @@ static void step_line(rt_ctx *ctx, const rt_step *s, long long ms, size_t done, 
 
 /* ---- the lock ---- */
 
+/*
+ * The holder for a lock event: asked only of a dialect that can tell, and
+ * only when the lock was not free.  A failure to ask is logged, never
+ * fatal: the lock itself decides the run.
+ */
+static const retort_lock_holder *event_holder(rt_ctx *ctx, rt_lock_state *ls)
+{
+	rt_error_saved saved;
+	if (!rn_has_lock_holder(ctx))
+		return NULL;
+	rt_error_save(&saved);
+	if (rn_lock_holder_query(ctx, ls) < 0) {
+		rt_report(RT_REPORT_WARNING, "cannot tell who holds the migration lock: %s", rt_error_msg());
+		rt_lock_state_free(ls);
+		rt_hctx_clear_error(ctx->dialect->hctx);
+	}
+	rt_error_restore(&saved);
+	return ls->held ? &ls->holder : NULL;
+}
+
+static void wait_line(rt_ctx *ctx, const retort_lock_holder *hd, unsigned timeout)
+{
+	char *who = hd ? rt_lock_holder_text(hd) : NULL;
+	if (ctx->progress)
+		rt_report(RT_REPORT_PROGRESS, "\r\033[K");
+	rt_report(RT_REPORT_PROGRESS, "Waiting up to %u s for the migration lock, held by %s\n", timeout,
+	          who ? who : "another session");
+	rt_free(who);
+}
+
+/*
+ * Take the lock.  With events: tried once without waiting; when another
+ * session holds it, lock.wait (with who holds it, if the dialect can tell)
+ * and then the wait of up to lock_timeout; lock.acquired (duration_ms: the
+ * time waited) or lock.timeout (with who holds it then).
+ */
 static int take_lock_ev(rt_ctx *ctx, int events)
 {
+	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	unsigned timeout = (unsigned)ctx->cfg->lock_timeout;
+	rt_lock_state ls;
+	char started[32];
+	long long t0 = rn_now_ms();
 	int rc;
-	if (events)
-		rt_ctx_event(ctx, "lock.wait", NULL, NULL, NULL, NULL, -1, NULL, NULL);
-	rc = ctx->dialect->vt.dialect.lock(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table,
-	                                   (unsigned)ctx->cfg->lock_timeout);
+	memset(&ls, 0, sizeof ls);
+	rn_iso_now(started);
+	rc = d->lock(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table, events ? 0 : timeout);
+	if (events && rc == RETORT_ELOCKED) {
+		const retort_lock_holder *hd;
+		rt_hctx_clear_error(ctx->dialect->hctx);
+		hd = event_holder(ctx, &ls);
+		if (!ctx->quiet)
+			wait_line(ctx, hd, timeout);
+		rt_ctx_event_holder(ctx, "lock.wait", started, -1, NULL, hd);
+		rc = d->lock(ctx->conn, ctx->dialect->hctx, ctx->cfg->version_table, timeout);
+	}
 	if (rc < 0) {
 		rn_plugin_fail(ctx, rc, "lock");
-		if (rc == RETORT_ELOCKED) {
+		if (rc == RETORT_ELOCKED && events) {
+			const retort_lock_holder *hd;
 			rt_error_saved msg;
+			char *who;
 			rt_error_save(&msg);
-			rt_ctx_event(ctx, "lock.timeout", NULL, NULL, NULL, NULL, -1, msg.msg, NULL);
+			hd = event_holder(ctx, &ls);
+			rt_ctx_event_holder(ctx, "lock.timeout", started, rn_now_ms() - t0, msg.msg, hd);
 			rt_error_restore(&msg);
+			if (hd && (who = rt_lock_holder_text(hd))) {
+				rt_error_set("%s; it is held by %s (see `retort lock`)", msg.msg, who);
+				rt_free(who);
+			}
 		}
+		rt_lock_state_free(&ls);
 		return RETORT_ERROR;
 	}
+	rt_lock_state_free(&ls);
 	ctx->in_tx = 1; /* a lock may be a transaction (SQLite); rollback is then safe either way */
 	ctx->locked = 1;
 	if (events)
-		rt_ctx_event(ctx, "lock.acquired", NULL, NULL, NULL, NULL, -1, NULL, NULL);
+		rt_ctx_event_holder(ctx, "lock.acquired", started, rn_now_ms() - t0, NULL, NULL);
 	return RETORT_OK;
 }
 

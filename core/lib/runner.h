@@ -14,6 +14,9 @@
 #include "rtconfig.h"
 #include "url.h"
 
+/** A run id: this many random bytes, written as twice as many hex digits. */
+#define RT_RUN_ID_BYTES 16
+
 typedef struct rt_ctx {
 	rt_config *cfg;
 	rt_plugins *plugins;
@@ -25,7 +28,7 @@ typedef struct rt_ctx {
 	int quiet;
 	int progress;        /* show a progress line (terminal) */
 	FILE *sql_out;       /* offline output (stdout) */
-	char run_id[40];
+	char run_id[2 * RT_RUN_ID_BYTES + 1];
 	char user[128];
 	char host[256];
 	int in_tx;
@@ -80,9 +83,29 @@ char *rt_ctx_quote(rt_ctx *ctx, int literal, const char *s);
 /** Applied revisions with their checksums from the history table: ids and sums (latest upgrade per revision). */
 int rt_db_applied_checksums(rt_ctx *ctx, rt_strv *ids, rt_strv *sums);
 
+/** Who holds the migration lock (lockinfo.c). */
+typedef struct rt_lock_state {
+	int held;                  /* another session holds the lock */
+	int known;                 /* the dialect can tell who: `holder` is filled (fields may still be NULL) */
+	retort_lock_holder holder; /* strings owned (rt_lock_state_free) */
+} rt_lock_state;
+
+/** Connect (as ctx says) and find out who holds the migration lock now. */
+int rt_lock_read(rt_ctx *ctx, rt_lock_state *ls);
+/** "session 123 of user app (application retort, client 10.0.0.5), connected since ...": the parts known (rt_free; NULL when out of memory). */
+char *rt_lock_holder_text(const retort_lock_holder *hd);
+/** Free the holder's strings; the state reads as free after it. */
+void rt_lock_state_free(rt_lock_state *ls);
+
+/** "YYYY-MM-DD HH:MM:SS" (UTC) as ISO 8601 with `Z`: "YYYY-MM-DDTHH:MM:SSZ"; other text is copied. */
+void rt_iso8601_utc(char out[32], const char *utc);
+
 /** Fire an event with the context's common fields filled. */
 int rt_ctx_event(rt_ctx *ctx, const char *name, const rt_revision *rev, const char *direction, const char *outcome,
                  const char *started_at, long long duration_ms, const char *error, const char *path);
+/** Fire a lock event (no revision) with who holds the lock (may be NULL). */
+int rt_ctx_event_holder(rt_ctx *ctx, const char *name, const char *started_at, long long duration_ms,
+                        const char *error, const retort_lock_holder *holder);
 
 /** An event about no revision, with a message (fleet.before/after: the counts). */
 int rt_ctx_event_message(rt_ctx *ctx, const char *name, const char *outcome, const char *started_at,

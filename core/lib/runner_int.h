@@ -29,6 +29,11 @@ void rn_tx_rollback(rt_ctx *ctx);
 /** Render an op into sk; online uses render_online when the dialect has it. */
 int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online);
 int rn_take_lock(rt_ctx *ctx);
+/* lockinfo.c */
+/** The dialect has lock_holder_sql. */
+int rn_has_lock_holder(const rt_ctx *ctx);
+/** Run the dialect's lock_holder_sql (connected; ls is emptied first). */
+int rn_lock_holder_query(rt_ctx *ctx, rt_lock_state *ls);
 void rn_release_lock(rt_ctx *ctx);
 /** Plan up/down from heads to target and load (and name) the operations of every step. */
 int rn_make_plan(rt_ctx *ctx, int up, const rt_strv *heads, const char *target, rt_plan *plan);
@@ -40,6 +45,8 @@ int rn_render_tables(rt_ctx *ctx, retort_sink *sk);
 int rn_ensure_tables(rt_ctx *ctx);
 /** The revision marked as not finished, or NULL (see rt_db_read_heads; ctx->mark_note says what happened). */
 int rn_read_mark(rt_ctx *ctx, char **failed);
+/** Is the migration lock free?  Tried once, without waiting (released again at once). */
+int rn_lock_is_free(rt_ctx *ctx, int *is_free);
 /** Run a query and collect its first column. */
 int rn_query_col(rt_ctx *ctx, const char *sql, rt_strv *out);
 /** Print a statement of the offline script. */

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include "revision.h"
 #include "rt.h"
@@ -436,6 +438,31 @@ int rt_sha256_hex(char out[65], const void *data, size_t len)
 	}
 	out[64] = '\0';
 	return RETORT_OK;
+}
+
+void rt_random_hex(char *out, size_t nbytes)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char b[64];
+	size_t got = 0, i;
+	ssize_t n;
+	if (nbytes > sizeof b)
+		nbytes = sizeof b;
+	while (got < nbytes) {
+		n = getrandom(b + got, nbytes - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got < nbytes && RAND_bytes(b, (int)nbytes) != 1)
+		abort(); /* neither the kernel nor libcrypto can give randomness: nothing sensible is left to do */
+	for (i = 0; i < nbytes; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[2 * nbytes] = '\0';
 }
 
 int rt_env_flag(const char *name)

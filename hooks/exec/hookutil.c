@@ -172,9 +172,30 @@ static void json_key(hk_buf *b, const char *key, int first)
 	hk_buf_putc(b, ':');
 }
 
+void hk_holder_view(const retort_event *ev, retort_lock_holder *out)
+{
+	const retort_lock_holder *hd = RETORT_STRUCT_HAS(ev, retort_event, lock_holder) ? ev->lock_holder : NULL;
+	memset(out, 0, sizeof *out);
+	if (hd)
+		memcpy(out, hd, hd->size < sizeof *out ? hd->size : sizeof *out);
+	out->size = hd ? (uint32_t)sizeof *out : 0;
+}
+
+const char *const hk_holder_keys[HK_HOLDER_FIELDS] = {"session", "user", "application", "client", "since"};
+
+void hk_holder_fields(const retort_lock_holder *hd, const char *out[HK_HOLDER_FIELDS])
+{
+	out[0] = hd->session;
+	out[1] = hd->user;
+	out[2] = hd->application;
+	out[3] = hd->client;
+	out[4] = hd->since;
+}
+
 int hk_event_json(hk_buf *b, const retort_event *evin)
 {
 	retort_event ev;
+	retort_lock_holder hd;
 	size_t i;
 	char num[32];
 	hk_event_view(evin, &ev);
@@ -226,6 +247,19 @@ int hk_event_json(hk_buf *b, const retort_event *evin)
 	hk_json_string(b, ev.path);
 	json_key(b, "target", 0);
 	hk_json_string(b, ev.target);
+	hk_holder_view(evin, &hd);
+	if (hd.size) { /* lock.wait, lock.timeout: who holds the lock */
+		const char *f[HK_HOLDER_FIELDS];
+		hk_holder_fields(&hd, f);
+		json_key(b, "lock_holder", 0);
+		for (i = 0; i < HK_HOLDER_FIELDS; i++) {
+			hk_buf_putc(b, i ? ',' : '{');
+			hk_json_string(b, hk_holder_keys[i]);
+			hk_buf_putc(b, ':');
+			hk_json_string(b, f[i]);
+		}
+		hk_buf_putc(b, '}');
+	}
 	return hk_buf_putc(b, '}');
 }
 
@@ -235,7 +269,8 @@ const char *const hk_event_env_names[] = {
 	"RETORT_EVENT", "RETORT_RUN_ID", "RETORT_COMMAND", "RETORT_DIALECT", "RETORT_DATABASE_URL",
 	"RETORT_REVISION", "RETORT_PARENTS", "RETORT_DIRECTION", "RETORT_MESSAGE", "RETORT_OUTCOME",
 	"RETORT_STARTED_AT", "RETORT_DURATION_MS", "RETORT_ERROR", "RETORT_USER", "RETORT_HOST",
-	"RETORT_VERSION", "RETORT_PATH", "RETORT_TARGET", NULL};
+	"RETORT_VERSION", "RETORT_PATH", "RETORT_TARGET", "RETORT_LOCK_SESSION", "RETORT_LOCK_USER",
+	"RETORT_LOCK_APPLICATION", "RETORT_LOCK_CLIENT", "RETORT_LOCK_SINCE", NULL};
 
 #define HK_NENV (sizeof hk_event_env_names / sizeof hk_event_env_names[0] - 1)
 
@@ -284,6 +319,7 @@ static char *env_entry(const retort_host *host, const char *name, const char *va
 char **hk_event_env(const retort_host *host, char *const *base, const retort_event *evin)
 {
 	retort_event ev;
+	retort_lock_holder hd;
 	size_t nbase = 0, n = 0, i;
 	char **env;
 	const char *values[HK_NENV];
@@ -320,6 +356,8 @@ char **hk_event_env(const retort_host *host, char *const *base, const retort_eve
 	values[15] = ev.retort_version;
 	values[16] = ev.path;
 	values[17] = ev.target;
+	hk_holder_view(evin, &hd);
+	hk_holder_fields(&hd, values + 18);
 
 	while (base && base[nbase])
 		nbase++;

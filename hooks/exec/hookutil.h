@@ -39,7 +39,14 @@ int hk_json_string(hk_buf *b, const char *s);
  */
 void hk_event_view(const retort_event *ev, retort_event *out);
 
-/** Append the event as one JSON object (no newline). */
+/** The event's lock holder (lock.wait, lock.timeout), copied; out->size is 0 when the event has none. */
+void hk_holder_view(const retort_event *ev, retort_lock_holder *out);
+#define HK_HOLDER_FIELDS 5
+/** The holder's fields in order (session, user, application, client, since) and their JSON keys. */
+extern const char *const hk_holder_keys[HK_HOLDER_FIELDS];
+void hk_holder_fields(const retort_lock_holder *hd, const char *out[HK_HOLDER_FIELDS]);
+
+/** Append the event as one JSON object (no newline); "lock_holder" only when the event has one. */
 int hk_event_json(hk_buf *b, const retort_event *ev);
 
 /** Longest value of one RETORT_* variable (longer ones are cut; the JSON has them whole). */

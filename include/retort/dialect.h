@@ -178,6 +178,20 @@ typedef struct retort_dialect_vtable {
 	 * `check` refuse this dialect.
 	 */
 	int (*reflect)(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b);
+	/**
+	 * Write (a text sink) the one query that says who holds the migration
+	 * lock named `key` (as lock() takes it): no row when nobody holds it,
+	 * else one row whose columns are, in order, the members of
+	 * retort_lock_holder after `size` (session, user, application, client,
+	 * since as ISO 8601 UTC); NULL for what the database cannot tell.  The
+	 * host runs it with query(), from a session that does not hold the
+	 * lock, and may ignore columns beyond those it knows, so a dialect
+	 * may add columns as retort_lock_holder grows.  No connection: the
+	 * key goes into the text as a literal.  NULL: the dialect cannot tell
+	 * (SQLite: its lock is a file lock); the host then only learns whether
+	 * the lock is held, by taking it without waiting.
+	 */
+	int (*lock_holder_sql)(void *state, retort_host_ctx *h, const char *key, retort_sink *out);
 	/* New methods are APPENDED here. */
 } retort_dialect_vtable;
 

@@ -10,7 +10,7 @@
  *    retort_constraint, retort_foreign_key, retort_value.  Their `size`
  *    is the ABI-1 sizeof and never changes.
  *  - May GROW by appending (each handed over alone, by pointer):
- *    retort_url, retort_event.  Test RETORT_STRUCT_HAS(ptr, type, member)
+ *    retort_url, retort_event, retort_lock_holder.  Test RETORT_STRUCT_HAS(ptr, type, member)
  *    before reading a member newer than the headers you require.
  *  - Enums: values are added, never renumbered or reused; a plugin ignores
  *    (or refuses with RETORT_ENOTSUPPORTED) a value it does not know.
@@ -248,6 +248,21 @@ typedef struct retort_url {
 } retort_url;
 
 /**
+ * Who holds the migration lock (lock.wait and lock.timeout events,
+ * `retort lock`): the session of another process, as the database knows
+ * it.  Strings may be NULL when the dialect cannot tell.  Borrowed.
+ * May grow: new members are appended (test RETORT_STRUCT_HAS).
+ */
+typedef struct retort_lock_holder {
+	uint32_t size;
+	const char *session;     /**< PostgreSQL: the backend pid; MariaDB: the connection id */
+	const char *user;        /**< the database user of that session */
+	const char *application; /**< PostgreSQL: application_name; MariaDB: the program_name connect attribute */
+	const char *client;      /**< the client's address or host */
+	const char *since;       /**< ISO 8601 UTC: when that session started (PostgreSQL), or NULL */
+} retort_lock_holder;
+
+/**
  * A lifecycle event (notification hooks).  Strings may be NULL.
  * May grow: new members are appended (test RETORT_STRUCT_HAS).
  */
@@ -272,6 +287,8 @@ typedef struct retort_event {
 	const char *retort_version;
 	const char *path; /**< script.written: the file */
 	const char *target; /**< the fleet target's name (its entry in `databases`); NULL outside a fleet run */
+	/** lock.wait, lock.timeout: who holds the lock, when the dialect can tell; else NULL */
+	const retort_lock_holder *lock_holder;
 } retort_event;
 
 #ifdef __cplusplus

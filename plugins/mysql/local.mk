@@ -6,6 +6,7 @@ plugins_mysql_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/common
 plugins_mysql_la_CFLAGS = $(PLUGINCFLAGS) $(MYSQL_CFLAGS)
 plugins_mysql_la_LDFLAGS = $(PLUGINLDFLAGS)
 plugins_mysql_la_LIBADD = plugins/common/libsqlwriter.la $(MYSQL_LIBS)
+plugins_mysql_la_SOURCES += plugins/mysql/lockinfo.c
 
 if HAVE_CUNIT
 check_PROGRAMS += tests/unit/test_dialect_mysql
@@ -15,5 +16,6 @@ tests_unit_test_dialect_mysql_SOURCES = tests/unit/test_dialect_mysql.c tests/un
 tests_unit_test_dialect_mysql_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/mysql -I$(top_srcdir)/plugins/common
 tests_unit_test_dialect_mysql_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(MYSQL_CFLAGS)
 tests_unit_test_dialect_mysql_LDADD = plugins/common/libsqlwriter.la core/libretort.la $(CUNIT_LIBS) $(MYSQL_LIBS)
+tests_unit_test_dialect_mysql_SOURCES += plugins/mysql/lockinfo.c
 endif
 endif

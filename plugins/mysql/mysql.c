@@ -16,9 +16,6 @@
 
 #include "my_conn.h"
 
-/* GET_LOCK names are limited to 64 characters (MySQL 5.7+). */
-#define LOCK_NAME_MAX 64
-
 /* ---- small helpers ---- */
 
 /* A host->malloc'd printf; NULL when out of memory. */
@@ -236,6 +233,8 @@ static int my_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 		return RETORT_ENOMEM;
 	}
 	mysql_options(c->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	/* who holds the migration lock says which program (lockinfo.c) */
+	mysql_options4(c->my, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name", "retort");
 	if (timeout)
 		mysql_options(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	/*
@@ -310,29 +309,13 @@ static int my_rollback(retort_conn *c, retort_host_ctx *h)
 
 /* ---- the migration lock: GET_LOCK, held by the session ---- */
 
-/* 'retort:<key>', or 'retort:' and a hash of the key when that is too long for GET_LOCK. */
-static void lock_name(char *buf, size_t n, const char *key)
-{
-	if (strlen("retort:") + strlen(key) <= LOCK_NAME_MAX) {
-		snprintf(buf, n, "retort:%s", key);
-	} else {
-		uint64_t hash = 1469598103934665603ULL; /* FNV-1a */
-		const unsigned char *p;
-		for (p = (const unsigned char *)key; *p; p++) {
-			hash ^= *p;
-			hash *= 1099511628211ULL;
-		}
-		snprintf(buf, n, "retort:%.40s:%016llx", key, (unsigned long long)hash);
-	}
-}
-
 /* Run "SELECT fn('<lock name>'<tail>)" and return its value. */
 static int lock_call(retort_conn *c, retort_host_ctx *h, const char *fn, const char *key, const char *tail,
                      char *val, size_t n, int *isnull)
 {
-	char name[LOCK_NAME_MAX + 1], *esc, *sql;
+	char name[MY_LOCK_NAME_MAX + 1], *esc, *sql;
 	int rc;
-	lock_name(name, sizeof name, key);
+	my_lock_name(name, sizeof name, key);
 	esc = escaped(c, name);
 	if (!esc)
 		return oom(c, h);
@@ -414,6 +397,7 @@ static const retort_dialect_vtable vtable = {
 	.rollback = my_rollback,
 	.lock = my_lock,
 	.unlock = my_unlock,
+	.lock_holder_sql = my_lock_holder_sql,
 	.table_exists = my_table_exists,
 	.quote_ident = my_quote_ident,
 	.quote_literal = my_quote_literal,

@@ -7,6 +7,7 @@ plugins_postgresql_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/common
 plugins_postgresql_la_CFLAGS = $(PLUGINCFLAGS) $(LIBPQ_CFLAGS)
 plugins_postgresql_la_LDFLAGS = $(PLUGINLDFLAGS)
 plugins_postgresql_la_LIBADD = plugins/common/libsqlwriter.la $(LIBPQ_LIBS)
+plugins_postgresql_la_SOURCES += plugins/postgresql/lockinfo.c
 
 if HAVE_CUNIT
 check_PROGRAMS += tests/unit/test_dialect_pg
@@ -17,5 +18,6 @@ tests_unit_test_dialect_pg_SOURCES = tests/unit/test_dialect_pg.c tests/unit/cu.
 tests_unit_test_dialect_pg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/postgresql -I$(top_srcdir)/plugins/common
 tests_unit_test_dialect_pg_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(LIBPQ_CFLAGS)
 tests_unit_test_dialect_pg_LDADD = plugins/common/libsqlwriter.la core/libretort.la $(CUNIT_LIBS) $(LIBPQ_LIBS)
+tests_unit_test_dialect_pg_SOURCES += plugins/postgresql/lockinfo.c
 endif
 endif

@@ -14,6 +14,8 @@ typedef struct pg_state {
 int pg_quote_ident(void *state, const char *ident, retort_sink *out);
 int pg_quote_literal(void *state, const char *text, retort_sink *out);
 int pg_map_type(void *state, const char *portable, retort_sink *out);
+/** The query saying who holds the migration lock `key` (lockinfo.c). */
+int pg_lock_holder_sql(void *state, retort_host_ctx *h, const char *key, retort_sink *out);
 /*
  * What rendering assumes of a session: a backslash in '...' is a plain
  * character (a role's, a database's or PGOPTIONS' setting may say

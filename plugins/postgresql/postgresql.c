@@ -555,6 +555,7 @@ static const retort_dialect_vtable vtable = {
 	.rollback = pg_rollback,
 	.lock = pg_lock,
 	.unlock = pg_unlock,
+	.lock_holder_sql = pg_lock_holder_sql,
 	.table_exists = pg_table_exists,
 	.quote_ident = pg_quote_ident,
 	.quote_literal = pg_quote_literal,
