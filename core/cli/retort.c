@@ -32,7 +32,7 @@
 enum {
 	O_MESSAGE = 1, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
 	O_SQL, O_PURGE, O_VERBOSE, O_RESOLVE, O_RANGE, O_INDICATE, O_DIALECT, O_CHECKHEADS, O_REV, O_OUTCOME,
-	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS
+	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS, O_ALLOWEMPTY
 };
 
 typedef struct optdef {
@@ -44,7 +44,7 @@ typedef struct optdef {
 
 static const optdef cmd_opts[] = {
 	{O_MESSAGE, "-m", "--message", "MSG", "the message; its words make the file name's slug"},
-	{O_AUTOGEN, NULL, "--autogenerate", NULL, "fill the script from the schema difference (not available yet)"},
+	{O_AUTOGEN, NULL, "--autogenerate", NULL, "fill the script from the difference with target_schema"},
 	{O_FORMAT, NULL, "--format", "conf|sql", "the script format (default conf)"},
 	{O_REVID, NULL, "--rev-id", "ID", "use ID instead of a random 12-digit hexadecimal id"},
 	{O_HEAD, NULL, "--head", "REV", "the parent (default head; base starts a new base)"},
@@ -67,6 +67,7 @@ static const optdef cmd_opts[] = {
 	{O_SCHEMAFMT, NULL, "--format", "conf|sql", "a target-schema file (conf, the default) or DDL for the database (sql)"},
 	{O_OUTPUT, "-o", "--output", "FILE", "write FILE (replaced atomically) instead of standard output"},
 	{O_STATS, "-v", "--verbose", NULL, "print `schema dump: N tables, K round trips, T ms` on standard error"},
+	{O_ALLOWEMPTY, NULL, "--allow-empty", NULL, "with --autogenerate: write the revision even when nothing differs"},
 	{0, NULL, NULL, NULL, NULL}};
 
 /* ---- commands ---- */
@@ -86,7 +87,6 @@ static int cmd_merge(rt_ctx *ctx, opts *o);
 static int cmd_upgrade(rt_ctx *ctx, opts *o);
 static int cmd_downgrade(rt_ctx *ctx, opts *o);
 static int cmd_stamp(rt_ctx *ctx, opts *o);
-static int cmd_check(rt_ctx *ctx, opts *o);
 static int cmd_repair(rt_ctx *ctx, opts *o);
 
 #define RD (C_CONFIG | C_GRAPH | C_READ_ONLY)
@@ -110,7 +110,9 @@ static const command commands[] = {
 	 "DIR  the project's scripts folder (must be absent or empty); retort.conf is written here.\n",
 	 "retort init --dialect postgresql migrations"},
 	{"revision", cmd_revision, C_CONFIG | C_GRAPH | C_JSON, 0, 0,
-	 {O_MESSAGE, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH}, "",
+	 {O_MESSAGE, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
+	  O_ALLOWEMPTY},
+	 "",
 	 "write a new revision script",
 	 "The file is named after file_template, filled from the project's template, read back,\n"
 	 "then given to the formatter plugins.\n",
@@ -138,7 +140,10 @@ static const command commands[] = {
 	{"stamp", cmd_stamp, C_CONFIG | C_GRAPH, 1, ANY, {O_PURGE, O_SQL}, "TARGET...",
 	 "set the version table without running any script",
 	 "TARGET...  the revisions to stamp (with --sql: a range FROM:TO)\n", "retort stamp head"},
-	{"check", cmd_check, RD, 0, 0, {0}, "", "whether autogenerate finds nothing to do (not available yet)", "",
+	{"check", cmd_check, RD | C_JSON, 0, 0, {0}, "",
+	 "exit 0 when the database at head matches target_schema, else 1 with the operations",
+	 "Compares the live schema with target_schema as revision --autogenerate does; the\n"
+	 "database must be at head.  Exit 1 lists the operations autogenerate would write.\n",
 	 "retort check"},
 	{"validate", cmd_validate, RD | C_JSON, 0, 0, {0}, "",
 	 "applied scripts still have the checksum they were applied with",
@@ -390,6 +395,7 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 		switch (d->id) {
 		case O_MESSAGE: o->message = val; break;
 		case O_AUTOGEN: o->autogenerate = 1; break;
+		case O_ALLOWEMPTY: o->allow_empty = 1; break;
 		case O_FORMAT: o->format = val; break;
 		case O_REVID: o->rev_id = val; break;
 		case O_HEAD: o->head = val; break;
@@ -574,19 +580,35 @@ static int write_revision(rt_ctx *ctx, opts *o, rt_revwrite *w)
 static int cmd_revision(rt_ctx *ctx, opts *o)
 {
 	rt_revwrite w = {0};
-	if (o->autogenerate) {
-		rt_error_set("revision --autogenerate is not available yet (target_schema diffing comes with the "
-		             "autogenerate work); write the operations by hand");
-		return RETORT_EINVAL;
-	}
+	char *up = NULL, *down = NULL;
+	int rc, empty = 0;
 	if (o->args.n) {
 		rt_error_set("revision takes no positional argument ('%s'); use -m MESSAGE", o->args.v[0]);
 		return RETORT_EINVAL;
 	}
+	if (o->allow_empty && !o->autogenerate)
+		return usage_err("--allow-empty goes with --autogenerate%s", "");
+	if (o->autogenerate) {
+		if ((rc = autogen_revision_text(ctx, o, &up, &down, &empty)) < 0)
+			return rc;
+		if (empty && !o->allow_empty) {
+			if (!o->quiet)
+				fprintf(stderr, "No changes in schema detected: nothing written (--allow-empty writes an empty "
+				                "revision).\n");
+			rt_free(up);
+			rt_free(down);
+			return RETORT_OK;
+		}
+		w.upgrade_text = up;
+		w.downgrade_text = down;
+	}
 	w.message = o->message ? o->message : "empty message";
 	w.head = o->head;
 	w.splice = o->splice;
-	return write_revision(ctx, o, &w);
+	rc = write_revision(ctx, o, &w);
+	rt_free(up);
+	rt_free(down);
+	return rc;
 }
 
 static int cmd_merge(rt_ctx *ctx, opts *o)
@@ -625,13 +647,6 @@ static int cmd_stamp(rt_ctx *ctx, opts *o)
 	return rt_run_stamp(ctx, (const char *const *)o->args.v, o->args.n, o->purge, o->sql);
 }
 
-static int cmd_check(rt_ctx *ctx, opts *o)
-{
-	(void)ctx;
-	(void)o;
-	rt_error_set("'check' is not available yet in this version of retort (see retort(1))");
-	return RETORT_EINVAL;
-}
 
 static int cmd_repair(rt_ctx *ctx, opts *o)
 {

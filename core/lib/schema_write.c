@@ -10,25 +10,30 @@
 
 #include "schema.h"
 
-void rt_conf_put_string(FILE *f, const char *s)
+int rt_buf_put_conf_string(rt_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	fputc('"', f);
-	for (; *p; p++) {
+	int rc = rt_buf_putc(b, '"');
+	for (; *p && rc == RETORT_OK; p++) {
 		switch (*p) {
-		case '\\': fputs("\\\\", f); break;
-		case '"': fputs("\\\"", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
+		case '\\': rc = rt_buf_puts(b, "\\\\"); break;
+		case '"': rc = rt_buf_puts(b, "\\\""); break;
+		case '\n': rc = rt_buf_puts(b, "\\n"); break;
+		case '\t': rc = rt_buf_puts(b, "\\t"); break;
+		case '\r': rc = rt_buf_puts(b, "\\r"); break;
 		default:
-			if (*p < 0x20)
-				fprintf(f, "\\x%02x", *p);
-			else
-				fputc(*p, f);
+			rc = *p < 0x20 ? rt_buf_printf(b, "\\x%02x", *p) : rt_buf_putc(b, (char)*p);
 		}
 	}
-	fputc('"', f);
+	return rc < 0 ? rc : rt_buf_putc(b, '"');
+}
+
+void rt_conf_put_string(FILE *f, const char *s)
+{
+	rt_buf b = RT_BUF_INIT;
+	if (rt_buf_put_conf_string(&b, s) == RETORT_OK)
+		fputs(rt_buf_cstr(&b), f);
+	rt_buf_free(&b);
 }
 
 /* an identifier written bare in `references` */

@@ -178,6 +178,18 @@ typedef struct retort_dialect_vtable {
 	 * `check` refuse this dialect.
 	 */
 	int (*reflect)(retort_conn *c, retort_host_ctx *h, const retort_schema_builder *b);
+	/**
+	 * Append to a text sink what reflect() would report for a column
+	 * declared with this type, default or expression (`type`: the column's
+	 * declared type, for a default; else NULL): e.g. PostgreSQL "int" ->
+	 * "integer", MariaDB "timestamptz" -> "timestamp" (it is stored as
+	 * DATETIME), "now()" -> "CURRENT_TIMESTAMP".  Autogenerate and check
+	 * compare a declared schema with a reflected one through it; the host
+	 * then also ignores letter case, blanks, parentheses and `::type` casts.
+	 * RETORT_ENOTSUPPORTED (or NULL): the text is compared as it is.
+	 */
+	int (*normalize)(void *state, retort_host_ctx *h, retort_normalize_kind kind, const char *type, const char *text,
+	                 retort_sink *out);
 	/* New methods are APPENDED here. */
 } retort_dialect_vtable;
 
