@@ -51,3 +51,5 @@ TESTS += tests/integration/literals.sh
 EXTRA_DIST += tests/integration/literals.sh
 TESTS += tests/integration/naming.sh
 EXTRA_DIST += tests/integration/naming.sh
+TESTS += tests/integration/schema_dump.sh
+EXTRA_DIST += tests/integration/schema_dump.sh

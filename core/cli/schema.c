@@ -174,9 +174,12 @@ int cmd_schema(rt_ctx *ctx, opts *o)
 		rc = RETORT_ENOMEM;
 		goto done;
 	}
-	if (fmt == F_CONF)
-		rc = rt_schema_write_conf(mem, s);
-	else if (fmt == F_SQL)
+	if (fmt == F_CONF) {
+		rt_buf b = RT_BUF_INIT;
+		if ((rc = rt_schema_write_conf(&b, s)) >= 0)
+			fwrite(rt_buf_cstr(&b), 1, b.len, mem);
+		rt_buf_free(&b);
+	} else if (fmt == F_SQL)
 		rc = rt_schema_write_sql(ctx, s, mem);
 	else
 		json_schema(mem, s);

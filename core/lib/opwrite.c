@@ -26,7 +26,7 @@ static void str(ow *w, const char *key, const char *v)
 	if (!v || w->rc != RETORT_OK)
 		return;
 	if ((w->rc = rt_buf_printf(w->b, " %s = ", key)) == RETORT_OK &&
-	    (w->rc = rt_buf_put_conf_string(w->b, v)) == RETORT_OK)
+	    (w->rc = rt_conf_put_string(w->b, v)) == RETORT_OK)
 		w->rc = rt_buf_putc(w->b, ';');
 }
 
@@ -47,7 +47,7 @@ static void names(ow *w, const char *key, const char *const *v, size_t n)
 		if (i)
 			put(w, ", ");
 		if (w->rc == RETORT_OK)
-			w->rc = rt_buf_put_conf_string(w->b, v[i]);
+			w->rc = rt_conf_put_string(w->b, v[i]);
 	}
 	put(w, n ? " ];" : "];");
 }

@@ -145,15 +145,13 @@ size_t rt_schema_compare(const rt_schema *a, const rt_schema *b, rt_strv *diffs)
 /* ---- writers (schema_write.c) ---- */
 
 /**
- * The .conf target-schema text (retort(1), "schema dump"): the schema
- * must be sorted.  Indexes of origin foreign_key are left out.  Returns
- * RETORT_OK or RETORT_ERROR when writing to f failed.
+ * The .conf target-schema text (retort(1), "schema dump"), appended to b:
+ * the schema must be sorted.  Indexes of origin foreign_key are left out.
+ * Returns RETORT_OK or RETORT_ENOMEM.
  */
-int rt_schema_write_conf(FILE *f, const rt_schema *s);
+int rt_schema_write_conf(rt_buf *b, const rt_schema *s);
 /** A libconfig string literal: quotes, and \\ \" \n \t \r \xNN escapes (bytes >= 0x80 as they are). */
-void rt_conf_put_string(FILE *f, const char *s);
-/** The same into a buffer. */
-int rt_buf_put_conf_string(rt_buf *b, const char *s);
+int rt_conf_put_string(rt_buf *b, const char *s);
 /**
  * "table(col, col)" for a foreign key's `references`, each name in double
  * quotes (with " doubled) unless it matches ^[A-Za-z_][A-Za-z0-9_$]*$.

@@ -10,11 +10,11 @@
 
 #include "schema.h"
 
-int rt_buf_put_conf_string(rt_buf *b, const char *s)
+int rt_conf_put_string(rt_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	int rc = rt_buf_putc(b, '"');
-	for (; *p && rc == RETORT_OK; p++) {
+	for (; *p && rc >= 0; p++) {
 		switch (*p) {
 		case '\\': rc = rt_buf_puts(b, "\\\\"); break;
 		case '"': rc = rt_buf_puts(b, "\\\""); break;
@@ -22,18 +22,13 @@ int rt_buf_put_conf_string(rt_buf *b, const char *s)
 		case '\t': rc = rt_buf_puts(b, "\\t"); break;
 		case '\r': rc = rt_buf_puts(b, "\\r"); break;
 		default:
-			rc = *p < 0x20 ? rt_buf_printf(b, "\\x%02x", *p) : rt_buf_putc(b, (char)*p);
+			if (*p < 0x20)
+				rc = rt_buf_printf(b, "\\x%02x", *p);
+			else
+				rc = rt_buf_putc(b, (char)*p);
 		}
 	}
 	return rc < 0 ? rc : rt_buf_putc(b, '"');
-}
-
-void rt_conf_put_string(FILE *f, const char *s)
-{
-	rt_buf b = RT_BUF_INIT;
-	if (rt_buf_put_conf_string(&b, s) == RETORT_OK)
-		fputs(rt_buf_cstr(&b), f);
-	rt_buf_free(&b);
 }
 
 /* an identifier written bare in `references` */
@@ -150,76 +145,101 @@ bad:
 	return RETORT_EINVAL;
 }
 
-/* [ "a", "b" ] */
-static void put_names(FILE *f, const rt_strv *v)
+/*
+ * The writer: text into a buffer, the first failure (out of memory) kept
+ * and every later write skipped.
+ */
+typedef struct cw {
+	rt_buf *b;
+	int rc;
+} cw;
+
+static void put(cw *w, const char *s)
 {
-	size_t i;
-	fputs("[ ", f);
-	for (i = 0; i < v->n; i++) {
-		if (i)
-			fputs(", ", f);
-		rt_conf_put_string(f, v->v[i]);
-	}
-	fputs(v->n ? " ]" : "]", f);
+	if (w->rc >= 0)
+		w->rc = rt_buf_puts(w->b, s);
 }
 
-static void put_key(FILE *f, const char *key, const char *value)
+static void str(cw *w, const char *s)
 {
-	fprintf(f, "%s = ", key);
-	rt_conf_put_string(f, value);
-	fputs("; ", f);
+	if (w->rc >= 0)
+		w->rc = rt_conf_put_string(w->b, s);
+}
+
+/* [ "a", "b" ] */
+static void put_names(cw *w, const rt_strv *v)
+{
+	size_t i;
+	put(w, "[ ");
+	for (i = 0; i < v->n; i++) {
+		if (i)
+			put(w, ", ");
+		str(w, v->v[i]);
+	}
+	put(w, v->n ? " ]" : "]");
+}
+
+/* key = "value"; */
+static void put_key(cw *w, const char *key, const char *value)
+{
+	put(w, key);
+	put(w, " = ");
+	str(w, value);
+	put(w, "; ");
 }
 
 /* `name = "...";` when there is one, then `columns = [...];` */
-static void put_named_columns(FILE *f, const char *name, const rt_strv *cols)
+static void put_named_columns(cw *w, const char *name, const rt_strv *cols)
 {
 	if (name)
-		put_key(f, "name", name);
-	fputs("columns = ", f);
-	put_names(f, cols);
-	fputs("; ", f);
+		put_key(w, "name", name);
+	put(w, "columns = ");
+	put_names(w, cols);
+	put(w, "; ");
 }
 
-static void open_list(FILE *f, const char *key)
+static void open_list(cw *w, const char *key)
 {
-	fprintf(f, "    %s = (\n", key);
+	put(w, "    ");
+	put(w, key);
+	put(w, " = (\n");
 }
 
-static void item(FILE *f, size_t i)
+static void item(cw *w, size_t i)
 {
-	fputs(i ? ",\n      { " : "      { ", f);
+	put(w, i ? ",\n      { " : "      { ");
 }
 
-static void close_list(FILE *f)
+static void close_list(cw *w)
 {
-	fputs("\n    );\n", f);
+	put(w, "\n    );\n");
 }
 
-static void write_columns(FILE *f, const rt_schema_table *t)
+static void write_columns(cw *w, const rt_schema_table *t)
 {
 	size_t i;
 	if (!t->ncolumns)
 		return;
-	open_list(f, "columns");
+	open_list(w, "columns");
 	for (i = 0; i < t->ncolumns; i++) {
 		const rt_schema_column *c = &t->columns[i];
-		item(f, i);
-		put_key(f, "name", c->name);
-		put_key(f, "type", c->type);
+		item(w, i);
+		put_key(w, "name", c->name);
+		put_key(w, "type", c->type);
 		if (!c->nullable)
-			fputs("nullable = false; ", f);
+			put(w, "nullable = false; ");
 		if (c->autoincrement)
-			fputs("autoincrement = true; ", f);
+			put(w, "autoincrement = true; ");
 		if (c->server_default)
-			put_key(f, "server_default", c->server_default);
+			put_key(w, "server_default", c->server_default);
 		if (c->comment)
-			put_key(f, "comment", c->comment);
-		fputc('}', f);
+			put_key(w, "comment", c->comment);
+		put(w, "}");
 	}
-	close_list(f);
+	close_list(w);
 }
 
-static void write_indexes(FILE *f, const rt_schema_table *t)
+static void write_indexes(cw *w, const rt_schema_table *t)
 {
 	size_t i, k = 0;
 	for (i = 0; i < t->nindexes; i++) {
@@ -227,120 +247,122 @@ static void write_indexes(FILE *f, const rt_schema_table *t)
 		if (x->origin == RETORT_INDEX_FOREIGN_KEY)
 			continue; /* the database's, for a foreign key: not the user's */
 		if (!k)
-			open_list(f, "indexes");
-		item(f, k++);
-		put_key(f, "name", x->name);
+			open_list(w, "indexes");
+		item(w, k++);
+		put_key(w, "name", x->name);
 		if (x->expression) {
-			put_key(f, "expression", x->expression);
+			put_key(w, "expression", x->expression);
 		} else {
-			fputs("columns = ", f);
-			put_names(f, &x->columns);
-			fputs("; ", f);
+			put(w, "columns = ");
+			put_names(w, &x->columns);
+			put(w, "; ");
 		}
 		if (x->unique)
-			fputs("unique = true; ", f);
+			put(w, "unique = true; ");
 		if (x->where)
-			put_key(f, "where", x->where);
-		fputc('}', f);
+			put_key(w, "where", x->where);
+		put(w, "}");
 	}
 	if (k)
-		close_list(f);
+		close_list(w);
 }
 
-static void write_fks(FILE *f, const rt_schema_table *t)
+static void write_fks(cw *w, const rt_schema_table *t)
 {
 	size_t i;
-	rt_buf b = RT_BUF_INIT;
+	rt_buf r = RT_BUF_INIT;
 	if (!t->nfks)
 		return;
-	open_list(f, "foreign_keys");
-	for (i = 0; i < t->nfks; i++) {
+	open_list(w, "foreign_keys");
+	for (i = 0; i < t->nfks && w->rc >= 0; i++) {
 		const rt_schema_fk *fk = &t->fks[i];
-		item(f, i);
-		put_named_columns(f, fk->name, &fk->columns);
-		rt_buf_clear(&b);
-		rt_schema_references_format(&b, fk->ref_table, (const char *const *)fk->ref_columns.v, fk->ref_columns.n);
-		put_key(f, "references", rt_buf_cstr(&b));
+		item(w, i);
+		put_named_columns(w, fk->name, &fk->columns);
+		rt_buf_clear(&r);
+		w->rc = rt_schema_references_format(&r, fk->ref_table, (const char *const *)fk->ref_columns.v,
+		                                    fk->ref_columns.n);
+		put_key(w, "references", rt_buf_cstr(&r));
 		if (fk->on_delete)
-			put_key(f, "on_delete", fk->on_delete);
+			put_key(w, "on_delete", fk->on_delete);
 		if (fk->on_update)
-			put_key(f, "on_update", fk->on_update);
-		fputc('}', f);
+			put_key(w, "on_update", fk->on_update);
+		put(w, "}");
 	}
-	close_list(f);
-	rt_buf_free(&b);
+	close_list(w);
+	rt_buf_free(&r);
 }
 
-static void write_table(FILE *f, const rt_schema_table *t)
+static void write_table(cw *w, const rt_schema_table *t)
 {
 	size_t i;
-	fputs("  { name = ", f);
-	rt_conf_put_string(f, t->name);
-	fputs(";\n", f);
+	put(w, "  { name = ");
+	str(w, t->name);
+	put(w, ";\n");
 	if (t->comment) {
-		fputs("    comment = ", f);
-		rt_conf_put_string(f, t->comment);
-		fputs(";\n", f);
+		put(w, "    comment = ");
+		str(w, t->comment);
+		put(w, ";\n");
 	}
-	write_columns(f, t);
+	write_columns(w, t);
 	if (t->primary_key) {
-		fputs("    primary_key = { ", f);
-		put_named_columns(f, t->primary_key->name, &t->primary_key->columns);
-		fputs("};\n", f);
+		put(w, "    primary_key = { ");
+		put_named_columns(w, t->primary_key->name, &t->primary_key->columns);
+		put(w, "};\n");
 	}
 	if (t->nuniques) {
-		open_list(f, "uniques");
+		open_list(w, "uniques");
 		for (i = 0; i < t->nuniques; i++) {
-			item(f, i);
-			put_named_columns(f, t->uniques[i].name, &t->uniques[i].columns);
-			fputc('}', f);
+			item(w, i);
+			put_named_columns(w, t->uniques[i].name, &t->uniques[i].columns);
+			put(w, "}");
 		}
-		close_list(f);
+		close_list(w);
 	}
-	write_indexes(f, t);
-	write_fks(f, t);
+	write_indexes(w, t);
+	write_fks(w, t);
 	if (t->nchecks) {
-		open_list(f, "checks");
+		open_list(w, "checks");
 		for (i = 0; i < t->nchecks; i++) {
-			item(f, i);
+			item(w, i);
 			if (t->checks[i].name)
-				put_key(f, "name", t->checks[i].name);
-			put_key(f, "expression", t->checks[i].expression);
-			fputc('}', f);
+				put_key(w, "name", t->checks[i].name);
+			put_key(w, "expression", t->checks[i].expression);
+			put(w, "}");
 		}
-		close_list(f);
+		close_list(w);
 	}
-	fputs("  }", f);
+	put(w, "  }");
 }
 
-int rt_schema_write_conf(FILE *f, const rt_schema *s)
+int rt_schema_write_conf(rt_buf *b, const rt_schema *s)
 {
+	cw w = {b, RETORT_OK};
 	size_t i;
 	if (s->nenums) {
-		fputs("enums = (\n", f);
+		put(&w, "enums = (\n");
 		for (i = 0; i < s->nenums; i++) {
-			fputs(i ? ",\n  { " : "  { ", f);
-			put_key(f, "name", s->enums[i].name);
-			fputs("values = ", f);
-			put_names(f, &s->enums[i].values);
-			fputs("; }", f);
+			put(&w, i ? ",\n  { " : "  { ");
+			put_key(&w, "name", s->enums[i].name);
+			put(&w, "values = ");
+			put_names(&w, &s->enums[i].values);
+			put(&w, "; }");
 		}
-		fputs("\n);\n", f);
+		put(&w, "\n);\n");
 	}
 	if (!s->ntables) {
-		fputs("tables = ();\n", f);
+		put(&w, "tables = ();\n");
 	} else {
-		fputs("tables = (\n", f);
+		put(&w, "tables = (\n");
 		for (i = 0; i < s->ntables; i++) {
 			if (i)
-				fputs(",\n", f);
-			write_table(f, &s->tables[i]);
+				put(&w, ",\n");
+			write_table(&w, &s->tables[i]);
 		}
-		fputs("\n);\n", f);
+		put(&w, "\n);\n");
 	}
-	if (ferror(f)) {
-		rt_error_set("could not write the schema");
-		return RETORT_ERROR;
+	if (w.rc < 0) {
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
 	}
 	return RETORT_OK;
 }

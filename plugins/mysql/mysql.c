@@ -1,7 +1,7 @@
 /*
  * mysql dialect (MySQL and MariaDB, through MariaDB Connector/C):
  * connections, transactions, the migration lock (GET_LOCK), table lookups.
- * Rendering is in render.c.
+ * Rendering is in render.c, reflection in reflect.c.
  *
  * MySQL commits DDL implicitly, so the dialect does not claim
  * RETORT_DIALECT_TRANSACTIONAL_DDL: the runner records each revision as
@@ -14,14 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <mysql.h>
-
-#include "my.h"
-
-struct retort_conn {
-	const retort_host *host;
-	MYSQL *my;
-};
+#include "my_conn.h"
 
 /* GET_LOCK names are limited to 64 characters (MySQL 5.7+). */
 #define LOCK_NAME_MAX 64
@@ -116,6 +109,11 @@ static int run(retort_conn *c, retort_host_ctx *h, const char *sql, MYSQL_RES **
 		*res = NULL;
 	}
 	return rc;
+}
+
+int my_run(retort_conn *c, retort_host_ctx *h, const char *sql, MYSQL_RES **res)
+{
+	return run(c, h, sql, res);
 }
 
 /* The first value of a one-row query, copied into buf; *isnull when none or SQL NULL. */
@@ -422,6 +420,7 @@ static const retort_dialect_vtable vtable = {
 	.render = my_render,
 	.render_online = NULL,
 	.session_sql = my_session_sql,
+	.reflect = my_reflect,
 };
 
 static const retort_plugin_impl impls[] = {{RETORT_KIND_DIALECT, &vtable}, {RETORT_KIND_END, NULL}};

@@ -218,11 +218,64 @@ static void alter_column(sw *w, const retort_op *op)
 	sw_end(w, 0);
 }
 
+/*
+ * 1 when `e` is a list of key parts MySQL and MariaDB take between the
+ * parentheses of CREATE INDEX: a column (bare or `quoted`), an optional
+ * prefix length "(10)", an optional ASC or DESC; separated by commas.
+ * Reflection writes prefix and descending indexes so.  Anything else is an
+ * expression, which MariaDB cannot index (MySQL 8.0.13's functional key
+ * parts are not rendered either).
+ */
+static int is_key_parts(const char *e)
+{
+	for (;;) {
+		while (*e == ' ')
+			e++;
+		if (*e == '`') {
+			for (e++; *e && !(*e == '`' && e[1] != '`'); e += *e == '`' ? 2 : 1)
+				;
+			if (*e++ != '`')
+				return 0;
+		} else {
+			size_t n = strspn(e, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$");
+			if (n == 0)
+				return 0;
+			e += n;
+		}
+		if (*e == '(') {
+			size_t n = strspn(e + 1, "0123456789");
+			if (n == 0 || e[1 + n] != ')')
+				return 0;
+			e += n + 2;
+		}
+		while (*e == ' ')
+			e++;
+		if (strncasecmp(e, "ASC", 3) == 0 || strncasecmp(e, "DESC", 4) == 0) {
+			e += e[0] == 'A' || e[0] == 'a' ? 3 : 4;
+			if (*e && *e != ' ' && *e != ',')
+				return 0;
+		}
+		while (*e == ' ')
+			e++;
+		if (!*e)
+			return 1;
+		if (*e++ != ',')
+			return 0;
+	}
+}
+
 static void create_index(sw *w, const retort_op *op)
 {
 	if (!sw_need(w, op, op->name, "name") || !sw_need(w, op, op->table, "table") ||
-	    !sw_need(w, op, op->column_names, "columns"))
+	    !sw_need(w, op, op->expression ? (const void *)op->expression : (const void *)op->column_names, "columns"))
 		return;
+	if (op->expression && !is_key_parts(op->expression)) {
+		sw_fail(w, RETORT_ENOTSUPPORTED,
+		        "index %s on %s: MySQL and MariaDB index columns, not expressions (%s): index a generated "
+		        "column instead",
+		        op->name, op->table, op->expression);
+		return;
+	}
 	if (op->where) {
 		sw_fail(w, RETORT_ENOTSUPPORTED, "index %s on %s: partial indexes (where) are not supported by MySQL or MariaDB",
 		        op->name, op->table);
@@ -236,7 +289,13 @@ static void create_index(sw *w, const retort_op *op)
 	sw_put(w, " ON ");
 	sw_ident(w, op->table);
 	sw_put(w, " ");
-	sw_ident_list(w, op->column_names, op->ncolumn_names);
+	if (op->expression) {
+		sw_put(w, "(");
+		sw_put(w, op->expression);
+		sw_put(w, ")");
+	} else {
+		sw_ident_list(w, op->column_names, op->ncolumn_names);
+	}
 	sw_end(w, 0);
 }
 
@@ -337,6 +396,12 @@ int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 	case RETORT_OP_DROP_CONSTRAINT:
 		drop_constraint(&w, op);
 		break;
+	case RETORT_OP_CREATE_ENUM:
+	case RETORT_OP_DROP_ENUM:
+		st->host->set_error(h, "%s %s: MySQL and MariaDB have no enum types (an enum('a','b') column type is one "
+		                    "column's)", op->kind == RETORT_OP_CREATE_ENUM ? "create_enum" : "drop_enum",
+		                    op->name ? op->name : "?");
+		return RETORT_ENOTSUPPORTED;
 	default:
 		st->host->set_error(h, "unknown operation kind %d", (int)op->kind);
 		return RETORT_ENOTSUPPORTED;

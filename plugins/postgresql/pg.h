@@ -8,6 +8,7 @@
 typedef struct pg_state {
 	const retort_host *host;
 	retort_host_ctx *h;
+	const char *schema; /* the `schema` setting (search_path at connect), or NULL */
 } pg_state;
 
 int pg_quote_ident(void *state, const char *ident, retort_sink *out);

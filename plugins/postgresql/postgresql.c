@@ -3,7 +3,8 @@
  * migration lock (a session advisory lock), table lookups.  Rendering is in
  * render.c.
  *
- * Settings: none (libpq parameters go in the URL's query string).
+ * Settings: schema (the search_path set at connect; libpq parameters go in
+ * the URL's query string).  Reflection is in reflect.c.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,15 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <libpq-fe.h>
-
-#include "pg.h"
-
-struct retort_conn {
-	const retort_host *host;
-	retort_host_ctx *h; /* context of the call in progress, for the notice processor */
-	PGconn *pg;
-};
+#include "pgconn.h"
 
 /* ---- small helpers ---- */
 
@@ -61,8 +54,7 @@ static void chomp(char *s)
 		s[--n] = '\0';
 }
 
-/* Report a failed result (r may be NULL: out of memory or a lost connection). */
-static int db_error(retort_conn *c, retort_host_ctx *h, const PGresult *r)
+int pg_db_error(retort_conn *c, retort_host_ctx *h, const PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -107,7 +99,7 @@ static PGresult *run(retort_conn *c, retort_host_ctx *h, const char *sql, int np
 			PQclear(r);
 		return NULL;
 	}
-	db_error(c, h, r);
+	pg_db_error(c, h, r);
 	PQclear(r);
 	return NULL;
 }
@@ -118,11 +110,18 @@ static int pg_init(const retort_host *host, retort_host_ctx *h, const retort_set
                    retort_plugin_kind kind, void **state_out)
 {
 	pg_state *st;
-	const char *key;
+	const char *key = NULL, *schema = NULL;
 	(void)kind;
-	if (settings && (key = host->setting_next_key(settings, NULL)) != NULL) {
+	while (settings && (key = host->setting_next_key(settings, key)) != NULL) {
+		if (strcmp(key, "schema") == 0) {
+			if (host->setting_string(settings, key, &schema) != RETORT_OK || !*schema) {
+				host->setting_error(h, settings, key, "schema must be a non-empty string");
+				return RETORT_EINVAL;
+			}
+			continue;
+		}
 		host->setting_error(h, settings, key,
-		                    "unknown setting '%s' (the dialect takes none; libpq parameters go in "
+		                    "unknown setting '%s' (the dialect takes only schema; libpq parameters go in "
 		                    "the URL, as ?%s=...)",
 		                    key, key);
 		return RETORT_EINVAL;
@@ -134,6 +133,7 @@ static int pg_init(const retort_host *host, retort_host_ctx *h, const retort_set
 	}
 	st->host = host;
 	st->h = h;
+	st->schema = schema;
 	*state_out = st;
 	return RETORT_OK;
 }
@@ -238,6 +238,24 @@ static int pg_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 		goto fail;
 	}
 	PQclear(r);
+	if (st->schema) {
+		/* The `schema` setting: the connection's search_path, so current_schema() names it. */
+		char *q = PQescapeIdentifier(c->pg, st->schema, strlen(st->schema)), *sql;
+		sql = q ? pg_asprintf(host, "SET search_path TO %s", q) : NULL;
+		if (q)
+			PQfreemem(q);
+		if (!sql) {
+			host->set_error(h, "out of memory");
+			goto fail;
+		}
+		r = run(c, h, sql, 0, NULL);
+		host->free(sql);
+		if (!r) {
+			rc = RETORT_ECONNECT;
+			goto fail;
+		}
+		PQclear(r);
+	}
 	host->free(keys);
 	host->free(vals);
 	*out = c;
@@ -302,7 +320,7 @@ static int pg_execute_batch(retort_conn *c, retort_host_ctx *h, const char *cons
 		while ((r = PQgetResult(c->pg)) != NULL) {
 			ExecStatusType s = PQresultStatus(r);
 			if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_PIPELINE_ABORTED && !have_error) {
-				db_error(c, h, r);
+				pg_db_error(c, h, r);
 				*failed = got;
 				have_error = 1;
 			}
@@ -322,7 +340,7 @@ static int pg_execute_batch(retort_conn *c, retort_host_ctx *h, const char *cons
 	if (!PQexitPipelineMode(c->pg) || got < sent || sent < n || !ok) {
 		if (!have_error) {
 			*failed = got < n ? got : n - 1;
-			db_error(c, h, NULL);
+			pg_db_error(c, h, NULL);
 		}
 		return RETORT_EDB;
 	}
@@ -546,6 +564,7 @@ static const retort_dialect_vtable vtable = {
 	.record_step = NULL, /* the host's statements go in one execute_batch */
 	.cleanup_failed = pg_cleanup_failed,
 	.session_sql = pg_session_sql,
+	.reflect = pg_reflect,
 };
 
 static const retort_plugin_impl impls[] = {{RETORT_KIND_DIALECT, &vtable}, {RETORT_KIND_END, NULL}};

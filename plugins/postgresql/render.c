@@ -185,7 +185,8 @@ static void alter_column(sw *w, const retort_op *op)
 
 static void create_index(sw *w, const retort_op *op)
 {
-	if (!sw_need(w, op, op->table, "table") || !sw_need(w, op, op->column_names, "columns"))
+	if (!sw_need(w, op, op->table, "table") ||
+	    !sw_need(w, op, op->expression ? (const void *)op->expression : (const void *)op->column_names, "columns"))
 		return;
 	sw_put(w, op->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
 	if (op->concurrently)
@@ -197,13 +198,38 @@ static void create_index(sw *w, const retort_op *op)
 	sw_put(w, "ON ");
 	sw_ident(w, op->table);
 	sw_put(w, " ");
-	sw_ident_list(w, op->column_names, op->ncolumn_names);
+	if (op->expression) {
+		/* an index on expressions: the key list as written */
+		sw_put(w, "(");
+		sw_put(w, op->expression);
+		sw_put(w, ")");
+	} else {
+		sw_ident_list(w, op->column_names, op->ncolumn_names);
+	}
 	if (op->where) {
 		sw_put(w, " WHERE ");
 		sw_put(w, op->where);
 	}
 	/* CREATE INDEX CONCURRENTLY cannot run inside a transaction block. */
 	sw_end(w, op->concurrently ? RETORT_STMT_NO_TRANSACTION : 0);
+}
+
+/* CREATE TYPE name AS ENUM ('a', 'b') */
+static void create_enum(sw *w, const retort_op *op)
+{
+	size_t i;
+	if (!sw_need(w, op, op->name, "name"))
+		return;
+	sw_put(w, "CREATE TYPE ");
+	sw_ident(w, op->name);
+	sw_put(w, " AS ENUM (");
+	for (i = 0; i < op->ncolumn_names; i++) {
+		if (i)
+			sw_put(w, ", ");
+		sw_lit(w, op->column_names[i]);
+	}
+	sw_put(w, ")");
+	sw_end(w, 0);
 }
 
 static int is_mine(const char *dialect)
@@ -264,6 +290,16 @@ int pg_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 			sw_constraint_name(&w, op->name);
 			sw_put(&w, "PRIMARY KEY ");
 			sw_ident_list(&w, op->column_names, op->ncolumn_names);
+			sw_end(&w, 0);
+		}
+		break;
+	case RETORT_OP_CREATE_ENUM:
+		create_enum(&w, op);
+		break;
+	case RETORT_OP_DROP_ENUM:
+		if (sw_need(&w, op, op->name, "name")) {
+			sw_put(&w, "DROP TYPE ");
+			sw_ident(&w, op->name);
 			sw_end(&w, 0);
 		}
 		break;

@@ -41,6 +41,16 @@ typedef struct rb {
 	long long seq;   /* its sqlite_sequence value (AUTOINCREMENT), or -1 */
 } rb;
 
+/* A constraint as a CREATE TABLE text states it (rb_constraints). */
+typedef struct rb_cons {
+	char kind;       /* 'P', 'U', 'C' (check), 'F' */
+	int autoinc;     /* P: AUTOINCREMENT */
+	char *name;      /* CONSTRAINT name, or NULL */
+	char *expr;      /* C: the text inside CHECK's parentheses, trimmed */
+	char *ref_table; /* F: the referenced table as written (unquoted) */
+	strv cols;       /* P, U, F: the columns as written (unquoted); a column constraint: its column */
+} rb_cons;
+
 char rb_affinity(const char *type);
 void rb_buf_literal(sqlite_buf *s, const char *text);
 void rb_buf_put(sqlite_buf *s, const char *t);
@@ -48,6 +58,13 @@ int rb_edit(rb *b);
 int rb_fail(rb *b, int rc, const char *fmt, ...) RETORT_PRINTF(3, 4);
 int rb_is_generated(rb *b, item *it);
 int rb_load(rb *b);
+/* Split b->sql (a CREATE TABLE) into b->items and b->tail (rb_load does it for the rebuilds). */
+int rb_parse(rb *b);
+/* The constraints of the parsed definition, table and column ones, in text order; free with rb_cons_free. */
+int rb_constraints(rb *b, rb_cons **out, size_t *n);
+void rb_cons_free(rb *b, rb_cons *v, size_t n);
+/* The key list and the WHERE of a CREATE INDEX text (not NUL-terminated); -1 when it has no key list. */
+int rb_index_parts(const char *sql, const char **keys, size_t *nkeys, const char **where, size_t *nwhere);
 int rb_mentions(rb *b, const char *text, const char *name);
 int rb_oom(rb *b);
 int rb_pragma_int(rb *b, const char *sql, int *out);

@@ -183,7 +183,9 @@ int rb_fail(rb *b, int rc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (b->op->file && b->op->line)
+	if (!b->op)
+		b->host->set_error(b->h, "%s", msg);
+	else if (b->op->file && b->op->line)
 		b->host->set_error(b->h, "%s:%d: %s: %s", b->op->file, b->op->line, sqlite_op_name(b->op), msg);
 	else
 		b->host->set_error(b->h, "%s: %s", sqlite_op_name(b->op), msg);
@@ -347,35 +349,13 @@ static int add_item(rb *b, const char *s, size_t n)
 	return RETORT_OK;
 }
 
-/* Read the table's definition, indexes, triggers, and the tables referencing it. */
-int rb_load(rb *b)
+/* Split b->sql, a CREATE TABLE text, into b->items (at the body's top-level commas) and b->tail. */
+int rb_parse(rb *b)
 {
-	sqlite3_stmt *st = NULL;
 	const char *p, *body = NULL;
 	tok t;
 	int rc, depth = 0;
 
-	if (sqlite3_prepare_v2(b->c->db,
-	                       "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return sqlite_db_error(b->c, b->h);
-	sqlite3_bind_text(st, 1, b->op->table, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		b->table = dup(b, (const char *)sqlite3_column_text(st, 0));
-		b->sql = dup(b, (const char *)sqlite3_column_text(st, 1));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sqlite_db_error(b->c, b->h);
-	if (rc == SQLITE_DONE)
-		return rb_fail(b, RETORT_EINVAL, "no table %s in the database", b->op->table);
-	if (!b->table || !b->sql)
-		return rb_oom(b);
-	if (strncasecmp(b->sql, "CREATE TABLE", 12) != 0)
-		return rb_fail(b, RETORT_ENOTSUPPORTED, "cannot rebuild %s: not an ordinary table", b->table);
-
-	/* split the body at its top-level commas */
 	for (p = next_tok(b->sql, &t); t.kind != T_END; p = next_tok(p, &t)) {
 		if (is_punct(&t, '(')) {
 			if (depth++ == 0)
@@ -398,6 +378,36 @@ int rb_load(rb *b)
 	}
 	if (!b->tail || b->nitems == 0)
 		return rb_fail(b, RETORT_ERROR, "cannot parse the definition of table %s", b->table);
+	return RETORT_OK;
+}
+
+/* Read the table's definition, indexes, triggers, and the tables referencing it. */
+int rb_load(rb *b)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(b->c->db,
+	                       "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return sqlite_db_error(b->c, b->h);
+	sqlite3_bind_text(st, 1, b->op->table, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		b->table = dup(b, (const char *)sqlite3_column_text(st, 0));
+		b->sql = dup(b, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_db_error(b->c, b->h);
+	if (rc == SQLITE_DONE)
+		return rb_fail(b, RETORT_EINVAL, "no table %s in the database", b->op->table);
+	if (!b->table || !b->sql)
+		return rb_oom(b);
+	if (strncasecmp(b->sql, "CREATE TABLE", 12) != 0)
+		return rb_fail(b, RETORT_ENOTSUPPORTED, "cannot rebuild %s: not an ordinary table", b->table);
+	if ((rc = rb_parse(b)) != RETORT_OK)
+		return rc;
 
 	/* AUTOINCREMENT's high-water mark, which DROP TABLE forgets */
 	b->seq = -1;
@@ -424,7 +434,7 @@ int rb_load(rb *b)
 
 /* ---- editing a column definition ---- */
 
-enum { S_OTHER = 0, S_NOTNULL, S_NULL, S_DEFAULT, S_PRIMARY, S_GENERATED, S_NAMED };
+enum { S_OTHER = 0, S_NOTNULL, S_NULL, S_DEFAULT, S_PRIMARY, S_GENERATED, S_NAMED, S_UNIQUE, S_CHECK, S_REFERENCES };
 
 typedef struct seg {
 	const char *s;
@@ -447,6 +457,12 @@ static int seg_kind(const tok *t)
 		return S_PRIMARY;
 	if (is_kw(t, "GENERATED") || is_kw(t, "AS"))
 		return S_GENERATED;
+	if (is_kw(t, "UNIQUE"))
+		return S_UNIQUE;
+	if (is_kw(t, "CHECK"))
+		return S_CHECK;
+	if (is_kw(t, "REFERENCES"))
+		return S_REFERENCES;
 	return S_OTHER;
 }
 
@@ -481,9 +497,10 @@ static int parse_coldef(rb *b, const char *text, coldef *d)
 		int starts = 0;
 		if (depth == 0 && t.kind == T_WORD) {
 			if (is_kw(&t, "CONSTRAINT") || is_kw(&t, "PRIMARY") || is_kw(&t, "UNIQUE") || is_kw(&t, "CHECK") ||
-			    is_kw(&t, "DEFAULT") || is_kw(&t, "COLLATE") || is_kw(&t, "REFERENCES") ||
-			    is_kw(&t, "GENERATED"))
+			    is_kw(&t, "COLLATE") || is_kw(&t, "REFERENCES") || is_kw(&t, "GENERATED"))
 				starts = 1;
+			else if (is_kw(&t, "DEFAULT"))
+				starts = !is_kw(&prev, "SET"); /* ON DELETE SET DEFAULT stays in its REFERENCES */
 			else if (is_kw(&t, "NOT")) {
 				next_tok(p, &nx);
 				starts = is_kw(&nx, "NULL");
@@ -868,3 +885,202 @@ int rb_edit(rb *b)
 	return rb_fail(b, RETORT_EINVAL, "not a rebuild operation");
 }
 
+
+/* ---- the constraints and index keys a definition states (reflect.c) ---- */
+
+/* The text inside the first parenthesised group from p on, trimmed; *after: past its ')'. NULL: none. */
+static const char *paren_span(const char *p, size_t *n, const char **after)
+{
+	tok t;
+	const char *start = NULL, *e;
+	int depth = 0;
+	for (p = next_tok(p, &t); t.kind != T_END; p = next_tok(p, &t)) {
+		if (is_punct(&t, '(')) {
+			if (depth++ == 0)
+				start = p;
+		} else if (is_punct(&t, ')') && depth > 0 && --depth == 0) {
+			for (e = t.s; start < e && isspace((unsigned char)*start); start++)
+				;
+			while (e > start && isspace((unsigned char)e[-1]))
+				e--;
+			*n = (size_t)(e - start);
+			if (after)
+				*after = p;
+			return start;
+		}
+	}
+	return NULL;
+}
+
+/* The first token of each element of the key list s (n bytes), unquoted: its columns. */
+static void key_columns(rb *b, const char *s, size_t n, strv *out)
+{
+	char *text = dupn(b, s, n), *u;
+	const char *p;
+	tok t;
+	int depth = 0, first = 1;
+	if (!text)
+		return;
+	for (p = next_tok(text, &t); t.kind != T_END; p = next_tok(p, &t)) {
+		if (depth == 0 && is_punct(&t, ',')) {
+			first = 1;
+			continue;
+		}
+		if (first && (u = unquote(b, &t)) != NULL) {
+			strv_push(b, out, u);
+			b->host->free(u);
+		}
+		first = 0;
+		if (is_punct(&t, '('))
+			depth++;
+		else if (is_punct(&t, ')'))
+			depth--;
+	}
+	b->host->free(text);
+}
+
+/* One constraint from its text ("[CONSTRAINT name] KIND ..."); `column` for a column constraint. */
+static void read_constraint(rb *b, const char *text, const char *column, rb_cons *c)
+{
+	tok t;
+	const char *p = next_tok(text, &t), *span;
+	size_t n;
+	int refs;
+
+	memset(c, 0, sizeof *c);
+	if (is_kw(&t, "CONSTRAINT")) {
+		p = next_tok(p, &t);
+		if (!(c->name = unquote(b, &t)))
+			return;
+		p = next_tok(p, &t);
+	}
+	refs = is_kw(&t, "REFERENCES");
+	c->kind = is_kw(&t, "PRIMARY") ? 'P' : is_kw(&t, "UNIQUE") ? 'U' : is_kw(&t, "CHECK") ? 'C'
+	        : (refs || is_kw(&t, "FOREIGN")) ? 'F' : 0;
+	if (column)
+		strv_push(b, &c->cols, column);
+	switch (c->kind) {
+	case 'P':
+		c->autoinc = rb_mentions(b, p, "AUTOINCREMENT");
+		/* fall through */
+	case 'U':
+		if (!column && (span = paren_span(p, &n, NULL)) != NULL)
+			key_columns(b, span, n, &c->cols);
+		break;
+	case 'C':
+		if ((span = paren_span(p, &n, NULL)) != NULL)
+			c->expr = dupn(b, span, n);
+		break;
+	case 'F':
+		if (!column && (span = paren_span(p, &n, &p)) != NULL)
+			key_columns(b, span, n, &c->cols);
+		if (!refs)
+			for (p = next_tok(p, &t); t.kind != T_END && !is_kw(&t, "REFERENCES"); p = next_tok(p, &t))
+				;
+		p = next_tok(p, &t);
+		if (t.kind == T_WORD || t.kind == T_QUOTED)
+			c->ref_table = unquote(b, &t);
+		break;
+	default:
+		break;
+	}
+}
+
+static void cons_clear(rb *b, rb_cons *c);
+
+static void push_cons(rb *b, rb_cons **v, size_t *n, size_t *cap, rb_cons *c)
+{
+	if (b->rc == RETORT_OK && c->kind && *n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		rb_cons *p = b->host->realloc(*v, nc * sizeof *p);
+		if (p) {
+			*v = p;
+			*cap = nc;
+		} else {
+			b->rc = RETORT_ENOMEM;
+		}
+	}
+	if (b->rc == RETORT_OK && c->kind)
+		(*v)[(*n)++] = *c;
+	else
+		cons_clear(b, c);
+}
+
+int rb_constraints(rb *b, rb_cons **out, size_t *nout)
+{
+	rb_cons *v = NULL, c;
+	size_t i, k, n = 0, cap = 0;
+	int rc;
+
+	for (i = 0; i < b->nitems && b->rc == RETORT_OK; i++) {
+		item *it = &b->items[i];
+		coldef d;
+		if (!it->is_column) {
+			read_constraint(b, it->text, NULL, &c);
+			push_cons(b, &v, &n, &cap, &c);
+			continue;
+		}
+		if ((rc = parse_coldef(b, it->text, &d)) != RETORT_OK) {
+			coldef_free(b, &d);
+			rb_cons_free(b, v, n);
+			return rc;
+		}
+		for (k = 0; k < d.nsegs && b->rc == RETORT_OK; k++) {
+			char *text;
+			if (d.segs[k].kind != S_PRIMARY && d.segs[k].kind != S_UNIQUE && d.segs[k].kind != S_CHECK &&
+			    d.segs[k].kind != S_REFERENCES)
+				continue;
+			if (!(text = dupn(b, d.segs[k].s, d.segs[k].n)))
+				break;
+			read_constraint(b, text, it->name, &c);
+			push_cons(b, &v, &n, &cap, &c);
+			b->host->free(text);
+		}
+		coldef_free(b, &d);
+	}
+	if (b->rc != RETORT_OK) {
+		rb_cons_free(b, v, n);
+		return rb_oom(b);
+	}
+	*out = v;
+	*nout = n;
+	return RETORT_OK;
+}
+
+static void cons_clear(rb *b, rb_cons *c)
+{
+	b->host->free(c->name);
+	b->host->free(c->expr);
+	b->host->free(c->ref_table);
+	strv_free(b, &c->cols);
+}
+
+void rb_cons_free(rb *b, rb_cons *v, size_t n)
+{
+	size_t i;
+	for (i = 0; v && i < n; i++)
+		cons_clear(b, &v[i]);
+	b->host->free(v);
+}
+
+int rb_index_parts(const char *sql, const char **keys, size_t *nkeys, const char **where, size_t *nwhere)
+{
+	const char *p = NULL, *s;
+	tok t;
+	size_t n;
+	*where = NULL;
+	*nwhere = 0;
+	if (!sql || !(*keys = paren_span(sql, nkeys, &p)))
+		return -1;
+	s = next_tok(p, &t);
+	if (!is_kw(&t, "WHERE"))
+		return 0;
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n && (isspace((unsigned char)s[n - 1]) || s[n - 1] == ';'))
+		n--;
+	*where = n ? s : NULL;
+	*nwhere = n;
+	return 0;
+}

@@ -241,6 +241,25 @@ static int is_integer_type(const char *type)
 
 /* ---- expressions ---- */
 
+/* Is d (n bytes, '(' ... ')') one parenthesised group, not "(a) + (b)"? Quotes are skipped. */
+static int one_group(const char *d, size_t n)
+{
+	size_t i;
+	int depth = 0;
+	for (i = 0; i < n; i++) {
+		if (d[i] == '\'' || d[i] == '"' || d[i] == '`' || d[i] == '[') {
+			char q = d[i] == '[' ? ']' : d[i];
+			for (i++; i < n && d[i] != q; i++)
+				;
+		} else if (d[i] == '(') {
+			depth++;
+		} else if (d[i] == ')' && --depth == 0 && i + 1 < n) {
+			return 0;
+		}
+	}
+	return depth == 0;
+}
+
 /* DEFAULT takes a literal, a signed number or a parenthesised expression. */
 static int default_is_plain(const char *d)
 {
@@ -256,7 +275,7 @@ static int default_is_plain(const char *d)
 		if (strcasecmp(d, words[i]) == 0)
 			return 1;
 	if (d[0] == '(' && d[n - 1] == ')')
-		return 1;
+		return one_group(d, n);
 	if (d[0] == '\'' && d[n - 1] == '\'' && n >= 2) {
 		/* one string literal: every inner quote is doubled */
 		for (p = d + 1; p < d + n - 1; p++) {
@@ -508,14 +527,21 @@ static int create_index(sqlite_state *st, retort_host_ctx *h, const retort_op *o
 		return missing(st, h, op, "name");
 	if (!op->table)
 		return missing(st, h, op, "table");
-	if (op->ncolumn_names == 0)
+	if (op->ncolumn_names == 0 && !(op->expression && op->kind == RETORT_OP_CREATE_INDEX))
 		return missing(st, h, op, "columns");
 	put(r, unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
 	ident(r, op->name);
 	put(r, " ON ");
 	ident(r, op->table);
 	put(r, " ");
-	ident_list(r, op->column_names, op->ncolumn_names);
+	if (op->ncolumn_names == 0) {
+		/* an index on expressions: its key list verbatim */
+		put(r, "(");
+		put(r, op->expression);
+		put(r, ")");
+	} else {
+		ident_list(r, op->column_names, op->ncolumn_names);
+	}
 	if (op->where && op->kind == RETORT_OP_CREATE_INDEX) {
 		put(r, " WHERE ");
 		put(r, op->where);

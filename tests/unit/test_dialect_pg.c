@@ -281,11 +281,36 @@ static void test_pg__render_indexes(void)
 	op.ncolumn_names = 1;
 	op.concurrently = 1;
 	EXPECT_SQL(&op, "CREATE INDEX CONCURRENTLY ix_user_email ON \"user\" (email) /* no transaction */;\n");
+	/* an index on expressions: the key list verbatim */
+	op.concurrently = 0;
+	op.column_names = NULL;
+	op.ncolumn_names = 0;
+	op.expression = "lower((email)::text), id DESC";
+	op.where = "(id > 0)";
+	EXPECT_SQL(&op, "CREATE INDEX ix_user_email ON \"user\" (lower((email)::text), id DESC) WHERE (id > 0);\n");
 	op = mkop(RETORT_OP_DROP_INDEX);
 	op.name = "ix_user_email";
 	EXPECT_SQL(&op, "DROP INDEX ix_user_email;\n");
 	op.name = NULL;
 	EXPECT_FAIL(&op, RETORT_EINVAL, "drop_index needs name");
+}
+
+static void test_pg__render_enums(void)
+{
+	const char *values[] = {"sad", "it's ok", "happy"};
+	retort_op op = mkop(RETORT_OP_CREATE_ENUM);
+	CU_ASSERT_FATAL(setup());
+	op.name = "Mood";
+	op.column_names = values;
+	op.ncolumn_names = 3;
+	EXPECT_SQL(&op, "CREATE TYPE \"Mood\" AS ENUM ('sad', 'it''s ok', 'happy');\n");
+	op.ncolumn_names = 0;
+	EXPECT_SQL(&op, "CREATE TYPE \"Mood\" AS ENUM ();\n");
+	op.name = NULL;
+	EXPECT_FAIL(&op, RETORT_EINVAL, "needs name");
+	op = mkop(RETORT_OP_DROP_ENUM);
+	op.name = "mood";
+	EXPECT_SQL(&op, "DROP TYPE mood;\n");
 }
 
 static void test_pg__render_constraints(void)
@@ -760,6 +785,206 @@ static void test_pg__live_unix_socket(void)
 	rt_url_free(u);
 }
 
+/* ---- reflection ---- */
+
+/* A builder that writes one line per call; the lines are sorted before comparing (the host sorts too). */
+typedef struct rbuild {
+	rt_buf lines;
+	int round_trips;
+} rbuild;
+
+static void put_list(rt_buf *b, const char *const *v, size_t n)
+{
+	size_t i;
+	rt_buf_putc(b, '[');
+	for (i = 0; i < n; i++)
+		rt_buf_printf(b, "%s%s", i ? "," : "", v[i]);
+	rt_buf_putc(b, ']');
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "-";
+}
+
+static int rb_table(void *arg, const retort_reflect_table *t)
+{
+	rt_buf_printf(&((rbuild *)arg)->lines, "table %s comment=%s\n", t->name, nz(t->comment));
+	return RETORT_OK;
+}
+
+static int rb_column(void *arg, const retort_reflect_column *c)
+{
+	rt_buf_printf(&((rbuild *)arg)->lines, "column %s.%d %s %s%s%s default=%s comment=%s\n", c->table, c->position,
+	              c->name, c->type, c->nullable ? "" : " not-null", c->autoincrement ? " auto" : "",
+	              nz(c->server_default), nz(c->comment));
+	return RETORT_OK;
+}
+
+static int rb_index(void *arg, const retort_reflect_index *ix)
+{
+	rt_buf *b = &((rbuild *)arg)->lines;
+	rt_buf_printf(b, "index %s.%s ", ix->table, ix->name);
+	put_list(b, ix->columns, ix->ncolumns);
+	rt_buf_printf(b, " expr=%s%s where=%s\n", nz(ix->expression), ix->unique ? " unique" : "", nz(ix->where));
+	return RETORT_OK;
+}
+
+static int rb_constraint(void *arg, const retort_reflect_constraint *k)
+{
+	static const char *const kinds[] = {"?", "pk", "unique", "fk", "check"};
+	rt_buf *b = &((rbuild *)arg)->lines;
+	rt_buf_printf(b, "%s %s.%s ", kinds[k->kind], k->table, nz(k->name));
+	put_list(b, k->columns, k->ncolumns);
+	if (k->kind == RETORT_CONSTRAINT_FOREIGN_KEY) {
+		rt_buf_printf(b, " -> %s", k->ref_table);
+		put_list(b, k->ref_columns, k->nref_columns);
+		rt_buf_printf(b, " del=%s upd=%s", nz(k->on_delete), nz(k->on_update));
+	}
+	if (k->expression)
+		rt_buf_printf(b, " expr=%s", k->expression);
+	rt_buf_putc(b, '\n');
+	return RETORT_OK;
+}
+
+static int rb_enum(void *arg, const retort_reflect_enum *e)
+{
+	rt_buf *b = &((rbuild *)arg)->lines;
+	rt_buf_printf(b, "enum %s ", e->name);
+	put_list(b, e->values, e->nvalues);
+	rt_buf_putc(b, '\n');
+	return RETORT_OK;
+}
+
+static int rb_unsupported(void *arg, const char *object, const char *reason)
+{
+	rt_buf_printf(&((rbuild *)arg)->lines, "unsupported %s: %s\n", object, reason);
+	return RETORT_OK;
+}
+
+static void rb_round_trip(void *arg)
+{
+	((rbuild *)arg)->round_trips++;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reflect the connection's schema: the builder's lines, sorted. */
+static char *reflect_lines(retort_conn *c, int *round_trips)
+{
+	rbuild rb = {RT_BUF_INIT, 0};
+	retort_schema_builder b = {sizeof b, &rb, rb_table, rb_column, rb_index, rb_constraint, rb_enum,
+	                           rb_unsupported, rb_round_trip};
+	char *text, *p, **lines = NULL;
+	size_t n = 0, i;
+	rt_buf out = RT_BUF_INIT;
+	rt_hctx_clear_error(hctx);
+	CU_ASSERT_EQUAL(vt->reflect(c, hctx, &b), RETORT_OK);
+	if (*errmsg())
+		fprintf(stderr, "\nreflect: %s\n", errmsg());
+	*round_trips = rb.round_trips;
+	text = rt_buf_detach(&rb.lines);
+	for (p = text; p && *p; p = strchr(p, '\n') + 1)
+		n++;
+	lines = rt_calloc(n + 1, sizeof *lines);
+	for (i = 0, p = text; i < n; i++) {
+		lines[i] = p;
+		p = strchr(p, '\n');
+		*p++ = '\0';
+	}
+	qsort(lines, n, sizeof *lines, cmp_line);
+	for (i = 0; i < n; i++)
+		rt_buf_printf(&out, "%s\n", lines[i]);
+	rt_free(lines);
+	rt_free(text);
+	return rt_buf_detach(&out);
+}
+
+static void test_pg__live_reflect(void)
+{
+	retort_conn *c = live_connect();
+	char *got;
+	int trips = 0, i;
+	if (!c)
+		return;
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DROP SCHEMA IF EXISTS rt_reflect CASCADE"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "CREATE SCHEMA rt_reflect"), RETORT_OK);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "SET search_path TO rt_reflect"), RETORT_OK);
+	/* an empty schema: nothing, in one round trip */
+	got = reflect_lines(c, &trips);
+	CU_ASSERT(same(got, ""));
+	CU_ASSERT_EQUAL(trips, 1);
+	rt_free(got);
+	CU_ASSERT_EQUAL(
+		vt->execute(c, hctx,
+	                    "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
+	                    "CREATE TABLE org (id serial PRIMARY KEY, name varchar(40) NOT NULL DEFAULT 'x',"
+	                    " CONSTRAINT uq_org_name UNIQUE (name));"
+	                    "COMMENT ON TABLE org IS 'orgs';"
+	                    "CREATE TABLE \"Account\" (id bigint GENERATED ALWAYS AS IDENTITY,"
+	                    " org_id integer REFERENCES org ON DELETE CASCADE ON UPDATE SET NULL,"
+	                    " \"e\"\"mail\" text DEFAULT 'a''b', m mood DEFAULT 'ok', n numeric(12,2) DEFAULT '0'::numeric,"
+	                    " at timestamptz DEFAULT now(), t timestamp(3), d double precision DEFAULT -1.5, b bytea,"
+	                    " f boolean DEFAULT false, a integer[], v varchar, CONSTRAINT pk_account PRIMARY KEY (id),"
+	                    " CONSTRAINT ck_n CHECK (n > 0));"
+	                    "COMMENT ON COLUMN \"Account\".n IS 'amount';"
+	                    "CREATE UNIQUE INDEX ix_lower ON \"Account\" (lower(\"e\"\"mail\"), id) WHERE org_id IS NOT NULL;"
+	                    "CREATE INDEX ix_desc ON \"Account\" (org_id DESC);"
+	                    "CREATE INDEX ix_org ON \"Account\" (org_id, id);"
+	                    "CREATE INDEX ix_gin ON \"Account\" USING gin (a);"
+	                    "CREATE VIEW v AS SELECT 1 AS one;"
+	                    "CREATE SEQUENCE loose;"),
+		RETORT_OK);
+	got = reflect_lines(c, &trips);
+	CU_ASSERT(same(got, "check Account.ck_n [n] expr=n > 0::numeric\n"
+	                    "column Account.1 id bigint not-null auto default=- comment=-\n"
+	                    "column Account.10 f boolean default=false comment=-\n"
+	                    "column Account.11 a integer[] default=- comment=-\n"
+	                    "column Account.12 v varchar default=- comment=-\n"
+	                    "column Account.2 org_id integer default=- comment=-\n"
+	                    "column Account.3 e\"mail text default='a''b' comment=-\n"
+	                    "column Account.4 m mood default='ok' comment=-\n"
+	                    "column Account.5 n numeric(12,2) default=0 comment=amount\n"
+	                    "column Account.6 at timestamptz default=CURRENT_TIMESTAMP comment=-\n"
+	                    "column Account.7 t timestamp(3) default=- comment=-\n"
+	                    "column Account.8 d double default=-1.5 comment=-\n"
+	                    "column Account.9 b blob default=- comment=-\n"
+	                    "column org.1 id integer not-null auto default=- comment=-\n"
+	                    "column org.2 name varchar(40) not-null default='x' comment=-\n"
+	                    "enum mood [sad,ok,happy]\n"
+	                    "fk Account.Account_org_id_fkey [org_id] -> org[id] del=cascade upd=set null\n"
+	                    "index Account.ix_desc [] expr=org_id DESC where=-\n"
+	                    "index Account.ix_lower [] expr=lower(\"e\"\"mail\"), id unique where=(org_id IS NOT NULL)\n"
+	                    "index Account.ix_org [org_id,id] expr=- where=-\n"
+	                    "pk Account.pk_account [id]\n"
+	                    "pk org.org_pkey [id]\n"
+	                    "table Account comment=-\n"
+	                    "table org comment=orgs\n"
+	                    "unique org.uq_org_name [name]\n"
+	                    "unsupported index ix_gin on Account (USING gin): only btree indexes are represented\n"
+	                    "unsupported sequence loose: only the sequences of serial and identity columns are "
+	                    "represented\n"
+	                    "unsupported view v: views are not represented\n"));
+	CU_ASSERT_EQUAL(trips, 1);
+	rt_free(got);
+	/* the number of round trips does not grow with the schema */
+	for (i = 0; i < 20; i++) {
+		char *sql = rt_asprintf("CREATE TABLE t%d (id int PRIMARY KEY, o int REFERENCES org, x text);"
+		                        "CREATE INDEX ix_t%d ON t%d (x)", i, i, i);
+		CU_ASSERT_EQUAL(vt->execute(c, hctx, sql), RETORT_OK);
+		rt_free(sql);
+	}
+	got = reflect_lines(c, &trips);
+	CU_ASSERT_EQUAL(trips, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, "index t19.ix_t19 [x]"));
+	rt_free(got);
+	CU_ASSERT_EQUAL(vt->execute(c, hctx, "DROP SCHEMA rt_reflect CASCADE"), RETORT_OK);
+	vt->disconnect(c);
+}
+
 static void test_pg__live_done(void)
 {
 	free_url();
@@ -777,6 +1002,7 @@ static const rt_cu_test render_tests[] = {
 	{"render_table_ops", test_pg__render_table_ops},
 	{"render_alter_column", test_pg__render_alter_column},
 	{"render_indexes", test_pg__render_indexes},
+	{"render_enums", test_pg__render_enums},
 	{"render_constraints", test_pg__render_constraints},
 	{"render_bulk_insert", test_pg__render_bulk_insert},
 	{"render_execute_and_dialect_filter", test_pg__render_execute_and_dialect_filter},
@@ -791,6 +1017,7 @@ static const rt_cu_test live_tests[] = {
 	{"live_connect_errors", test_pg__live_connect_errors},
 	{"live_render_roundtrip", test_pg__live_render_roundtrip},
 	{"live_unix_socket", test_pg__live_unix_socket},
+	{"live_reflect", test_pg__live_reflect},
 	{"live_done", test_pg__live_done},
 	{NULL, NULL}};
 

@@ -861,7 +861,10 @@ static void test_dialect_sqlite__reflect(void)
 	            " col org.id #1 integer notnull autoinc default=-\n"
 	            " col org.name #2 varchar(50) notnull default='x'\n"
 	            " pk order.-(b,a)\n"
-	            " pk org.-(id)\n");
+	            " pk org.-(id)\n"
+	            " unique org.-(name)\n"
+	            " fk order.-(org_id) -> org(id) delete=cascade update=-\n");
+	CU_ASSERT_EQUAL(rt_count, 4);
 	vt->disconnect(c);
 }
 

@@ -4,36 +4,29 @@
 #include "cu.h"
 #include "schema.h"
 
-/* The text f got (caller frees). */
+/* The .conf text of s (caller frees). */
 static char *written(rt_schema *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_EQUAL(rt_schema_write_conf(f, s), RETORT_OK);
-	fclose(f);
-	return buf;
+	rt_buf b = RT_BUF_INIT;
+	CU_ASSERT_EQUAL(rt_schema_write_conf(&b, s), RETORT_OK);
+	return rt_buf_detach(&b);
 }
 
 static char *conf_string(const char *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	rt_conf_put_string(f, s);
-	fclose(f);
-	return buf;
+	rt_buf b = RT_BUF_INIT;
+	CU_ASSERT_EQUAL(rt_conf_put_string(&b, s), RETORT_OK);
+	return rt_buf_detach(&b);
 }
 
 static void test_schema__conf_string_escaping(void)
 {
 	char *g = conf_string("a\\b\"c\nd\te\rf\x01g\x1fh\x7fi caf\xc3\xa9");
 	CU_ASSERT_STRING_EQUAL(g, "\"a\\\\b\\\"c\\nd\\te\\rf\\x01g\\x1fh\x7fi caf\xc3\xa9\"");
-	free(g);
+	rt_free(g);
 	g = conf_string("");
 	CU_ASSERT_STRING_EQUAL(g, "\"\"");
-	free(g);
+	rt_free(g);
 }
 
 static void refs_are(const char *table, const char *const *cols, size_t n, const char *want)
@@ -199,7 +192,7 @@ static void test_schema__conf_layout(void)
 		fprintf(stderr, "\n%s", g);
 	CU_ASSERT_EQUAL(s->round_trips, 2);
 	CU_ASSERT_EQUAL(s->ntables, 2); /* the version table was dropped with its column and key */
-	free(g);
+	rt_free(g);
 	rt_schema_free(s);
 }
 
@@ -208,7 +201,7 @@ static void test_schema__empty(void)
 	rt_schema *s = rt_schema_new();
 	char *g = written(s);
 	CU_ASSERT_STRING_EQUAL(g, "tables = ();\n");
-	free(g);
+	rt_free(g);
 	rt_schema_free(s);
 }
 
@@ -241,7 +234,7 @@ static void test_schema__unnamed_sort_after_named(void)
 	/* "no action" is the default: not written */
 	CU_ASSERT_PTR_NOT_NULL(strstr(g, "      { columns = [ \"a\" ]; references = \"t(a)\"; on_update = \"restrict\"; }\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(g, "      { expression = \"a > 0\"; },\n      { expression = \"b > 0\"; }\n"));
-	free(g);
+	rt_free(g);
 	rt_schema_free(s);
 }
 

@@ -1,0 +1,12 @@
+-- Every foreign-key action on delete and on update.
+CREATE TABLE parent (id integer PRIMARY KEY);
+CREATE TABLE child (
+    id integer PRIMARY KEY,
+    a integer REFERENCES parent ON DELETE CASCADE ON UPDATE CASCADE,
+    b integer REFERENCES parent (id) ON DELETE SET NULL ON UPDATE SET NULL,
+    c integer DEFAULT 0 REFERENCES parent ON DELETE SET DEFAULT ON UPDATE SET DEFAULT,
+    d integer REFERENCES parent ON DELETE RESTRICT ON UPDATE RESTRICT,
+    e integer REFERENCES parent ON DELETE NO ACTION ON UPDATE NO ACTION,
+    f integer CONSTRAINT fk_f REFERENCES parent ON DELETE CASCADE ON UPDATE RESTRICT,
+    g integer REFERENCES parent ON UPDATE SET NULL
+);

@@ -1,0 +1,17 @@
+-- Every ON DELETE action, named foreign keys (NO ACTION is the default and
+-- is not written).
+CREATE TABLE parent (
+    id INTEGER PRIMARY KEY
+);
+CREATE TABLE child (
+    a INTEGER DEFAULT 0,
+    b INTEGER,
+    c INTEGER,
+    d INTEGER,
+    e INTEGER,
+    CONSTRAINT fk_a FOREIGN KEY (a) REFERENCES parent (id) ON DELETE SET DEFAULT,
+    CONSTRAINT fk_b FOREIGN KEY (b) REFERENCES parent (id) ON DELETE CASCADE,
+    CONSTRAINT fk_c FOREIGN KEY (c) REFERENCES parent (id) ON DELETE SET NULL,
+    CONSTRAINT fk_d FOREIGN KEY (d) REFERENCES parent (id) ON DELETE RESTRICT,
+    CONSTRAINT fk_e FOREIGN KEY (e) REFERENCES parent (id) ON DELETE NO ACTION
+);
