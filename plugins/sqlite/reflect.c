@@ -318,12 +318,12 @@ static int q_master(refl *x)
 			retort_reflect_table t;
 			if (is_shadow(x, name, col_text(stmt, 3), &vtabs))
 				continue;
-			if ((status = add_table(x, name, text)) != RETORT_OK)
-				break;
 			memset(&t, 0, sizeof t);
 			t.size = sizeof t;
 			t.name = name;
 			if (HAS(x, table) && (status = x->b->table(x->b->arg, &t)) != RETORT_OK)
+				break;
+			if ((status = add_table(x, name, text)) != RETORT_OK)
 				break;
 			continue;
 		}

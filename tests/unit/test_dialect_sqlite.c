@@ -341,6 +341,41 @@ static void test_dialect_sqlite__render_create_table(void)
 	vt->disconnect(c);
 }
 
+/* What reflection reads back renders: an index on expressions, defaults that are not one group. */
+static void test_dialect_sqlite__render_reflected(void)
+{
+	retort_op ix = mkop(RETORT_OP_CREATE_INDEX), t = mkop(RETORT_OP_CREATE_TABLE);
+	retort_column cols[3];
+	retort_conn *c = connect_to("");
+
+	cols[0] = mkcol("a", "integer");
+	cols[0].server_default = "(1) + (2)";
+	cols[1] = mkcol("b", "text");
+	cols[1].server_default = "('x')";
+	cols[2] = mkcol("c", "text");
+	cols[2].server_default = "(')(')";
+	t.table = "t";
+	t.columns = cols;
+	t.ncolumns = 3;
+	ASSERT_RENDERS(&t, "CREATE TABLE t (\n    a INTEGER DEFAULT ((1) + (2)),\n    b TEXT DEFAULT ('x'),\n"
+	                   "    c TEXT DEFAULT (')(')\n)");
+	run_rendered(c, &t);
+	ix.name = "ix_t";
+	ix.table = "t";
+	ix.expression = "lower(b), a DESC";
+	ix.where = "a > 0";
+	ix.unique = 1;
+	ASSERT_RENDERS(&ix, "CREATE UNIQUE INDEX ix_t ON t (lower(b), a DESC) WHERE a > 0");
+	run_rendered(c, &ix);
+	CU_ASSERT_STRING_EQUAL(scalar(c, "SELECT group_concat(dflt_value, ' | ') FROM pragma_table_info('t')"),
+	                       "(1) + (2) | 'x' | ')('");
+	/* neither columns nor an expression */
+	ix.expression = NULL;
+	CU_ASSERT_PTR_NULL(render(&ix));
+	ASSERT_ERR_CONTAINS("missing columns");
+	vt->disconnect(c);
+}
+
 static void test_dialect_sqlite__render_create_table_composite_pk(void)
 {
 	retort_column cols[3];
@@ -742,7 +777,7 @@ static void test_dialect_sqlite__table_exists(void)
 
 /* ---- reflection ---- */
 
-static char refl[4096];
+static char refl[65536];
 
 static void refl_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void refl_add(const char *fmt, ...)
@@ -869,6 +904,195 @@ static void test_dialect_sqlite__reflect(void)
 }
 
 
+/* Constraint names and checks come from the CREATE TABLE text (rebuild_table.c's parser). */
+static void test_dialect_sqlite__reflect_names_and_checks(void)
+{
+	retort_conn *c = connect_to("");
+	CU_ASSERT_EQUAL_FATAL(
+		vt->execute(c, hctx,
+	                    "CREATE TABLE p (id INTEGER CONSTRAINT pk_p PRIMARY KEY AUTOINCREMENT, "
+	                    "code TEXT CONSTRAINT \"uq \"\"code\"\"\" UNIQUE CHECK (code <> ''), other TEXT UNIQUE, "
+	                    "CONSTRAINT ck_p CHECK ( length(code) < 9 ));"
+	                    "CREATE TABLE c (a INT, b INT DEFAULT 0 CONSTRAINT fk_b REFERENCES P ON DELETE SET DEFAULT "
+	                    "ON UPDATE CASCADE, d INT REFERENCES p (ID), [e f] INT, "
+	                    "CONSTRAINT [Pk C] PRIMARY KEY (b, a), CONSTRAINT uq_c UNIQUE (A, [E F]), "
+	                    "CONSTRAINT fk_d FOREIGN KEY (d) REFERENCES p (id) ON DELETE RESTRICT, "
+	                    "FOREIGN KEY (a, b) REFERENCES c (b, a) ON DELETE SET NULL)"),
+		RETORT_OK);
+	CU_ASSERT_EQUAL(reflect(c), RETORT_OK);
+	ASSERT_REFL("table c\n"
+	            "table p\n"
+	            " col c.a #1 int notnull default=-\n"
+	            " col c.b #2 int notnull default=0\n"
+	            " col c.d #3 int null default=-\n"
+	            " col c.e f #4 int null default=-\n"
+	            " col p.id #1 integer notnull autoinc default=-\n"
+	            " col p.code #2 text null default=-\n"
+	            " col p.other #3 text null default=-\n"
+	            " pk c.Pk C(b,a)\n"
+	            " pk p.pk_p(id)\n"
+	            " check p.- [code <> '']\n"
+	            " check p.ck_p [length(code) < 9]\n"
+	            " unique c.uq_c(a,e f)\n"
+	            " unique p.uq \"code\"(code)\n"
+	            " unique p.-(other)\n"
+	            " fk c.-(a,b) -> c(b,a) delete=set null update=-\n"
+	            " fk c.fk_d(d) -> p(id) delete=restrict update=-\n"
+	            " fk c.-(d) -> p(id) delete=- update=-\n"
+	            " fk c.fk_b(b) -> p(id) delete=set default update=cascade\n");
+	vt->disconnect(c);
+}
+
+/* Partial indexes, indexes on expressions, DESC and COLLATE keys (kept as their key list). */
+static void test_dialect_sqlite__reflect_indexes(void)
+{
+	retort_conn *c = connect_to("");
+	CU_ASSERT_EQUAL_FATAL(vt->execute(c, hctx,
+	                                  "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT);"
+	                                  "CREATE INDEX ix_a ON t (a) WHERE b > 0 ;"
+	                                  "CREATE UNIQUE INDEX \"ux (b)\" ON t (b, a);"
+	                                  "CREATE INDEX ix_expr ON t ( lower(a), b + 1 ) WHERE (a IS NOT NULL);"
+	                                  "CREATE INDEX ix_desc ON t (b DESC);"
+	                                  "CREATE INDEX ix_coll ON t (a COLLATE NOCASE);"),
+	                      RETORT_OK);
+	CU_ASSERT_EQUAL(reflect(c), RETORT_OK);
+	ASSERT_REFL("table t\n"
+	            " col t.id #1 integer notnull default=-\n"
+	            " col t.a #2 text null default=-\n"
+	            " col t.b #3 int null default=-\n"
+	            " pk t.-(id)\n"
+	            " index t.ix_a(a) where=b > 0\n"
+	            " index t.ix_coll expr[a COLLATE NOCASE] where=-\n"
+	            " index t.ix_desc expr[b DESC] where=-\n"
+	            " index t.ix_expr expr[lower(a), b + 1] where=(a IS NOT NULL)\n"
+	            " index t.ux (b) unique(b,a) where=-\n");
+	vt->disconnect(c);
+}
+
+/* Types and defaults normalised (see docs/ARCHITECTURE.md, "Reflection: sqlite"). */
+static void test_dialect_sqlite__reflect_types_and_defaults(void)
+{
+	retort_conn *c = connect_to("");
+	CU_ASSERT_EQUAL_FATAL(vt->execute(c, hctx,
+	                                  "CREATE TABLE t (a VARCHAR ( 20 ) DEFAULT 'x', b Double  Precision DEFAULT "
+	                                  "current_timestamp, c NUMERIC(12, 2) DEFAULT -1.5, d BOOLEAN DEFAULT TRUE, "
+	                                  "e BOOLEAN DEFAULT false, f TEXT DEFAULT NULL, g TEXT DEFAULT (lower('A')), h)"),
+	                      RETORT_OK);
+	CU_ASSERT_EQUAL(reflect(c), RETORT_OK);
+	ASSERT_REFL("table t\n"
+	            " col t.a #1 varchar(20) null default='x'\n"
+	            " col t.b #2 double precision null default=CURRENT_TIMESTAMP\n"
+	            " col t.c #3 numeric(12,2) null default=-1.5\n"
+	            " col t.d #4 boolean null default=1\n"
+	            " col t.e #5 boolean null default=0\n"
+	            " col t.f #6 text null default=-\n"
+	            " col t.g #7 text null default=lower('A')\n"
+	            " col t.h #8  null default=-\n");
+	vt->disconnect(c);
+}
+
+/* What the description cannot hold goes to builder->unsupported; the rest is reflected. */
+static void test_dialect_sqlite__reflect_unsupported(void)
+{
+	retort_conn *c = connect_to("");
+	int fts;
+	CU_ASSERT_EQUAL_FATAL(vt->execute(c, hctx,
+	                                  "CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT, "
+	                                  "len INT GENERATED ALWAYS AS (length(n)) STORED);"
+	                                  "CREATE TABLE kv (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;"
+	                                  "CREATE VIEW v AS SELECT id FROM t;"
+	                                  "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;"),
+	                      RETORT_OK);
+	/* a virtual table and its shadow tables, where SQLite has FTS5 */
+	fts = vt->execute(c, hctx, "CREATE VIRTUAL TABLE docs USING fts5(body)") == RETORT_OK;
+	CU_ASSERT_EQUAL(reflect(c), RETORT_OK);
+	ASSERT_REFL(fts ? " unsupported virtual table docs: the schema description has no virtual tables\n"
+	                  " unsupported trigger tr: the schema description has tables with their keys and indexes only\n"
+	                  " unsupported view v: the schema description has tables with their keys and indexes only\n"
+	                  "table kv\n"
+	                  " unsupported table option WITHOUT ROWID of table kv: the schema description has no table "
+	                  "options: the dump makes an ordinary table\n"
+	                  "table t\n"
+	                  " col kv.k #1 text notnull default=-\n"
+	                  " col kv.v #2 blob null default=-\n"
+	                  " col t.id #1 integer notnull default=-\n"
+	                  " col t.n #2 text null default=-\n"
+	                  " unsupported generated column t.len: the schema description has no generated columns\n"
+	                  " pk kv.-(k)\n"
+	                  " pk t.-(id)\n"
+	                : " unsupported trigger tr: the schema description has tables with their keys and indexes only\n"
+	                  " unsupported view v: the schema description has tables with their keys and indexes only\n"
+	                  "table kv\n"
+	                  " unsupported table option WITHOUT ROWID of table kv: the schema description has no table "
+	                  "options: the dump makes an ordinary table\n"
+	                  "table t\n"
+	                  " col kv.k #1 text notnull default=-\n"
+	                  " col kv.v #2 blob null default=-\n"
+	                  " col t.id #1 integer notnull default=-\n"
+	                  " col t.n #2 text null default=-\n"
+	                  " unsupported generated column t.len: the schema description has no generated columns\n"
+	                  " pk kv.-(k)\n"
+	                  " pk t.-(id)\n");
+	vt->disconnect(c);
+}
+
+/* The number of queries does not grow with the number of tables. */
+static void test_dialect_sqlite__reflect_round_trips(void)
+{
+	retort_conn *c = connect_to("");
+	char sql[512];
+	int i, one;
+	CU_ASSERT_EQUAL_FATAL(vt->execute(c, hctx,
+	                                  "CREATE TABLE t0 (id INTEGER PRIMARY KEY, p INT REFERENCES t0, "
+	                                  "CHECK (p > 0)); CREATE INDEX ix0 ON t0 (p)"),
+	                      RETORT_OK);
+	CU_ASSERT_EQUAL(reflect(c), RETORT_OK);
+	one = rt_count;
+	CU_ASSERT_EQUAL(one, 4);
+	for (i = 1; i < 60; i++) {
+		snprintf(sql, sizeof sql,
+		         "CREATE TABLE t%d (id INTEGER PRIMARY KEY, p INT REFERENCES t%d, u TEXT UNIQUE, CHECK (p > 0));"
+		         "CREATE INDEX ix%d ON t%d (p) WHERE p > 1",
+		         i, i - 1, i, i);
+		CU_ASSERT_EQUAL_FATAL(vt->execute(c, hctx, sql), RETORT_OK);
+	}
+	CU_ASSERT_EQUAL(reflect(c), RETORT_OK);
+	CU_ASSERT_EQUAL(rt_count, one);
+	CU_ASSERT(strstr(refl, " fk t59.-(p) -> t58(id) delete=- update=-\n") != NULL);
+	CU_ASSERT(strstr(refl, " index t42.ix42(p) where=p > 1\n") != NULL);
+	vt->disconnect(c);
+}
+
+/* A builder callback's failure stops reflection with its status. */
+static int b_table_fails(void *arg, const retort_reflect_table *t)
+{
+	(void)arg;
+	(void)t;
+	return RETORT_ERROR;
+}
+
+static void test_dialect_sqlite__reflect_builder_fails(void)
+{
+	retort_conn *c = connect_to("");
+	retort_schema_builder b = refl_builder;
+	CU_ASSERT_EQUAL_FATAL(vt->execute(c, hctx, "CREATE TABLE t (a INT)"), RETORT_OK);
+	b.table = b_table_fails;
+	refl[0] = '\0';
+	CU_ASSERT_EQUAL(vt->reflect(c, hctx, &b), RETORT_ERROR);
+	CU_ASSERT_STRING_EQUAL(refl, "");
+	/* a builder of an older host, without unsupported and round_trip: not called */
+	b = refl_builder;
+	b.size = (uint32_t)offsetof(retort_schema_builder, unsupported);
+	CU_ASSERT_EQUAL_FATAL(vt->execute(c, hctx, "CREATE VIEW v AS SELECT 1"), RETORT_OK);
+	refl[0] = '\0';
+	rt_count = 0;
+	CU_ASSERT_EQUAL(vt->reflect(c, hctx, &b), RETORT_OK);
+	CU_ASSERT_EQUAL(rt_count, 0);
+	CU_ASSERT(strstr(refl, "unsupported") == NULL);
+	vt->disconnect(c);
+}
+
+
 /* ---- table rebuilds (render_online) ---- */
 
 /* render_online + execute every statement, as the host does; the first failing status. */
@@ -952,6 +1176,27 @@ static void assert_survivors(retort_conn *c)
 	ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE name LIKE '_retort%'", "0");
 	ASSERT_Q(c, "SELECT count(*) FROM v_t", "3");
 	ASSERT_Q(c, "SELECT count(*) FROM sqlite_master WHERE name = 't' AND sql LIKE '%CONSTRAINT ck_name CHECK (length(name) < 20)%'", "1");
+}
+
+/* ON DELETE SET DEFAULT inside a column's REFERENCES is not the column's DEFAULT. */
+static void test_dialect_sqlite__rebuild_set_default_action(void)
+{
+	retort_conn *c = connect_to("");
+	retort_op op = mkop(RETORT_OP_ALTER_COLUMN);
+	CU_ASSERT_EQUAL_FATAL(vt->execute(c, hctx,
+	                                  "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+	                                  "CREATE TABLE t (a INTEGER REFERENCES p ON DELETE SET DEFAULT DEFAULT 1, b TEXT)"),
+	                      RETORT_OK);
+	CU_ASSERT_EQUAL_FATAL(vt->begin(c, hctx), RETORT_OK);
+	op.table = "t";
+	op.column = "a";
+	op.set_server_default = 1;
+	op.server_default = "2";
+	ASSERT_ONLINE_OK(c, &op);
+	ASSERT_Q(c, COLS("t"), "a:INTEGER:0:2:0 b:TEXT:0:-:0");
+	ASSERT_Q(c, FKS("t"), "a>p.?:SET DEFAULT");
+	CU_ASSERT_EQUAL(vt->commit(c, hctx), RETORT_OK);
+	vt->disconnect(c);
 }
 
 static void test_dialect_sqlite__rebuild_alter_column(void)
@@ -1353,6 +1598,7 @@ T(test_dialect_sqlite__quote_ident)
 T(test_dialect_sqlite__quote_literal)
 T(test_dialect_sqlite__map_type)
 T(test_dialect_sqlite__render_create_table)
+T(test_dialect_sqlite__render_reflected)
 T(test_dialect_sqlite__render_create_table_composite_pk)
 T(test_dialect_sqlite__render_simple_ops)
 T(test_dialect_sqlite__render_bulk_insert)
@@ -1364,6 +1610,13 @@ T(test_dialect_sqlite__execute_and_query)
 T(test_dialect_sqlite__lock_between_connections)
 T(test_dialect_sqlite__table_exists)
 T(test_dialect_sqlite__reflect)
+T(test_dialect_sqlite__reflect_names_and_checks)
+T(test_dialect_sqlite__reflect_indexes)
+T(test_dialect_sqlite__reflect_types_and_defaults)
+T(test_dialect_sqlite__reflect_unsupported)
+T(test_dialect_sqlite__reflect_round_trips)
+T(test_dialect_sqlite__reflect_builder_fails)
+T(test_dialect_sqlite__rebuild_set_default_action)
 T(test_dialect_sqlite__rebuild_alter_column)
 T(test_dialect_sqlite__rebuild_constraints)
 T(test_dialect_sqlite__rebuild_failures)
@@ -1379,6 +1632,7 @@ static const rt_cu_test tests[] = {
 	{"quote_literal", test_dialect_sqlite__quote_literal_fx},
 	{"map_type", test_dialect_sqlite__map_type_fx},
 	{"render_create_table", test_dialect_sqlite__render_create_table_fx},
+	{"render_reflected", test_dialect_sqlite__render_reflected_fx},
 	{"render_create_table_composite_pk", test_dialect_sqlite__render_create_table_composite_pk_fx},
 	{"render_simple_ops", test_dialect_sqlite__render_simple_ops_fx},
 	{"render_bulk_insert", test_dialect_sqlite__render_bulk_insert_fx},
@@ -1390,6 +1644,13 @@ static const rt_cu_test tests[] = {
 	{"lock_between_connections", test_dialect_sqlite__lock_between_connections_fx},
 	{"table_exists", test_dialect_sqlite__table_exists_fx},
 	{"reflect", test_dialect_sqlite__reflect_fx},
+	{"reflect_names_and_checks", test_dialect_sqlite__reflect_names_and_checks_fx},
+	{"reflect_indexes", test_dialect_sqlite__reflect_indexes_fx},
+	{"reflect_types_and_defaults", test_dialect_sqlite__reflect_types_and_defaults_fx},
+	{"reflect_unsupported", test_dialect_sqlite__reflect_unsupported_fx},
+	{"reflect_round_trips", test_dialect_sqlite__reflect_round_trips_fx},
+	{"reflect_builder_fails", test_dialect_sqlite__reflect_builder_fails_fx},
+	{"rebuild_set_default_action", test_dialect_sqlite__rebuild_set_default_action_fx},
 	{"rebuild_alter_column", test_dialect_sqlite__rebuild_alter_column_fx},
 	{"rebuild_constraints", test_dialect_sqlite__rebuild_constraints_fx},
 	{"rebuild_failures", test_dialect_sqlite__rebuild_failures_fx},
