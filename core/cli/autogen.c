@@ -60,7 +60,6 @@ static void json_ops(FILE *f, const rt_diff_op *ops, size_t n)
 int cmd_check(rt_ctx *ctx, opts *o)
 {
 	rt_autogen ag;
-	size_t i;
 	int rc = rt_autogen_compute(ctx, &ag);
 	if (rc == RETORT_OK && ag.diff.nup) {
 		char note[64];
@@ -70,12 +69,11 @@ int cmd_check(rt_ctx *ctx, opts *o)
 			json_ops(stdout, ag.diff.up, ag.diff.nup);
 			printf("}\n");
 		} else {
+			rt_buf b = RT_BUF_INIT;
 			printf("New upgrade operations detected:\n");
-			for (i = 0; i < ag.diff.nup; i++) {
-				char *line = op_line(&ag.diff.up[i]);
-				printf("  %s\n", line ? line : "");
-				rt_free(line);
-			}
+			if (rt_ops_write_conf(&b, ag.diff.up, ag.diff.nup, "  ") == RETORT_OK && b.ptr)
+				fputs(b.ptr, stdout);
+			rt_buf_free(&b);
 		}
 		rt_ctx_event(ctx, "check.drift", NULL, NULL, "failed", NULL, -1, note, ctx->cfg->target_schema);
 		rt_error_set("the database differs from the target schema (%s): %s to write; `retort revision "
@@ -116,9 +114,13 @@ int autogen_revision_text(rt_ctx *ctx, opts *o, char **up, char **down, int *emp
 		if (!o->quiet && rc == RETORT_OK) {
 			size_t i;
 			for (i = 0; i < ag.diff.nup; i++) {
-				char *line = op_line(&ag.diff.up[i]);
-				fprintf(stderr, "Detected %s\n", line ? line : "");
-				rt_free(line);
+				const retort_op *op = &ag.diff.up[i].op;
+				const char *what = op->column ? op->column : op->name ? op->name : op->new_name;
+				if (op->kind == RETORT_OP_ADD_COLUMN)
+					what = op->columns[0].name;
+				fprintf(stderr, "Detected %s%s%s%s%s%s\n", rt_op_kind_name(op->kind), op->table ? " " : "",
+				        op->table ? op->table : "", what ? (op->table ? "." : " ") : "", what ? what : "",
+				        ag.diff.up[i].note ? " (data loss)" : "");
 			}
 		}
 	}

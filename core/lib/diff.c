@@ -391,8 +391,6 @@ static int create_table_op(dctx *x, const rt_schema_table *t, const unsigned cha
 		ks->size = sizeof *ks;
 		ks->name = t->primary_key->name;
 		ks->ncolumns = t->primary_key->columns.n;
-		if (name_it && !(ks->name = obj_name(x, ks->name, "pk", t->name, &t->primary_key->columns, NULL, 0)))
-			return RETORT_ENOMEM;
 		op->primary_key = ks;
 	}
 	if (t->nuniques) {
