@@ -53,3 +53,5 @@ TESTS += tests/integration/naming.sh
 EXTRA_DIST += tests/integration/naming.sh
 TESTS += tests/integration/schema_dump.sh
 EXTRA_DIST += tests/integration/schema_dump.sh
+TESTS += tests/integration/autogen.sh
+EXTRA_DIST += tests/integration/autogen.sh tests/autogen/chain.py

@@ -3,13 +3,16 @@
  * inverse (see diff.h).
  *
  * Renames come first and are applied to a copy of the live schema, so the
- * rest compares like with like.  The upgrade runs in phases:
- *   1 create enums            6 column changes (rename, add, alter, drop)
- *   2 rename tables           7 create primary keys, uniques, checks, indexes
- *   3 drop fks, indexes, uniques, checks, primary keys that change or go
- *   4 drop tables (referencing ones first)
- *   5 create tables (referenced ones first; a foreign key in a cycle later)
- *   8 create foreign keys     9 drop enums
+ * rest compares like with like.  The upgrade runs in this order:
+ *   create enums; rename tables;
+ *   drop the foreign keys of kept tables that change or go;
+ *   drop tables (referencing ones first);
+ *   drop the indexes, uniques, checks, primary keys that change or go;
+ *   column changes (rename, add, alter, drop);
+ *   create primary keys, uniques, checks, indexes of kept tables;
+ *   create tables (referenced ones first; a foreign key in a cycle later);
+ *   create foreign keys; drop enums.
+ * So a foreign key never outlives what it references, nor comes before it.
  * Each operation is pushed with its inverse; the downgrade is the inverses
  * in reverse order, so it undoes the upgrade step by step.
  */
@@ -776,8 +779,8 @@ static int phase_rename_tables(dctx *x, const rt_schema *orig)
 	return RETORT_OK;
 }
 
-/* Phase 3: on tables both keep, drop what changes or goes. */
-static int phase_drop_parts(dctx *x, tpair *p)
+/* Phase 3a: on tables both keep, drop the foreign keys that change or go. */
+static int phase_drop_fks(dctx *x, tpair *p)
 {
 	const rt_schema_table *l = p->l;
 	size_t j;
@@ -790,6 +793,16 @@ static int phase_drop_parts(dctx *x, tpair *p)
 		if ((rc = create_fk_op(x, l->name, &l->fks[j], &down, 0)) < 0 || (rc = push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
+	return RETORT_OK;
+}
+
+/* Phase 3b (after the tables that go are gone): the other parts that change or go. */
+static int phase_drop_parts(dctx *x, tpair *p)
+{
+	const rt_schema_table *l = p->l;
+	size_t j;
+	int rc;
+	retort_op up, down;
 	for (j = 0; j < l->nindexes; j++) {
 		if (p->ixt[j])
 			continue;
@@ -822,7 +835,8 @@ static int phase_drop_parts(dctx *x, tpair *p)
 	if (!p->pk_same && l->primary_key) {
 		drop_constraint_op(&up, l->name, l->primary_key->name ? l->primary_key->name : "PRIMARY", "primary");
 		op_init(&down, RETORT_OP_CREATE_PRIMARY_KEY, l->name);
-		down.name = l->primary_key->name;
+		if (!(down.name = obj_name(x, l->primary_key->name, "pk", l->name, &l->primary_key->columns, NULL, 0)))
+			return RETORT_ENOMEM;
 		if (!(down.column_names = own_names(x, &l->primary_key->columns)))
 			return RETORT_ENOMEM;
 		down.ncolumn_names = l->primary_key->columns.n;
@@ -1071,9 +1085,9 @@ static int run(dctx *x, const rt_schema *orig)
 		if ((rc = tpair_make(x, &pairs[npairs++])) < 0)
 			goto done;
 	}
-	/* 3: drop changed or gone parts of kept tables */
+	/* 3a: drop changed or gone foreign keys of kept tables */
 	for (i = 0; i < npairs; i++)
-		if ((rc = phase_drop_parts(x, &pairs[i])) < 0)
+		if ((rc = phase_drop_fks(x, &pairs[i])) < 0)
 			goto done;
 	/* 4: drop tables, referencing ones first (reverse of foreign-key order) */
 	rc = RETORT_ENOMEM;
@@ -1119,6 +1133,17 @@ static int run(dctx *x, const rt_schema *orig)
 	}
 	later_free(later, L->ntables);
 	later = NULL;
+	/* 3b: the other parts of kept tables that change or go */
+	for (i = 0; i < npairs; i++)
+		if ((rc = phase_drop_parts(x, &pairs[i])) < 0)
+			goto done;
+	/* 6, 7: columns, then keys, checks and indexes of kept tables (a new table may reference them) */
+	for (i = 0; i < npairs; i++)
+		if ((rc = phase_columns(x, orig, &pairs[i])) < 0)
+			goto done;
+	for (i = 0; i < npairs; i++)
+		if ((rc = phase_create_parts(x, &pairs[i])) < 0)
+			goto done;
 	/* 5: create tables, referenced ones first */
 	rc = RETORT_ENOMEM;
 	if (!(later = later_new(T)))
@@ -1145,13 +1170,6 @@ static int run(dctx *x, const rt_schema *orig)
 				goto done;
 		}
 	}
-	/* 6, 7 */
-	for (i = 0; i < npairs; i++)
-		if ((rc = phase_columns(x, orig, &pairs[i])) < 0)
-			goto done;
-	for (i = 0; i < npairs; i++)
-		if ((rc = phase_create_parts(x, &pairs[i])) < 0)
-			goto done;
 	/* 8: foreign keys of kept tables, then those of new tables that close a cycle */
 	for (i = 0; i < npairs; i++)
 		if ((rc = phase_create_fks(x, &pairs[i])) < 0)
