@@ -915,7 +915,7 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 		null_ch = o->nullable != c->nullable;
 		def_ch = !c->autoincrement && !o->autoincrement &&
 		         !canon_eq(x, RT_CANON_DEFAULT, c->type, o->server_default, c->server_default);
-		com_ch = !str_eq(o->comment, c->comment);
+		com_ch = x->o && x->o->comments && !str_eq(o->comment, c->comment);
 		if (!type_ch && !null_ch && !def_ch && !com_ch)
 			continue;
 		op_init(&up, RETORT_OP_ALTER_COLUMN, t->name);
@@ -978,6 +978,14 @@ static int phase_create_parts(dctx *x, tpair *p)
 	size_t i;
 	int rc;
 	retort_op up, down;
+	if (x->o && x->o->comments && !str_eq(p->l->comment, t->comment)) {
+		op_init(&up, RETORT_OP_SET_TABLE_COMMENT, t->name);
+		up.comment = t->comment ? t->comment : "";
+		op_init(&down, RETORT_OP_SET_TABLE_COMMENT, t->name);
+		down.comment = p->l->comment ? p->l->comment : "";
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
 	if (!p->pk_same && t->primary_key) {
 		op_init(&up, RETORT_OP_CREATE_PRIMARY_KEY, t->name);
 		if (!(up.name = obj_name(x, t->primary_key->name, "pk", t->name, &t->primary_key->columns, NULL, 0)))

@@ -31,6 +31,7 @@ typedef struct rt_diff_opts {
 	 * compared as they are.  `type` is the column's type for a default.
 	 */
 	char *(*canon)(void *arg, rt_canon_kind kind, const char *type, const char *text);
+	int comments; /* the database keeps comments: table and column comments are compared */
 	void *canon_arg;
 	/*
 	 * A name for an index or constraint the target leaves unnamed and the

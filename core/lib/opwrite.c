@@ -216,6 +216,10 @@ static void op_body(ow *w, const retort_op *op, const char *ind)
 	case RETORT_OP_DROP_ENUM:
 		str(w, "name", op->name);
 		break;
+	case RETORT_OP_SET_TABLE_COMMENT:
+		str(w, "table", op->table);
+		str(w, "comment", op->comment ? op->comment : "");
+		break;
 	case RETORT_OP_BULK_INSERT:
 	case RETORT_OP_EXECUTE:
 		str(w, "sql", op->sql); /* never produced by a diff */

@@ -26,6 +26,20 @@ static int word_char(int c)
 	return isalnum(c) || c == '_' || c == '$';
 }
 
+/* [b, e) is a decimal number: -?digits[.digits] */
+static int is_number(const char *b, const char *e)
+{
+	int digits = 0;
+	if (b < e && *b == '-')
+		b++;
+	for (; b < e && isdigit((unsigned char)*b); b++)
+		digits++;
+	if (b < e && *b == '.')
+		for (b++; b < e && isdigit((unsigned char)*b); b++)
+			digits++;
+	return digits && b == e;
+}
+
 /* Letter case, blanks, parentheses, casts and identifier quotes outside '...' literals. */
 static char *loose(const char *s, int keep_parens)
 {
@@ -42,7 +56,10 @@ static char *loose(const char *s, int keep_parens)
 			if (pending_space && b.len && word_char((unsigned char)b.ptr[b.len - 1]))
 				rt_buf_putc(&b, ' ');
 			pending_space = 0;
-			rt_buf_add(&b, p, (size_t)(*q ? q + 1 - p : q - p));
+			if (*q && is_number(p + 1, q)) /* '-100'::integer is -100 */
+				rt_buf_add(&b, p + 1, (size_t)(q - p - 1));
+			else
+				rt_buf_add(&b, p, (size_t)(*q ? q + 1 - p : q - p));
 			p = *q ? q + 1 : q;
 			continue;
 		}

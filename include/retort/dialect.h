@@ -24,6 +24,8 @@ typedef struct retort_conn retort_conn;
 
 /** DDL runs inside transactions and rolls back with them. */
 #define RETORT_DIALECT_TRANSACTIONAL_DDL 0x1u
+/** The database keeps table and column comments (autogenerate compares them). */
+#define RETORT_DIALECT_COMMENTS 0x2u
 
 /** Row callback of query: values[i] is NULL for SQL NULL; return non-zero to stop with that status. */
 typedef int (*retort_row_fn)(void *arg, size_t ncols, const char *const *values);

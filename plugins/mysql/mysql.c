@@ -413,7 +413,7 @@ static int my_normalize(void *state, retort_host_ctx *h, retort_normalize_kind k
 
 static const retort_dialect_vtable vtable = {
 	.size = sizeof(retort_dialect_vtable),
-	.flags = 0, /* DDL commits implicitly */
+	.flags = RETORT_DIALECT_COMMENTS, /* DDL commits implicitly */
 	.max_identifier_length = 64,
 	.url_schemes = schemes,
 	.connect = my_connect,

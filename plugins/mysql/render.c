@@ -396,6 +396,14 @@ int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 	case RETORT_OP_DROP_CONSTRAINT:
 		drop_constraint(&w, op);
 		break;
+	case RETORT_OP_SET_TABLE_COMMENT:
+		if (sw_need(&w, op, op->table, "table")) {
+			sw_alter_table(&w, op->table);
+			sw_put(&w, "COMMENT=");
+			sw_lit(&w, op->comment ? op->comment : "");
+			sw_end(&w, 0);
+		}
+		break;
 	case RETORT_OP_CREATE_ENUM:
 	case RETORT_OP_DROP_ENUM:
 		st->host->set_error(h, "%s %s: MySQL and MariaDB have no enum types (an enum('a','b') column type is one "

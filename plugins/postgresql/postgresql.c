@@ -554,7 +554,7 @@ static int pg_normalize(void *state, retort_host_ctx *h, retort_normalize_kind k
 
 static const retort_dialect_vtable vtable = {
 	.size = sizeof(retort_dialect_vtable),
-	.flags = RETORT_DIALECT_TRANSACTIONAL_DDL,
+	.flags = RETORT_DIALECT_TRANSACTIONAL_DDL | RETORT_DIALECT_COMMENTS,
 	.max_identifier_length = 63,
 	.url_schemes = schemes,
 	.connect = pg_connect,

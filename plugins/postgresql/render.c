@@ -296,6 +296,10 @@ int pg_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink 
 	case RETORT_OP_CREATE_ENUM:
 		create_enum(&w, op);
 		break;
+	case RETORT_OP_SET_TABLE_COMMENT:
+		if (sw_need(&w, op, op->table, "table"))
+			comment_on(&w, op->table, NULL, op->comment ? op->comment : "");
+		break;
 	case RETORT_OP_DROP_ENUM:
 		if (sw_need(&w, op, op->name, "name")) {
 			sw_put(&w, "DROP TYPE ");
