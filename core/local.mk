@@ -17,7 +17,9 @@ core_libretort_la_SOURCES = \
 	core/lib/histread.h core/lib/histread.c \
 	core/lib/plugin_list.h core/lib/plugin_list.c \
 	core/lib/naming.c \
-	core/lib/schema.h core/lib/schema.c core/lib/schema_write.c core/lib/schema_sql.c
+	core/lib/schema.h core/lib/schema.c core/lib/schema_write.c core/lib/schema_sql.c \
+	core/lib/schema_read.c core/lib/diff.h core/lib/diff.c core/lib/opwrite.h core/lib/opwrite.c \
+	core/lib/autogen.h core/lib/autogen.c core/lib/schema_norm.c
 core_libretort_la_SOURCES += core/lib/lint.h core/lib/lint.c
 core_libretort_la_SOURCES += core/lib/fleet.h core/lib/fleet.c core/lib/fleet_targets.c
 core_libretort_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(CRYPTO_CFLAGS)
@@ -26,7 +28,7 @@ core_libretort_la_LIBADD = $(LIBCONFIG_LIBS) $(CRYPTO_LIBS) $(LTDL_LIBS)
 core_libretort_la_SOURCES += core/lib/lockinfo.c
 
 bin_PROGRAMS += retort
-retort_SOURCES = core/cli/retort.c core/cli/cli.h core/cli/show.c core/cli/schema.c
+retort_SOURCES = core/cli/retort.c core/cli/cli.h core/cli/show.c core/cli/schema.c core/cli/autogen.c
 retort_SOURCES += core/cli/lint.c
 retort_SOURCES += core/cli/fleet.c
 retort_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)

@@ -70,3 +70,5 @@ TESTS += tests/integration/syslog.sh
 EXTRA_DIST += tests/integration/syslog.sh
 TESTS += tests/integration/sqlformat.sh
 EXTRA_DIST += tests/integration/sqlformat.sh
+TESTS += tests/integration/autogen.sh
+EXTRA_DIST += tests/integration/autogen.sh tests/autogen/chain.py

@@ -32,7 +32,7 @@
 enum {
 	O_MESSAGE = 1, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
 	O_SQL, O_PURGE, O_VERBOSE, O_RESOLVE, O_RANGE, O_INDICATE, O_DIALECT, O_CHECKHEADS, O_REV, O_OUTCOME,
-	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS,
+	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS, O_ALLOWEMPTY,
 	O_ALL, O_TARGET, O_TAG, O_JOBS, O_FAILFAST /* the fleet's: on every command flagged C_FLEET */
 };
 
@@ -45,7 +45,7 @@ typedef struct optdef {
 
 static const optdef cmd_opts[] = {
 	{O_MESSAGE, "-m", "--message", "MSG", "the message; its words make the file name's slug"},
-	{O_AUTOGEN, NULL, "--autogenerate", NULL, "fill the script from the schema difference (not available yet)"},
+	{O_AUTOGEN, NULL, "--autogenerate", NULL, "fill the script from the difference with target_schema"},
 	{O_FORMAT, NULL, "--format", "conf|sql", "the script format (default conf)"},
 	{O_REVID, NULL, "--rev-id", "ID", "use ID instead of a random 12-digit hexadecimal id"},
 	{O_HEAD, NULL, "--head", "REV", "the parent (default head; base starts a new base)"},
@@ -73,6 +73,7 @@ static const optdef cmd_opts[] = {
 	{O_TAG, NULL, "--tag", "TAG", "the fleet's databases tagged TAG (repeatable)"},
 	{O_JOBS, NULL, "--jobs", "N", "run N databases at once (default 4; one connection each)"},
 	{O_FAILFAST, NULL, "--fail-fast", NULL, "after a database fails, start no other"},
+	{O_ALLOWEMPTY, NULL, "--allow-empty", NULL, "with --autogenerate: write the revision even when nothing differs"},
 	{0, NULL, NULL, NULL, NULL}};
 
 /* ---- commands ---- */
@@ -98,7 +99,6 @@ static int cmd_merge(rt_ctx *ctx, opts *o);
 static int cmd_upgrade(rt_ctx *ctx, opts *o);
 static int cmd_downgrade(rt_ctx *ctx, opts *o);
 static int cmd_stamp(rt_ctx *ctx, opts *o);
-static int cmd_check(rt_ctx *ctx, opts *o);
 static int cmd_repair(rt_ctx *ctx, opts *o);
 
 #define RD (C_CONFIG | C_GRAPH | C_READ_ONLY)
@@ -122,7 +122,9 @@ static const command commands[] = {
 	 "DIR  the project's scripts folder (must be absent or empty); retort.conf is written here.\n",
 	 "retort init --dialect postgresql migrations"},
 	{"revision", cmd_revision, C_CONFIG | C_GRAPH | C_JSON, 0, 0,
-	 {O_MESSAGE, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH}, "",
+	 {O_MESSAGE, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
+	  O_ALLOWEMPTY},
+	 "",
 	 "write a new revision script",
 	 "The file is named after file_template, filled from the project's template, read back,\n"
 	 "then given to the formatter plugins.\n",
@@ -150,7 +152,10 @@ static const command commands[] = {
 	{"stamp", cmd_stamp, C_CONFIG | C_GRAPH | C_FLEET, 1, ANY, {O_PURGE, O_SQL}, "TARGET...",
 	 "set the version table without running any script",
 	 "TARGET...  the revisions to stamp (with --sql: a range FROM:TO)\n", "retort stamp head"},
-	{"check", cmd_check, RD | C_FLEET, 0, 0, {0}, "", "whether autogenerate finds nothing to do (not available yet)", "",
+	{"check", cmd_check, RD | C_JSON | C_FLEET, 0, 0, {0}, "",
+	 "exit 0 when the database at head matches target_schema, else 1 with the operations",
+	 "Compares the live schema with target_schema as revision --autogenerate does; the\n"
+	 "database must be at head.  Exit 1 lists the operations autogenerate would write.\n",
 	 "retort check"},
 	{"validate", cmd_validate, RD | C_JSON | C_FLEET, 0, 0, {0}, "",
 	 "applied scripts still have the checksum they were applied with",
@@ -434,6 +439,7 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 		switch (d->id) {
 		case O_MESSAGE: o->message = val; break;
 		case O_AUTOGEN: o->autogenerate = 1; break;
+		case O_ALLOWEMPTY: o->allow_empty = 1; break;
 		case O_FORMAT: o->format = val; break;
 		case O_REVID: o->rev_id = val; break;
 		case O_HEAD: o->head = val; break;
@@ -626,19 +632,35 @@ static int write_revision(rt_ctx *ctx, opts *o, rt_revwrite *w)
 static int cmd_revision(rt_ctx *ctx, opts *o)
 {
 	rt_revwrite w = {0};
-	if (o->autogenerate) {
-		rt_error_set("revision --autogenerate is not available yet (target_schema diffing comes with the "
-		             "autogenerate work); write the operations by hand");
-		return RETORT_EINVAL;
-	}
+	char *up = NULL, *down = NULL;
+	int rc, empty = 0;
 	if (o->args.n) {
 		rt_error_set("revision takes no positional argument ('%s'); use -m MESSAGE", o->args.v[0]);
 		return RETORT_EINVAL;
 	}
+	if (o->allow_empty && !o->autogenerate)
+		return usage_err("--allow-empty goes with --autogenerate%s", "");
+	if (o->autogenerate) {
+		if ((rc = autogen_revision_text(ctx, o, &up, &down, &empty)) < 0)
+			return rc;
+		if (empty && !o->allow_empty) {
+			if (!o->quiet)
+				fprintf(stderr, "No changes in schema detected: nothing written (--allow-empty writes an empty "
+				                "revision).\n");
+			rt_free(up);
+			rt_free(down);
+			return RETORT_OK;
+		}
+		w.upgrade_text = up;
+		w.downgrade_text = down;
+	}
 	w.message = o->message ? o->message : "empty message";
 	w.head = o->head;
 	w.splice = o->splice;
-	return write_revision(ctx, o, &w);
+	rc = write_revision(ctx, o, &w);
+	rt_free(up);
+	rt_free(down);
+	return rc;
 }
 
 static int cmd_merge(rt_ctx *ctx, opts *o)
@@ -677,13 +699,6 @@ static int cmd_stamp(rt_ctx *ctx, opts *o)
 	return rt_run_stamp(ctx, (const char *const *)o->args.v, o->args.n, o->purge, o->sql);
 }
 
-static int cmd_check(rt_ctx *ctx, opts *o)
-{
-	(void)ctx;
-	(void)o;
-	rt_error_set("'check' is not available yet in this version of retort (see retort(1))");
-	return RETORT_EINVAL;
-}
 
 static int cmd_repair(rt_ctx *ctx, opts *o)
 {

@@ -475,7 +475,7 @@ static char *quoted(const char *s)
 }
 
 static char *fill(const char *tpl, int sql, const char *rev, const rt_strv *parents, const rt_strv *labels,
-                  const rt_strv *deps, const char *message, const char *date)
+                  const rt_strv *deps, const char *message, const char *date, const char *up, const char *down)
 {
 	char *vals[NVALS] = {NULL}, *m, *q, *text = NULL;
 	size_t i;
@@ -499,8 +499,8 @@ static char *fill(const char *tpl, int sql, const char *rev, const rt_strv *pare
 		if (*q == '\n' || *q == '\r')
 			*q = ' ';
 	vals[V_MSG] = m;
-	vals[V_UP] = rt_strdup("");
-	vals[V_DOWNGRADE] = rt_strdup("");
+	vals[V_UP] = rt_strdup(up ? up : "");
+	vals[V_DOWNGRADE] = rt_strdup(down ? down : "");
 	if (vals[V_REV] && vals[V_MSG] && vals[V_MSGQ] && vals[V_DATE] && vals[V_UP] && vals[V_DOWNGRADE])
 		text = rt_template_fill(tpl, template_keys, (const char *const *)vals, NVALS);
 	for (i = 0; i < NVALS; i++)
@@ -657,7 +657,8 @@ static int script_text(const rt_ctx *ctx, const rt_revwrite *w, const char *rev,
 	} else {
 		tpl = rt_strdup(rt_template_builtin(w->format));
 	}
-	*text = tpl ? fill(tpl, sql, rev, parents, w->branch_labels, deps, w->message, date) : NULL;
+	*text = tpl ? fill(tpl, sql, rev, parents, w->branch_labels, deps, w->message, date, w->upgrade_text,
+	                        w->downgrade_text) : NULL;
 	rt_free(tpl);
 	RT_CHECK_ALLOC(*text);
 	return RETORT_OK;

@@ -66,6 +66,8 @@ typedef struct rt_revwrite {
 	const rt_strv *depends_on;    /* may be NULL; prefixes are written as full ids, labels as given */
 	retort_script_format format;  /* RETORT_FORMAT_CONF or RETORT_FORMAT_SQL */
 	const char *version_path;     /* --version-path, or NULL */
+	/* the operations' text for {{upgrade}} and {{downgrade}} (autogenerate), or NULL for none */
+	const char *upgrade_text, *downgrade_text;
 	/* called once the file exists, before the formatters run (the CLI's progress line); may be NULL */
 	void (*written)(void *arg, const char *path);
 	void *arg;

@@ -36,6 +36,7 @@ static const struct {
 	{"lint_on", K_STRLIST},
 	{"databases", K_DATABASES},
 	{"databases_from", K_STRING},
+	{"dev_url", K_STRING},
 	{NULL, K_STRING},
 };
 
@@ -388,6 +389,27 @@ static int get_string(rt_config *c, const config_setting_t *ov, const char *key,
 	return rt_config_expand(c, config_setting_get_string(s), where, out);
 }
 
+/* A list of strings (or one string), each expanded. */
+static int get_words(rt_config *c, const config_setting_t *ov, const char *key, rt_strv *out)
+{
+	const config_setting_t *s = lookup(c, ov, key);
+	char where[PATH_MAX + 32];
+	int i, n, rc;
+	if (!s)
+		return RETORT_OK;
+	snprintf(where, sizeof where, "%s:%u", src_file(c, s), config_setting_source_line(s));
+	n = config_setting_type(s) == CONFIG_TYPE_STRING ? 1 : config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		const char *v = config_setting_type(s) == CONFIG_TYPE_STRING
+		                    ? config_setting_get_string(s)
+		                    : config_setting_get_string(config_setting_get_elem(s, (unsigned)i));
+		char *e = NULL;
+		if ((rc = rt_config_expand(c, v, where, &e)) < 0 || (rc = rt_strv_push_owned(out, e)) < 0)
+			return rc;
+	}
+	return RETORT_OK;
+}
+
 /* lint_on = [ "revision", "upgrade" ]: the commands the policies gate (lint.h) */
 static int get_lint_on(rt_config *c, const config_setting_t *s)
 {
@@ -456,7 +478,10 @@ static int fill(rt_config *c, const config_setting_t *ov, const char *url_overri
 	    (rc = get_string(c, ov, "timezone", "UTC", &c->timezone)) < 0 ||
 	    (rc = get_string(c, ov, "version_table", "retort_version", &c->version_table)) < 0 ||
 	    (rc = get_string(c, ov, "history_table", "retort_history", &c->history_table)) < 0 ||
-	    (rc = get_string(c, ov, "target_schema", NULL, &c->target_schema)) < 0)
+	    (rc = get_string(c, ov, "target_schema", NULL, &c->target_schema)) < 0 ||
+	    (rc = get_string(c, ov, "dev_url", NULL, &c->dev_url)) < 0 ||
+	    (rc = get_words(c, ov, "include_tables", &c->include_tables)) < 0 ||
+	    (rc = get_words(c, ov, "exclude_tables", &c->exclude_tables)) < 0)
 		return rc;
 	if (c->target_schema) {
 		char *abs = rt_config_path(c, c->target_schema);
@@ -630,6 +655,9 @@ void rt_config_free(rt_config *c)
 	rt_free(c->version_table);
 	rt_free(c->history_table);
 	rt_free(c->target_schema);
+	rt_free(c->dev_url);
+	rt_strv_free(&c->include_tables);
+	rt_strv_free(&c->exclude_tables);
 	rt_free(c->url);
 	rt_free(c->url_where);
 	rt_strv_free(&c->plugin_path);

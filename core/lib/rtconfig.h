@@ -28,6 +28,8 @@ typedef struct rt_config {
 	int transaction_per_migration;
 	int lock_timeout;
 	char *target_schema; /* resolved, or NULL */
+	char *dev_url;       /* scratch database a .sql target is applied to (expanded), or NULL */
+	rt_strv include_tables, exclude_tables; /* fnmatch patterns narrowing autogenerate and check */
 	char *url;           /* expanded database.url (or --url), or NULL */
 	char *url_where;     /* "file:line" of database.url, NULL for --url or none (prefix of URL errors) */
 	rt_strv plugin_path; /* resolved folders from plugin_path */

@@ -32,8 +32,10 @@ static void table_free(rt_schema_table *t)
 		rt_free(t->columns[i].type);
 		rt_free(t->columns[i].server_default);
 		rt_free(t->columns[i].comment);
+		rt_free(t->columns[i].renamed_from);
 	}
 	rt_free(t->columns);
+	rt_free(t->renamed_from);
 	if (t->primary_key) {
 		key_free(t->primary_key);
 		rt_free(t->primary_key);

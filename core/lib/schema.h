@@ -27,6 +27,7 @@ typedef struct rt_schema_column {
 	int autoincrement; /* 0/1 */
 	char *server_default; /* or NULL */
 	char *comment;        /* or NULL */
+	char *renamed_from;   /* a target schema's declaration, or NULL */
 } rt_schema_column;
 
 /* A primary key or a unique constraint. */
@@ -72,6 +73,7 @@ typedef struct rt_schema_table {
 	size_t nfks, capfks;
 	rt_schema_check *checks;
 	size_t nchecks, capchecks;
+	char *renamed_from; /* a target schema's declaration, or NULL */
 } rt_schema_table;
 
 typedef struct rt_schema_enum {
@@ -160,6 +162,17 @@ int rt_schema_references_format(rt_buf *b, const char *table, const char *const 
  * unquoted).  RETORT_EINVAL (no message set) when it is not of that form.
  */
 int rt_schema_references_parse(const char *ref, char **table, rt_strv *cols);
+
+/* ---- the target schema (schema_read.c) ---- */
+
+/**
+ * Read a target-schema .conf file (retort.conf(5), target_schema): the
+ * layout `schema dump` writes, plus renamed_from on tables and columns,
+ * primary_key = true and unique = true on columns, and unnamed indexes
+ * (name NULL in the model).  Every mistake is RETORT_EINVAL with
+ * "path:line: ..." set.  *out: a new sorted schema.
+ */
+int rt_schema_read_conf(const char *path, rt_schema **out);
 
 /* ---- with a dialect (schema_sql.c) ---- */
 

@@ -50,6 +50,7 @@ static const char *const K_BULK_INSERT[] = {"table", "rows", NULL};
 static const char *const K_EXECUTE[] = {"sql", NULL};
 static const char *const K_CREATE_ENUM[] = {"name", "values", NULL};
 static const char *const K_DROP_ENUM[] = {"name", NULL};
+static const char *const K_TABLE_COMMENT[] = {"table", "comment", NULL};
 
 static const char *const K_COLUMN[] = {"name", "type", "nullable", "primary_key", "autoincrement", "unique",
 				       "server_default", "comment", NULL};
@@ -81,6 +82,7 @@ static const struct opdef {
 	{"execute", RETORT_OP_EXECUTE, K_EXECUTE},
 	{"create_enum", RETORT_OP_CREATE_ENUM, K_CREATE_ENUM},
 	{"drop_enum", RETORT_OP_DROP_ENUM, K_DROP_ENUM},
+	{"set_table_comment", RETORT_OP_SET_TABLE_COMMENT, K_TABLE_COMMENT},
 };
 #define NOPDEFS (sizeof opdefs / sizeof opdefs[0])
 
@@ -826,6 +828,11 @@ static int parse_op_body(retort_op *op, const opctx *c, const config_setting_t *
 	}
 	case RETORT_OP_DROP_ENUM:
 		return get_str(&op->name, c, g, "", "name", F_REQ);
+	case RETORT_OP_SET_TABLE_COMMENT:
+		if ((rc = get_str(&op->table, c, g, "", "table", F_REQ)) < 0 ||
+		    (rc = get_str(&op->comment, c, g, "", "comment", F_REQ | F_EMPTY_OK)) < 0)
+			return rc;
+		return RETORT_OK;
 	case RETORT_OP_DROP_INDEX:
 		if ((rc = get_str(&op->name, c, g, "", "name", F_REQ)) < 0 ||
 		    (rc = get_bool(&op->concurrently, c, g, "", "concurrently", 0)) < 0)

@@ -24,6 +24,8 @@ typedef struct retort_conn retort_conn;
 
 /** DDL runs inside transactions and rolls back with them. */
 #define RETORT_DIALECT_TRANSACTIONAL_DDL 0x1u
+/** The database keeps table and column comments (autogenerate compares them). */
+#define RETORT_DIALECT_COMMENTS 0x2u
 
 /** Row callback of query: values[i] is NULL for SQL NULL; return non-zero to stop with that status. */
 typedef int (*retort_row_fn)(void *arg, size_t ncols, const char *const *values);
@@ -192,6 +194,18 @@ typedef struct retort_dialect_vtable {
 	 * the lock is held, by taking it without waiting.
 	 */
 	int (*lock_holder_sql)(void *state, retort_host_ctx *h, const char *key, retort_sink *out);
+	/**
+	 * Append to a text sink what reflect() would report for a column
+	 * declared with this type, default or expression (`type`: the column's
+	 * declared type, for a default; else NULL): e.g. PostgreSQL "int" ->
+	 * "integer", MariaDB "timestamptz" -> "timestamp" (it is stored as
+	 * DATETIME), "now()" -> "CURRENT_TIMESTAMP".  Autogenerate and check
+	 * compare a declared schema with a reflected one through it; the host
+	 * then also ignores letter case, blanks, parentheses and `::type` casts.
+	 * RETORT_ENOTSUPPORTED (or NULL): the text is compared as it is.
+	 */
+	int (*normalize)(void *state, retort_host_ctx *h, retort_normalize_kind kind, const char *type, const char *text,
+	                 retort_sink *out);
 	/* New methods are APPENDED here. */
 } retort_dialect_vtable;
 

@@ -32,6 +32,13 @@
 extern "C" {
 #endif
 
+/** What a dialect's normalize method is given (retort_dialect_vtable.normalize). */
+typedef enum retort_normalize_kind {
+	RETORT_NORMALIZE_TYPE = 1,      /**< a declared column type */
+	RETORT_NORMALIZE_DEFAULT = 2,   /**< a server default (the column's declared type is given too) */
+	RETORT_NORMALIZE_EXPRESSION = 3 /**< a check, an index expression or a partial index's predicate */
+} retort_normalize_kind;
+
 /** A table of the schema.  May grow. */
 typedef struct retort_reflect_table {
 	uint32_t size;

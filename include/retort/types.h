@@ -126,7 +126,8 @@ typedef enum retort_op_kind {
 	RETORT_OP_BULK_INSERT = 14,
 	RETORT_OP_EXECUTE = 15,
 	RETORT_OP_CREATE_ENUM = 16, /**< PostgreSQL: CREATE TYPE name AS ENUM (values) */
-	RETORT_OP_DROP_ENUM = 17
+	RETORT_OP_DROP_ENUM = 17,
+	RETORT_OP_SET_TABLE_COMMENT = 18 /**< a table's comment set, or removed with "" */
 } retort_op_kind;
 
 /**
@@ -162,6 +163,7 @@ typedef enum retort_op_kind {
  *  execute: sql
  *  create_enum: name, column_names (the values, in order)
  *  drop_enum: name
+ *  set_table_comment: table, comment ("" removes it)
  */
 typedef struct retort_op {
 	uint32_t size;

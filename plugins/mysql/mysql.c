@@ -383,9 +383,20 @@ static int my_table_exists(retort_conn *c, retort_host_ctx *h, const char *table
 
 static const char *const schemes[] = {"mysql", "mariadb", NULL};
 
+/* Autogenerate's comparisons: a declared type reads back as what render() writes for it. */
+static int my_normalize(void *state, retort_host_ctx *h, retort_normalize_kind kind, const char *type,
+                       const char *text, retort_sink *out)
+{
+	(void)h;
+	(void)type;
+	if (kind != RETORT_NORMALIZE_TYPE)
+		return RETORT_ENOTSUPPORTED;
+	return my_map_type(state, text, out);
+}
+
 static const retort_dialect_vtable vtable = {
 	.size = sizeof(retort_dialect_vtable),
-	.flags = 0, /* DDL commits implicitly */
+	.flags = RETORT_DIALECT_COMMENTS, /* DDL commits implicitly */
 	.max_identifier_length = 64,
 	.url_schemes = schemes,
 	.connect = my_connect,
@@ -405,6 +416,7 @@ static const retort_dialect_vtable vtable = {
 	.render_online = NULL,
 	.session_sql = my_session_sql,
 	.reflect = my_reflect,
+	.normalize = my_normalize,
 };
 
 static const retort_plugin_impl impls[] = {{RETORT_KIND_DIALECT, &vtable}, {RETORT_KIND_END, NULL}};

@@ -379,6 +379,14 @@ static int my_kinds(sw w, const retort_op *op)
 	case RETORT_OP_DROP_CONSTRAINT:
 		drop_constraint(&w, op);
 		break;
+	case RETORT_OP_SET_TABLE_COMMENT:
+		if (sw_need(&w, op, op->table, "table")) {
+			sw_alter_table(&w, op->table);
+			sw_put(&w, "COMMENT=");
+			sw_lit(&w, op->comment ? op->comment : "");
+			sw_end(&w, 0);
+		}
+		break;
 	case RETORT_OP_CREATE_ENUM:
 	case RETORT_OP_DROP_ENUM:
 		sw_fail(&w, RETORT_ENOTSUPPORTED,

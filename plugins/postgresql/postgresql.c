@@ -541,9 +541,20 @@ static int pg_table_exists(retort_conn *c, retort_host_ctx *h, const char *table
 
 static const char *const schemes[] = {"postgresql", "postgres", NULL};
 
+/* Autogenerate's comparisons: a declared type reads back as what render() writes for it. */
+static int pg_normalize(void *state, retort_host_ctx *h, retort_normalize_kind kind, const char *type,
+                       const char *text, retort_sink *out)
+{
+	(void)h;
+	(void)type;
+	if (kind != RETORT_NORMALIZE_TYPE)
+		return RETORT_ENOTSUPPORTED;
+	return pg_map_type(state, text, out);
+}
+
 static const retort_dialect_vtable vtable = {
 	.size = sizeof(retort_dialect_vtable),
-	.flags = RETORT_DIALECT_TRANSACTIONAL_DDL,
+	.flags = RETORT_DIALECT_TRANSACTIONAL_DDL | RETORT_DIALECT_COMMENTS,
 	.max_identifier_length = 63,
 	.url_schemes = schemes,
 	.connect = pg_connect,
@@ -566,6 +577,7 @@ static const retort_dialect_vtable vtable = {
 	.cleanup_failed = pg_cleanup_failed,
 	.session_sql = pg_session_sql,
 	.reflect = pg_reflect,
+	.normalize = pg_normalize,
 };
 
 static const retort_plugin_impl impls[] = {{RETORT_KIND_DIALECT, &vtable}, {RETORT_KIND_END, NULL}};

@@ -278,6 +278,10 @@ static int pg_kinds(sw w, const retort_op *op)
 	case RETORT_OP_CREATE_ENUM:
 		create_enum(&w, op);
 		break;
+	case RETORT_OP_SET_TABLE_COMMENT:
+		if (sw_need(&w, op, op->table, "table"))
+			comment_on(&w, op->table, NULL, op->comment ? op->comment : "");
+		break;
 	case RETORT_OP_DROP_ENUM:
 		if (sw_need(&w, op, op->name, "name")) {
 			sw_put(&w, "DROP TYPE ");

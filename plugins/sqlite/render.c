@@ -712,6 +712,9 @@ static int render_op(sqlite_state *st, retort_host_ctx *h, const retort_op *op, 
 		put(r, op->sql);
 		end_stmt(r);
 		return RETORT_OK;
+	case RETORT_OP_SET_TABLE_COMMENT:
+		st->host->set_error(h, "set_table_comment: SQLite keeps no comments");
+		return RETORT_ENOTSUPPORTED;
 	case RETORT_OP_CREATE_ENUM:
 	case RETORT_OP_DROP_ENUM:
 		st->host->set_error(h, "%s: SQLite has no enumerated types", op->kind == RETORT_OP_CREATE_ENUM ? "create_enum" : "drop_enum");

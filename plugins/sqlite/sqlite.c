@@ -502,6 +502,17 @@ static int sq_table_exists(retort_conn *c, retort_host_ctx *h, const char *table
 
 static const char *const schemes[] = {"sqlite", NULL};
 
+/* Autogenerate's comparisons: a declared type reads back as what render() writes for it. */
+static int sqlite_normalize(void *state, retort_host_ctx *h, retort_normalize_kind kind, const char *type,
+                       const char *text, retort_sink *out)
+{
+	(void)h;
+	(void)type;
+	if (kind != RETORT_NORMALIZE_TYPE)
+		return RETORT_ENOTSUPPORTED;
+	return sqlite_map_type(state, text, out);
+}
+
 static const retort_dialect_vtable vtable = {
 	.size = sizeof(retort_dialect_vtable),
 	.flags = RETORT_DIALECT_TRANSACTIONAL_DDL,
@@ -524,6 +535,7 @@ static const retort_dialect_vtable vtable = {
 	.execute_batch = NULL,                 /* no round trips to save */
 	.record_step = sq_record_step,
 	.reflect = sqlite_reflect,
+	.normalize = sqlite_normalize,
 };
 
 static const retort_plugin_impl impls[] = {

@@ -1,0 +1,1263 @@
+/*
+ * The schema diff: live -> target as retort operations, and the exact
+ * inverse (see diff.h).
+ *
+ * Renames come first and are applied to a copy of the live schema, so the
+ * rest compares like with like.  The upgrade runs in this order:
+ *   create enums; rename tables;
+ *   drop the foreign keys of kept tables that change or go;
+ *   drop tables (referencing ones first);
+ *   drop the indexes, uniques, checks, primary keys that change or go;
+ *   column changes (rename, add, alter, drop);
+ *   create primary keys, uniques, checks, indexes of kept tables;
+ *   create tables (referenced ones first; a foreign key in a cycle later);
+ *   create foreign keys; drop enums.
+ * So a foreign key never outlives what it references, nor comes before it.
+ * Each operation is pushed with its inverse; the downgrade is the inverses
+ * in reverse order, so it undoes the upgrade step by step.
+ */
+#include "config.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+
+typedef struct dctx {
+	const rt_schema *live; /* renames applied */
+	const rt_schema *target;
+	const rt_diff_opts *o;
+	rt_diff *d;
+	rt_diff_op *inv; /* inverses in upgrade order */
+	size_t ninv, capinv;
+} dctx;
+
+/* ---- memory ---- */
+
+static void *own(dctx *x, void *p)
+{
+	if (!p || rt_strv_push_owned(&x->d->owned, (char *)p) < 0) {
+		rt_error_set("out of memory");
+		return NULL;
+	}
+	return p;
+}
+
+static const char **own_names(dctx *x, const rt_strv *v)
+{
+	const char **a = own(x, rt_calloc(v->n ? v->n : 1, sizeof *a));
+	size_t i;
+	if (a)
+		for (i = 0; i < v->n; i++)
+			a[i] = v->v[i];
+	return a;
+}
+
+/*
+ * The name of an object the diff creates: `given`, else the naming
+ * policy's, else TYPE_TABLE_COL..._REFERRED (a check: TYPE_TABLE_N).
+ */
+static const char *obj_name(dctx *x, const char *given, const char *type, const char *table, const rt_strv *cols,
+                            const char *referred, size_t n)
+{
+	rt_buf b = RT_BUF_INIT;
+	char *made;
+	size_t i;
+	if (given)
+		return given;
+	if (x->o && x->o->name && (made = x->o->name(x->o->name_arg, type, table, cols, referred)))
+		return own(x, made);
+	rt_buf_printf(&b, "%s_%s", type, table);
+	for (i = 0; cols && i < cols->n; i++)
+		rt_buf_printf(&b, "_%s", cols->v[i]);
+	if (referred)
+		rt_buf_printf(&b, "_%s", referred);
+	if (!cols && n)
+		rt_buf_printf(&b, "_%zu", n);
+	return own(x, rt_buf_detach(&b));
+}
+
+static int push(dctx *x, const retort_op *up, const char *up_note, const retort_op *down, const char *down_note)
+{
+	rt_diff_op *v;
+	if (!(v = rt_grow(x->d->up, &x->d->capup, x->d->nup, sizeof *v, 16)))
+		goto oom;
+	x->d->up = v;
+	v[x->d->nup].op = *up;
+	v[x->d->nup++].note = up_note;
+	if (!(v = rt_grow(x->inv, &x->capinv, x->ninv, sizeof *v, 16)))
+		goto oom;
+	x->inv = v;
+	v[x->ninv].op = *down;
+	v[x->ninv++].note = down_note;
+	return RETORT_OK;
+oom:
+	rt_error_set("out of memory");
+	return RETORT_ENOMEM;
+}
+
+static void op_init(retort_op *op, retort_op_kind kind, const char *table)
+{
+	memset(op, 0, sizeof *op);
+	op->size = sizeof *op;
+	op->kind = kind;
+	op->table = table;
+	op->nullable = RETORT_UNSET;
+	op->existing_nullable = RETORT_UNSET;
+}
+
+/* ---- comparing texts ---- */
+
+static int canon_eq(dctx *x, rt_canon_kind kind, const char *type, const char *a, const char *b)
+{
+	char *ca, *cb;
+	int eq;
+	if (!a || !b)
+		return !a && !b;
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (!x->o || !x->o->canon)
+		return 0;
+	ca = x->o->canon(x->o->canon_arg, kind, type, a);
+	cb = x->o->canon(x->o->canon_arg, kind, type, b);
+	eq = ca && cb && strcmp(ca, cb) == 0;
+	rt_free(ca);
+	rt_free(cb);
+	return eq;
+}
+
+static int same_names(const rt_strv *a, const rt_strv *b)
+{
+	size_t i;
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+int rt_diff_table_included(const rt_diff_opts *o, const char *table)
+{
+	size_t i;
+	int in;
+	if (!o)
+		return 1;
+	in = !o->include_tables || o->include_tables->n == 0;
+	for (i = 0; !in && i < o->include_tables->n; i++)
+		in = fnmatch(o->include_tables->v[i], table, 0) == 0;
+	for (i = 0; in && o->exclude_tables && i < o->exclude_tables->n; i++)
+		in = fnmatch(o->exclude_tables->v[i], table, 0) != 0;
+	return in;
+}
+
+/* ---- the live schema with the target's renames applied ---- */
+
+static const char *renamed_table(const rt_schema *target, const char *old)
+{
+	size_t i;
+	for (i = 0; i < target->ntables; i++)
+		if (target->tables[i].renamed_from && strcmp(target->tables[i].renamed_from, old) == 0)
+			return target->tables[i].name;
+	return old;
+}
+
+/* The new name of column `old` of the table now called `table` (the target's name). */
+static const char *renamed_column(const rt_schema *target, const char *table, const char *old)
+{
+	const rt_schema_table *t = rt_schema_find_table(target, table);
+	size_t i;
+	for (i = 0; t && i < t->ncolumns; i++)
+		if (t->columns[i].renamed_from && strcmp(t->columns[i].renamed_from, old) == 0)
+			return t->columns[i].name;
+	return old;
+}
+
+static int map_names(const rt_schema *target, const char *table, const rt_strv *in, rt_strv *out)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < in->n; i++)
+		if ((rc = rt_strv_push(out, renamed_column(target, table, in->v[i]))) < 0)
+			return rc;
+	return RETORT_OK;
+}
+
+/* A copy of `live` as it is after the renames the target declares (only those whose source exists). */
+static int apply_renames(const rt_schema *live, const rt_schema *target, rt_schema **out)
+{
+	rt_schema *s = rt_schema_new();
+	size_t i, j;
+	int rc = RETORT_OK;
+	if (!s)
+		return RETORT_ENOMEM;
+	for (i = 0; i < live->nenums && rc == RETORT_OK; i++) {
+		retort_reflect_enum e = {sizeof e, live->enums[i].name, (const char *const *)live->enums[i].values.v,
+		                         live->enums[i].values.n};
+		rc = rt_schema_add_enum(s, &e);
+	}
+	for (i = 0; i < live->ntables && rc == RETORT_OK; i++) {
+		const rt_schema_table *t = &live->tables[i];
+		const char *tn = renamed_table(target, t->name);
+		rt_strv a = RT_STRV_INIT, b = RT_STRV_INIT;
+		if ((rc = rt_schema_add_table(s, tn, t->comment)) < 0)
+			break;
+		for (j = 0; j < t->ncolumns && rc == RETORT_OK; j++) {
+			const rt_schema_column *c = &t->columns[j];
+			retort_reflect_column rc_;
+			memset(&rc_, 0, sizeof rc_);
+			rc_.size = sizeof rc_;
+			rc_.table = tn;
+			rc_.name = renamed_column(target, tn, c->name);
+			rc_.position = c->position;
+			rc_.type = c->type;
+			rc_.nullable = c->nullable;
+			rc_.server_default = c->server_default;
+			rc_.autoincrement = c->autoincrement;
+			rc_.comment = c->comment;
+			rc = rt_schema_add_column(s, &rc_);
+		}
+		if (rc == RETORT_OK && t->primary_key) {
+			retort_reflect_constraint k;
+			memset(&k, 0, sizeof k);
+			k.size = sizeof k;
+			k.kind = RETORT_CONSTRAINT_PRIMARY_KEY;
+			k.table = tn;
+			k.name = t->primary_key->name;
+			if ((rc = map_names(target, tn, &t->primary_key->columns, &a)) == RETORT_OK) {
+				k.columns = (const char *const *)a.v;
+				k.ncolumns = a.n;
+				rc = rt_schema_add_constraint(s, &k);
+			}
+			rt_strv_clear(&a);
+		}
+		for (j = 0; j < t->nuniques && rc == RETORT_OK; j++) {
+			retort_reflect_constraint k;
+			memset(&k, 0, sizeof k);
+			k.size = sizeof k;
+			k.kind = RETORT_CONSTRAINT_UNIQUE;
+			k.table = tn;
+			k.name = t->uniques[j].name;
+			if ((rc = map_names(target, tn, &t->uniques[j].columns, &a)) == RETORT_OK) {
+				k.columns = (const char *const *)a.v;
+				k.ncolumns = a.n;
+				rc = rt_schema_add_constraint(s, &k);
+			}
+			rt_strv_clear(&a);
+		}
+		for (j = 0; j < t->nindexes && rc == RETORT_OK; j++) {
+			const rt_schema_index *ix = &t->indexes[j];
+			retort_reflect_index k;
+			memset(&k, 0, sizeof k);
+			k.size = sizeof k;
+			k.table = tn;
+			k.name = ix->name;
+			k.expression = ix->expression;
+			k.unique = ix->unique;
+			k.where = ix->where;
+			k.origin = ix->origin;
+			if ((rc = map_names(target, tn, &ix->columns, &a)) == RETORT_OK) {
+				k.columns = (const char *const *)a.v;
+				k.ncolumns = a.n;
+				rc = rt_schema_add_index(s, &k);
+			}
+			rt_strv_clear(&a);
+		}
+		for (j = 0; j < t->nchecks && rc == RETORT_OK; j++) {
+			retort_reflect_constraint k;
+			memset(&k, 0, sizeof k);
+			k.size = sizeof k;
+			k.kind = RETORT_CONSTRAINT_CHECK;
+			k.table = tn;
+			k.name = t->checks[j].name;
+			k.expression = t->checks[j].expression;
+			rc = rt_schema_add_constraint(s, &k);
+		}
+		rt_strv_free(&a);
+		rt_strv_free(&b);
+	}
+	/* foreign keys last: they name other tables, renamed too */
+	for (i = 0; i < live->ntables && rc == RETORT_OK; i++) {
+		const rt_schema_table *t = &live->tables[i];
+		const char *tn = renamed_table(target, t->name);
+		for (j = 0; j < t->nfks && rc == RETORT_OK; j++) {
+			const rt_schema_fk *fk = &t->fks[j];
+			const char *rt = renamed_table(target, fk->ref_table);
+			rt_strv a = RT_STRV_INIT, b = RT_STRV_INIT;
+			retort_reflect_constraint k;
+			memset(&k, 0, sizeof k);
+			k.size = sizeof k;
+			k.kind = RETORT_CONSTRAINT_FOREIGN_KEY;
+			k.table = tn;
+			k.name = fk->name;
+			k.ref_table = rt;
+			k.on_delete = fk->on_delete;
+			k.on_update = fk->on_update;
+			if ((rc = map_names(target, tn, &fk->columns, &a)) == RETORT_OK &&
+			    (rc = map_names(target, rt, &fk->ref_columns, &b)) == RETORT_OK) {
+				k.columns = (const char *const *)a.v;
+				k.ncolumns = a.n;
+				k.ref_columns = (const char *const *)b.v;
+				k.nref_columns = b.n;
+				rc = rt_schema_add_constraint(s, &k);
+			}
+			rt_strv_free(&a);
+			rt_strv_free(&b);
+		}
+	}
+	if (rc < 0) {
+		rt_schema_free(s);
+		return rc;
+	}
+	rt_schema_sort(s);
+	*out = s;
+	return RETORT_OK;
+}
+
+/* ---- building operations from the model ---- */
+
+static const char *note_drop_table(dctx *x, const char *table)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "data loss: drops table %s and every row in it", table);
+	return own(x, rt_buf_detach(&b));
+}
+
+static const char *note_drop_column(dctx *x, const char *table, const char *column)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "data loss: drops column %s.%s and its values", table, column);
+	return own(x, rt_buf_detach(&b));
+}
+
+static void column_of(retort_column *c, const rt_schema_column *m, int pk)
+{
+	memset(c, 0, sizeof *c);
+	c->size = sizeof *c;
+	c->name = m->name;
+	c->type = m->type;
+	c->nullable = m->nullable;
+	c->primary_key = pk;
+	c->autoincrement = m->autoincrement;
+	c->server_default = m->server_default;
+	c->comment = m->comment;
+}
+
+static const retort_foreign_key *fks_of(dctx *x, const rt_schema_fk *fks, size_t n, const char *const *skip_to)
+{
+	retort_foreign_key *v = own(x, rt_calloc(n ? n : 1, sizeof *v));
+	size_t i;
+	(void)skip_to;
+	for (i = 0; v && i < n; i++) {
+		v[i].size = sizeof v[i];
+		v[i].name = fks[i].name;
+		v[i].columns = own_names(x, &fks[i].columns);
+		v[i].ncolumns = fks[i].columns.n;
+		v[i].ref_table = fks[i].ref_table;
+		v[i].ref_columns = own_names(x, &fks[i].ref_columns);
+		v[i].nref_columns = fks[i].ref_columns.n;
+		v[i].on_delete = fks[i].on_delete;
+		v[i].on_update = fks[i].on_update;
+		if (!v[i].columns || !v[i].ref_columns)
+			return NULL;
+	}
+	return v;
+}
+
+/*
+ * create_table for model table t, with its foreign keys except those in
+ * `later` (flags per fk, may be NULL).  Indexes are separate operations.
+ */
+static int create_table_op(dctx *x, const rt_schema_table *t, const unsigned char *later, retort_op *op, int name_it)
+{
+	retort_column *cols;
+	retort_constraint *ks;
+	rt_schema_fk *keep;
+	size_t i, n = 0;
+	op_init(op, RETORT_OP_CREATE_TABLE, t->name);
+	op->comment = t->comment;
+	if (!(cols = own(x, rt_calloc(t->ncolumns ? t->ncolumns : 1, sizeof *cols))))
+		return RETORT_ENOMEM;
+	for (i = 0; i < t->ncolumns; i++)
+		column_of(&cols[i], &t->columns[i], 0);
+	op->columns = cols;
+	op->ncolumns = t->ncolumns;
+	if (t->primary_key) {
+		if (!(ks = own(x, rt_calloc(1, sizeof *ks))) || !(ks->columns = own_names(x, &t->primary_key->columns)))
+			return RETORT_ENOMEM;
+		ks->size = sizeof *ks;
+		ks->name = t->primary_key->name;
+		ks->ncolumns = t->primary_key->columns.n;
+		op->primary_key = ks;
+	}
+	if (t->nuniques) {
+		if (!(ks = own(x, rt_calloc(t->nuniques, sizeof *ks))))
+			return RETORT_ENOMEM;
+		for (i = 0; i < t->nuniques; i++) {
+			ks[i].size = sizeof ks[i];
+			ks[i].name = t->uniques[i].name;
+			if (!(ks[i].columns = own_names(x, &t->uniques[i].columns)) ||
+			    (name_it && !(ks[i].name = obj_name(x, ks[i].name, "uq", t->name, &t->uniques[i].columns, NULL, 0))))
+				return RETORT_ENOMEM;
+			ks[i].ncolumns = t->uniques[i].columns.n;
+		}
+		op->uniques = ks;
+		op->nuniques = t->nuniques;
+	}
+	if (t->nchecks) {
+		if (!(ks = own(x, rt_calloc(t->nchecks, sizeof *ks))))
+			return RETORT_ENOMEM;
+		for (i = 0; i < t->nchecks; i++) {
+			ks[i].size = sizeof ks[i];
+			ks[i].name = t->checks[i].name;
+			ks[i].expression = t->checks[i].expression;
+			if (name_it && !(ks[i].name = obj_name(x, ks[i].name, "ck", t->name, NULL, NULL, i + 1)))
+				return RETORT_ENOMEM;
+		}
+		op->checks = ks;
+		op->nchecks = t->nchecks;
+	}
+	if (t->nfks) {
+		if (!(keep = own(x, rt_calloc(t->nfks, sizeof *keep))))
+			return RETORT_ENOMEM;
+		for (i = 0; i < t->nfks; i++)
+			if (!later || !later[i])
+				keep[n++] = t->fks[i];
+		if (n && !(op->foreign_keys = fks_of(x, keep, n, NULL)))
+			return RETORT_ENOMEM;
+		op->nforeign_keys = n;
+		for (i = 0; name_it && i < n; i++) {
+			retort_foreign_key *f = (retort_foreign_key *)&op->foreign_keys[i];
+			if (!(f->name = obj_name(x, keep[i].name, "fk", t->name, &keep[i].columns, keep[i].ref_table, 0)))
+				return RETORT_ENOMEM;
+		}
+	}
+	return RETORT_OK;
+}
+
+static void drop_table_op(retort_op *op, const char *table)
+{
+	op_init(op, RETORT_OP_DROP_TABLE, table);
+}
+
+static int create_index_op(dctx *x, const char *table, const rt_schema_index *ix, retort_op *op, int name_it)
+{
+	op_init(op, RETORT_OP_CREATE_INDEX, table);
+	op->name = ix->name;
+	if (name_it && !(op->name = obj_name(x, ix->name, "ix", table, &ix->columns, NULL, 0)))
+		return RETORT_ENOMEM;
+	op->unique = ix->unique;
+	op->where = ix->where;
+	op->expression = ix->expression;
+	if (!ix->expression) {
+		if (!(op->column_names = own_names(x, &ix->columns)))
+			return RETORT_ENOMEM;
+		op->ncolumn_names = ix->columns.n;
+	}
+	return RETORT_OK;
+}
+
+static void drop_index_op(retort_op *op, const char *table, const char *name)
+{
+	op_init(op, RETORT_OP_DROP_INDEX, table);
+	op->name = name;
+}
+
+static int create_fk_op(dctx *x, const char *table, const rt_schema_fk *fk, retort_op *op, int name_it)
+{
+	retort_foreign_key *f;
+	op_init(op, RETORT_OP_CREATE_FOREIGN_KEY, table);
+	op->name = fk->name;
+	if (name_it && !(op->name = obj_name(x, fk->name, "fk", table, &fk->columns, fk->ref_table, 0)))
+		return RETORT_ENOMEM;
+	if (!(f = (retort_foreign_key *)fks_of(x, fk, 1, NULL)))
+		return RETORT_ENOMEM;
+	f->name = op->name;
+	op->foreign_keys = f;
+	op->nforeign_keys = 1;
+	return RETORT_OK;
+}
+
+static void drop_constraint_op(retort_op *op, const char *table, const char *name, const char *type)
+{
+	op_init(op, RETORT_OP_DROP_CONSTRAINT, table);
+	op->name = name;
+	op->constraint_type = type;
+}
+
+/* ---- phase helpers ---- */
+
+static const rt_schema_table *live_table(dctx *x, const char *name)
+{
+	const rt_schema_table *t = rt_schema_find_table(x->live, name);
+	return t && rt_diff_table_included(x->o, t->name) ? t : NULL;
+}
+
+static const rt_schema_table *target_table(dctx *x, const char *name)
+{
+	const rt_schema_table *t = rt_schema_find_table(x->target, name);
+	return t && rt_diff_table_included(x->o, t->name) ? t : NULL;
+}
+
+static int index_eq(dctx *x, const rt_schema_index *a, const rt_schema_index *b)
+{
+	return a->unique == b->unique && same_names(&a->columns, &b->columns) &&
+	       canon_eq(x, RT_CANON_EXPRESSION, NULL, a->expression, b->expression) &&
+	       canon_eq(x, RT_CANON_EXPRESSION, NULL, a->where, b->where);
+}
+
+static int fk_eq(const rt_schema_fk *a, const rt_schema_fk *b)
+{
+	return same_names(&a->columns, &b->columns) && strcmp(a->ref_table, b->ref_table) == 0 &&
+	       same_names(&a->ref_columns, &b->ref_columns) && str_eq(a->on_delete, b->on_delete) &&
+	       str_eq(a->on_update, b->on_update);
+}
+
+/*
+ * Pair the objects of two lists: match[i] = index in `live` + 1 of the
+ * object equal to target[i] (by name when the target's is named, else by
+ * definition among the live ones not taken), 0 when none.  `same` says
+ * whether a pair with the same name also has the same definition.
+ */
+typedef int (*eq_fn)(dctx *x, const void *a, const void *b);
+typedef const char *(*name_fn)(const void *o);
+
+static int pair(dctx *x, const void *live, size_t nl, const void *target, size_t nt, size_t elem, name_fn name,
+                eq_fn eq, size_t **match_out, unsigned char **taken_out)
+{
+	size_t *match = rt_calloc(nt ? nt : 1, sizeof *match);
+	unsigned char *taken = rt_calloc(nl ? nl : 1, 1);
+	size_t i, j;
+	if (!match || !taken) {
+		rt_free(match);
+		rt_free(taken);
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	for (i = 0; i < nt; i++) {
+		const void *t = (const char *)target + i * elem;
+		const char *tn = name(t);
+		for (j = 0; j < nl; j++) {
+			const void *l = (const char *)live + j * elem;
+			if (taken[j])
+				continue;
+			if (tn ? (name(l) && strcmp(name(l), tn) == 0 && eq(x, l, t)) : eq(x, l, t)) {
+				match[i] = j + 1;
+				taken[j] = 1;
+				break;
+			}
+		}
+	}
+	*match_out = match;
+	*taken_out = taken;
+	return RETORT_OK;
+}
+
+static const char *key_name(const void *o)
+{
+	return ((const rt_schema_key *)o)->name;
+}
+static int key_eq(dctx *x, const void *a, const void *b)
+{
+	(void)x;
+	return same_names(&((const rt_schema_key *)a)->columns, &((const rt_schema_key *)b)->columns);
+}
+static const char *index_name(const void *o)
+{
+	return ((const rt_schema_index *)o)->name;
+}
+static int index_eq_v(dctx *x, const void *a, const void *b)
+{
+	return index_eq(x, a, b);
+}
+static const char *fk_name(const void *o)
+{
+	return ((const rt_schema_fk *)o)->name;
+}
+static int fk_eq_v(dctx *x, const void *a, const void *b)
+{
+	(void)x;
+	return fk_eq(a, b);
+}
+static const char *check_name(const void *o)
+{
+	return ((const rt_schema_check *)o)->name;
+}
+static int check_eq_v(dctx *x, const void *a, const void *b)
+{
+	return canon_eq(x, RT_CANON_EXPRESSION, NULL, ((const rt_schema_check *)a)->expression,
+	                ((const rt_schema_check *)b)->expression);
+}
+
+/* The pairings of one table kept by both schemas. */
+typedef struct tpair {
+	const rt_schema_table *l, *t;
+	size_t *uq, *ix, *fk, *ck;          /* per target object: live index + 1, or 0 */
+	unsigned char *uqt, *ixt, *fkt, *ckt; /* per live object: paired */
+	int pk_same;
+} tpair;
+
+static void tpair_free(tpair *p)
+{
+	rt_free(p->uq);
+	rt_free(p->ix);
+	rt_free(p->fk);
+	rt_free(p->ck);
+	rt_free(p->uqt);
+	rt_free(p->ixt);
+	rt_free(p->fkt);
+	rt_free(p->ckt);
+}
+
+static int tpair_make(dctx *x, tpair *p)
+{
+	int rc;
+	const rt_schema_table *l = p->l, *t = p->t;
+	if ((rc = pair(x, l->uniques, l->nuniques, t->uniques, t->nuniques, sizeof *t->uniques, key_name, key_eq, &p->uq,
+	               &p->uqt)) < 0 ||
+	    (rc = pair(x, l->indexes, l->nindexes, t->indexes, t->nindexes, sizeof *t->indexes, index_name, index_eq_v,
+	               &p->ix, &p->ixt)) < 0 ||
+	    (rc = pair(x, l->fks, l->nfks, t->fks, t->nfks, sizeof *t->fks, fk_name, fk_eq_v, &p->fk, &p->fkt)) < 0 ||
+	    (rc = pair(x, l->checks, l->nchecks, t->checks, t->nchecks, sizeof *t->checks, check_name, check_eq_v, &p->ck,
+	               &p->ckt)) < 0)
+		return rc;
+	/* indexes the database made for a foreign key are not the user's: never dropped */
+	{
+		size_t j;
+		for (j = 0; j < l->nindexes; j++)
+			if (l->indexes[j].origin == RETORT_INDEX_FOREIGN_KEY)
+				p->ixt[j] = 1;
+	}
+	p->pk_same = (!l->primary_key && !t->primary_key) ||
+	             (l->primary_key && t->primary_key && same_names(&l->primary_key->columns, &t->primary_key->columns) &&
+	              (!t->primary_key->name || str_eq(l->primary_key->name, t->primary_key->name)));
+	return RETORT_OK;
+}
+
+/* ---- foreign-key order ---- */
+
+/*
+ * Order tables (indexes into `tables`, those with want[i]) so a table comes
+ * after the tables it references; ties by name (they are sorted).  A
+ * foreign key that closes a cycle is flagged in later[table][fk].
+ */
+static int fk_order(const rt_schema_table *tables, size_t n, const unsigned char *want, size_t *order, size_t *norder,
+                    unsigned char **later)
+{
+	unsigned char *state = rt_calloc(n ? n : 1, 1); /* 0 new, 1 on the path, 2 done */
+	size_t *stack = rt_calloc(n ? n : 1, sizeof *stack), *fkpos = rt_calloc(n ? n : 1, sizeof *fkpos);
+	size_t i, k = 0;
+	if (!state || !stack || !fkpos) {
+		rt_free(state);
+		rt_free(stack);
+		rt_free(fkpos);
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		size_t sp = 0;
+		if (!want[i] || state[i])
+			continue;
+		stack[sp++] = i;
+		state[i] = 1;
+		fkpos[i] = 0;
+		while (sp) {
+			size_t cur = stack[sp - 1];
+			const rt_schema_table *t = &tables[cur];
+			if (fkpos[cur] < t->nfks) {
+				size_t f = fkpos[cur]++;
+				const char *ref = t->fks[f].ref_table;
+				size_t lo = 0, hi = n;
+				while (lo < hi) { /* tables are sorted by name */
+					size_t mid = (lo + hi) / 2;
+					if (strcmp(tables[mid].name, ref) < 0)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				if (lo == n || strcmp(tables[lo].name, ref) != 0 || !want[lo] || lo == cur)
+					continue; /* outside the set, or self-reference: fine inline */
+				if (state[lo] == 1) {
+					later[cur][f] = 1; /* closes a cycle */
+					continue;
+				}
+				if (state[lo] == 0) {
+					state[lo] = 1;
+					fkpos[lo] = 0;
+					stack[sp++] = lo;
+				}
+				continue;
+			}
+			state[cur] = 2;
+			order[k++] = cur;
+			sp--;
+		}
+	}
+	*norder = k;
+	rt_free(state);
+	rt_free(stack);
+	rt_free(fkpos);
+	return RETORT_OK;
+}
+
+/* ---- the diff ---- */
+
+static int phase_enums_create(dctx *x)
+{
+	size_t i, j;
+	int rc;
+	for (i = 0; i < x->target->nenums; i++) {
+		const rt_schema_enum *e = &x->target->enums[i];
+		const rt_schema_enum *l = NULL;
+		retort_op up, down;
+		for (j = 0; j < x->live->nenums && !l; j++)
+			if (strcmp(x->live->enums[j].name, e->name) == 0)
+				l = &x->live->enums[j];
+		if (l)
+			continue;
+		op_init(&up, RETORT_OP_CREATE_ENUM, NULL);
+		up.name = e->name;
+		if (!(up.column_names = own_names(x, &e->values)))
+			return RETORT_ENOMEM;
+		up.ncolumn_names = e->values.n;
+		op_init(&down, RETORT_OP_DROP_ENUM, NULL);
+		down.name = e->name;
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	return RETORT_OK;
+}
+
+static int phase_enums_drop(dctx *x)
+{
+	size_t i, j;
+	int rc;
+	for (i = 0; i < x->live->nenums; i++) {
+		const rt_schema_enum *l = &x->live->enums[i];
+		int kept = 0;
+		retort_op up, down;
+		for (j = 0; j < x->target->nenums && !kept; j++)
+			kept = strcmp(x->target->enums[j].name, l->name) == 0;
+		if (kept)
+			continue;
+		op_init(&up, RETORT_OP_DROP_ENUM, NULL);
+		up.name = l->name;
+		op_init(&down, RETORT_OP_CREATE_ENUM, NULL);
+		down.name = l->name;
+		if (!(down.column_names = own_names(x, &l->values)))
+			return RETORT_ENOMEM;
+		down.ncolumn_names = l->values.n;
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	return RETORT_OK;
+}
+
+static int phase_rename_tables(dctx *x, const rt_schema *orig)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < x->target->ntables; i++) {
+		const rt_schema_table *t = &x->target->tables[i];
+		retort_op up, down;
+		if (!t->renamed_from || !rt_diff_table_included(x->o, t->name) || !rt_schema_find_table(orig, t->renamed_from) ||
+		    rt_schema_find_table(orig, t->name))
+			continue;
+		op_init(&up, RETORT_OP_RENAME_TABLE, t->renamed_from);
+		up.new_name = t->name;
+		op_init(&down, RETORT_OP_RENAME_TABLE, t->name);
+		down.new_name = t->renamed_from;
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	return RETORT_OK;
+}
+
+/* Phase 3a: on tables both keep, drop the foreign keys that change or go. */
+static int phase_drop_fks(dctx *x, tpair *p)
+{
+	const rt_schema_table *l = p->l;
+	size_t j;
+	int rc;
+	retort_op up, down;
+	for (j = 0; j < l->nfks; j++) {
+		if (p->fkt[j])
+			continue;
+		drop_constraint_op(&up, l->name, l->fks[j].name, "foreignkey");
+		if ((rc = create_fk_op(x, l->name, &l->fks[j], &down, 0)) < 0 || (rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	return RETORT_OK;
+}
+
+/* Phase 3b (after the tables that go are gone): the other parts that change or go. */
+static int phase_drop_parts(dctx *x, tpair *p)
+{
+	const rt_schema_table *l = p->l;
+	size_t j;
+	int rc;
+	retort_op up, down;
+	for (j = 0; j < l->nindexes; j++) {
+		if (p->ixt[j])
+			continue;
+		drop_index_op(&up, l->name, l->indexes[j].name);
+		if ((rc = create_index_op(x, l->name, &l->indexes[j], &down, 0)) < 0 || (rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	for (j = 0; j < l->nuniques; j++) {
+		if (p->uqt[j])
+			continue;
+		drop_constraint_op(&up, l->name, l->uniques[j].name, "unique");
+		op_init(&down, RETORT_OP_CREATE_UNIQUE_CONSTRAINT, l->name);
+		down.name = l->uniques[j].name;
+		if (!(down.column_names = own_names(x, &l->uniques[j].columns)))
+			return RETORT_ENOMEM;
+		down.ncolumn_names = l->uniques[j].columns.n;
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	for (j = 0; j < l->nchecks; j++) {
+		if (p->ckt[j])
+			continue;
+		drop_constraint_op(&up, l->name, l->checks[j].name, "check");
+		op_init(&down, RETORT_OP_CREATE_CHECK_CONSTRAINT, l->name);
+		down.name = l->checks[j].name;
+		down.expression = l->checks[j].expression;
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	if (!p->pk_same && l->primary_key) {
+		drop_constraint_op(&up, l->name, l->primary_key->name ? l->primary_key->name : "PRIMARY", "primary");
+		op_init(&down, RETORT_OP_CREATE_PRIMARY_KEY, l->name);
+		if (!(down.name = obj_name(x, l->primary_key->name, "pk", l->name, &l->primary_key->columns, NULL, 0)))
+			return RETORT_ENOMEM;
+		if (!(down.column_names = own_names(x, &l->primary_key->columns)))
+			return RETORT_ENOMEM;
+		down.ncolumn_names = l->primary_key->columns.n;
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	return RETORT_OK;
+}
+
+/* Phase 6: columns of a table both keep. */
+static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
+{
+	const rt_schema_table *l = p->l, *t = p->t, *ol;
+	size_t i, j;
+	int rc;
+	retort_op up, down;
+	/* renames: the original live table (before renames) names the old column */
+	ol = rt_schema_find_table(orig, t->renamed_from && !rt_schema_find_table(orig, t->name) ? t->renamed_from : t->name);
+	for (i = 0; ol && i < t->ncolumns; i++) {
+		const rt_schema_column *c = &t->columns[i];
+		size_t k;
+		if (!c->renamed_from)
+			continue;
+		for (k = 0; k < ol->ncolumns && strcmp(ol->columns[k].name, c->renamed_from) != 0; k++)
+			;
+		if (k == ol->ncolumns)
+			continue;
+		for (j = 0; j < ol->ncolumns && strcmp(ol->columns[j].name, c->name) != 0; j++)
+			;
+		if (j < ol->ncolumns)
+			continue; /* the new name exists already: not a rename */
+		op_init(&up, RETORT_OP_ALTER_COLUMN, t->name);
+		up.column = c->renamed_from;
+		up.new_name = c->name;
+		up.existing_type = ol->columns[k].type;
+		up.existing_nullable = ol->columns[k].nullable;
+		up.existing_server_default = ol->columns[k].server_default;
+		op_init(&down, RETORT_OP_ALTER_COLUMN, t->name);
+		down.column = c->name;
+		down.new_name = c->renamed_from;
+		down.existing_type = ol->columns[k].type;
+		down.existing_nullable = ol->columns[k].nullable;
+		down.existing_server_default = ol->columns[k].server_default;
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	/* added */
+	for (i = 0; i < t->ncolumns; i++) {
+		const rt_schema_column *c = &t->columns[i];
+		retort_column *col;
+		for (j = 0; j < l->ncolumns && strcmp(l->columns[j].name, c->name) != 0; j++)
+			;
+		if (j < l->ncolumns)
+			continue;
+		if (!(col = own(x, rt_calloc(1, sizeof *col))))
+			return RETORT_ENOMEM;
+		column_of(col, c, 0);
+		op_init(&up, RETORT_OP_ADD_COLUMN, t->name);
+		up.columns = col;
+		up.ncolumns = 1;
+		op_init(&down, RETORT_OP_DROP_COLUMN, t->name);
+		down.column = c->name;
+		if ((rc = push(x, &up, NULL, &down, note_drop_column(x, t->name, c->name))) < 0)
+			return rc;
+	}
+	/* changed */
+	for (i = 0; i < t->ncolumns; i++) {
+		const rt_schema_column *c = &t->columns[i], *o = NULL;
+		int type_ch, null_ch, def_ch, com_ch;
+		for (j = 0; j < l->ncolumns && !o; j++)
+			if (strcmp(l->columns[j].name, c->name) == 0)
+				o = &l->columns[j];
+		if (!o)
+			continue;
+		type_ch = !canon_eq(x, RT_CANON_TYPE, NULL, o->type, c->type);
+		null_ch = o->nullable != c->nullable;
+		def_ch = !c->autoincrement && !o->autoincrement &&
+		         !canon_eq(x, RT_CANON_DEFAULT, c->type, o->server_default, c->server_default);
+		com_ch = x->o && x->o->comments && !str_eq(o->comment, c->comment);
+		if (!type_ch && !null_ch && !def_ch && !com_ch)
+			continue;
+		op_init(&up, RETORT_OP_ALTER_COLUMN, t->name);
+		op_init(&down, RETORT_OP_ALTER_COLUMN, t->name);
+		up.column = down.column = c->name;
+		if (type_ch) {
+			up.type = c->type;
+			down.type = o->type;
+		}
+		if (null_ch) {
+			up.nullable = c->nullable;
+			down.nullable = o->nullable;
+		}
+		if (def_ch) {
+			up.set_server_default = down.set_server_default = 1;
+			up.server_default = c->server_default;
+			down.server_default = o->server_default;
+		}
+		if (com_ch) {
+			up.comment = c->comment ? c->comment : "";
+			down.comment = o->comment ? o->comment : "";
+		}
+		up.existing_type = o->type;
+		up.existing_nullable = o->nullable;
+		up.existing_server_default = o->server_default;
+		up.existing_comment = o->comment;
+		down.existing_type = c->type;
+		down.existing_nullable = c->nullable;
+		down.existing_server_default = c->server_default;
+		down.existing_comment = c->comment;
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	/* dropped */
+	for (j = 0; j < l->ncolumns; j++) {
+		const rt_schema_column *o = &l->columns[j];
+		retort_column *col;
+		for (i = 0; i < t->ncolumns && strcmp(t->columns[i].name, o->name) != 0; i++)
+			;
+		if (i < t->ncolumns)
+			continue;
+		if (!(col = own(x, rt_calloc(1, sizeof *col))))
+			return RETORT_ENOMEM;
+		column_of(col, o, 0);
+		op_init(&up, RETORT_OP_DROP_COLUMN, l->name);
+		up.column = o->name;
+		op_init(&down, RETORT_OP_ADD_COLUMN, l->name);
+		down.columns = col;
+		down.ncolumns = 1;
+		if ((rc = push(x, &up, note_drop_column(x, l->name, o->name), &down, NULL)) < 0)
+			return rc;
+	}
+	return RETORT_OK;
+}
+
+/* Phase 7: on tables both keep, create what is new or changed (foreign keys in phase 8). */
+static int phase_create_parts(dctx *x, tpair *p)
+{
+	const rt_schema_table *t = p->t;
+	size_t i;
+	int rc;
+	retort_op up, down;
+	if (x->o && x->o->comments && !str_eq(p->l->comment, t->comment)) {
+		op_init(&up, RETORT_OP_SET_TABLE_COMMENT, t->name);
+		up.comment = t->comment ? t->comment : "";
+		op_init(&down, RETORT_OP_SET_TABLE_COMMENT, t->name);
+		down.comment = p->l->comment ? p->l->comment : "";
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	if (!p->pk_same && t->primary_key) {
+		op_init(&up, RETORT_OP_CREATE_PRIMARY_KEY, t->name);
+		if (!(up.name = obj_name(x, t->primary_key->name, "pk", t->name, &t->primary_key->columns, NULL, 0)))
+			return RETORT_ENOMEM;
+		if (!(up.column_names = own_names(x, &t->primary_key->columns)))
+			return RETORT_ENOMEM;
+		up.ncolumn_names = t->primary_key->columns.n;
+		drop_constraint_op(&down, t->name, up.name, "primary");
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	for (i = 0; i < t->nuniques; i++) {
+		if (p->uq[i])
+			continue;
+		op_init(&up, RETORT_OP_CREATE_UNIQUE_CONSTRAINT, t->name);
+		if (!(up.name = obj_name(x, t->uniques[i].name, "uq", t->name, &t->uniques[i].columns, NULL, 0)))
+			return RETORT_ENOMEM;
+		if (!(up.column_names = own_names(x, &t->uniques[i].columns)))
+			return RETORT_ENOMEM;
+		up.ncolumn_names = t->uniques[i].columns.n;
+		drop_constraint_op(&down, t->name, up.name, "unique");
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	for (i = 0; i < t->nchecks; i++) {
+		if (p->ck[i])
+			continue;
+		op_init(&up, RETORT_OP_CREATE_CHECK_CONSTRAINT, t->name);
+		if (!(up.name = obj_name(x, t->checks[i].name, "ck", t->name, NULL, NULL, i + 1)))
+			return RETORT_ENOMEM;
+		up.expression = t->checks[i].expression;
+		drop_constraint_op(&down, t->name, up.name, "check");
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	for (i = 0; i < t->nindexes; i++) {
+		if (p->ix[i])
+			continue;
+		if ((rc = create_index_op(x, t->name, &t->indexes[i], &up, 1)) < 0)
+			return rc;
+		drop_index_op(&down, t->name, up.name);
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	return RETORT_OK;
+}
+
+static int phase_create_fks(dctx *x, tpair *p)
+{
+	const rt_schema_table *t = p->t;
+	size_t i;
+	int rc;
+	retort_op up, down;
+	for (i = 0; i < t->nfks; i++) {
+		if (p->fk[i])
+			continue;
+		if ((rc = create_fk_op(x, t->name, &t->fks[i], &up, 1)) < 0)
+			return rc;
+		drop_constraint_op(&down, t->name, up.name, "foreignkey");
+		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			return rc;
+	}
+	return RETORT_OK;
+}
+
+static unsigned char **later_new(const rt_schema *s)
+{
+	unsigned char **later = rt_calloc(s->ntables ? s->ntables : 1, sizeof *later);
+	size_t i;
+	for (i = 0; later && i < s->ntables; i++)
+		if (!(later[i] = rt_calloc(s->tables[i].nfks ? s->tables[i].nfks : 1, 1)))
+			return NULL; /* leaks the rest on a failure to allocate: reported as out of memory */
+	return later;
+}
+
+static void later_free(unsigned char **later, size_t n)
+{
+	size_t i;
+	for (i = 0; later && i < n; i++)
+		rt_free(later[i]);
+	rt_free(later);
+}
+
+static int run(dctx *x, const rt_schema *orig)
+{
+	const rt_schema *L = x->live, *T = x->target;
+	size_t i, j, nord = 0, npairs = 0, nlater = 0;
+	unsigned char *want = NULL, **later = NULL;
+	size_t *order = NULL;
+	tpair *pairs = NULL;
+	int rc = RETORT_ENOMEM;
+	retort_op up, down;
+
+	if ((rc = phase_enums_create(x)) < 0 || (rc = phase_rename_tables(x, orig)) < 0)
+		return rc;
+	rc = RETORT_ENOMEM;
+	if (!(pairs = rt_calloc(T->ntables ? T->ntables : 1, sizeof *pairs)))
+		goto oom;
+	for (i = 0; i < T->ntables; i++) {
+		const rt_schema_table *t = &T->tables[i], *l;
+		if (!rt_diff_table_included(x->o, t->name) || !(l = live_table(x, t->name)))
+			continue;
+		pairs[npairs].l = l;
+		pairs[npairs].t = t;
+		if ((rc = tpair_make(x, &pairs[npairs++])) < 0)
+			goto done;
+	}
+	/* 3a: drop changed or gone foreign keys of kept tables */
+	for (i = 0; i < npairs; i++)
+		if ((rc = phase_drop_fks(x, &pairs[i])) < 0)
+			goto done;
+	/* 4: drop tables, referencing ones first (reverse of foreign-key order) */
+	rc = RETORT_ENOMEM;
+	if (!(want = rt_calloc(L->ntables + T->ntables + 1, 1)) ||
+	    !(order = rt_calloc(L->ntables + T->ntables + 1, sizeof *order)) || !(later = later_new(L)))
+		goto oom;
+	nlater = L->ntables;
+	for (i = 0; i < L->ntables; i++)
+		want[i] = rt_diff_table_included(x->o, L->tables[i].name) && !target_table(x, L->tables[i].name);
+	if ((rc = fk_order(L->tables, L->ntables, want, order, &nord, later)) < 0)
+		goto done;
+	for (j = nord; j-- > 0;) {
+		const rt_schema_table *l = &L->tables[order[j]];
+		size_t f;
+		/* a foreign key closing a cycle is dropped first, and comes back last */
+		for (f = 0; f < l->nfks; f++) {
+			if (!later[order[j]][f])
+				continue;
+			drop_constraint_op(&up, l->name, l->fks[f].name, "foreignkey");
+			if ((rc = create_fk_op(x, l->name, &l->fks[f], &down, 0)) < 0 || (rc = push(x, &up, NULL, &down, NULL)) < 0)
+				goto done;
+		}
+	}
+	for (j = nord; j-- > 0;) {
+		const rt_schema_table *l = &L->tables[order[j]];
+		size_t k;
+		/* the downgrade recreates the table, then its indexes: their inverses are pushed first (the upgrade side
+		 * is a placeholder, kind 0: the indexes go with the table) */
+		for (k = 0; k < l->nindexes; k++) {
+			retort_op none;
+			if (l->indexes[k].origin == RETORT_INDEX_FOREIGN_KEY)
+				continue;
+			if ((rc = create_index_op(x, l->name, &l->indexes[k], &down, 0)) < 0)
+				goto done;
+			memset(&none, 0, sizeof none);
+			if ((rc = push(x, &none, NULL, &down, NULL)) < 0)
+				goto done;
+		}
+		drop_table_op(&up, l->name);
+		if ((rc = create_table_op(x, l, later[order[j]], &down, 0)) < 0 ||
+		    (rc = push(x, &up, note_drop_table(x, l->name), &down, NULL)) < 0)
+			goto done;
+	}
+	later_free(later, L->ntables);
+	later = NULL;
+	/* 3b: the other parts of kept tables that change or go */
+	for (i = 0; i < npairs; i++)
+		if ((rc = phase_drop_parts(x, &pairs[i])) < 0)
+			goto done;
+	/* 6, 7: columns, then keys, checks and indexes of kept tables (a new table may reference them) */
+	for (i = 0; i < npairs; i++)
+		if ((rc = phase_columns(x, orig, &pairs[i])) < 0)
+			goto done;
+	for (i = 0; i < npairs; i++)
+		if ((rc = phase_create_parts(x, &pairs[i])) < 0)
+			goto done;
+	/* 5: create tables, referenced ones first */
+	rc = RETORT_ENOMEM;
+	if (!(later = later_new(T)))
+		goto oom;
+	nlater = T->ntables;
+	for (i = 0; i < T->ntables; i++)
+		want[i] = rt_diff_table_included(x->o, T->tables[i].name) && !live_table(x, T->tables[i].name);
+	if ((rc = fk_order(T->tables, T->ntables, want, order, &nord, later)) < 0)
+		goto done;
+	for (j = 0; j < nord; j++) {
+		const rt_schema_table *t = &T->tables[order[j]];
+		size_t k;
+		if ((rc = create_table_op(x, t, later[order[j]], &up, 1)) < 0)
+			goto done;
+		drop_table_op(&down, t->name);
+		if ((rc = push(x, &up, NULL, &down, note_drop_table(x, t->name))) < 0)
+			goto done;
+		for (k = 0; k < t->nindexes; k++) {
+			retort_op none;
+			if ((rc = create_index_op(x, t->name, &t->indexes[k], &up, 1)) < 0)
+				goto done;
+			memset(&none, 0, sizeof none);
+			if ((rc = push(x, &up, NULL, &none, NULL)) < 0)
+				goto done;
+		}
+	}
+	/* 8: foreign keys of kept tables, then those of new tables that close a cycle */
+	for (i = 0; i < npairs; i++)
+		if ((rc = phase_create_fks(x, &pairs[i])) < 0)
+			goto done;
+	for (j = 0; j < nord; j++) {
+		const rt_schema_table *t = &T->tables[order[j]];
+		size_t f;
+		for (f = 0; f < t->nfks; f++) {
+			if (!later[order[j]][f])
+				continue;
+			if ((rc = create_fk_op(x, t->name, &t->fks[f], &up, 1)) < 0)
+				goto done;
+			drop_constraint_op(&down, t->name, up.name, "foreignkey");
+			if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+				goto done;
+		}
+	}
+	/* 9 */
+	rc = phase_enums_drop(x);
+	goto done;
+oom:
+	rt_error_set("out of memory");
+	rc = RETORT_ENOMEM;
+done:
+	for (i = 0; i < npairs; i++)
+		tpair_free(&pairs[i]);
+	rt_free(pairs);
+	rt_free(want);
+	rt_free(order);
+	later_free(later, nlater);
+	return rc;
+}
+
+/* Drop the placeholder (kind 0) operations and build the downgrade as the inverses in reverse. */
+static int finish(dctx *x)
+{
+	rt_diff *d = x->d;
+	size_t i, k = 0;
+	for (i = 0; i < d->nup; i++)
+		if (d->up[i].op.kind != 0)
+			d->up[k++] = d->up[i];
+	d->nup = k;
+	if (x->ninv && !(d->down = rt_calloc(x->ninv, sizeof *d->down))) {
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	d->capdown = x->ninv;
+	for (i = x->ninv; i-- > 0;)
+		if (x->inv[i].op.kind != 0)
+			d->down[d->ndown++] = x->inv[i];
+	return RETORT_OK;
+}
+
+int rt_diff_schemas(const rt_schema *live, const rt_schema *target, const rt_diff_opts *o, rt_diff *d)
+{
+	rt_schema *renamed = NULL;
+	dctx x;
+	int rc;
+	memset(&x, 0, sizeof x);
+	if ((rc = apply_renames(live, target, &renamed)) < 0)
+		return rc;
+	d->renamed = renamed;
+	x.live = renamed;
+	x.target = target;
+	x.o = o;
+	x.d = d;
+	rc = run(&x, live);
+	if (rc == RETORT_OK)
+		rc = finish(&x);
+	rt_free(x.inv);
+	return rc;
+}
+
+void rt_diff_free(rt_diff *d)
+{
+	if (!d)
+		return;
+	rt_schema_free(d->renamed);
+	rt_strv_free(&d->owned);
+	rt_free(d->up);
+	rt_free(d->down);
+	memset(d, 0, sizeof *d);
+}
