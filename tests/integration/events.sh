@@ -3,8 +3,8 @@
 # it says it fires: the lock events (with who holds the lock, on PostgreSQL
 # and MariaDB), script.written, validate.mismatch; the payload's started_at
 # (ISO 8601, UTC, `Z`) and run_id (128 random bits); `retort lock` while a
-# second upgrade waits.  check.drift: `check` does not exist yet (see the
-# scenario at the end).
+# second upgrade waits; check.drift when `check` finds the database differs
+# from the target schema.
 . "$top_srcdir/tests/lib/common.sh"
 
 # ev FILE EVENT FIELD [N]: the field (a.b for the holder's) of the Nth (from 0; -1 the last) event named EVENT
@@ -239,18 +239,17 @@ scenario_written() {
 
 scenario_drift() {
 	new_project || { failed "database"; return; }
-	run_rt check
-	if contains "$ERR" "not available"; then
-		echo "# check.drift: \`retort check\` is not available in this version; its event is tested with it"
-		pass "check.drift: nothing to test until check exists"
-	else
-		add_jsonlog
-		export LOG_FILE=$PWD/ev.log
-		echo "target_schema = \"schema.conf\";" >>retort.conf
-		echo 'tables = ( { name = "drifted"; columns = ( { name = "id"; type = "integer"; primary_key = true; } ); } );' >schema.conf
-		expect_rc 1 "check finds the difference" check
-		expect_eq "$(ev ev.log check.drift event)" "check.drift" "check fires check.drift"
-	fi
+	add_jsonlog
+	export LOG_FILE=$PWD/ev.log
+	echo "target_schema = \"schema.conf\";" >>retort.conf
+	echo 'tables = ( { name = "drifted"; columns = ( { name = "id"; type = "integer"; primary_key = true; } ); } );' >schema.conf
+	expect_rc 1 "check finds the difference" check
+	expect_eq "$(ev ev.log check.drift event)" "check.drift" "check fires check.drift"
+	expect_eq "$(ev ev.log check.drift outcome)" "failed" "with outcome failed"
+	echo 'tables = ();' >schema.conf
+	: >ev.log
+	expect_rc 0 "check on a database that matches" check
+	expect_eq "$(ev ev.log check.drift event)" "<none>" "no check.drift when nothing differs"
 }
 
 # ---- the backup recipe of docs/recipes.md, its SQLite block as written ----
