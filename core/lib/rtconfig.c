@@ -389,27 +389,6 @@ static int get_string(rt_config *c, const config_setting_t *ov, const char *key,
 	return rt_config_expand(c, config_setting_get_string(s), where, out);
 }
 
-/* A list of strings (or one string), each expanded. */
-static int get_words(rt_config *c, const config_setting_t *ov, const char *key, rt_strv *out)
-{
-	const config_setting_t *s = lookup(c, ov, key);
-	char where[PATH_MAX + 32];
-	int i, n, rc;
-	if (!s)
-		return RETORT_OK;
-	snprintf(where, sizeof where, "%s:%u", src_file(c, s), config_setting_source_line(s));
-	n = config_setting_type(s) == CONFIG_TYPE_STRING ? 1 : config_setting_length(s);
-	for (i = 0; i < n; i++) {
-		const char *v = config_setting_type(s) == CONFIG_TYPE_STRING
-		                    ? config_setting_get_string(s)
-		                    : config_setting_get_string(config_setting_get_elem(s, (unsigned)i));
-		char *e = NULL;
-		if ((rc = rt_config_expand(c, v, where, &e)) < 0 || (rc = rt_strv_push_owned(out, e)) < 0)
-			return rc;
-	}
-	return RETORT_OK;
-}
-
 /* lint_on = [ "revision", "upgrade" ]: the commands the policies gate (lint.h) */
 static int get_lint_on(rt_config *c, const config_setting_t *s)
 {
@@ -428,7 +407,8 @@ static int get_lint_on(rt_config *c, const config_setting_t *s)
 	return RETORT_OK;
 }
 
-static int get_paths(rt_config *c, const config_setting_t *s, rt_strv *out)
+/* A list of strings (or one string), each expanded; with `paths`, resolved against the config's folder. */
+static int get_list(rt_config *c, const config_setting_t *s, int paths, rt_strv *out)
 {
 	int i, n, rc;
 	char where[PATH_MAX + 32];
@@ -441,12 +421,27 @@ static int get_paths(rt_config *c, const config_setting_t *s, rt_strv *out)
 		char *e = NULL;
 		if ((rc = rt_config_expand(c, v, where, &e)) < 0)
 			return rc;
-		rc = rt_strv_push_owned(out, rt_config_path(c, e));
-		rt_free(e);
-		if (rc < 0)
+		if (paths) {
+			char *p = rt_config_path(c, e);
+			rt_free(e);
+			e = p;
+		}
+		if ((rc = rt_strv_push_owned(out, e)) < 0)
 			return rc;
 	}
 	return RETORT_OK;
+}
+
+static int get_paths(rt_config *c, const config_setting_t *s, rt_strv *out)
+{
+	return get_list(c, s, 1, out);
+}
+
+/* include_tables, exclude_tables: patterns, expanded */
+static int get_words(rt_config *c, const config_setting_t *ov, const char *key, rt_strv *out)
+{
+	const config_setting_t *s = lookup(c, ov, key);
+	return s ? get_list(c, s, 0, out) : RETORT_OK;
 }
 
 /*
