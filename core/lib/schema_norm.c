@@ -160,9 +160,17 @@ static char *type_synonym(char *t)
 	return t;
 }
 
-/* now(), current_timestamp() and CURRENT_TIMESTAMP are one default. */
+/* now(), current_timestamp() and CURRENT_TIMESTAMP are one default; 0.00 and 0 one number. */
 static char *default_synonym(char *d)
 {
+	size_t n = strlen(d);
+	if (is_number(d, d + n) && strchr(d, '.')) {
+		while (n && d[n - 1] == '0')
+			d[--n] = '\0';
+		if (n && d[n - 1] == '.')
+			d[--n] = '\0';
+		return d;
+	}
 	if (strcmp(d, "now()") == 0 || strcmp(d, "current_timestamp()") == 0) {
 		rt_free(d);
 		return rt_strdup("current_timestamp");

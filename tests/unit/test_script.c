@@ -95,9 +95,9 @@ static void test_script__op_kind_names(void)
 					    "drop_column", "alter_column", "create_index", "drop_index",
 					    "create_unique_constraint", "create_foreign_key",
 					    "create_check_constraint", "create_primary_key", "drop_constraint",
-					    "bulk_insert", "execute", "create_enum", "drop_enum"};
+					    "bulk_insert", "execute", "create_enum", "drop_enum", "set_table_comment"};
 	int k;
-	for (k = 1; k <= 17; k++) {
+	for (k = 1; k <= 18; k++) {
 		CU_ASSERT_STRING_EQUAL(rt_op_kind_name((retort_op_kind)k), names[k - 1]);
 		CU_ASSERT_EQUAL(rt_op_kind_from_name(names[k - 1]), k);
 	}
@@ -105,7 +105,7 @@ static void test_script__op_kind_names(void)
 	CU_ASSERT_EQUAL(rt_op_kind_from_name(""), 0);
 	CU_ASSERT_EQUAL(rt_op_kind_from_name(NULL), 0);
 	CU_ASSERT_PTR_NULL(rt_op_kind_name((retort_op_kind)0));
-	CU_ASSERT_PTR_NULL(rt_op_kind_name((retort_op_kind)18));
+	CU_ASSERT_PTR_NULL(rt_op_kind_name((retort_op_kind)19));
 }
 
 static void test_script__is_script_name(void)
