@@ -627,6 +627,35 @@ static int tpair_make(dctx *x, tpair *p)
 	    (rc = pair(x, l->checks, l->nchecks, t->checks, t->nchecks, sizeof *t->checks, check_name, check_eq_v, &p->ck,
 	               &p->ckt)) < 0)
 		return rc;
+	/*
+	 * A unique constraint and a unique index on the same plain columns are
+	 * one thing: MariaDB keeps no difference, and either enforces the same.
+	 */
+	{
+		size_t i, j;
+		for (i = 0; i < t->nindexes; i++) {
+			const rt_schema_index *ix = &t->indexes[i];
+			if (p->ix[i] || !ix->unique || ix->where || ix->expression)
+				continue;
+			for (j = 0; j < l->nuniques && !p->ix[i]; j++)
+				if (!p->uqt[j] && same_names(&l->uniques[j].columns, &ix->columns)) {
+					p->uqt[j] = 1;
+					p->ix[i] = (size_t)-1;
+				}
+		}
+		for (i = 0; i < t->nuniques; i++) {
+			if (p->uq[i])
+				continue;
+			for (j = 0; j < l->nindexes && !p->uq[i]; j++) {
+				const rt_schema_index *ix = &l->indexes[j];
+				if (!p->ixt[j] && ix->unique && !ix->where && !ix->expression &&
+				    same_names(&ix->columns, &t->uniques[i].columns)) {
+					p->ixt[j] = 1;
+					p->uq[i] = (size_t)-1;
+				}
+			}
+		}
+	}
 	/* indexes the database made for a foreign key are not the user's: never dropped */
 	{
 		size_t j;

@@ -316,6 +316,8 @@ static int sq_lock(retort_conn *c, retort_host_ctx *h, const char *key, unsigned
 	}
 	sqlite3_busy_timeout(c->db, timeout_s > (unsigned)(0x7fffffff / 1000) ? 0x7fffffff : (int)timeout_s * 1000);
 	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	/* the lock's wait is the lock's: the statements after it wait as any reader does */
+	sqlite3_busy_timeout(c->db, DEFAULT_BUSY_TIMEOUT_MS);
 	if (rc == SQLITE_OK) {
 		c->locked = 1;
 		return RETORT_OK;
