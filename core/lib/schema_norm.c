@@ -6,7 +6,7 @@
  * The dialect normalises first when it can (its `normalize` method: what
  * reflect() would report for a column declared that way); then the core
  * drops what no database keeps as meaning: letter case and blanks outside
- * quotes, parentheses, `::type` casts, double quotes around identifiers,
+ * quotes, parentheses, `::type` casts, quotes (" and `) around identifiers,
  * now() vs CURRENT_TIMESTAMP, and the spelling of the portable type names
  * (int4 / int / integer).  Two texts are equal when their canonical forms
  * are.  It can take two different expressions for one only where they
@@ -107,9 +107,9 @@ static char *loose(const char *s, int keep_parens)
 				p += 2;
 			continue;
 		}
-		if (c == '"') { /* a quoted identifier: the name, quotes dropped */
+		if (c == '"' || c == '`') { /* a quoted identifier: the name, quotes dropped */
 			const char *q = p + 1;
-			while (*q && *q != '"')
+			while (*q && *q != (char)c)
 				q++;
 			if (pending_space && b.len && word_char((unsigned char)b.ptr[b.len - 1]))
 				rt_buf_putc(&b, ' ');
