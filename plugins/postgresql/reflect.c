@@ -515,7 +515,8 @@ static int columns(rf *r, const PGresult *res)
 		r->cols[i].name = val(res, i, 2);
 	}
 	r->ncols = (size_t)PQntuples(res);
-	qsort(r->cols, r->ncols, sizeof *r->cols, cmp_colref);
+	if (r->ncols > 1)
+		qsort(r->cols, r->ncols, sizeof *r->cols, cmp_colref);
 	for (i = 0; i < PQntuples(res) && rc == RETORT_OK; i++) {
 		retort_reflect_column col;
 		const char *full = val(res, i, 3), *identity = val(res, i, 7), *generated = val(res, i, 8);
