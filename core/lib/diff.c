@@ -157,169 +157,6 @@ int rt_diff_table_included(const rt_diff_opts *o, const char *table)
 	return in;
 }
 
-/* ---- the live schema with the target's renames applied ---- */
-
-static const char *renamed_table(const rt_schema *target, const char *old)
-{
-	size_t i;
-	for (i = 0; i < target->ntables; i++)
-		if (target->tables[i].renamed_from && strcmp(target->tables[i].renamed_from, old) == 0)
-			return target->tables[i].name;
-	return old;
-}
-
-/* The new name of column `old` of the table now called `table` (the target's name). */
-static const char *renamed_column(const rt_schema *target, const char *table, const char *old)
-{
-	const rt_schema_table *t = rt_schema_find_table(target, table);
-	size_t i;
-	for (i = 0; t && i < t->ncolumns; i++)
-		if (t->columns[i].renamed_from && strcmp(t->columns[i].renamed_from, old) == 0)
-			return t->columns[i].name;
-	return old;
-}
-
-static int map_names(const rt_schema *target, const char *table, const rt_strv *in, rt_strv *out)
-{
-	size_t i;
-	int rc;
-	for (i = 0; i < in->n; i++)
-		if ((rc = rt_strv_push(out, renamed_column(target, table, in->v[i]))) < 0)
-			return rc;
-	return RETORT_OK;
-}
-
-/* A copy of `live` as it is after the renames the target declares (only those whose source exists). */
-static int apply_renames(const rt_schema *live, const rt_schema *target, rt_schema **out)
-{
-	rt_schema *s = rt_schema_new();
-	size_t i, j;
-	int rc = RETORT_OK;
-	if (!s)
-		return RETORT_ENOMEM;
-	for (i = 0; i < live->nenums && rc == RETORT_OK; i++) {
-		retort_reflect_enum e = {sizeof e, live->enums[i].name, (const char *const *)live->enums[i].values.v,
-		                         live->enums[i].values.n};
-		rc = rt_schema_add_enum(s, &e);
-	}
-	for (i = 0; i < live->ntables && rc == RETORT_OK; i++) {
-		const rt_schema_table *t = &live->tables[i];
-		const char *tn = renamed_table(target, t->name);
-		rt_strv a = RT_STRV_INIT, b = RT_STRV_INIT;
-		if ((rc = rt_schema_add_table(s, tn, t->comment)) < 0)
-			break;
-		for (j = 0; j < t->ncolumns && rc == RETORT_OK; j++) {
-			const rt_schema_column *c = &t->columns[j];
-			retort_reflect_column rc_;
-			memset(&rc_, 0, sizeof rc_);
-			rc_.size = sizeof rc_;
-			rc_.table = tn;
-			rc_.name = renamed_column(target, tn, c->name);
-			rc_.position = c->position;
-			rc_.type = c->type;
-			rc_.nullable = c->nullable;
-			rc_.server_default = c->server_default;
-			rc_.autoincrement = c->autoincrement;
-			rc_.comment = c->comment;
-			rc = rt_schema_add_column(s, &rc_);
-		}
-		if (rc == RETORT_OK && t->primary_key) {
-			retort_reflect_constraint k;
-			memset(&k, 0, sizeof k);
-			k.size = sizeof k;
-			k.kind = RETORT_CONSTRAINT_PRIMARY_KEY;
-			k.table = tn;
-			k.name = t->primary_key->name;
-			if ((rc = map_names(target, tn, &t->primary_key->columns, &a)) == RETORT_OK) {
-				k.columns = (const char *const *)a.v;
-				k.ncolumns = a.n;
-				rc = rt_schema_add_constraint(s, &k);
-			}
-			rt_strv_clear(&a);
-		}
-		for (j = 0; j < t->nuniques && rc == RETORT_OK; j++) {
-			retort_reflect_constraint k;
-			memset(&k, 0, sizeof k);
-			k.size = sizeof k;
-			k.kind = RETORT_CONSTRAINT_UNIQUE;
-			k.table = tn;
-			k.name = t->uniques[j].name;
-			if ((rc = map_names(target, tn, &t->uniques[j].columns, &a)) == RETORT_OK) {
-				k.columns = (const char *const *)a.v;
-				k.ncolumns = a.n;
-				rc = rt_schema_add_constraint(s, &k);
-			}
-			rt_strv_clear(&a);
-		}
-		for (j = 0; j < t->nindexes && rc == RETORT_OK; j++) {
-			const rt_schema_index *ix = &t->indexes[j];
-			retort_reflect_index k;
-			memset(&k, 0, sizeof k);
-			k.size = sizeof k;
-			k.table = tn;
-			k.name = ix->name;
-			k.expression = ix->expression;
-			k.unique = ix->unique;
-			k.where = ix->where;
-			k.origin = ix->origin;
-			if ((rc = map_names(target, tn, &ix->columns, &a)) == RETORT_OK) {
-				k.columns = (const char *const *)a.v;
-				k.ncolumns = a.n;
-				rc = rt_schema_add_index(s, &k);
-			}
-			rt_strv_clear(&a);
-		}
-		for (j = 0; j < t->nchecks && rc == RETORT_OK; j++) {
-			retort_reflect_constraint k;
-			memset(&k, 0, sizeof k);
-			k.size = sizeof k;
-			k.kind = RETORT_CONSTRAINT_CHECK;
-			k.table = tn;
-			k.name = t->checks[j].name;
-			k.expression = t->checks[j].expression;
-			rc = rt_schema_add_constraint(s, &k);
-		}
-		rt_strv_free(&a);
-		rt_strv_free(&b);
-	}
-	/* foreign keys last: they name other tables, renamed too */
-	for (i = 0; i < live->ntables && rc == RETORT_OK; i++) {
-		const rt_schema_table *t = &live->tables[i];
-		const char *tn = renamed_table(target, t->name);
-		for (j = 0; j < t->nfks && rc == RETORT_OK; j++) {
-			const rt_schema_fk *fk = &t->fks[j];
-			const char *rt = renamed_table(target, fk->ref_table);
-			rt_strv a = RT_STRV_INIT, b = RT_STRV_INIT;
-			retort_reflect_constraint k;
-			memset(&k, 0, sizeof k);
-			k.size = sizeof k;
-			k.kind = RETORT_CONSTRAINT_FOREIGN_KEY;
-			k.table = tn;
-			k.name = fk->name;
-			k.ref_table = rt;
-			k.on_delete = fk->on_delete;
-			k.on_update = fk->on_update;
-			if ((rc = map_names(target, tn, &fk->columns, &a)) == RETORT_OK &&
-			    (rc = map_names(target, rt, &fk->ref_columns, &b)) == RETORT_OK) {
-				k.columns = (const char *const *)a.v;
-				k.ncolumns = a.n;
-				k.ref_columns = (const char *const *)b.v;
-				k.nref_columns = b.n;
-				rc = rt_schema_add_constraint(s, &k);
-			}
-			rt_strv_free(&a);
-			rt_strv_free(&b);
-		}
-	}
-	if (rc < 0) {
-		rt_schema_free(s);
-		return rc;
-	}
-	rt_schema_sort(s);
-	*out = s;
-	return RETORT_OK;
-}
-
 /* ---- building operations from the model ---- */
 
 static const char *note_drop_table(dctx *x, const char *table)
@@ -349,11 +186,10 @@ static void column_of(retort_column *c, const rt_schema_column *m, int pk)
 	c->comment = m->comment;
 }
 
-static const retort_foreign_key *fks_of(dctx *x, const rt_schema_fk *fks, size_t n, const char *const *skip_to)
+static const retort_foreign_key *fks_of(dctx *x, const rt_schema_fk *fks, size_t n)
 {
 	retort_foreign_key *v = own(x, rt_calloc(n ? n : 1, sizeof *v));
 	size_t i;
-	(void)skip_to;
 	for (i = 0; v && i < n; i++) {
 		v[i].size = sizeof v[i];
 		v[i].name = fks[i].name;
@@ -429,7 +265,7 @@ static int create_table_op(dctx *x, const rt_schema_table *t, const unsigned cha
 		for (i = 0; i < t->nfks; i++)
 			if (!later || !later[i])
 				keep[n++] = t->fks[i];
-		if (n && !(op->foreign_keys = fks_of(x, keep, n, NULL)))
+		if (n && !(op->foreign_keys = fks_of(x, keep, n)))
 			return RETORT_ENOMEM;
 		op->nforeign_keys = n;
 		for (i = 0; name_it && i < n; i++) {
@@ -476,7 +312,7 @@ static int create_fk_op(dctx *x, const char *table, const rt_schema_fk *fk, reto
 	op->name = fk->name;
 	if (name_it && !(op->name = obj_name(x, fk->name, "fk", table, &fk->columns, fk->ref_table, 0)))
 		return RETORT_ENOMEM;
-	if (!(f = (retort_foreign_key *)fks_of(x, fk, 1, NULL)))
+	if (!(f = (retort_foreign_key *)fks_of(x, fk, 1)))
 		return RETORT_ENOMEM;
 	f->name = op->name;
 	op->foreign_keys = f;
@@ -1266,7 +1102,7 @@ int rt_diff_schemas(const rt_schema *live, const rt_schema *target, const rt_dif
 	dctx x;
 	int rc;
 	memset(&x, 0, sizeof x);
-	if ((rc = apply_renames(live, target, &renamed)) < 0)
+	if ((rc = rt_schema_renamed(live, target, &renamed)) < 0)
 		return rc;
 	d->renamed = renamed;
 	x.live = renamed;

@@ -66,6 +66,12 @@ typedef struct rt_diff {
 int rt_diff_schemas(const rt_schema *live, const rt_schema *target, const rt_diff_opts *o, rt_diff *d);
 void rt_diff_free(rt_diff *d);
 
+/**
+ * A copy of `live` as it is after the renames `target` declares (only those
+ * whose source exists), sorted (diff_rename.c).  *out: a new schema.
+ */
+int rt_schema_renamed(const rt_schema *live, const rt_schema *target, rt_schema **out);
+
 /** 1 when the table takes part in the diff (include/exclude patterns). */
 int rt_diff_table_included(const rt_diff_opts *o, const char *table);
 
