@@ -1,5 +1,5 @@
 /*
- * Fleet commands: upgrade, downgrade, stamp, current and validate on every
+ * Fleet commands: upgrade, downgrade, stamp, current, validate and check on every
  * database the options select (--all, --target, --tag), --jobs at once,
  * through the library's fleet runner (core/lib/fleet.c).  Prints a live
  * progress line on a terminal, then a line per database and a summary
@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "autogen.h"
 #include "cli.h"
 #include "fleet.h"
 #include "histread.h"
@@ -101,6 +102,18 @@ static int fleet_validate(rt_ctx *ctx, rt_fleet_result *res)
 	return rc;
 }
 
+/* check: the database against the target schema; a drift fails it with the count of operations */
+static int fleet_check(rt_ctx *ctx, rt_fleet_result *res)
+{
+	rt_autogen ag;
+	size_t n;
+	int rc = check_one(ctx, &ag, &n);
+	rt_autogen_free(&ag);
+	if (rc == RETORT_OK && !(res->state = rt_strdup("no differences")))
+		rc = RETORT_ENOMEM;
+	return rc;
+}
+
 static int run_one(rt_ctx *ctx, void *arg, rt_fleet_result *res)
 {
 	fleet_cmd_arg *a = arg;
@@ -113,6 +126,8 @@ static int run_one(rt_ctx *ctx, void *arg, rt_fleet_result *res)
 		return rt_run_stamp(ctx, (const char *const *)o->args.v, o->args.n, o->purge, 0);
 	if (strcmp(a->command, "current") == 0)
 		return fleet_current(ctx, a, res);
+	if (strcmp(a->command, "check") == 0)
+		return fleet_check(ctx, res);
 	return fleet_validate(ctx, res);
 }
 
@@ -333,10 +348,10 @@ int fleet_cmd(rt_ctx *ctx, opts *o, const char *command)
 	fleet_cmd_arg a;
 	printer p;
 	size_t *sel = NULL, n = 0;
-	int rc, current = strcmp(command, "current") == 0;
+	int rc, current = strcmp(command, "current") == 0, check = strcmp(command, "check") == 0;
 
 	if (strcmp(command, "upgrade") && strcmp(command, "downgrade") && strcmp(command, "stamp") && !current &&
-	    strcmp(command, "validate")) {
+	    strcmp(command, "validate") && !check) {
 		rt_error_set("'%s' is not available with --all, --target or --tag yet; run it on one database", command);
 		return RETORT_EINVAL;
 	}
@@ -346,6 +361,8 @@ int fleet_cmd(rt_ctx *ctx, opts *o, const char *command)
 		                 "");
 	if (current && (o->verbose || o->check_heads))
 		return usage_err("current with --all, --target or --tag takes no -v or --check-heads%s", "");
+	if (check && (rc = rt_autogen_need_target(ctx)) < 0)
+		return rc;
 	if (o->jobs == 0)
 		o->jobs = 4;
 	if ((rc = rt_fleet_targets(ctx->cfg, &targets)) < 0)
@@ -362,7 +379,7 @@ int fleet_cmd(rt_ctx *ctx, opts *o, const char *command)
 	f.main = ctx;
 	f.command = command;
 	f.need_graph = 1;
-	f.read_only = current || strcmp(command, "validate") == 0;
+	f.read_only = current || check || strcmp(command, "validate") == 0;
 	f.read_heads = 1;
 	f.jobs = o->jobs;
 	f.fail_fast = o->fail_fast;

@@ -35,6 +35,7 @@
 #include <strings.h>
 
 #include "sqlite_int.h"
+#include "plugutil.h"
 
 /* Busy timeout before lock() sets its own, so that a reader does not fail at
  * once while another process commits. */
@@ -97,11 +98,8 @@ static int sq_init(const retort_host *host, retort_host_ctx *h, const retort_set
 			return RETORT_EINVAL;
 		}
 	}
-	st = host->malloc(sizeof *st);
-	if (!st) {
-		host->set_error(h, "out of memory");
+	if (!(st = pu_state_new(host, h, sizeof *st)))
 		return RETORT_ENOMEM;
-	}
 	st->host = host;
 	st->h = h;
 	st->foreign_keys = fk;

@@ -90,8 +90,9 @@ EOF
 	expect_rc 2 "--jobs without a fleet" upgrade --jobs 2 head
 	expect_rc 2 "--url with --all" --url sqlite:///x.db current --all
 	expect_rc 2 "--sql with --all" upgrade --all --sql head
-	expect_rc 2 "check --all: not yet" check --all
-	expect_in "$ERR" "not available with --all, --target or --tag yet" "... says so"
+	expect_rc 2 "check --all without target_schema: refused once, before any database" check --all
+	expect_in "$ERR" "target_schema is not set" "... says so"
+	expect_eq "$(grep -c 'target_schema is not set' <<<"$ERR")" 1 "... once"
 	expect_rc 2 "heads takes no --all" heads --all
 	expect_rc 0 "validate --all" validate --all
 	expect_rc 0 "stamp --all base" stamp --all base
