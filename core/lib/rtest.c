@@ -312,7 +312,11 @@ static int check_single_head(tctx *t)
 		goto done;
 	else if (heads.n != (size_t)want) {
 		char *ids = rt_strv_join(&heads, ", ");
-		RT_CHECK_ALLOC(ids);
+		if (!ids) {
+			rt_error_set("out of memory");
+			rc = RETORT_ENOMEM;
+			goto done;
+		}
 		rc = fail(&r, heads.n > 1 ? rt_graph_get(t->ctx->graph, heads.v[heads.n - 1]) : NULL,
 		          "%zu heads (%s), expected_heads is %d: merge them (retort merge -m MESSAGE heads) or set "
 		          "expected_heads in %s",
