@@ -71,7 +71,7 @@ static int on_statement(void *arg, const char *stmt, size_t len, int line)
 
 /* Split text[from, to) (starting at `line`) into the store's ops. */
 int rt_script_sql_ops(retort_op **out, size_t *nout, rt_store *st, const char *path, char *text, size_t from,
-			   size_t to, int line)
+		      size_t to, int line)
 {
 	sql_section sec;
 	int rc;
