@@ -370,8 +370,10 @@ static int check_target(tctx *t, int upgraded, const char *why)
 		r.reason = rt_asprintf("target_schema is not set in %s", t->ctx->cfg->path);
 	} else if (!upgraded) {
 		rc = fail(&r, NULL, "not compared: %s", why ? why : "the upgrade failed");
-	} else if (rt_autogen_compute(t->ctx, &ag) < 0) {
-		rc = fail(&r, head, "%s", rt_error_msg());
+	} else if ((rc = rt_autogen_compute(t->ctx, &ag)) < 0) {
+		/* a target schema that does not read is bad input (exit 2); anything else fails the check */
+		if (rc != RETORT_EINVAL)
+			rc = fail(&r, head, "%s", rt_error_msg());
 	} else if (ag.diff.nup) {
 		size_t i;
 		for (i = 0; i < ag.diff.nup && rc == RETORT_OK; i++) {

@@ -67,6 +67,9 @@ scenario_rtest() {
 	expect_line '{ op = "add_column"; table = "item"; column = { name = "email"; type = "varchar(100)"; }; }' \
 		"target: the missing column listed"
 	expect_line "stairway: passed" "target: stairway passes"
+	echo "oops" >>schema.conf
+	expect_rc 2 "a target schema that does not read is bad input" test "${UARGS[@]}" --reset --only target-matches
+	expect_in "$ERR" "schema.conf:12: syntax error" "the target's error names file and line"
 
 	fixture data || { failed "database"; return; }
 	expect_rc 1 "data check: exit 1" test "${UARGS[@]}"
