@@ -34,3 +34,6 @@ retort_SOURCES += core/cli/fleet.c
 retort_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 retort_LDADD = core/libretort.la
 retort_SOURCES += core/cli/lock.c
+# retort test (core/lib/rtest.c: the checks; rtest_report.c: text, JSON, JUnit)
+core_libretort_la_SOURCES += core/lib/rtest.h core/lib/rtest.c core/lib/rtest_report.c
+retort_SOURCES += core/cli/test.c

@@ -11,32 +11,13 @@
 #include "opwrite.h"
 #include "script.h"
 
-/* One operation as .conf text on one line (the written form without the indentation and newline). */
-static char *op_line(const rt_diff_op *op)
-{
-	rt_diff_op one = *op;
-	rt_buf b = RT_BUF_INIT;
-	char *p;
-	one.note = NULL;
-	if (rt_ops_write_conf(&b, &one, 1, "") < 0) {
-		rt_buf_free(&b);
-		return NULL;
-	}
-	for (p = b.ptr; p && *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	while (b.len && b.ptr[b.len - 1] == ' ')
-		b.ptr[--b.len] = '\0';
-	return rt_buf_detach(&b);
-}
-
 static void json_ops(FILE *f, const rt_diff_op *ops, size_t n)
 {
 	size_t i;
 	fputc('[', f);
 	for (i = 0; i < n; i++) {
 		const retort_op *op = &ops[i].op;
-		char *line = op_line(&ops[i]);
+		char *line = rt_diff_op_line(&ops[i]);
 		fprintf(f, "%s{\"op\": ", i ? ", " : "");
 		json_str(f, rt_op_kind_name(op->kind));
 		fprintf(f, ", \"table\": ");
