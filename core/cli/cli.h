@@ -71,6 +71,9 @@ int cmd_log(rt_ctx *ctx, opts *o);
 int cmd_lock(rt_ctx *ctx, opts *o);
 
 /* ---- check, revision --autogenerate (autogen.c) ---- */
+struct rt_test_opts;
+/** `test`'s options (--reset, --only) as the library takes them; a usage error (exit 2) for an unknown check. */
+int test_opts(const opts *o, struct rt_test_opts *to);
 int cmd_check(rt_ctx *ctx, opts *o);
 /**
  * check on one database: RETORT_OK when it matches the target schema

@@ -184,7 +184,7 @@ static const command commands[] = {
 	 "REV  a revision id or prefix, head, current, ...\n"
 	 "The editor: $VISUAL, else $EDITOR, else editor, else vi.\n",
 	 "retort edit head"},
-	{"test", cmd_test, C_CONFIG | C_GRAPH | C_JSON, 0, 0, {O_TESTURL, O_ONLY, O_RESET, O_JUNIT}, "",
+	{"test", cmd_test, C_CONFIG | C_GRAPH | C_JSON | C_FLEET, 0, 0, {O_TESTURL, O_ONLY, O_RESET, O_JUNIT}, "",
 	 "prove the migrations on an empty database: single-head, upgrade, target-matches, roundtrip, stairway, data",
 	 "Checks (each reported on its own line, passed, failed or skipped, with the revision and the reason):\n"
 	 "  single-head     the scripts have expected_heads heads (retort.conf; default 1)\n"

@@ -91,6 +91,22 @@ static void remove_scratch(const char *tmp)
 	}
 }
 
+int test_opts(const opts *o, rt_test_opts *to)
+{
+	size_t i;
+	memset(to, 0, sizeof *to);
+	to->reset = o->reset;
+	for (i = 0; i < o->only.n; i++) {
+		int c = rt_test_check_parse(o->only.v[i]);
+		if (c < 0)
+			return usage_err("--only: no check '%s' (single-head, upgrade, target-matches, roundtrip, stairway, "
+			                 "data)",
+			                 o->only.v[i]);
+		to->checks |= 1u << c;
+	}
+	return RETORT_OK;
+}
+
 int cmd_test(rt_ctx *ctx, opts *o)
 {
 	rt_test_opts to;
@@ -102,18 +118,10 @@ int cmd_test(rt_ctx *ctx, opts *o)
 	long long t0;
 	int rc = RETORT_OK;
 
-	memset(&to, 0, sizeof to);
 	memset(&rep, 0, sizeof rep);
 	memset(&st, 0, sizeof st);
-	to.reset = o->reset;
-	for (i = 0; i < o->only.n; i++) {
-		int c = rt_test_check_parse(o->only.v[i]);
-		if (c < 0)
-			return usage_err("--only: no check '%s' (single-head, upgrade, target-matches, roundtrip, stairway, "
-			                 "data)",
-			                 o->only.v[i]);
-		to.checks |= 1u << c;
-	}
+	if ((rc = test_opts(o, &to)) < 0)
+		return rc;
 	/* SQLite without --url: a temporary file, removed afterwards */
 	if (!o->url && (!ctx->cfg->url || strncmp(ctx->cfg->url, "sqlite:", 7) == 0)) {
 		char *url = NULL;
