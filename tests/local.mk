@@ -72,3 +72,7 @@ TESTS += tests/integration/sqlformat.sh
 EXTRA_DIST += tests/integration/sqlformat.sh
 TESTS += tests/integration/autogen.sh
 EXTRA_DIST += tests/integration/autogen.sh tests/autogen/chain.py
+TESTS += tests/integration/autogen_walkthrough.sh
+EXTRA_DIST += tests/integration/autogen_walkthrough.sh
+TESTS += tests/integration/autogen_cases.sh
+EXTRA_DIST += tests/integration/autogen_cases.sh

@@ -431,6 +431,24 @@ static int check_eq_v(dctx *x, const void *a, const void *b)
 	                ((const rt_schema_check *)b)->expression);
 }
 
+/*
+ * Whether a foreign key of `t` uses the index `ix` the database made for
+ * one: same columns, and (when the foreign key has a name) named after
+ * it, as MariaDB names the index it makes for ADD CONSTRAINT name.
+ */
+static int fk_index_used(const rt_schema_index *ix, const rt_schema_table *t)
+{
+	size_t i;
+	for (i = 0; i < t->nfks; i++) {
+		const rt_schema_fk *f = &t->fks[i];
+		if (!same_names(&f->columns, &ix->columns))
+			continue;
+		if (!f->name || strcmp(f->name, ix->name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The pairings of one table kept by both schemas. */
 typedef struct tpair {
 	const rt_schema_table *l, *t;
@@ -492,16 +510,24 @@ static int tpair_make(dctx *x, tpair *p)
 			}
 		}
 	}
-	/* indexes the database made for a foreign key are not the user's: never dropped */
+	/*
+	 * An index the database made for a foreign key (MariaDB) is not the
+	 * user's: it stays while a foreign key of the target uses it, and goes
+	 * when the last one does (MariaDB keeps it after DROP FOREIGN KEY).
+	 */
 	{
 		size_t j;
 		for (j = 0; j < l->nindexes; j++)
-			if (l->indexes[j].origin == RETORT_INDEX_FOREIGN_KEY)
+			if (l->indexes[j].origin == RETORT_INDEX_FOREIGN_KEY && fk_index_used(&l->indexes[j], t))
 				p->ixt[j] = 1;
+		for (j = 0; j < t->nindexes; j++) /* a .sql target's (reflected): made with the foreign key */
+			if (t->indexes[j].origin == RETORT_INDEX_FOREIGN_KEY && !p->ix[j])
+				p->ix[j] = (size_t)-1;
 	}
 	p->pk_same = (!l->primary_key && !t->primary_key) ||
 	             (l->primary_key && t->primary_key && same_names(&l->primary_key->columns, &t->primary_key->columns) &&
-	              (!t->primary_key->name || str_eq(l->primary_key->name, t->primary_key->name)));
+	              (!t->primary_key->name || !l->primary_key->name || /* MariaDB keeps no name */
+	               str_eq(l->primary_key->name, t->primary_key->name)));
 	return RETORT_OK;
 }
 
@@ -898,6 +924,36 @@ static int phase_create_parts(dctx *x, tpair *p)
 	return RETORT_OK;
 }
 
+/* Whether `cols` lead a key of the table once upgraded (so a database that indexes a foreign key makes none). */
+static int leads(const rt_strv *key, const rt_strv *cols)
+{
+	size_t i;
+	if (key->n < cols->n)
+		return 0;
+	for (i = 0; i < cols->n; i++)
+		if (strcmp(key->v[i], cols->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static int fk_has_index(const tpair *p, const rt_strv *cols)
+{
+	const rt_schema_table *t = p->t, *l = p->l;
+	size_t i;
+	if (t->primary_key && leads(&t->primary_key->columns, cols))
+		return 1;
+	for (i = 0; i < t->nuniques; i++)
+		if (leads(&t->uniques[i].columns, cols))
+			return 1;
+	for (i = 0; i < t->nindexes; i++)
+		if (!t->indexes[i].expression && leads(&t->indexes[i].columns, cols))
+			return 1;
+	for (i = 0; i < l->nindexes; i++) /* one the database made for a foreign key, kept */
+		if (l->indexes[i].origin == RETORT_INDEX_FOREIGN_KEY && p->ixt[i] && leads(&l->indexes[i].columns, cols))
+			return 1;
+	return 0;
+}
+
 static int phase_create_fks(dctx *x, tpair *p)
 {
 	const rt_schema_table *t = p->t;
@@ -909,6 +965,15 @@ static int phase_create_fks(dctx *x, tpair *p)
 			continue;
 		if ((rc = create_fk_op(x, t->name, &t->fks[i], &up, 1)) < 0)
 			return rc;
+		if (x->o && x->o->fk_index && !fk_has_index(p, &t->fks[i].columns)) {
+			/* the database makes an index named after the foreign key, and keeps it when the foreign key
+			 * is dropped: the downgrade drops it after the foreign key (the upgrade side is a placeholder) */
+			retort_op none, dix;
+			memset(&none, 0, sizeof none);
+			drop_index_op(&dix, t->name, up.name);
+			if ((rc = push(x, &none, NULL, &dix, NULL)) < 0)
+				return rc;
+		}
 		drop_constraint_op(&down, t->name, up.name, "foreignkey");
 		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
@@ -1036,6 +1101,8 @@ static int run(dctx *x, const rt_schema *orig)
 			goto done;
 		for (k = 0; k < t->nindexes; k++) {
 			retort_op none;
+			if (t->indexes[k].origin == RETORT_INDEX_FOREIGN_KEY)
+				continue; /* a .sql target's: the database makes it with the foreign key */
 			if ((rc = create_index_op(x, t->name, &t->indexes[k], &up, 1)) < 0)
 				goto done;
 			memset(&none, 0, sizeof none);
