@@ -599,6 +599,35 @@ static int fk_order(const rt_schema_table *tables, size_t n, const unsigned char
 
 /* ---- the diff ---- */
 
+/*
+ * A difference no operation can write yet (an enum's values, a column's
+ * autoincrement): an error naming it, so that neither `check` nor
+ * autogenerate passes over it in silence.  With live/target, their
+ * values are shown.
+ */
+static int not_written(const char *enum_name, const char *table, const char *column, const rt_strv *live,
+                       const rt_strv *target)
+{
+	rt_buf m = RT_BUF_INIT;
+	size_t i, k;
+	if (enum_name) {
+		rt_buf_printf(&m, "enum type %s: its values differ", enum_name);
+		for (k = 0; k < 2; k++) {
+			const rt_strv *v = k ? target : live;
+			rt_buf_printf(&m, k ? "; target: " : " (database: ");
+			for (i = 0; i < v->n; i++)
+				rt_buf_printf(&m, "%s%s", i ? ", " : "", v->v[i]);
+		}
+		rt_buf_printf(&m, ")");
+	} else
+		rt_buf_printf(&m, "table %s: column %s: its autoincrement differs", table, column);
+	rt_error_set("%s: autogenerate cannot write this change yet; write it by hand in a revision "
+	             "(an `execute` operation) and declare the result in the target schema",
+	             m.ptr ? m.ptr : "out of memory");
+	rt_buf_free(&m);
+	return RETORT_ERROR;
+}
+
 static int phase_enums_create(dctx *x)
 {
 	size_t i, j;
@@ -610,8 +639,11 @@ static int phase_enums_create(dctx *x)
 		for (j = 0; j < x->live->nenums && !l; j++)
 			if (strcmp(x->live->enums[j].name, e->name) == 0)
 				l = &x->live->enums[j];
-		if (l)
+		if (l) {
+			if (!same_names(&l->values, &e->values))
+				return not_written(e->name, NULL, NULL, &l->values, &e->values);
 			continue;
+		}
 		op_init(&up, RETORT_OP_CREATE_ENUM, NULL);
 		up.name = e->name;
 		if (!(up.column_names = own_names(x, &e->values)))
@@ -802,6 +834,8 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 				o = &l->columns[j];
 		if (!o)
 			continue;
+		if (o->autoincrement != c->autoincrement)
+			return not_written(NULL, t->name, c->name, NULL, NULL);
 		type_ch = !canon_eq(x, RT_CANON_TYPE, NULL, o->type, c->type);
 		null_ch = o->nullable != c->nullable;
 		def_ch = !c->autoincrement && !o->autoincrement &&

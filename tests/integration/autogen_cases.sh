@@ -103,6 +103,34 @@ EOF
 	expect_not_in "$OUT" 'legacy_orders' "the excluded table is not"
 }
 
+# what no operation can write yet (a column's autoincrement, an enum's
+# values) is not passed over: check and autogenerate fail and name it
+scenario_not_written() {
+	new_project || return
+	echo 'target_schema = "target.conf";' >>retort.conf
+	local plain='tables = ( { name = "ticket"; columns = ( { name = "id"; type = "integer"; primary_key = true; },
+                                            { name = "body"; type = "text"; } ); } );'
+	echo "$plain" >target.conf
+	expect_rc 0 "autogenerate the table" -q revision --autogenerate -m plain
+	expect_rc 0 "upgrade" -q upgrade head
+	sed 's/primary_key = true;/primary_key = true; autoincrement = true;/' <<<"$plain" >target.conf
+	expect_rc 1 "autoincrement turned on: check fails" check
+	expect_in "$ERR" "table ticket: column id: its autoincrement differs" "check names the autoincrement change"
+	expect_rc 1 "autoincrement turned on: autogenerate refuses" -q revision --autogenerate -m autoinc
+	expect_eq "$(ls migrations/versions | grep -c autoinc)" 0 "nothing is written"
+	[ "$D" = postgresql ] || return 0
+	cat >target.conf <<'EOF'
+enums = ( { name = "mood"; values = [ "sad", "ok" ]; } );
+tables = ();
+EOF
+	expect_rc 0 "autogenerate an enum" -q revision --autogenerate -m mood
+	expect_rc 0 "upgrade" -q upgrade head
+	sed 's/"ok" ]/"ok", "happy" ]/' -i target.conf
+	expect_rc 1 "an enum value added: check fails" check
+	expect_in "$ERR" "enum type mood: its values differ (database: sad, ok; target: sad, ok, happy)" \
+		"check names the enum change"
+}
+
 # the same model, as .conf and as CREATE statements.  PostgreSQL names an
 # unnamed primary key TABLE_pkey: the equivalent .conf says so.
 model_conf() {
@@ -194,5 +222,6 @@ scenario_sql_conf() {
 
 for_each_dialect scenario_blind_spots
 for_each_dialect scenario_include_exclude
+for_each_dialect scenario_not_written
 for_each_dialect scenario_sql_conf
 finish
