@@ -75,3 +75,7 @@ EXTRA_DIST += tests/integration/autogen.sh tests/autogen/chain.py
 # retort test: the fixture projects under tests/rtest/
 TESTS += tests/integration/rtest.sh
 EXTRA_DIST += tests/integration/rtest.sh tests/rtest
+TESTS += tests/integration/autogen_walkthrough.sh
+EXTRA_DIST += tests/integration/autogen_walkthrough.sh
+TESTS += tests/integration/autogen_cases.sh
+EXTRA_DIST += tests/integration/autogen_cases.sh

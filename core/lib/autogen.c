@@ -207,6 +207,7 @@ int rt_autogen_compute(rt_ctx *ctx, rt_autogen *ag)
 	o.exclude_tables = &ctx->cfg->exclude_tables;
 	o.canon = canon;
 	o.comments = (ctx->dialect->vt.dialect.flags & RETORT_DIALECT_COMMENTS) != 0;
+	o.fk_index = (ctx->dialect->vt.dialect.flags & RETORT_DIALECT_FK_INDEX) != 0;
 	o.canon_arg = ctx;
 	o.name = policy_name;
 	o.name_arg = ctx;

@@ -431,6 +431,24 @@ static int check_eq_v(dctx *x, const void *a, const void *b)
 	                ((const rt_schema_check *)b)->expression);
 }
 
+/*
+ * Whether a foreign key of `t` uses the index `ix` the database made for
+ * one: same columns, and (when the foreign key has a name) named after
+ * it, as MariaDB names the index it makes for ADD CONSTRAINT name.
+ */
+static int fk_index_used(const rt_schema_index *ix, const rt_schema_table *t)
+{
+	size_t i;
+	for (i = 0; i < t->nfks; i++) {
+		const rt_schema_fk *f = &t->fks[i];
+		if (!same_names(&f->columns, &ix->columns))
+			continue;
+		if (!f->name || strcmp(f->name, ix->name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The pairings of one table kept by both schemas. */
 typedef struct tpair {
 	const rt_schema_table *l, *t;
@@ -492,16 +510,24 @@ static int tpair_make(dctx *x, tpair *p)
 			}
 		}
 	}
-	/* indexes the database made for a foreign key are not the user's: never dropped */
+	/*
+	 * An index the database made for a foreign key (MariaDB) is not the
+	 * user's: it stays while a foreign key of the target uses it, and goes
+	 * when the last one does (MariaDB keeps it after DROP FOREIGN KEY).
+	 */
 	{
 		size_t j;
 		for (j = 0; j < l->nindexes; j++)
-			if (l->indexes[j].origin == RETORT_INDEX_FOREIGN_KEY)
+			if (l->indexes[j].origin == RETORT_INDEX_FOREIGN_KEY && fk_index_used(&l->indexes[j], t))
 				p->ixt[j] = 1;
+		for (j = 0; j < t->nindexes; j++) /* a .sql target's (reflected): made with the foreign key */
+			if (t->indexes[j].origin == RETORT_INDEX_FOREIGN_KEY && !p->ix[j])
+				p->ix[j] = (size_t)-1;
 	}
 	p->pk_same = (!l->primary_key && !t->primary_key) ||
 	             (l->primary_key && t->primary_key && same_names(&l->primary_key->columns, &t->primary_key->columns) &&
-	              (!t->primary_key->name || str_eq(l->primary_key->name, t->primary_key->name)));
+	              (!t->primary_key->name || !l->primary_key->name || /* MariaDB keeps no name */
+	               str_eq(l->primary_key->name, t->primary_key->name)));
 	return RETORT_OK;
 }
 
@@ -573,6 +599,35 @@ static int fk_order(const rt_schema_table *tables, size_t n, const unsigned char
 
 /* ---- the diff ---- */
 
+/*
+ * A difference no operation can write yet (an enum's values, a column's
+ * autoincrement): an error naming it, so that neither `check` nor
+ * autogenerate passes over it in silence.  With live/target, their
+ * values are shown.
+ */
+static int not_written(const char *enum_name, const char *table, const char *column, const rt_strv *live,
+                       const rt_strv *target)
+{
+	rt_buf m = RT_BUF_INIT;
+	size_t i, k;
+	if (enum_name) {
+		rt_buf_printf(&m, "enum type %s: its values differ", enum_name);
+		for (k = 0; k < 2; k++) {
+			const rt_strv *v = k ? target : live;
+			rt_buf_printf(&m, k ? "; target: " : " (database: ");
+			for (i = 0; i < v->n; i++)
+				rt_buf_printf(&m, "%s%s", i ? ", " : "", v->v[i]);
+		}
+		rt_buf_printf(&m, ")");
+	} else
+		rt_buf_printf(&m, "table %s: column %s: its autoincrement differs", table, column);
+	rt_error_set("%s: autogenerate cannot write this change yet; write it by hand in a revision "
+	             "(an `execute` operation) and declare the result in the target schema",
+	             m.ptr ? m.ptr : "out of memory");
+	rt_buf_free(&m);
+	return RETORT_ERROR;
+}
+
 static int phase_enums_create(dctx *x)
 {
 	size_t i, j;
@@ -584,8 +639,11 @@ static int phase_enums_create(dctx *x)
 		for (j = 0; j < x->live->nenums && !l; j++)
 			if (strcmp(x->live->enums[j].name, e->name) == 0)
 				l = &x->live->enums[j];
-		if (l)
+		if (l) {
+			if (!same_names(&l->values, &e->values))
+				return not_written(e->name, NULL, NULL, &l->values, &e->values);
 			continue;
+		}
 		op_init(&up, RETORT_OP_CREATE_ENUM, NULL);
 		up.name = e->name;
 		if (!(up.column_names = own_names(x, &e->values)))
@@ -776,6 +834,8 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 				o = &l->columns[j];
 		if (!o)
 			continue;
+		if (o->autoincrement != c->autoincrement)
+			return not_written(NULL, t->name, c->name, NULL, NULL);
 		type_ch = !canon_eq(x, RT_CANON_TYPE, NULL, o->type, c->type);
 		null_ch = o->nullable != c->nullable;
 		def_ch = !c->autoincrement && !o->autoincrement &&
@@ -898,6 +958,36 @@ static int phase_create_parts(dctx *x, tpair *p)
 	return RETORT_OK;
 }
 
+/* Whether `cols` lead a key of the table once upgraded (so a database that indexes a foreign key makes none). */
+static int leads(const rt_strv *key, const rt_strv *cols)
+{
+	size_t i;
+	if (key->n < cols->n)
+		return 0;
+	for (i = 0; i < cols->n; i++)
+		if (strcmp(key->v[i], cols->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static int fk_has_index(const tpair *p, const rt_strv *cols)
+{
+	const rt_schema_table *t = p->t, *l = p->l;
+	size_t i;
+	if (t->primary_key && leads(&t->primary_key->columns, cols))
+		return 1;
+	for (i = 0; i < t->nuniques; i++)
+		if (leads(&t->uniques[i].columns, cols))
+			return 1;
+	for (i = 0; i < t->nindexes; i++)
+		if (!t->indexes[i].expression && leads(&t->indexes[i].columns, cols))
+			return 1;
+	for (i = 0; i < l->nindexes; i++) /* one the database made for a foreign key, kept */
+		if (l->indexes[i].origin == RETORT_INDEX_FOREIGN_KEY && p->ixt[i] && leads(&l->indexes[i].columns, cols))
+			return 1;
+	return 0;
+}
+
 static int phase_create_fks(dctx *x, tpair *p)
 {
 	const rt_schema_table *t = p->t;
@@ -909,6 +999,15 @@ static int phase_create_fks(dctx *x, tpair *p)
 			continue;
 		if ((rc = create_fk_op(x, t->name, &t->fks[i], &up, 1)) < 0)
 			return rc;
+		if (x->o && x->o->fk_index && !fk_has_index(p, &t->fks[i].columns)) {
+			/* the database makes an index named after the foreign key, and keeps it when the foreign key
+			 * is dropped: the downgrade drops it after the foreign key (the upgrade side is a placeholder) */
+			retort_op none, dix;
+			memset(&none, 0, sizeof none);
+			drop_index_op(&dix, t->name, up.name);
+			if ((rc = push(x, &none, NULL, &dix, NULL)) < 0)
+				return rc;
+		}
 		drop_constraint_op(&down, t->name, up.name, "foreignkey");
 		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
@@ -1036,6 +1135,8 @@ static int run(dctx *x, const rt_schema *orig)
 			goto done;
 		for (k = 0; k < t->nindexes; k++) {
 			retort_op none;
+			if (t->indexes[k].origin == RETORT_INDEX_FOREIGN_KEY)
+				continue; /* a .sql target's: the database makes it with the foreign key */
 			if ((rc = create_index_op(x, t->name, &t->indexes[k], &up, 1)) < 0)
 				goto done;
 			memset(&none, 0, sizeof none);

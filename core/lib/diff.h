@@ -32,6 +32,8 @@ typedef struct rt_diff_opts {
 	 */
 	char *(*canon)(void *arg, rt_canon_kind kind, const char *type, const char *text);
 	int comments; /* the database keeps comments: table and column comments are compared */
+	int fk_index; /* the database indexes a foreign key no key leads with, and keeps the index when the foreign
+	               * key is dropped (RETORT_DIALECT_FK_INDEX): the downgrade of an added foreign key drops it */
 	void *canon_arg;
 	/*
 	 * A name for an index or constraint the target leaves unnamed and the

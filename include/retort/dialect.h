@@ -26,6 +26,12 @@ typedef struct retort_conn retort_conn;
 #define RETORT_DIALECT_TRANSACTIONAL_DDL 0x1u
 /** The database keeps table and column comments (autogenerate compares them). */
 #define RETORT_DIALECT_COMMENTS 0x2u
+/**
+ * ADD FOREIGN KEY makes an index named after the constraint when no key
+ * leads with its columns, and DROP FOREIGN KEY leaves it (MariaDB):
+ * autogenerate drops that index with the foreign key.
+ */
+#define RETORT_DIALECT_FK_INDEX 0x4u
 
 /** Row callback of query: values[i] is NULL for SQL NULL; return non-zero to stop with that status. */
 typedef int (*retort_row_fn)(void *arg, size_t ncols, const char *const *values);

@@ -365,7 +365,7 @@ static int my_normalize(void *state, retort_host_ctx *h, retort_normalize_kind k
 
 static const retort_dialect_vtable vtable = {
 	.size = sizeof(retort_dialect_vtable),
-	.flags = RETORT_DIALECT_COMMENTS, /* DDL commits implicitly */
+	.flags = RETORT_DIALECT_COMMENTS | RETORT_DIALECT_FK_INDEX, /* DDL commits implicitly */
 	.max_identifier_length = 64,
 	.url_schemes = schemes,
 	.connect = my_connect,

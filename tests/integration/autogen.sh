@@ -15,11 +15,6 @@ scenario_chain() {
 	steps="$T_ROOT/steps_$D"
 	n=$(python3 "$top_srcdir/tests/autogen/chain.py" "$D" "$steps")
 	check "the chain has at least 40 pairs ($n)" [ "$n" -ge 40 ]
-	# MariaDB: the first 18 pairs are proven; the rest of the chain is still open work (issue 12)
-	if [ "$D" = mysql ] && [ "$n" -gt 18 ]; then
-		echo "# mysql: the chain's first 18 pairs of $n"
-		n=18
-	fi
 	echo 'target_schema = "target.conf";' >>retort.conf
 	for i in $(seq 1 "$n"); do
 		local name
