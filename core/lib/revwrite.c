@@ -746,7 +746,8 @@ int rt_revwrite_run(rt_ctx *ctx, const rt_revwrite *w, char **rev_out, char **pa
 	}
 	if (w->written)
 		w->written(w->arg, path);
-	/* the file must read back as a revision: as the template wrote it, then after each formatter (the culprit is named) */
+	/* the file must read back as a revision: as the template wrote it, then after each formatter
+	 * (the one that breaks it is named) */
 	if ((rc = reads_back(NULL, path)) < 0) {
 		rt_error_prefix("the revision written does not read back (check the template %s)", tpl_path);
 		rc = RETORT_ERROR;
