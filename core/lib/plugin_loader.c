@@ -602,14 +602,49 @@ int rt_plugins_scan(rt_plugins *ps, rt_strv *names, rt_strv *paths)
 	return rc;
 }
 
+/* the folder part of path p has length n (entries of one folder share it) */
+static size_t dir_len(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+	return slash ? (size_t)(slash - p) : 0;
+}
+
+/*
+ * Put the module named `alias` first among the modules of its folder
+ * (names and paths of rt_plugins_scan: one folder's entries are
+ * contiguous).
+ */
+static void alias_first(rt_strv *names, rt_strv *paths, const char *alias)
+{
+	long k = rt_strv_find(names, alias);
+	size_t i, n;
+	char *name, *path;
+	if (k <= 0)
+		return;
+	n = dir_len(paths->v[k]);
+	for (i = (size_t)k; i > 0 && dir_len(paths->v[i - 1]) == n && strncmp(paths->v[i - 1], paths->v[k], n) == 0;)
+		i--;
+	name = names->v[k];
+	path = paths->v[k];
+	memmove(names->v + i + 1, names->v + i, ((size_t)k - i) * sizeof *names->v);
+	memmove(paths->v + i + 1, paths->v + i, ((size_t)k - i) * sizeof *paths->v);
+	names->v[i] = name;
+	paths->v[i] = path;
+}
+
 /*
  * The module on the search path whose dialect serves URL `scheme` (its
- * descriptor's url_schemes decide, whatever its file is called): every
- * module is looked at, in search order; when two claim the scheme the
- * first is used and a warning says so.  The module named after the
- * scheme (postgres -> postgresql, mariadb -> mysql) that does not load is
- * an error (it is most likely the one meant); other modules that do not
- * load are passed over.  *path NULL and an error when none serves it.
+ * descriptor's url_schemes decide, whatever its file is called): the
+ * modules are asked in search order, the one named after the scheme
+ * (postgres -> postgresql, mariadb -> mysql) first within its folder, and
+ * the first that lists the scheme serves it.  When that is the module
+ * named after the scheme, nothing more is opened (the usual case: opening
+ * every module would load every client library, libpq's dozens, on each
+ * run); otherwise the rest are asked too, and another that lists the
+ * scheme is warned about.  The module named after the scheme that does
+ * not load, before any other served it, is an error (it is most likely the
+ * one meant); other modules that do not load are passed over.  *path NULL and an error when none
+ * serves it.
  */
 static int find_dialect(rt_plugins *ps, const char *scheme, char **path)
 {
@@ -621,12 +656,14 @@ static int find_dialect(rt_plugins *ps, const char *scheme, char **path)
 	*path = NULL;
 	if ((rc = rt_plugins_scan(ps, &names, &paths)) < 0)
 		goto done;
+	alias_first(&names, &paths, alias);
 	for (i = 0; i < names.n; i++) {
 		rt_plugin *p = NULL;
+		int named = strcmp(names.v[i], alias) == 0;
 		if ((rc = open_checked(ps, paths.v[i], RETORT_KIND_END, 1, NULL, &p)) < 0) {
 			if (rc == RETORT_ENOMEM)
 				goto done;
-			if (strcmp(names.v[i], alias) == 0) {
+			if (named && !used) {
 				rt_error_prefix("URL scheme '%s'", scheme);
 				rc = RETORT_EINVAL;
 				goto done;
@@ -658,6 +695,8 @@ static int find_dialect(rt_plugins *ps, const char *scheme, char **path)
 			rc = RETORT_ENOMEM;
 			goto done;
 		}
+		if (named && *path && strcmp(*path, paths.v[i]) == 0)
+			break; /* the module named after the scheme serves it: nothing more to open */
 	}
 	if (!*path) {
 		char *dirs = rt_strv_join(&ps->search, ":"), *bad = rt_strv_join(&failed, ", ");

@@ -35,6 +35,8 @@ build_modules() {
 		cc_module "$M/b/two.so" ldr_dialect.c -DLDR_NAME='"two"' &&
 		cc_module "$M/c/two.so" ldr_dialect.c -DLDR_NAME='"two"' &&
 		cc_module "$M/c/one.so" ldr_dialect.c -DLDR_NAME='"one"' &&
+		cc_module "$M/named/ldr.so" ldr_dialect.c -DLDR_NAME='"ldrnamed"' &&
+		cc_module "$M/named/aaa.so" ldr_dialect.c -DLDR_NAME='"aaa"' &&
 		cc_module "$M/dep/libldrdep.so" ldr_dep.c &&
 		cc_module "$M/bad/needsdep.so" ldr_hook.c -DLDR_NAME='"needsdep"' -DLDR_NEEDS_DEP \
 			-L"$M/dep" -Wl,-rpath,"$M/dep" -lldrdep &&
@@ -124,6 +126,14 @@ scenario_duplicates() {
 	RETORT_PLUGIN_PATH="$M/c:$RETORT_PLUGIN_PATH" expect_rc 1 "two dialects in one folder" upgrade head
 	expect_in "$ERR" "dialect one does not connect" "in one folder, the names in order"
 	expect_in "$ERR" "$M/c/one.so is used, not $M/c/two.so" "and a warning"
+	# the module named after the scheme comes first in its folder, and then nothing more is opened
+	RETORT_PLUGIN_PATH="$M/named:$M/bad:$RETORT_PLUGIN_PATH" expect_rc 1 "a module named after the scheme" upgrade head
+	expect_in "$ERR" "dialect ldrnamed does not connect" "serves it before the others of its folder"
+	expect_not_in "$ERR" "warning" "without opening the others (no warning)"
+	# an earlier folder's dialect comes before the module named after the scheme, which is then named in a warning
+	RETORT_PLUGIN_PATH="$M/a:$M/named:$RETORT_PLUGIN_PATH" expect_rc 1 "a dialect in an earlier folder" upgrade head
+	expect_in "$ERR" "dialect one does not connect" "serves it"
+	expect_in "$ERR" "$M/a/one.so is used, not $M/named/ldr.so" "and the module named after the scheme is warned about"
 	# declaring one settles it
 	echo "plugins = ( { module = \"$M/b/two.so\"; } );" >>retort.conf
 	RETORT_PLUGIN_PATH="$M/c:$RETORT_PLUGIN_PATH" expect_rc 1 "a declared dialect for the scheme" upgrade head
