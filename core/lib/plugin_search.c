@@ -76,8 +76,9 @@ int rt_psearch_init(void)
 		rt_error_set("cannot initialise libltdl: %s", e ? e : "unknown error");
 		return RETORT_ERROR;
 	}
-	/* libltdl tries every loader in turn: its lazy one must not pick up what ours refused */
-	lt_dlloader_remove("lt_dlopen");
+	/* libltdl tries every loader in turn: its lazy one must not pick up what ours refused
+	 * (lt_dlloader_remove hands back the vtable libltdl allocated for it) */
+	free(lt_dlloader_remove("lt_dlopen"));
 	done = 1;
 	return RETORT_OK;
 }
