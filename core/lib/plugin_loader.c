@@ -578,26 +578,25 @@ int rt_plugins_load_declared(rt_plugins *ps)
 	return RETORT_OK;
 }
 
-/* the shadowed modules of a scan ("NAME\tPATH"), each said once */
-static void warn_all_shadowed(rt_plugins *ps, const rt_strv *names, const rt_strv *paths, const rt_strv *shadowed)
+/* module `name` (at `path`) was found again later on the path ("NAME\tPATH" in `shadowed`): said once */
+static void warn_if_shadowed(rt_plugins *ps, const rt_strv *shadowed, const char *name, const char *path)
 {
-	size_t i;
+	size_t i, n = strlen(name);
 	for (i = 0; i < shadowed->n; i++) {
-		const char *tab = strchr(shadowed->v[i], '\t');
-		char *name = tab ? rt_strndup(shadowed->v[i], (size_t)(tab - shadowed->v[i])) : NULL;
-		long k = name ? rt_strv_find(names, name) : -1;
-		if (k >= 0)
-			rt_plugins_warn_shadowed(ps, name, paths->v[k], tab + 1);
-		rt_free(name);
+		if (strncmp(shadowed->v[i], name, n) == 0 && shadowed->v[i][n] == '\t') {
+			rt_plugins_warn_shadowed(ps, name, path, shadowed->v[i] + n + 1);
+			return;
+		}
 	}
 }
 
 int rt_plugins_scan(rt_plugins *ps, rt_strv *names, rt_strv *paths)
 {
 	rt_strv shadowed = RT_STRV_INIT;
+	size_t i;
 	int rc = rt_psearch_all(&ps->search, names, paths, &shadowed);
-	if (rc == RETORT_OK)
-		warn_all_shadowed(ps, names, paths, &shadowed);
+	for (i = 0; rc == RETORT_OK && i < names->n; i++)
+		warn_if_shadowed(ps, &shadowed, names->v[i], paths->v[i]);
 	rt_strv_free(&shadowed);
 	return rc;
 }
@@ -648,18 +647,20 @@ static void alias_first(rt_strv *names, rt_strv *paths, const char *alias)
  */
 static int find_dialect(rt_plugins *ps, const char *scheme, char **path)
 {
-	rt_strv names = RT_STRV_INIT, paths = RT_STRV_INIT, failed = RT_STRV_INIT;
+	rt_strv names = RT_STRV_INIT, paths = RT_STRV_INIT, failed = RT_STRV_INIT, shadowed = RT_STRV_INIT;
 	const char *alias = dialect_alias(scheme);
 	const void *used = NULL;
 	size_t i;
 	int rc;
 	*path = NULL;
-	if ((rc = rt_plugins_scan(ps, &names, &paths)) < 0)
+	/* only the modules opened here are warned about when found twice: the others play no part */
+	if ((rc = rt_psearch_all(&ps->search, &names, &paths, &shadowed)) < 0)
 		goto done;
 	alias_first(&names, &paths, alias);
 	for (i = 0; i < names.n; i++) {
 		rt_plugin *p = NULL;
 		int named = strcmp(names.v[i], alias) == 0;
+		warn_if_shadowed(ps, &shadowed, names.v[i], paths.v[i]);
 		if ((rc = open_checked(ps, paths.v[i], RETORT_KIND_END, 1, NULL, &p)) < 0) {
 			if (rc == RETORT_ENOMEM)
 				goto done;
@@ -713,6 +714,7 @@ done:
 	rt_strv_free(&names);
 	rt_strv_free(&paths);
 	rt_strv_free(&failed);
+	rt_strv_free(&shadowed);
 	return rc;
 }
 

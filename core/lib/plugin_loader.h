@@ -88,8 +88,9 @@ void rt_plugin_free(rt_plugin *p);
 
 /**
  * Every module found in the search folders: names[i] (the file name
- * without extension) and paths[i], each name once, in search order; a name
- * found again in a later folder is warned about.
+ * without extension) and paths[i], each name once, in search order; every
+ * name found again in a later folder is warned about (for `retort plugins`:
+ * the dialect search warns only about the modules it opens).
  */
 int rt_plugins_scan(rt_plugins *ps, rt_strv *names, rt_strv *paths);
 

@@ -86,6 +86,10 @@ scenario_search_order() {
 	RETORT_PLUGIN_PATH="$M/b:$RETORT_PLUGIN_PATH" expect_rc 0 "upgrade with a declared module found twice" upgrade head
 	expect_in "$ERR" "retort: warning: plugin 'tagged' is found twice on the plugin path: $M/a/tagged.so is used, not $M/b/tagged.la" \
 		"the declared module found twice is warned about"
+	# a module found twice that plays no part in the run is not warned about
+	cp retort.conf.base retort.conf
+	RETORT_PLUGIN_PATH="$RETORT_PLUGIN_PATH:$M/a:$M/b" expect_rc 0 "upgrade with a module found twice after the dialect" upgrade head
+	expect_not_in "$ERR" "warning" "modules the run does not open are not warned about"
 	# a folder listed twice is one folder
 	with_path "$M/a" "$M/a"
 	expect_rc 0 "plugins with a folder listed twice" plugins
