@@ -10,7 +10,7 @@ core_libretort_la_SOURCES = \
 	core/lib/parfor.h core/lib/parfor.c \
 	core/lib/rtconfig.h core/lib/rtconfig.c \
 	core/lib/url.h core/lib/url.c \
-	core/lib/plugin_loader.h core/lib/plugin_loader.c \
+	core/lib/plugin_loader.h core/lib/plugin_loader.c core/lib/plugin_search.h core/lib/plugin_search.c \
 	core/lib/runner.h core/lib/runner_int.h core/lib/runner.c core/lib/history.c core/lib/offline.c \
 	core/lib/revwrite.h core/lib/revwrite.c \
 	core/lib/report.h core/lib/report.c \

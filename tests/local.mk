@@ -79,3 +79,5 @@ TESTS += tests/integration/autogen_walkthrough.sh
 EXTRA_DIST += tests/integration/autogen_walkthrough.sh
 TESTS += tests/integration/autogen_cases.sh
 EXTRA_DIST += tests/integration/autogen_cases.sh
+TESTS += tests/integration/loader.sh
+EXTRA_DIST += tests/integration/loader.sh tests/plugins/ldr_hook.c tests/plugins/ldr_dialect.c tests/plugins/ldr_dep.c

@@ -59,7 +59,8 @@ static const optdef cmd_opts[] = {
 	{O_RESOLVE, NULL, "--resolve-dependencies", NULL, "treat dependencies as parents"},
 	{O_RANGE, "-r", "--rev-range", "RANGE", "only the revisions in RANGE (FROM:TO, :TO, FROM:, current:)"},
 	{O_INDICATE, "-i", "--indicate-current", NULL, "mark the revisions the database is at with (current)"},
-	{O_DIALECT, NULL, "--dialect", "sqlite|postgresql|mysql", "the database URL written (default sqlite)"},
+	{O_DIALECT, NULL, "--dialect", "NAME",
+	 "the database URL written: sqlite (default), postgresql, mysql, or a dialect on the plugin path"},
 	{O_CHECKHEADS, NULL, "--check-heads", NULL, "exit 1 unless the database is at every head"},
 	{O_REV, "-r", "--rev", "REV", "only the rows of revision REV (its full id)"},
 	{O_OUTCOME, NULL, "--outcome", "ok|failed|repaired", "only the rows with that outcome"},
@@ -533,22 +534,39 @@ static const char schema_conf[] = "# The target schema: what the database should
                                   "# and check).  See retort.conf(5).\n"
                                   "tables = ();\n";
 
+static int init_files(const char *dir, const char *url, int quiet);
+
 static int cmd_init(rt_ctx *ctx, opts *o)
 {
-	const char *dir, *dialect = o->dialect ? o->dialect : "sqlite", *url;
-	char *p = NULL, *conf = NULL;
+	const char *dir, *dialect = o->dialect ? o->dialect : "sqlite";
+	char *url = NULL, *scheme = NULL;
 	int rc;
-	DIR *d;
 	(void)ctx;
 	dir = o->args.v[0];
 	if (strcmp(dialect, "sqlite") == 0)
-		url = "${DATABASE_URL:-sqlite:///app.db}";
+		url = rt_strdup("${DATABASE_URL:-sqlite:///app.db}");
 	else if (strcmp(dialect, "postgresql") == 0)
-		url = "${DATABASE_URL:-postgresql://app@localhost:5432/app}";
+		url = rt_strdup("${DATABASE_URL:-postgresql://app@localhost:5432/app}");
 	else if (strcmp(dialect, "mysql") == 0)
-		url = "${DATABASE_URL:-mysql://app@localhost:3306/app}";
-	else
-		return usage_err("unknown dialect '%s' (sqlite, postgresql, mysql)", dialect);
+		url = rt_strdup("${DATABASE_URL:-mysql://app@localhost:3306/app}");
+	else if ((rc = rt_plugins_find_dialect(dialect, &scheme)) < 0) { /* any dialect on the plugin path */
+		rt_error_prefix("--dialect %s", dialect);
+		return rc;
+	} else
+		url = rt_asprintf("${DATABASE_URL:-%s://app@localhost/app}", scheme);
+	rt_free(scheme);
+	RT_CHECK_ALLOC(url);
+	rc = init_files(dir, url, o->quiet);
+	rt_free(url);
+	return rc;
+}
+
+/* the project's files: DIR/versions, DIR/template.conf, DIR/schema.conf, retort.conf (with `url`) */
+static int init_files(const char *dir, const char *url, int quiet)
+{
+	char *p = NULL, *conf = NULL;
+	int rc;
+	DIR *d;
 	if (access("retort.conf", F_OK) == 0) {
 		rt_error_set("retort.conf already exists here; not overwriting it");
 		return RETORT_EINVAL;
@@ -574,19 +592,19 @@ static int cmd_init(rt_ctx *ctx, opts *o)
 		rt_free(p);
 		return RETORT_ERROR;
 	}
-	if (!o->quiet)
+	if (!quiet)
 		fprintf(stderr, "Generating %s ...  done\n", p);
 	rt_free(p);
 	p = rt_asprintf("%s/template.conf", dir);
 	rc = rt_file_create(p, rt_template_builtin(RETORT_FORMAT_CONF));
-	if (rc == 0 && !o->quiet)
+	if (rc == 0 && !quiet)
 		fprintf(stderr, "Generating %s ...  done\n", p);
 	rt_free(p);
 	if (rc < 0)
 		return rc;
 	p = rt_asprintf("%s/schema.conf", dir);
 	rc = rt_file_create(p, schema_conf);
-	if (rc == 0 && !o->quiet)
+	if (rc == 0 && !quiet)
 		fprintf(stderr, "Generating %s ...  done\n", p);
 	rt_free(p);
 	if (rc < 0)
@@ -611,7 +629,7 @@ static int cmd_init(rt_ctx *ctx, opts *o)
 	rt_free(conf);
 	if (rc < 0)
 		return rc;
-	if (!o->quiet)
+	if (!quiet)
 		fprintf(stderr, "Generating retort.conf ...  done\nPlease edit the database URL in retort.conf before "
 		                "proceeding.\n");
 	return RETORT_OK;

@@ -83,7 +83,7 @@ static int add_loaded(rt_plugin_list *l, const rt_plugins *ps, size_t *shown)
 int rt_plugins_list(const rt_config *cfg, rt_plugin_list *out)
 {
 	rt_plugins *ps = NULL;
-	rt_strv names = RT_STRV_INIT;
+	rt_strv names = RT_STRV_INIT, paths = RT_STRV_INIT;
 	size_t i, shown = 0;
 	int rc;
 	memset(out, 0, sizeof *out);
@@ -99,13 +99,13 @@ int rt_plugins_list(const rt_config *cfg, rt_plugin_list *out)
 	if (rc < 0 || (rc = add_loaded(out, ps, &shown)) < 0)
 		goto done;
 	/* found on the search path */
-	if ((rc = rt_plugins_scan(ps, &names)) < 0)
+	if ((rc = rt_plugins_scan(ps, &names, &paths)) < 0)
 		goto done;
 	for (i = 0; i < names.n; i++) {
 		rt_plugin *p = NULL;
 		const retort_plugin_impl *impl;
 		rt_buf kinds = RT_BUF_INIT;
-		if (rt_plugin_probe(ps, names.v[i], &p) < 0) {
+		if (rt_plugin_probe(ps, paths.v[i], &p) < 0) {
 			if (!listed(out, names.v[i], NULL))
 				rc = add(out, NULL, NULL, 0, names.v[i], rt_error_msg());
 			rt_error_clear();
@@ -124,6 +124,7 @@ int rt_plugins_list(const rt_config *cfg, rt_plugin_list *out)
 	}
 done:
 	rt_strv_free(&names);
+	rt_strv_free(&paths);
 	rt_plugins_free(ps);
 	return rc;
 }

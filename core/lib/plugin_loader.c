@@ -9,13 +9,12 @@
 #include <string.h>
 
 #include "plugin_loader.h"
+#include "plugin_search.h"
 #include "report.h"
 
 #ifndef RETORT_PKGLIBDIR
 #define RETORT_PKGLIBDIR "/usr/local/lib/retort"
 #endif
-
-static int ltdl_users;
 
 const char *rt_plugin_kind_name(retort_plugin_kind k)
 {
@@ -134,6 +133,7 @@ void rt_plugin_free(rt_plugin *p)
 	rt_settings_free(&p->settings);
 	rt_strv_free(&p->events);
 	rt_free(p->path);
+	rt_free(p->where);
 	rt_free(p);
 }
 
@@ -153,27 +153,19 @@ static int add_search(rt_plugins *ps, const char *list)
 
 int rt_plugins_new(rt_plugins **out, const rt_config *cfg)
 {
-	rt_plugins *ps = rt_calloc(1, sizeof *ps);
+	rt_plugins *ps;
 	size_t i;
-	char *joined;
+	int rc;
+	if ((rc = rt_psearch_init()) < 0)
+		return rc;
+	ps = rt_calloc(1, sizeof *ps);
 	RT_CHECK_ALLOC(ps);
 	ps->cfg = cfg;
-	if (ltdl_users++ == 0 && lt_dlinit() != 0) { /* lt_dlinit counts its own calls */
-		rt_error_set("cannot initialise libltdl: %s", lt_dlerror());
-		ltdl_users--;
-		rt_free(ps);
-		return RETORT_ERROR;
-	}
 	for (i = 0; cfg && i < cfg->plugin_path.n; i++)
 		if (rt_strv_push(&ps->search, cfg->plugin_path.v[i]) < 0)
 			goto oom;
 	if (add_search(ps, getenv("RETORT_PLUGIN_PATH")) < 0 || rt_strv_push(&ps->search, RETORT_PKGLIBDIR) < 0)
 		goto oom;
-	joined = rt_strv_join(&ps->search, ":");
-	if (!joined)
-		goto oom;
-	lt_dlsetsearchpath(joined);
-	rt_free(joined);
 	*out = ps;
 	return RETORT_OK;
 oom:
@@ -191,10 +183,10 @@ void rt_plugins_free(rt_plugins *ps)
 		rt_plugin_free(ps->v[i]);
 	rt_free(ps->v);
 	rt_strv_free(&ps->search);
+	rt_strv_free(&ps->warned);
 	rt_free(ps);
 	/* No lt_dlexit(): it would unload the dialects too, which stay loaded
 	 * until the process ends (client libraries keep library-wide state). */
-	--ltdl_users;
 }
 
 static int push_plugin(rt_plugins *ps, rt_plugin *p)
@@ -203,6 +195,54 @@ static int push_plugin(rt_plugins *ps, rt_plugin *p)
 	RT_CHECK_ALLOC(v);
 	ps->v = v;
 	ps->v[ps->n++] = p;
+	return RETORT_OK;
+}
+
+/* a warning said once per rt_plugins (`key`: what it is about) */
+static void warn_once(rt_plugins *ps, const char *key, const char *text)
+{
+	if (rt_strv_find(&ps->warned, key) >= 0)
+		return;
+	rt_strv_push(&ps->warned, key);
+	rt_report(RT_REPORT_WARNING, "%s", text);
+}
+
+void rt_plugins_warn_shadowed(rt_plugins *ps, const char *name, const char *used, const char *other)
+{
+	char key[512], text[3072];
+	snprintf(key, sizeof key, "module\t%s", name);
+	snprintf(text, sizeof text, "plugin '%s' is found twice on the plugin path: %s is used, not %s", name, used,
+	         other);
+	warn_once(ps, key, text);
+}
+
+/*
+ * The file of module `module`: a path as it is, else the first NAME.la or
+ * NAME.so on the search path (folder by folder).  An error when there is
+ * none.
+ */
+static int resolve(rt_plugins *ps, const char *module, const char *pre, const char *sep, char **path)
+{
+	rt_strv others = RT_STRV_INIT;
+	int rc;
+	*path = NULL;
+	if (strchr(module, '/')) {
+		*path = rt_strdup(module);
+		RT_CHECK_ALLOC(*path);
+		return RETORT_OK;
+	}
+	if ((rc = rt_psearch_find(&ps->search, module, path, &others)) < 0)
+		return rc;
+	if (*path && others.n)
+		rt_plugins_warn_shadowed(ps, module, *path, others.v[0]);
+	rt_strv_free(&others);
+	if (!*path) {
+		char *dirs = rt_strv_join(&ps->search, ":");
+		rt_error_set("%s%splugin '%s' not found: no %s.la or %s.so in %s", pre, sep, module, module, module,
+		             dirs ? dirs : "");
+		rt_free(dirs);
+		return RETORT_EINVAL;
+	}
 	return RETORT_OK;
 }
 
@@ -215,49 +255,49 @@ static int open_checked(rt_plugins *ps, const char *module, retort_plugin_kind k
                         const char *where, rt_plugin **out)
 {
 	rt_plugin *p;
-	lt_dladvise adv;
-	lt_dlhandle h = NULL;
+	void *h = NULL;
 	retort_plugin_entry_fn entry;
 	const retort_plugin_descriptor *d;
 	const retort_plugin_impl *impl, *chosen = NULL;
-	const lt_dlinfo *info;
-	int nimpls = 0, rc = RETORT_EINVAL;
+	char *file = NULL;
+	int nimpls = 0, rc;
 	const char *pre = where ? where : "", *sep = where ? ": " : "";
-	(void)ps;
 
+	if ((rc = resolve(ps, module, pre, sep, &file)) < 0)
+		return rc;
+	rc = RETORT_EINVAL;
 	p = rt_calloc(1, sizeof *p);
-	RT_CHECK_ALLOC(p);
-	if (lt_dladvise_init(&adv) == 0) {
-		lt_dladvise_ext(&adv);
-		lt_dladvise_local(&adv);
-		h = lt_dlopenadvise(module, adv);
-		lt_dladvise_destroy(&adv);
+	if (!p) {
+		rt_free(file);
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
 	}
-	if (!h) {
-		const char *e = lt_dlerror();
-		if (strchr(module, '/'))
-			rt_error_set("%s%s%s: cannot load plugin: %s", pre, sep, module, e ? e : "unknown error");
-		else {
-			char *path = rt_strv_join(&ps->search, ":");
-			rt_error_set("%s%splugin '%s' not found or not loadable (%s); searched %s", pre, sep, module,
-			             e ? e : "unknown error", path ? path : "");
-			rt_free(path);
-		}
-		goto fail;
-	}
-	p->handle = h;
-	info = lt_dlgetinfo(h);
-	p->path = rt_strdup(info && info->filename ? info->filename : module);
-	if (!p->path) {
+	p->path = file;
+	if (where && !(p->where = rt_strdup(where))) {
 		rc = RETORT_ENOMEM;
 		goto fail;
 	}
-	entry = (retort_plugin_entry_fn)(uintptr_t)lt_dlsym(h, RETORT_PLUGIN_ENTRY_NAME);
+	if (rt_psearch_open(file, &h) < 0) {
+		if (where)
+			rt_error_prefix("%s", where);
+		goto fail;
+	}
+	p->handle = h;
+	{ /* the shared object a .la named */
+		const lt_dlinfo *info = lt_dlgetinfo((lt_dlhandle)h);
+		char *so = info && info->filename ? rt_strdup(info->filename) : NULL;
+		if (so) {
+			rt_free(p->path);
+			p->path = so;
+		}
+	}
+	entry = (retort_plugin_entry_fn)(uintptr_t)lt_dlsym((lt_dlhandle)h, RETORT_PLUGIN_ENTRY_NAME);
 	if (!entry) {
 		rt_error_set("%s%s%s: not a retort plugin (no symbol %s)", pre, sep, p->path, RETORT_PLUGIN_ENTRY_NAME);
 		goto fail;
 	}
 	d = entry();
+	p->desc_addr = d;
 	if (!d) {
 		rt_error_set("%s%s%s: %s returned no descriptor", pre, sep, p->path, RETORT_PLUGIN_ENTRY_NAME);
 		goto fail;
@@ -374,8 +414,7 @@ static int instantiate(rt_plugins *ps, rt_plugin *p, const config_setting_t *gro
 	rc = p->desc.init(rt_host_services(), p->hctx, group ? &p->settings : NULL, p->kind, &state);
 	if (rc < 0) {
 		rt_hctx_take_error(p->hctx, rc, "init");
-		if (where && !strstr(rt_error_msg(), where))
-			rt_error_prefix("%s", where);
+		rt_error_prefix("%s%s%s: init failed", where ? where : "", where ? ": " : "", p->path);
 		return RETORT_EINVAL; /* a plugin that will not start is bad input */
 	}
 	p->state = state;
@@ -390,6 +429,53 @@ static const char *dialect_alias(const char *scheme)
 	if (strcmp(scheme, "mariadb") == 0 || strcmp(scheme, "mysql") == 0)
 		return "mysql";
 	return scheme;
+}
+
+/* p's dialect impl claims URL scheme `scheme` */
+static int claims(const rt_plugin *p, const char *scheme)
+{
+	const retort_plugin_impl *impl;
+	for (impl = p->desc.impls; impl->kind != RETORT_KIND_END; impl++) {
+		const char *const *s = ((const retort_dialect_vtable *)impl->vtable)->url_schemes;
+		if (impl->kind != RETORT_KIND_DIALECT)
+			continue;
+		for (; s && *s; s++)
+			if (strcmp(*s, scheme) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * A declaration `p` that clashes with one before it: another module of
+ * the same name (a different file), or a second dialect for one URL
+ * scheme.  Either would leave the first silently winning: an error.
+ */
+static int declared_clash(const rt_plugins *ps, const rt_plugin *p)
+{
+	size_t i;
+	const char *const *s;
+	for (i = 0; i < ps->n; i++) {
+		const rt_plugin *q = ps->v[i];
+		if (!q->where)
+			continue;
+		if (strcmp(q->desc.name, p->desc.name) == 0 && q->desc_addr != p->desc_addr) {
+			rt_error_set("%s: two modules named '%s' are declared: %s, and %s (%s)", p->where, p->desc.name,
+			             p->path, q->path, q->where);
+			return RETORT_EINVAL;
+		}
+		if (p->kind != RETORT_KIND_DIALECT || q->kind != RETORT_KIND_DIALECT)
+			continue;
+		for (s = p->vt.dialect.url_schemes; *s; s++) {
+			if (claims(q, *s)) {
+				rt_error_set("%s: dialect '%s' (%s) claims URL scheme '%s', as does dialect '%s' (%s, %s): "
+				             "declare one",
+				             p->where, p->desc.name, p->path, *s, q->desc.name, q->path, q->where);
+				return RETORT_EINVAL;
+			}
+		}
+	}
+	return RETORT_OK;
 }
 
 /* enforce = "upgrade" or [ "revision", "upgrade" ]: this policy gates those commands (lint.c) */
@@ -483,7 +569,8 @@ int rt_plugins_load_declared(rt_plugins *ps)
 			rt_plugin_free(p);
 			return rc;
 		}
-		if ((rc = instantiate(ps, p, g, where)) < 0 || (rc = push_plugin(ps, p)) < 0) {
+		if ((rc = declared_clash(ps, p)) < 0 || (rc = instantiate(ps, p, g, where)) < 0 ||
+		    (rc = push_plugin(ps, p)) < 0) {
 			rt_plugin_free(p);
 			return rc;
 		}
@@ -491,28 +578,164 @@ int rt_plugins_load_declared(rt_plugins *ps)
 	return RETORT_OK;
 }
 
+/* module `name` (at `path`) was found again later on the path ("NAME\tPATH" in `shadowed`): said once */
+static void warn_if_shadowed(rt_plugins *ps, const rt_strv *shadowed, const char *name, const char *path)
+{
+	size_t i, n = strlen(name);
+	for (i = 0; i < shadowed->n; i++) {
+		if (strncmp(shadowed->v[i], name, n) == 0 && shadowed->v[i][n] == '\t') {
+			rt_plugins_warn_shadowed(ps, name, path, shadowed->v[i] + n + 1);
+			return;
+		}
+	}
+}
+
+int rt_plugins_scan(rt_plugins *ps, rt_strv *names, rt_strv *paths)
+{
+	rt_strv shadowed = RT_STRV_INIT;
+	size_t i;
+	int rc = rt_psearch_all(&ps->search, names, paths, &shadowed);
+	for (i = 0; rc == RETORT_OK && i < names->n; i++)
+		warn_if_shadowed(ps, &shadowed, names->v[i], paths->v[i]);
+	rt_strv_free(&shadowed);
+	return rc;
+}
+
+/* the folder part of path p has length n (entries of one folder share it) */
+static size_t dir_len(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+	return slash ? (size_t)(slash - p) : 0;
+}
+
+/*
+ * Put the module named `alias` first among the modules of its folder
+ * (names and paths of rt_plugins_scan: one folder's entries are
+ * contiguous).
+ */
+static void alias_first(rt_strv *names, rt_strv *paths, const char *alias)
+{
+	long k = rt_strv_find(names, alias);
+	size_t i, n;
+	char *name, *path;
+	if (k <= 0)
+		return;
+	n = dir_len(paths->v[k]);
+	for (i = (size_t)k; i > 0 && dir_len(paths->v[i - 1]) == n && strncmp(paths->v[i - 1], paths->v[k], n) == 0;)
+		i--;
+	name = names->v[k];
+	path = paths->v[k];
+	memmove(names->v + i + 1, names->v + i, ((size_t)k - i) * sizeof *names->v);
+	memmove(paths->v + i + 1, paths->v + i, ((size_t)k - i) * sizeof *paths->v);
+	names->v[i] = name;
+	paths->v[i] = path;
+}
+
+/*
+ * The module on the search path whose dialect serves URL `scheme` (its
+ * descriptor's url_schemes decide, whatever its file is called): the
+ * modules are asked in search order, the one named after the scheme
+ * (postgres -> postgresql, mariadb -> mysql) first within its folder, and
+ * the first that lists the scheme serves it.  When that is the module
+ * named after the scheme, nothing more is opened (the usual case: opening
+ * every module would load every client library, libpq's dozens, on each
+ * run); otherwise the rest are asked too, and another that lists the
+ * scheme is warned about.  The module named after the scheme that does
+ * not load, before any other served it, is an error (it is most likely the
+ * one meant); other modules that do not load are passed over.  *path NULL and an error when none
+ * serves it.
+ */
+static int find_dialect(rt_plugins *ps, const char *scheme, char **path)
+{
+	rt_strv names = RT_STRV_INIT, paths = RT_STRV_INIT, failed = RT_STRV_INIT, shadowed = RT_STRV_INIT;
+	const char *alias = dialect_alias(scheme);
+	const void *used = NULL;
+	size_t i;
+	int rc;
+	*path = NULL;
+	/* only the modules opened here are warned about when found twice: the others play no part */
+	if ((rc = rt_psearch_all(&ps->search, &names, &paths, &shadowed)) < 0)
+		goto done;
+	alias_first(&names, &paths, alias);
+	for (i = 0; i < names.n; i++) {
+		rt_plugin *p = NULL;
+		int named = strcmp(names.v[i], alias) == 0;
+		warn_if_shadowed(ps, &shadowed, names.v[i], paths.v[i]);
+		if ((rc = open_checked(ps, paths.v[i], RETORT_KIND_END, 1, NULL, &p)) < 0) {
+			if (rc == RETORT_ENOMEM)
+				goto done;
+			if (named && !used) {
+				rt_error_prefix("URL scheme '%s'", scheme);
+				rc = RETORT_EINVAL;
+				goto done;
+			}
+			rt_error_clear();
+			rc = RETORT_OK;
+			if (rt_strv_push(&failed, names.v[i]) < 0) {
+				rc = RETORT_ENOMEM;
+				goto done;
+			}
+			continue;
+		}
+		if (claims(p, scheme)) {
+			if (!used) {
+				used = p->desc_addr;
+				*path = rt_strdup(paths.v[i]);
+			} else if (p->desc_addr != used) {
+				char key[512], text[3072];
+				snprintf(key, sizeof key, "scheme\t%s", scheme);
+				snprintf(text, sizeof text,
+				         "URL scheme '%s' is claimed by two dialects on the plugin path: %s is used, not %s "
+				         "(declare the one to use in the plugins list)",
+				         scheme, *path, paths.v[i]);
+				warn_once(ps, key, text);
+			}
+		}
+		rt_plugin_free(p);
+		if (used && !*path) {
+			rc = RETORT_ENOMEM;
+			goto done;
+		}
+		if (named && *path && strcmp(*path, paths.v[i]) == 0)
+			break; /* the module named after the scheme serves it: nothing more to open */
+	}
+	if (!*path) {
+		char *dirs = rt_strv_join(&ps->search, ":"), *bad = rt_strv_join(&failed, ", ");
+		rt_error_set("no dialect for URL scheme '%s': no module in %s serves it%s%s%s", scheme, dirs ? dirs : "",
+		             failed.n ? " (these did not load: " : "", failed.n && bad ? bad : "",
+		             failed.n ? "; `retort plugins` says why)" : "");
+		rt_free(dirs);
+		rt_free(bad);
+		rc = RETORT_EINVAL;
+	}
+done:
+	if (rc == RETORT_ENOMEM)
+		rt_error_set("out of memory");
+	rt_strv_free(&names);
+	rt_strv_free(&paths);
+	rt_strv_free(&failed);
+	rt_strv_free(&shadowed);
+	return rc;
+}
+
 int rt_plugins_dialect(rt_plugins *ps, const char *scheme, rt_plugin **out)
 {
 	size_t i;
 	int rc;
 	rt_plugin *p = NULL;
+	char *path = NULL;
 	for (i = 0; i < ps->n; i++) {
-		rt_plugin *q = ps->v[i];
-		const char *const *s;
-		if (q->kind != RETORT_KIND_DIALECT)
-			continue;
-		for (s = q->vt.dialect.url_schemes; *s; s++) {
-			if (strcmp(*s, scheme) == 0) {
-				*out = q;
-				return RETORT_OK;
-			}
+		if (ps->v[i]->kind == RETORT_KIND_DIALECT && claims(ps->v[i], scheme)) {
+			*out = ps->v[i];
+			return RETORT_OK;
 		}
 	}
-	if ((rc = open_checked(ps, dialect_alias(scheme), RETORT_KIND_DIALECT, 0, NULL, &p)) < 0) {
-		if (!strstr(rt_error_msg(), "incompatible") && !strstr(rt_error_msg(), "descriptor"))
-			rt_error_prefix("no dialect for URL scheme '%s'", scheme);
+	if ((rc = find_dialect(ps, scheme, &path)) < 0)
 		return rc;
-	}
+	rc = open_checked(ps, path, RETORT_KIND_DIALECT, 0, NULL, &p);
+	rt_free(path);
+	if (rc < 0)
+		return rc;
 	if ((rc = instantiate(ps, p, NULL, NULL)) < 0 || (rc = push_plugin(ps, p)) < 0) {
 		rt_plugin_free(p);
 		return rc;
@@ -521,35 +744,31 @@ int rt_plugins_dialect(rt_plugins *ps, const char *scheme, rt_plugin **out)
 	return RETORT_OK;
 }
 
-int rt_plugins_scan(rt_plugins *ps, rt_strv *names)
+int rt_plugins_find_dialect(const char *name, char **scheme)
 {
-	size_t i;
-	for (i = 0; i < ps->search.n; i++) {
-		DIR *d = opendir(ps->search.v[i]);
-		struct dirent *e;
-		if (!d)
-			continue;
-		while ((e = readdir(d)) != NULL) {
-			size_t n = strlen(e->d_name);
-			char *base;
-			if (n > 3 && (strcmp(e->d_name + n - 3, ".la") == 0 || strcmp(e->d_name + n - 3, ".so") == 0))
-				base = rt_strndup(e->d_name, n - 3);
-			else
-				continue;
-			if (!base)
-				continue;
-			if (rt_strv_find(names, base) >= 0) {
-				rt_free(base);
-				continue;
-			}
-			if (rt_strv_push_owned(names, base) < 0) {
-				closedir(d);
-				return RETORT_ENOMEM;
-			}
-		}
-		closedir(d);
+	rt_plugins *ps = NULL;
+	rt_plugin *p = NULL;
+	char *path = NULL;
+	int rc;
+	*scheme = NULL;
+	if ((rc = rt_plugins_new(&ps, NULL)) < 0)
+		return rc;
+	/* a module of that name that is a dialect, else the dialect serving that scheme */
+	if (open_checked(ps, name, RETORT_KIND_DIALECT, 1, NULL, &p) == 0) {
+		*scheme = rt_strdup(p->vt.dialect.url_schemes[0]);
+	} else {
+		rt_error_clear();
+		if ((rc = find_dialect(ps, name, &path)) == 0)
+			*scheme = rt_strdup(name);
 	}
-	return RETORT_OK;
+	rt_plugin_free(p);
+	rt_free(path);
+	rt_plugins_free(ps);
+	if (rc == 0 && !*scheme) {
+		rt_error_set("out of memory");
+		rc = RETORT_ENOMEM;
+	}
+	return rc;
 }
 
 static int event_matches(const rt_plugin *p, const char *name)
@@ -592,7 +811,15 @@ int rt_plugins_emit(rt_plugins *ps, const retort_event *ev)
 	return result;
 }
 
-int rt_plugins_format(rt_plugins *ps, const char *path, retort_script_format fmt)
+/* "formatter 'exec' (retort.conf:12, /usr/lib/retort/exec.so)" */
+static void blame_formatter(const rt_plugin *p, const char *what, const char *path)
+{
+	rt_error_prefix("formatter '%s' (%s%s%s) %s %s", p->desc.name, p->where ? p->where : "", p->where ? ", " : "",
+	                p->path, what, path);
+}
+
+int rt_plugins_format(rt_plugins *ps, const char *path, retort_script_format fmt,
+                      int (*check)(void *arg, const char *path), void *arg)
 {
 	size_t i;
 	for (i = 0; ps && i < ps->n; i++) {
@@ -603,7 +830,11 @@ int rt_plugins_format(rt_plugins *ps, const char *path, retort_script_format fmt
 		rc = p->vt.formatter.format_file(p->state, p->hctx, path, fmt);
 		if (rc < 0) {
 			rt_hctx_take_error(p->hctx, rc, "format_file");
-			rt_error_prefix("post-write formatter failed; the file %s is kept as written before it", path);
+			blame_formatter(p, "failed on", path);
+			return RETORT_ERROR;
+		}
+		if (check && check(arg, path) < 0) {
+			blame_formatter(p, "left a file that does not read:", path);
 			return RETORT_ERROR;
 		}
 	}

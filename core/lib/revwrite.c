@@ -681,6 +681,16 @@ static int lint_text(rt_ctx *ctx, const char *path, const char *text)
 	return rc;
 }
 
+/* the file at path reads as a revision (the error says why not) */
+static int reads_back(void *arg, const char *path)
+{
+	rt_revision *rev = NULL;
+	int rc = rt_script_load(&rev, path, 1);
+	(void)arg;
+	rt_revision_free(rev);
+	return rc;
+}
+
 int rt_revwrite_run(rt_ctx *ctx, const rt_revwrite *w, char **rev_out, char **path_out)
 {
 	rt_strv parents = RT_STRV_INIT, deps = RT_STRV_INIT;
@@ -736,14 +746,16 @@ int rt_revwrite_run(rt_ctx *ctx, const rt_revwrite *w, char **rev_out, char **pa
 	}
 	if (w->written)
 		w->written(w->arg, path);
-	if ((rc = rt_plugins_format(ctx->plugins, path, w->format)) < 0)
-		goto done;
-	/* the file must read back as a revision */
-	if ((rc = rt_script_load(&loaded, path, 1)) < 0) {
+	/* the file must read back as a revision: as the template wrote it, then after each formatter
+	 * (the one that breaks it is named) */
+	if ((rc = reads_back(NULL, path)) < 0) {
 		rt_error_prefix("the revision written does not read back (check the template %s)", tpl_path);
 		rc = RETORT_ERROR;
 		goto done;
 	}
+	if ((rc = rt_plugins_format(ctx->plugins, path, w->format, reads_back, NULL)) < 0 ||
+	    (rc = rt_script_load(&loaded, path, 1)) < 0)
+		goto done;
 	rt_ctx_event(ctx, "script.written", loaded, NULL, "ok", date, -1, NULL, path);
 	if (rev_out && !(*rev_out = rt_strdup(rev))) {
 		rt_error_set("out of memory");
