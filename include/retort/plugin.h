@@ -99,6 +99,9 @@ typedef struct retort_settings retort_settings;
  */
 typedef struct retort_sink retort_sink;
 
+/** What a naming policy is asked to name (defined in <retort/naming.h>). */
+struct retort_name_request;
+
 /** Flags for sink_end. */
 #define RETORT_STMT_NO_TRANSACTION 0x1u /**< must run outside a transaction */
 
@@ -147,6 +150,32 @@ typedef struct retort_host {
 	int (*sink_addf)(retort_sink *s, const char *fmt, ...) RETORT_PRINTF(2, 3);
 	/** Close the current statement of a statement sink (flags: RETORT_STMT_*). */
 	int (*sink_end)(retort_sink *s, unsigned flags);
+
+	/* appended after 0.1.0: test RETORT_HOST_HAS(host, member) */
+
+	/**
+	 * Replace the file at `path` with data[0..len), atomically: the text is
+	 * written to a new file beside it, which is renamed over `path`, so a
+	 * reader sees the old file or the new one, never half of one.  A file
+	 * that exists keeps its permission bits; a new one gets 0666 less the
+	 * umask.  For formatters (format_file).  On failure `path` is
+	 * untouched, the error (naming the file) is set on `h`, and a negative
+	 * status is returned.
+	 */
+	int (*replace_file)(retort_host_ctx *h, const char *path, const void *data, size_t len);
+	/**
+	 * Ask the naming policies (the loaded plugins of kind naming, in the
+	 * order declared; the first with a rule answers) for the name of what
+	 * `req` describes, as the host names what a script leaves unnamed;
+	 * the name goes to the text sink `out`.  RETORT_OK: a name was
+	 * written; RETORT_ENOTSUPPORTED: no policy has a rule for req->type
+	 * (nothing written, no error set); another negative status: the
+	 * policy failed, with its message set on `h`.  For dialects that must
+	 * name an object the operation does not (e.g. the index a foreign key
+	 * needs); a naming policy's own calls get RETORT_ENOTSUPPORTED.  Main
+	 * thread only, during a call the host made into the plugin.
+	 */
+	int (*policy_name)(retort_host_ctx *h, const struct retort_name_request *req, retort_sink *out);
 	/* New services are APPENDED here. */
 } retort_host;
 
