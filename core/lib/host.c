@@ -351,22 +351,19 @@ static int h_replace_file(retort_host_ctx *h, const char *path, const void *data
 	return rc;
 }
 
-static int h_policy_name(retort_host_ctx *h, const retort_name_request *req, retort_sink *out)
+static int h_policy_name(retort_host_ctx *h, const retort_name_request *req, char **name)
 {
 	rt_error_saved saved;
-	char *name = NULL;
 	int rc;
+	*name = NULL;
 	if (!h->plugins)
 		return RETORT_ENOTSUPPORTED;
 	rt_error_save(&saved);
-	rc = rt_plugins_name(h->plugins, req, &name);
+	rc = rt_plugins_name(h->plugins, req, name); /* rt_malloc'd: what host->free frees */
 	if (rc < 0)
 		h_set_error(h, "%s", rt_error_msg());
-	else if (!name)
+	else if (!*name)
 		rc = RETORT_ENOTSUPPORTED;
-	else
-		rc = rt_buf_puts(&out->cur, name);
-	rt_free(name);
 	rt_error_restore(&saved);
 	return rc;
 }

@@ -166,16 +166,17 @@ typedef struct retort_host {
 	/**
 	 * Ask the naming policies (the loaded plugins of kind naming, in the
 	 * order declared; the first with a rule answers) for the name of what
-	 * `req` describes, as the host names what a script leaves unnamed;
-	 * the name goes to the text sink `out`.  RETORT_OK: a name was
-	 * written; RETORT_ENOTSUPPORTED: no policy has a rule for req->type
-	 * (nothing written, no error set); another negative status: the
-	 * policy failed, with its message set on `h`.  For dialects that must
-	 * name an object the operation does not (e.g. the index a foreign key
-	 * needs); a naming policy's own calls get RETORT_ENOTSUPPORTED.  Main
-	 * thread only, during a call the host made into the plugin.
+	 * `req` describes, as the host names what a script leaves unnamed.
+	 * RETORT_OK: *name is the name, allocated with host->malloc (the
+	 * plugin frees it with host->free); RETORT_ENOTSUPPORTED: no policy
+	 * has a rule for req->type (*name NULL, no error set); another
+	 * negative status: the policy failed, with its message set on `h`.
+	 * For dialects that create an object the operation does not name
+	 * (e.g. an index for a foreign key's columns); a naming policy's own
+	 * calls get RETORT_ENOTSUPPORTED.  Call it only from inside a call
+	 * the host made into the plugin.
 	 */
-	int (*policy_name)(retort_host_ctx *h, const struct retort_name_request *req, retort_sink *out);
+	int (*policy_name)(retort_host_ctx *h, const struct retort_name_request *req, char **name);
 	/* New services are APPENDED here. */
 } retort_host;
 
