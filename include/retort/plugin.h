@@ -14,7 +14,16 @@
  *  - plugin state (`state`, connections) is freed by the plugin's own
  *    `fini`/`disconnect`, each called exactly once by the host;
  *  - plugins never print and never exit: they log and report errors
- *    through the host.
+ *    through the host;
+ *  - the one string the host hands over for good is the name
+ *    policy_name returns (free it with host->free).
+ *
+ * Threads: the host calls every method from the thread that called init,
+ * one call at a time.  malloc/realloc/free may be called from any thread;
+ * the other services only from inside a call the host made, with its `h`.
+ *
+ * Helpers every plugin would write again (a string builder, a JSON
+ * escaper, ...) are in <retort/sdk.h>.
  *
  * The ABI rule (see retort-plugin(7), ABI POLICY): inside one plugin ABI
  * a struct either GROWS or is FROZEN.
