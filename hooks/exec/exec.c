@@ -174,9 +174,7 @@ static int split_options(const retort_host *host, const char *s, char ***out, si
 					rc = RETORT_ENOMEM;
 					break;
 				}
-				tok.len = 0;
-				if (tok.ptr)
-					tok.ptr[0] = '\0';
+				retort_strbuf_clear(&tok);
 				in_tok = 0;
 			}
 			if (c == '\0')
@@ -687,11 +685,7 @@ static char *substitute(const retort_host *host, const char *s, const char *path
 		p = t + strlen(TOKEN);
 	}
 	retort_strbuf_puts(&b, p);
-	if (b.status) {
-		retort_strbuf_free(&b);
-		return NULL;
-	}
-	out = b.ptr; /* ownership passes to the caller */
+	out = retort_strbuf_take(&b); /* the caller's; NULL when out of memory */
 	return out;
 }
 
@@ -721,11 +715,8 @@ static int exec_format_file(void *state, retort_host_ctx *h, const char *path, r
 		retort_strbuf_puts(&b, cwd);
 		retort_strbuf_putc(&b, '/');
 		retort_strbuf_puts(&b, path);
-		if (b.status) {
-			retort_strbuf_free(&b);
+		if (!(abspath = retort_strbuf_take(&b)))
 			goto out;
-		}
-		abspath = b.ptr;
 		path = abspath;
 	}
 	nlabel = strlen(st->executable) + 16;

@@ -88,7 +88,7 @@ static int jsonlog_init(const retort_host *host, retort_host_ctx *h, const retor
 		return RETORT_ENOMEM;
 	}
 	st->host = host;
-	st->path = b.ptr; /* ownership passes to the state */
+	st->path = retort_strbuf_take(&b); /* the state's now */
 	*state_out = st;
 	return RETORT_OK;
 }

@@ -241,6 +241,19 @@ else
 	show "$T/err"
 fi
 [ ! -e "$DB" ] && ok "--sql created no database file" || not_ok "--sql created no database file"
+grep -q '^CREATE INDEX "ix_gadget_widget_id" ON "gadget" ("widget_id")' "$T/out" &&
+	ok "offline too, the foreign key's index has the name policy_name got from examplepolicy" ||
+	not_ok "offline too, the foreign key's index has the name policy_name got from examplepolicy"
+# without a policy, policy_name answers "no rule" and exampledb adds no index
+printf 'script_location = "migrations";\ndatabase = { url = "exampledb:///%s"; };\n' "$DB" >nopolicy.conf
+if rt -c nopolicy.conf upgrade head --sql && grep -q 'CREATE TABLE "gadget"' "$T/out" &&
+	! grep -q "CREATE INDEX \"ix_gadget" "$T/out"; then
+	ok "with no policy loaded, policy_name says no rule: no index for the foreign key"
+else
+	not_ok "with no policy loaded, policy_name says no rule: no index for the foreign key"
+	show "$T/out"
+	show "$T/err"
+fi
 
 if rt upgrade head; then
 	ok "retort upgrade head through exampledb"
