@@ -1,8 +1,14 @@
 #!/bin/bash
-# The SDK test: install retort into a DESTDIR, build the out-of-tree example
-# dialect (examples/dialect, `exampledb`) against the installed headers with
-# nothing but pkg-config, and migrate an SQLite file through it with the
-# INSTALLED retort binary.
+# The SDK test: install retort into a DESTDIR and, from that install with
+# nothing but pkg-config and retort-plugin.mk, build the four out-of-tree
+# examples (examples/dialect `exampledb`, policy `examplepolicy`, formatter
+# `exampleformat`, hook `examplenotify`; each folder copied alone, its
+# Makefile three lines) and a C++ plugin; install them into the staged
+# plugindir and run them with the INSTALLED retort binary: the dialect
+# migrates an SQLite file up and down, the policy names the index the
+# dialect asks for (policy_name) and fails `retort lint`, the formatter
+# rewrites the revision `retort revision` writes, the hook logs the events
+# as JSON lines.
 #
 # Environment: top_builddir, top_srcdir (as `make check` sets them); RETORT
 # (the built binary) is not used: the installed one is the point.
@@ -114,6 +120,23 @@ build_example dialect exampledb || bail "examples/dialect builds"
 build_example policy examplepolicy
 build_example formatter exampleformat
 build_example hook examplenotify
+
+# a C++ plugin through the same fragment (tests/plugins/cxx_notify.cpp, C++11)
+if command -v "${CXX:-g++}" >/dev/null 2>&1; then
+	mkdir -p "$T/cxx"
+	cp "$top_srcdir/tests/plugins/cxx_notify.cpp" "$T/cxx/"
+	printf 'PLUGIN = cxx_notify\nSOURCES = cxx_notify.cpp\ninclude $(shell $(or $(PKG_CONFIG),pkg-config) --variable=mkfile retort-plugin)\n' \
+		>"$T/cxx/Makefile"
+	if make -C "$T/cxx" PKG_CONFIG="$PKGC" CXXFLAGS="-std=c++11 -pedantic -Werror" >"$LOG" 2>&1 &&
+		[ "$(nm -D --defined-only "$T/cxx/cxx_notify.so" | awk '$2 == "T" { print $3 }' | tr '\n' ' ')" = "retort_plugin_entry " ]; then
+		ok "a C++ plugin builds with retort-plugin.mk (-std=c++11 -pedantic -Werror), exporting only retort_plugin_entry"
+	else
+		not_ok "a C++ plugin builds with retort-plugin.mk"
+		show "$LOG"
+	fi
+else
+	echo "# SKIPPED: no C++ compiler: a C++ plugin through retort-plugin.mk"
+fi
 
 # ---- 4. migrate with the installed retort ----
 # The installed retort looks for its plugins in the configured pkglibdir
