@@ -20,9 +20,10 @@
  *    key <version_table>_pkc; history table: see retort_step_record); the
  *    host runs every statement written and expects the tables to exist
  *    under exactly the configured names.
- *  - threads: every method is called from the thread that called init,
- *    one call at a time; host services other than malloc/realloc/free only
- *    from inside a call the host made.
+ *  - threads: every call into one instance and its connections comes
+ *    from one thread, one at a time; other instances (a fleet run's other
+ *    databases) may run at the same time on other threads; host services
+ *    other than malloc/realloc/free only from inside a call the host made.
  *  - ownership: everything passed in is borrowed for the call; the state
  *    and each retort_conn are the plugin's, freed by fini and disconnect
  *    (each called once); text goes out through host-owned sinks.

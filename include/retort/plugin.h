@@ -18,9 +18,12 @@
  *  - the one string the host hands over for good is the name
  *    policy_name returns (free it with host->free).
  *
- * Threads: the host calls every method from the thread that called init,
- * one call at a time.  malloc/realloc/free may be called from any thread;
- * the other services only from inside a call the host made, with its `h`.
+ * Threads: every call into one instance (init, methods, connections,
+ * fini) comes from one thread, one at a time; other instances of the same
+ * module may run at the same time on other threads (a fleet run, --jobs),
+ * so keep no mutable globals.  malloc/realloc/free may be called from any
+ * thread; the other services only from inside a call the host made, with
+ * its `h`.
  *
  * Helpers every plugin would write again (a string builder, a JSON
  * escaper, ...) are in <retort/sdk.h>.

@@ -161,8 +161,8 @@ static inline void retort_strbuf_clear(retort_strbuf *b)
 static inline char *retort_strbuf_take(retort_strbuf *b)
 {
 	char *p;
-	if (b->status == RETORT_OK)
-		retort_strbuf_reserve(b, 0);
+	if (b->status == RETORT_OK && retort_strbuf_reserve(b, 0) == RETORT_OK)
+		b->ptr[b->len] = '\0'; /* an empty builder's first block */
 	if (b->status != RETORT_OK) {
 		retort_strbuf_free(b);
 		return NULL;
