@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "plugin_loader.h"
 #include "report.h"
 
 /* ---- sinks ---- */
@@ -336,6 +337,37 @@ static void h_setting_error(retort_host_ctx *h, const retort_settings *s, const 
 	h->has_error = 1;
 }
 
+/* ---- files and names ---- */
+
+static int h_replace_file(retort_host_ctx *h, const char *path, const void *data, size_t len)
+{
+	rt_error_saved saved;
+	int rc;
+	rt_error_save(&saved);
+	rc = rt_file_replace(path, data, len);
+	if (rc < 0)
+		h_set_error(h, "%s", rt_error_msg());
+	rt_error_restore(&saved);
+	return rc;
+}
+
+static int h_policy_name(retort_host_ctx *h, const retort_name_request *req, char **name)
+{
+	rt_error_saved saved;
+	int rc;
+	*name = NULL;
+	if (!h->plugins)
+		return RETORT_ENOTSUPPORTED;
+	rt_error_save(&saved);
+	rc = rt_plugins_name(h->plugins, req, name); /* rt_malloc'd: what host->free frees */
+	if (rc < 0)
+		h_set_error(h, "%s", rt_error_msg());
+	else if (!*name)
+		rc = RETORT_ENOTSUPPORTED;
+	rt_error_restore(&saved);
+	return rc;
+}
+
 static const retort_host services = {
 	.abi_version = RETORT_PLUGIN_ABI_VERSION,
 	.size = sizeof(retort_host),
@@ -355,6 +387,8 @@ static const retort_host services = {
 	.sink_add = h_sink_add,
 	.sink_addf = h_sink_addf,
 	.sink_end = h_sink_end,
+	.replace_file = h_replace_file,
+	.policy_name = h_policy_name,
 };
 
 const retort_host *rt_host_services(void)

@@ -50,6 +50,7 @@ struct retort_host_ctx {
 	int has_error;
 	int verbose;     /* log level shown: RETORT_LOG_WARNING by default */
 	const char *config_file; /* for setting_error messages; borrowed */
+	struct rt_plugins *plugins; /* policy_name asks these; NULL: it answers "no rule" */
 };
 
 retort_host_ctx *rt_hctx_new(const char *name);

@@ -406,6 +406,7 @@ static int instantiate(rt_plugins *ps, rt_plugin *p, const config_setting_t *gro
 	p->hctx = rt_hctx_new(p->desc.name);
 	RT_CHECK_ALLOC(p->hctx);
 	p->hctx->config_file = ps->cfg ? ps->cfg->path : NULL;
+	p->hctx->plugins = p->kind == RETORT_KIND_NAMING ? NULL : ps; /* policy_name; never a policy asking itself */
 	if (getenv("RETORT_DEBUG"))
 		p->hctx->verbose = RETORT_LOG_DEBUG;
 	rt_settings_init(&p->settings, group);

@@ -267,6 +267,59 @@ void rn_tx_rollback(rt_ctx *ctx)
 	ctx->in_tx = 0;
 }
 
+/* UTF-8 characters (code points) in s */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Refuse (EINVAL) a name longer than the dialect's max_identifier_length: the database would cut it short. */
+static int check_ident(rt_ctx *ctx, const retort_op *op, const char *name)
+{
+	unsigned max = ctx->dialect->vt.dialect.max_identifier_length;
+	size_t n;
+	if (!name || !max || (n = utf8_chars(name)) <= max)
+		return RETORT_OK;
+	if (op->file)
+		rt_error_set("%s:%d: the name '%s' is %zu characters long; %s keeps at most %u (a longer one would be cut "
+		             "short): shorten it", op->file, op->line, name, n, ctx->dialect->desc.name, max);
+	else
+		rt_error_set("the name '%s' is %zu characters long; %s keeps at most %u (a longer one would be cut short): "
+		             "shorten it", name, n, ctx->dialect->desc.name, max);
+	return RETORT_EINVAL;
+}
+
+/* Every name an operation gives a table, column, index or constraint, checked with check_ident. */
+static int check_idents(rt_ctx *ctx, const retort_op *op)
+{
+	size_t i;
+	int rc = RETORT_OK;
+	if (!ctx->dialect->vt.dialect.max_identifier_length || op->kind == RETORT_OP_EXECUTE)
+		return RETORT_OK;
+#define CHK(x)                                                                                                         \
+	if (rc == RETORT_OK)                                                                                           \
+	rc = check_ident(ctx, op, (x))
+	CHK(op->table);
+	CHK(op->name);
+	CHK(op->new_name);
+	CHK(op->column);
+	for (i = 0; i < op->ncolumns; i++)
+		CHK(op->columns[i].name);
+	if (op->primary_key)
+		CHK(op->primary_key->name);
+	for (i = 0; i < op->nuniques; i++)
+		CHK(op->uniques[i].name);
+	for (i = 0; i < op->nforeign_keys; i++)
+		CHK(op->foreign_keys[i].name);
+	for (i = 0; i < op->nchecks; i++)
+		CHK(op->checks[i].name);
+#undef CHK
+	return rc;
+}
+
 /* Render an op into sink (statements).  Online uses render_online when the dialect has it. */
 /* rn_render_op, with the dialect's status as it is (RETORT_ENOTSUPPORTED included). */
 static int render_raw(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
@@ -275,6 +328,8 @@ static int render_raw(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int onl
 	int rc;
 	if (op->dialect && strcmp(op->dialect, ctx->dialect->desc.name) != 0)
 		return RETORT_OK;
+	if ((rc = check_idents(ctx, op)) < 0)
+		return rc;
 	if (online && RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online) && d->render_online)
 		rc = d->render_online(ctx->conn, ctx->dialect->hctx, op, sk);
 	else

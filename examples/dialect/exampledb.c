@@ -1,6 +1,6 @@
 /*
  * exampledb: an out-of-tree retort dialect, built against the installed
- * SDK with nothing but `pkg-config --cflags --libs retort-plugin`.
+ * SDK with nothing but pkg-config and retort-plugin.mk (see Makefile).
  *
  * It handles URLs of the scheme `exampledb` and keeps its data in SQLite:
  *
@@ -40,6 +40,8 @@
 #include <sqlite3.h>
 
 #include <retort/dialect.h>
+#include <retort/naming.h>
+#include <retort/sdk.h>
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 
@@ -344,18 +346,10 @@ static int exdb_map_type(void *state, const char *portable, retort_sink *out)
 
 /* ---- rendering (statement sinks) ---- */
 
-/* ", "-separated quoted identifiers */
+/* ", "-separated quoted identifiers (the SDK's helper, with this dialect's quoting) */
 static int add_ident_list(exdb_state *st, retort_sink *out, const char *const *names, size_t n)
 {
-	size_t i;
-	int rc = RETORT_OK;
-	for (i = 0; rc == RETORT_OK && i < n; i++) {
-		if (i)
-			rc = st->host->sink_add(out, ", ", 2);
-		if (rc == RETORT_OK)
-			rc = exdb_quote_ident(st, names[i], out);
-	}
-	return rc;
+	return retort_sink_ident_list(st->host, exdb_quote_ident, st, names, n, out);
 }
 
 /* name TYPE [PRIMARY KEY [AUTOINCREMENT]] [NOT NULL] [UNIQUE] [DEFAULT expr] */
@@ -492,6 +486,56 @@ static int render_create_table(exdb_state *st, const retort_op *op, retort_sink 
 	return rc;
 }
 
+/*
+ * SQLite does not index a foreign key's columns.  exampledb does when a
+ * naming policy can name the index (the host's policy_name service asks
+ * the loaded policies, as the host itself names what a script leaves
+ * unnamed): one CREATE INDEX per foreign key, after the CREATE TABLE.  No
+ * policy with a rule for "ix": no index.
+ */
+static int render_fk_indexes(exdb_state *st, retort_host_ctx *h, const retort_op *op, retort_sink *out)
+{
+	const retort_host *host = st->host;
+	size_t i;
+	int rc = RETORT_OK;
+	if (!RETORT_HOST_HAS(host, policy_name)) /* an older retort */
+		return RETORT_OK;
+	for (i = 0; rc == RETORT_OK && i < op->nforeign_keys; i++) {
+		const retort_foreign_key *fk = &op->foreign_keys[i];
+		retort_name_request req;
+		char *name = NULL;
+		memset(&req, 0, sizeof req);
+		req.size = sizeof req;
+		req.type = "ix";
+		req.table = op->table;
+		req.columns = fk->columns;
+		req.ncolumns = fk->ncolumns;
+		rc = host->policy_name(h, &req, &name);
+		if (rc == RETORT_ENOTSUPPORTED) {
+			rc = RETORT_OK;
+			continue;
+		}
+		if (rc == RETORT_OK)
+			rc = host->sink_addf(out, "CREATE INDEX ");
+		if (rc == RETORT_OK)
+			rc = exdb_quote_ident(st, name, out);
+		if (rc == RETORT_OK)
+			rc = host->sink_addf(out, " ON ");
+		if (rc == RETORT_OK)
+			rc = exdb_quote_ident(st, op->table, out);
+		if (rc == RETORT_OK)
+			rc = host->sink_addf(out, " (");
+		if (rc == RETORT_OK)
+			rc = add_ident_list(st, out, fk->columns, fk->ncolumns);
+		if (rc == RETORT_OK)
+			rc = host->sink_addf(out, ")");
+		if (rc == RETORT_OK)
+			rc = host->sink_end(out, 0);
+		host->free(name);
+	}
+	return rc;
+}
+
 static int render_create_index(exdb_state *st, retort_host_ctx *h, const retort_op *op, retort_sink *out)
 {
 	const retort_host *host = st->host;
@@ -557,16 +601,6 @@ static int render_bulk_insert(exdb_state *st, const retort_op *op, retort_sink *
 	return rc;
 }
 
-static const char *op_name(retort_op_kind k)
-{
-	static const char *const names[] = {
-		NULL, "create_table", "drop_table", "rename_table", "add_column", "drop_column", "alter_column",
-		"create_index", "drop_index", "create_unique_constraint", "create_foreign_key",
-		"create_check_constraint", "create_primary_key", "drop_constraint", "bulk_insert", "execute",
-	};
-	return (unsigned)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "unknown";
-}
-
 static int exdb_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)
 {
 	exdb_state *st = state;
@@ -575,7 +609,8 @@ static int exdb_render(void *state, retort_host_ctx *h, const retort_op *op, ret
 
 	switch (op->kind) {
 	case RETORT_OP_CREATE_TABLE:
-		return render_create_table(st, op, out);
+		rc = render_create_table(st, op, out);
+		return rc == RETORT_OK ? render_fk_indexes(st, h, op, out) : rc;
 	case RETORT_OP_DROP_TABLE:
 		rc = host->sink_addf(out, "DROP TABLE ");
 		if (rc == RETORT_OK)
@@ -618,7 +653,7 @@ static int exdb_render(void *state, retort_host_ctx *h, const retort_op *op, ret
 	default:
 		host->set_error(h, "operation %s is not supported by exampledb (it is a small example; use execute "
 		                   "with raw SQL)",
-		                op_name(op->kind));
+		                retort_op_kind_name(op->kind));
 		return RETORT_ENOTSUPPORTED;
 	}
 }

@@ -161,22 +161,20 @@ static int push_arg(const retort_host *host, char ***v, size_t *n, const char *s
  */
 static int split_options(const retort_host *host, const char *s, char ***out, size_t *nout, const char **why)
 {
-	hk_buf tok;
+	retort_strbuf tok;
 	int in_tok = 0, rc = RETORT_OK;
 	const char *p = s;
-	hk_buf_init(&tok, host);
+	retort_strbuf_init(&tok, host);
 	*why = NULL;
 	for (;;) {
 		char c = *p;
 		if (c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			if (in_tok) {
-				if (tok.oom || push_arg(host, out, nout, hk_buf_cstr(&tok), tok.len) < 0) {
+				if (tok.status || push_arg(host, out, nout, retort_strbuf_cstr(&tok), tok.len) < 0) {
 					rc = RETORT_ENOMEM;
 					break;
 				}
-				tok.len = 0;
-				if (tok.ptr)
-					tok.ptr[0] = '\0';
+				retort_strbuf_clear(&tok);
 				in_tok = 0;
 			}
 			if (c == '\0')
@@ -192,14 +190,14 @@ static int split_options(const retort_host *host, const char *s, char ***out, si
 				rc = RETORT_EINVAL;
 				break;
 			}
-			hk_buf_add(&tok, p + 1, (size_t)(e - p - 1));
+			retort_strbuf_add(&tok, p + 1, (size_t)(e - p - 1));
 			p = e + 1;
 		} else if (c == '"') {
 			p++;
 			while (*p && *p != '"') {
 				if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
 					p++;
-				hk_buf_putc(&tok, *p++);
+				retort_strbuf_putc(&tok, *p++);
 			}
 			if (*p != '"') {
 				*why = "unterminated double quote";
@@ -213,14 +211,14 @@ static int split_options(const retort_host *host, const char *s, char ***out, si
 				rc = RETORT_EINVAL;
 				break;
 			}
-			hk_buf_putc(&tok, p[1]);
+			retort_strbuf_putc(&tok, p[1]);
 			p += 2;
 		} else {
-			hk_buf_putc(&tok, c);
+			retort_strbuf_putc(&tok, c);
 			p++;
 		}
 	}
-	hk_buf_free(&tok);
+	retort_strbuf_free(&tok);
 	return rc;
 }
 
@@ -334,7 +332,7 @@ static int exec_init(const retort_host *host, retort_host_ctx *h, const retort_s
 typedef struct run_result {
 	int wstatus;   /* from waitpid */
 	int timed_out; /* killed after the timeout */
-	hk_buf out, err;
+	retort_strbuf out, err;
 } run_result;
 
 typedef struct run_spec {
@@ -418,17 +416,17 @@ fail:
 	_exit(127);
 }
 
-static void capture(hk_buf *b, const char *data, size_t n)
+static void capture(retort_strbuf *b, const char *data, size_t n)
 {
 	if (b->len >= CAPTURE_MAX)
 		return;
 	if (n > CAPTURE_MAX - b->len)
 		n = CAPTURE_MAX - b->len;
-	hk_buf_add(b, data, n);
+	retort_strbuf_add(b, data, n);
 }
 
 /* Read what is there; returns 0 at EOF or on error (the fd is closed then). */
-static int drain(int *fd, hk_buf *b)
+static int drain(int *fd, retort_strbuf *b)
 {
 	char chunk[4096];
 	ssize_t n = read(*fd, chunk, sizeof chunk);
@@ -652,11 +650,11 @@ static int report_run(const retort_host *host, retort_host_ctx *h, const char *l
                       const char *where, long long timeout_s, const run_result *r)
 {
 	char line[FIRST_LINE_MAX + 1];
-	const char *errtext = hk_buf_cstr(&r->err);
+	const char *errtext = retort_strbuf_cstr(&r->err);
 	int failed = r->timed_out || !WIFEXITED(r->wstatus) || WEXITSTATUS(r->wstatus) != 0;
 
-	first_line(*errtext ? errtext : hk_buf_cstr(&r->out), line, sizeof line);
-	log_lines(host, h, RETORT_LOG_INFO, logname, hk_buf_cstr(&r->out), failed && !*errtext);
+	first_line(*errtext ? errtext : retort_strbuf_cstr(&r->out), line, sizeof line);
+	log_lines(host, h, RETORT_LOG_INFO, logname, retort_strbuf_cstr(&r->out), failed && !*errtext);
 	log_lines(host, h, failed ? RETORT_LOG_WARNING : RETORT_LOG_INFO, logname, errtext, failed && *errtext);
 	if (!failed)
 		return RETORT_OK;
@@ -677,21 +675,17 @@ static int report_run(const retort_host *host, retort_host_ctx *h, const char *l
 /* s with every TOKEN replaced by path (host->malloc). */
 static char *substitute(const retort_host *host, const char *s, const char *path)
 {
-	hk_buf b;
+	retort_strbuf b;
 	const char *p = s, *t;
 	char *out;
-	hk_buf_init(&b, host);
+	retort_strbuf_init(&b, host);
 	while ((t = strstr(p, TOKEN)) != NULL) {
-		hk_buf_add(&b, p, (size_t)(t - p));
-		hk_buf_puts(&b, path);
+		retort_strbuf_add(&b, p, (size_t)(t - p));
+		retort_strbuf_puts(&b, path);
 		p = t + strlen(TOKEN);
 	}
-	hk_buf_puts(&b, p);
-	if (b.oom) {
-		hk_buf_free(&b);
-		return NULL;
-	}
-	out = b.ptr; /* ownership passes to the caller */
+	retort_strbuf_puts(&b, p);
+	out = retort_strbuf_take(&b); /* the caller's; NULL when out of memory */
 	return out;
 }
 
@@ -706,26 +700,23 @@ static int exec_format_file(void *state, retort_host_ctx *h, const char *path, r
 	int rc = RETORT_ENOMEM;
 
 	(void)format;
-	hk_buf_init(&r.out, host);
-	hk_buf_init(&r.err, host);
+	retort_strbuf_init(&r.out, host);
+	retort_strbuf_init(&r.err, host);
 	/* with another working directory, a relative path would name another file */
 	if (st->cwd && path[0] != '/') {
 		char cwd[PATH_MAX];
-		hk_buf b;
+		retort_strbuf b;
 		if (!getcwd(cwd, sizeof cwd)) {
 			host->set_error(h, "formatter '%s': cannot get the current directory: %s", st->executable,
 			                strerror(errno));
 			return RETORT_ERROR;
 		}
-		hk_buf_init(&b, host);
-		hk_buf_puts(&b, cwd);
-		hk_buf_putc(&b, '/');
-		hk_buf_puts(&b, path);
-		if (b.oom) {
-			hk_buf_free(&b);
+		retort_strbuf_init(&b, host);
+		retort_strbuf_puts(&b, cwd);
+		retort_strbuf_putc(&b, '/');
+		retort_strbuf_puts(&b, path);
+		if (!(abspath = retort_strbuf_take(&b)))
 			goto out;
-		}
-		abspath = b.ptr;
 		path = abspath;
 	}
 	nlabel = strlen(st->executable) + 16;
@@ -765,8 +756,8 @@ out:
 	host->free(label);
 	host->free(where);
 	host->free(abspath);
-	hk_buf_free(&r.out);
-	hk_buf_free(&r.err);
+	retort_strbuf_free(&r.out);
+	retort_strbuf_free(&r.err);
 	return rc;
 }
 
@@ -778,25 +769,25 @@ static int exec_on_event(void *state, retort_host_ctx *h, const retort_event *ev
 	const retort_host *host = st->host;
 	char *argv[4];
 	char **env = NULL;
-	hk_buf json, label, where;
+	retort_strbuf json, label, where;
 	run_spec sp;
 	run_result r;
 	int rc = RETORT_ENOMEM;
 
-	hk_buf_init(&json, host);
-	hk_buf_init(&label, host);
-	hk_buf_init(&where, host);
-	hk_buf_init(&r.out, host);
-	hk_buf_init(&r.err, host);
+	retort_strbuf_init(&json, host);
+	retort_strbuf_init(&label, host);
+	retort_strbuf_init(&where, host);
+	retort_strbuf_init(&r.out, host);
+	retort_strbuf_init(&r.err, host);
 	hk_event_json(&json, ev);
-	hk_buf_putc(&json, '\n');
-	hk_buf_puts(&label, "notify command '");
-	hk_buf_puts(&label, st->command);
-	hk_buf_putc(&label, '\'');
-	hk_buf_puts(&where, "on event ");
-	hk_buf_puts(&where, ev->name ? ev->name : "(unnamed)");
+	retort_strbuf_putc(&json, '\n');
+	retort_strbuf_puts(&label, "notify command '");
+	retort_strbuf_puts(&label, st->command);
+	retort_strbuf_putc(&label, '\'');
+	retort_strbuf_puts(&where, "on event ");
+	retort_strbuf_puts(&where, ev->name ? ev->name : "(unnamed)");
 	env = hk_event_env(host, environ, ev);
-	if (json.oom || label.oom || where.oom || !env)
+	if (json.status || label.status || where.status || !env)
 		goto out;
 
 	argv[0] = (char *)"sh";
@@ -804,28 +795,28 @@ static int exec_on_event(void *state, retort_host_ctx *h, const retort_event *ev
 	argv[2] = st->command;
 	argv[3] = NULL;
 	memset(&sp, 0, sizeof sp);
-	sp.label = hk_buf_cstr(&label);
+	sp.label = retort_strbuf_cstr(&label);
 	sp.file = "/bin/sh";
 	sp.argv = argv;
 	sp.envp = env;
 	sp.cwd = st->cwd;
-	sp.input = hk_buf_cstr(&json);
+	sp.input = retort_strbuf_cstr(&json);
 	sp.ninput = json.len;
 	sp.timeout_s = st->timeout_s;
 	sp.own_group = 1;
 	host->log(h, RETORT_LOG_DEBUG, "running notify command for %s", ev->name ? ev->name : "(unnamed)");
 	rc = run_child(host, h, &sp, &r);
 	if (rc == RETORT_OK)
-		rc = report_run(host, h, hk_buf_cstr(&label), "hook", hk_buf_cstr(&where), st->timeout_s, &r);
+		rc = report_run(host, h, retort_strbuf_cstr(&label), "hook", retort_strbuf_cstr(&where), st->timeout_s, &r);
 out:
 	if (rc == RETORT_ENOMEM)
 		host->set_error(h, "out of memory");
 	hk_env_free(host, env);
-	hk_buf_free(&json);
-	hk_buf_free(&label);
-	hk_buf_free(&where);
-	hk_buf_free(&r.out);
-	hk_buf_free(&r.err);
+	retort_strbuf_free(&json);
+	retort_strbuf_free(&label);
+	retort_strbuf_free(&where);
+	retort_strbuf_free(&r.out);
+	retort_strbuf_free(&r.err);
 	return rc;
 }
 

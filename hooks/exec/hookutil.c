@@ -1,75 +1,8 @@
-/* Buffer, JSON and environment helpers shared by the exec and jsonlog hooks. */
+/* Event JSON and environment helpers shared by the exec and jsonlog hooks (the buffer: <retort/sdk.h>). */
 #include <stdio.h>
 #include <string.h>
 
 #include "hookutil.h"
-
-/* ---- buffer ---- */
-
-void hk_buf_init(hk_buf *b, const retort_host *host)
-{
-	memset(b, 0, sizeof *b);
-	b->host = host;
-}
-
-void hk_buf_free(hk_buf *b)
-{
-	if (b->ptr)
-		b->host->free(b->ptr);
-	b->ptr = NULL;
-	b->len = b->cap = 0;
-}
-
-static int buf_grow(hk_buf *b, size_t extra)
-{
-	size_t need, cap;
-	char *p;
-	if (b->oom)
-		return RETORT_ENOMEM;
-	if (extra > (size_t)-1 - b->len - 1)
-		goto oom;
-	need = b->len + extra + 1;
-	if (need <= b->cap)
-		return RETORT_OK;
-	cap = b->cap ? b->cap : 64;
-	while (cap < need)
-		cap = cap > (size_t)-1 / 2 ? need : cap * 2;
-	p = b->host->realloc(b->ptr, cap);
-	if (!p)
-		goto oom;
-	b->ptr = p;
-	b->cap = cap;
-	return RETORT_OK;
-oom:
-	b->oom = 1;
-	return RETORT_ENOMEM;
-}
-
-int hk_buf_add(hk_buf *b, const char *s, size_t n)
-{
-	if (buf_grow(b, n) < 0)
-		return RETORT_ENOMEM;
-	if (n)
-		memcpy(b->ptr + b->len, s, n);
-	b->len += n;
-	b->ptr[b->len] = '\0';
-	return RETORT_OK;
-}
-
-int hk_buf_puts(hk_buf *b, const char *s)
-{
-	return hk_buf_add(b, s, strlen(s));
-}
-
-int hk_buf_putc(hk_buf *b, char c)
-{
-	return hk_buf_add(b, &c, 1);
-}
-
-const char *hk_buf_cstr(const hk_buf *b)
-{
-	return b->ptr ? b->ptr : "";
-}
 
 char *hk_strdup(const retort_host *host, const char *s)
 {
@@ -84,75 +17,6 @@ char *hk_strdup(const retort_host *host, const char *s)
 	return p;
 }
 
-/* ---- JSON ---- */
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		return (s[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (c >= 0xE0 && c <= 0xEF) {
-		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-			return 0;
-		if (c == 0xE0 && s[1] < 0xA0)
-			return 0; /* overlong */
-		if (c == 0xED && s[1] >= 0xA0)
-			return 0; /* surrogate */
-		return 3;
-	}
-	if (c >= 0xF0 && c <= 0xF4) {
-		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-			return 0;
-		if (c == 0xF0 && s[1] < 0x90)
-			return 0;
-		if (c == 0xF4 && s[1] >= 0x90)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-int hk_json_string(hk_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	if (!s)
-		return hk_buf_puts(b, "null");
-	hk_buf_putc(b, '"');
-	while (*p) {
-		unsigned c = *p;
-		size_t n;
-		char esc[8];
-		switch (c) {
-		case '"': hk_buf_puts(b, "\\\""); p++; continue;
-		case '\\': hk_buf_puts(b, "\\\\"); p++; continue;
-		case '\b': hk_buf_puts(b, "\\b"); p++; continue;
-		case '\f': hk_buf_puts(b, "\\f"); p++; continue;
-		case '\n': hk_buf_puts(b, "\\n"); p++; continue;
-		case '\r': hk_buf_puts(b, "\\r"); p++; continue;
-		case '\t': hk_buf_puts(b, "\\t"); p++; continue;
-		default: break;
-		}
-		if (c < 0x20 || c == 0x7F) {
-			snprintf(esc, sizeof esc, "\\u%04x", c);
-			hk_buf_puts(b, esc);
-			p++;
-			continue;
-		}
-		n = utf8_len(p);
-		if (n == 0) {
-			hk_buf_puts(b, "\\ufffd");
-			p++;
-			continue;
-		}
-		hk_buf_add(b, (const char *)p, n);
-		p += n;
-	}
-	return hk_buf_putc(b, '"');
-}
-
 void hk_event_view(const retort_event *ev, retort_event *out)
 {
 	size_t n = ev->size < sizeof *out ? ev->size : sizeof *out;
@@ -164,12 +28,12 @@ void hk_event_view(const retort_event *ev, retort_event *out)
 		out->nparents = 0;
 }
 
-static void json_key(hk_buf *b, const char *key, int first)
+static void json_key(retort_strbuf *b, const char *key, int first)
 {
 	if (!first)
-		hk_buf_putc(b, ',');
-	hk_json_string(b, key);
-	hk_buf_putc(b, ':');
+		retort_strbuf_putc(b, ',');
+	retort_strbuf_json_string(b, key);
+	retort_strbuf_putc(b, ':');
 }
 
 void hk_holder_view(const retort_event *ev, retort_lock_holder *out)
@@ -192,75 +56,75 @@ void hk_holder_fields(const retort_lock_holder *hd, const char *out[HK_HOLDER_FI
 	out[4] = hd->since;
 }
 
-int hk_event_json(hk_buf *b, const retort_event *evin)
+int hk_event_json(retort_strbuf *b, const retort_event *evin)
 {
 	retort_event ev;
 	retort_lock_holder hd;
 	size_t i;
 	char num[32];
 	hk_event_view(evin, &ev);
-	hk_buf_putc(b, '{');
+	retort_strbuf_putc(b, '{');
 	json_key(b, "event", 1);
-	hk_json_string(b, ev.name);
+	retort_strbuf_json_string(b, ev.name);
 	json_key(b, "run_id", 0);
-	hk_json_string(b, ev.run_id);
+	retort_strbuf_json_string(b, ev.run_id);
 	json_key(b, "command", 0);
-	hk_json_string(b, ev.command);
+	retort_strbuf_json_string(b, ev.command);
 	json_key(b, "dialect", 0);
-	hk_json_string(b, ev.dialect);
+	retort_strbuf_json_string(b, ev.dialect);
 	json_key(b, "database_url", 0);
-	hk_json_string(b, ev.database_url);
+	retort_strbuf_json_string(b, ev.database_url);
 	json_key(b, "revision", 0);
-	hk_json_string(b, ev.revision);
+	retort_strbuf_json_string(b, ev.revision);
 	json_key(b, "parents", 0);
-	hk_buf_putc(b, '[');
+	retort_strbuf_putc(b, '[');
 	for (i = 0; i < ev.nparents; i++) {
 		if (i)
-			hk_buf_putc(b, ',');
-		hk_json_string(b, ev.parents[i]);
+			retort_strbuf_putc(b, ',');
+		retort_strbuf_json_string(b, ev.parents[i]);
 	}
-	hk_buf_putc(b, ']');
+	retort_strbuf_putc(b, ']');
 	json_key(b, "direction", 0);
-	hk_json_string(b, ev.direction);
+	retort_strbuf_json_string(b, ev.direction);
 	json_key(b, "message", 0);
-	hk_json_string(b, ev.message);
+	retort_strbuf_json_string(b, ev.message);
 	json_key(b, "outcome", 0);
-	hk_json_string(b, ev.outcome);
+	retort_strbuf_json_string(b, ev.outcome);
 	json_key(b, "started_at", 0);
-	hk_json_string(b, ev.started_at);
+	retort_strbuf_json_string(b, ev.started_at);
 	json_key(b, "duration_ms", 0);
 	if (ev.duration_ms < 0) {
-		hk_buf_puts(b, "null");
+		retort_strbuf_puts(b, "null");
 	} else {
 		snprintf(num, sizeof num, "%lld", ev.duration_ms);
-		hk_buf_puts(b, num);
+		retort_strbuf_puts(b, num);
 	}
 	json_key(b, "error", 0);
-	hk_json_string(b, ev.error);
+	retort_strbuf_json_string(b, ev.error);
 	json_key(b, "user", 0);
-	hk_json_string(b, ev.user);
+	retort_strbuf_json_string(b, ev.user);
 	json_key(b, "host", 0);
-	hk_json_string(b, ev.host);
+	retort_strbuf_json_string(b, ev.host);
 	json_key(b, "retort_version", 0);
-	hk_json_string(b, ev.retort_version);
+	retort_strbuf_json_string(b, ev.retort_version);
 	json_key(b, "path", 0);
-	hk_json_string(b, ev.path);
+	retort_strbuf_json_string(b, ev.path);
 	json_key(b, "target", 0);
-	hk_json_string(b, ev.target);
+	retort_strbuf_json_string(b, ev.target);
 	hk_holder_view(evin, &hd);
 	if (hd.size) { /* lock.wait, lock.timeout: who holds the lock */
 		const char *f[HK_HOLDER_FIELDS];
 		hk_holder_fields(&hd, f);
 		json_key(b, "lock_holder", 0);
 		for (i = 0; i < HK_HOLDER_FIELDS; i++) {
-			hk_buf_putc(b, i ? ',' : '{');
-			hk_json_string(b, hk_holder_keys[i]);
-			hk_buf_putc(b, ':');
-			hk_json_string(b, f[i]);
+			retort_strbuf_putc(b, i ? ',' : '{');
+			retort_strbuf_json_string(b, hk_holder_keys[i]);
+			retort_strbuf_putc(b, ':');
+			retort_strbuf_json_string(b, f[i]);
 		}
-		hk_buf_putc(b, '}');
+		retort_strbuf_putc(b, '}');
 	}
-	return hk_buf_putc(b, '}');
+	return retort_strbuf_putc(b, '}');
 }
 
 /* ---- environment ---- */
@@ -324,17 +188,17 @@ char **hk_event_env(const retort_host *host, char *const *base, const retort_eve
 	char **env;
 	const char *values[HK_NENV];
 	char num[32];
-	hk_buf parents;
+	retort_strbuf parents;
 	int oom = 0;
 
 	hk_event_view(evin, &ev);
-	hk_buf_init(&parents, host);
+	retort_strbuf_init(&parents, host);
 	for (i = 0; i < ev.nparents; i++) {
 		if (i)
-			hk_buf_putc(&parents, ' ');
-		hk_buf_puts(&parents, ev.parents[i] ? ev.parents[i] : "");
+			retort_strbuf_putc(&parents, ' ');
+		retort_strbuf_puts(&parents, ev.parents[i] ? ev.parents[i] : "");
 	}
-	if (parents.oom)
+	if (parents.status)
 		return NULL;
 	snprintf(num, sizeof num, "%lld", ev.duration_ms);
 
@@ -344,7 +208,7 @@ char **hk_event_env(const retort_host *host, char *const *base, const retort_eve
 	values[3] = ev.dialect;
 	values[4] = ev.database_url;
 	values[5] = ev.revision;
-	values[6] = ev.nparents ? hk_buf_cstr(&parents) : NULL;
+	values[6] = ev.nparents ? retort_strbuf_cstr(&parents) : NULL;
 	values[7] = ev.direction;
 	values[8] = ev.message;
 	values[9] = ev.outcome;
@@ -363,7 +227,7 @@ char **hk_event_env(const retort_host *host, char *const *base, const retort_eve
 		nbase++;
 	env = host->malloc((nbase + HK_NENV + 1) * sizeof *env);
 	if (!env) {
-		hk_buf_free(&parents);
+		retort_strbuf_free(&parents);
 		return NULL;
 	}
 	for (i = 0; i < nbase && !oom; i++) {
@@ -381,7 +245,7 @@ char **hk_event_env(const retort_host *host, char *const *base, const retort_eve
 			env[n++] = e;
 	}
 	env[n] = NULL;
-	hk_buf_free(&parents);
+	retort_strbuf_free(&parents);
 	if (oom) {
 		hk_env_free(host, env);
 		return NULL;

@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the exec and jsonlog hooks (compiled into each module;
- * hidden, never exported): a growable buffer on the host's allocator and
- * the event payload as JSON and as RETORT_* environment variables.
+ * hidden, never exported): the event payload as JSON and as RETORT_*
+ * environment variables.
  */
 #ifndef RETORT_HOOKUTIL_H
 #define RETORT_HOOKUTIL_H
@@ -10,28 +10,10 @@
 
 #include <retort/notify.h>
 #include <retort/plugin.h>
-
-/** A growable, NUL-terminated byte buffer allocated with host->malloc. */
-typedef struct hk_buf {
-	const retort_host *host;
-	char *ptr;
-	size_t len, cap;
-	int oom; /* set once an allocation failed; every later add is a no-op */
-} hk_buf;
-
-void hk_buf_init(hk_buf *b, const retort_host *host);
-void hk_buf_free(hk_buf *b);
-int hk_buf_add(hk_buf *b, const char *s, size_t n);
-int hk_buf_puts(hk_buf *b, const char *s);
-int hk_buf_putc(hk_buf *b, char c);
-/** The contents ("" when empty). */
-const char *hk_buf_cstr(const hk_buf *b);
+#include <retort/sdk.h>
 
 /** A copy of s with host->malloc (NULL when s is NULL or out of memory). */
 char *hk_strdup(const retort_host *host, const char *s);
-
-/** Append s as a JSON string literal (quotes, escapes; invalid UTF-8 becomes U+FFFD); NULL as null. */
-int hk_json_string(hk_buf *b, const char *s);
 
 /**
  * Copy *ev into *out, tolerating a smaller (older) struct: members the
@@ -47,7 +29,7 @@ extern const char *const hk_holder_keys[HK_HOLDER_FIELDS];
 void hk_holder_fields(const retort_lock_holder *hd, const char *out[HK_HOLDER_FIELDS]);
 
 /** Append the event as one JSON object (no newline); "lock_holder" only when the event has one. */
-int hk_event_json(hk_buf *b, const retort_event *ev);
+int hk_event_json(retort_strbuf *b, const retort_event *ev);
 
 /** Longest value of one RETORT_* variable (longer ones are cut; the JSON has them whole). */
 #define HK_ENV_VALUE_MAX (64 * 1024)

@@ -41,7 +41,7 @@ static int jsonlog_init(const retort_host *host, retort_host_ctx *h, const retor
 {
 	const char *key = NULL, *path = NULL;
 	jsonlog_state *st;
-	hk_buf b;
+	retort_strbuf b;
 	int rc;
 
 	if (kind != RETORT_KIND_NOTIFY) {
@@ -68,27 +68,27 @@ static int jsonlog_init(const retort_host *host, retort_host_ctx *h, const retor
 		return RETORT_EINVAL;
 	}
 
-	hk_buf_init(&b, host);
+	retort_strbuf_init(&b, host);
 	if (path[0] != '/') {
 		char cwd[PATH_MAX];
 		if (!getcwd(cwd, sizeof cwd)) {
 			host->set_error(h, "cannot get the current directory for '%s': %s", path, strerror(errno));
 			return RETORT_ERROR;
 		}
-		hk_buf_puts(&b, cwd);
+		retort_strbuf_puts(&b, cwd);
 		if (b.len && cwd[b.len - 1] != '/')
-			hk_buf_putc(&b, '/');
+			retort_strbuf_putc(&b, '/');
 	}
-	hk_buf_puts(&b, path);
+	retort_strbuf_puts(&b, path);
 	st = host->malloc(sizeof *st);
-	if (b.oom || !st) {
-		hk_buf_free(&b);
+	if (b.status || !st) {
+		retort_strbuf_free(&b);
 		host->free(st);
 		host->set_error(h, "out of memory");
 		return RETORT_ENOMEM;
 	}
 	st->host = host;
-	st->path = b.ptr; /* ownership passes to the state */
+	st->path = retort_strbuf_take(&b); /* the state's now */
 	*state_out = st;
 	return RETORT_OK;
 }
@@ -97,15 +97,15 @@ static int jsonlog_on_event(void *state, retort_host_ctx *h, const retort_event 
 {
 	jsonlog_state *st = state;
 	const retort_host *host = st->host;
-	hk_buf line;
+	retort_strbuf line;
 	ssize_t n;
 	int fd, rc = RETORT_OK;
 
-	hk_buf_init(&line, host);
+	retort_strbuf_init(&line, host);
 	hk_event_json(&line, ev);
-	hk_buf_putc(&line, '\n');
-	if (line.oom) {
-		hk_buf_free(&line);
+	retort_strbuf_putc(&line, '\n');
+	if (line.status) {
+		retort_strbuf_free(&line);
 		host->set_error(h, "out of memory");
 		return RETORT_ENOMEM;
 	}
@@ -114,7 +114,7 @@ static int jsonlog_on_event(void *state, retort_host_ctx *h, const retort_event 
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
 		host->set_error(h, "cannot open '%s': %s", st->path, strerror(errno));
-		hk_buf_free(&line);
+		retort_strbuf_free(&line);
 		return RETORT_ERROR;
 	}
 	/* one write() per line: O_APPEND makes it land whole at the end */
@@ -132,7 +132,7 @@ static int jsonlog_on_event(void *state, retort_host_ctx *h, const retort_event 
 		host->set_error(h, "cannot write to '%s': %s", st->path, strerror(errno));
 		rc = RETORT_ERROR;
 	}
-	hk_buf_free(&line);
+	retort_strbuf_free(&line);
 	return rc;
 }
 

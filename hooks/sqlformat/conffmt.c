@@ -368,45 +368,45 @@ static long inline_len(const node *n)
 	}
 }
 
-static void put_indent(hk_buf *out, int indent)
+static void put_indent(retort_strbuf *out, int indent)
 {
 	int i;
 	for (i = 0; i < indent; i++)
-		hk_buf_putc(out, ' ');
+		retort_strbuf_putc(out, ' ');
 }
 
-static void print_value(hk_buf *out, const node *n, int indent, int col, int tail);
+static void print_value(retort_strbuf *out, const node *n, int indent, int col, int tail);
 
-static void print_inline(hk_buf *out, const node *n)
+static void print_inline(retort_strbuf *out, const node *n)
 {
 	size_t i;
 	switch (n->kind) {
 	case N_SCALAR:
-		hk_buf_add(out, n->text, n->len);
+		retort_strbuf_add(out, n->text, n->len);
 		break;
 	case N_SETTING:
-		hk_buf_add(out, n->text, n->len);
-		hk_buf_puts(out, " = ");
+		retort_strbuf_add(out, n->text, n->len);
+		retort_strbuf_puts(out, " = ");
 		print_inline(out, n->value);
-		hk_buf_putc(out, ';');
+		retort_strbuf_putc(out, ';');
 		break;
 	default:
 		if (!n->nkids) {
-			hk_buf_puts(out, n->kind == N_GROUP ? "{}" : n->kind == N_LIST ? "()" : "[]");
+			retort_strbuf_puts(out, n->kind == N_GROUP ? "{}" : n->kind == N_LIST ? "()" : "[]");
 			break;
 		}
-		hk_buf_puts(out, n->kind == N_GROUP ? "{ " : "[ ");
+		retort_strbuf_puts(out, n->kind == N_GROUP ? "{ " : "[ ");
 		for (i = 0; i < n->nkids; i++) {
 			print_inline(out, n->kids[i]);
 			if (i + 1 < n->nkids)
-				hk_buf_puts(out, n->kind == N_ARRAY ? ", " : " ");
+				retort_strbuf_puts(out, n->kind == N_ARRAY ? ", " : " ");
 		}
-		hk_buf_puts(out, n->kind == N_GROUP ? " }" : " ]");
+		retort_strbuf_puts(out, n->kind == N_GROUP ? " }" : " ]");
 	}
 }
 
 /* The items of a container (or the file), one a line at `indent`; commas between elements (sep). */
-static void print_items(hk_buf *out, const node *n, int indent, int sep)
+static void print_items(retort_strbuf *out, const node *n, int indent, int sep)
 {
 	size_t i, last = 0, k;
 	int any = 0;
@@ -416,51 +416,51 @@ static void print_items(hk_buf *out, const node *n, int indent, int sep)
 	for (i = 0; i < n->nkids; i++) {
 		const node *c = n->kids[i];
 		if (c->kind == N_COMMENT && c->trailing && any) {
-			hk_buf_putc(out, ' ');
-			hk_buf_add(out, c->text, c->len);
+			retort_strbuf_putc(out, ' ');
+			retort_strbuf_add(out, c->text, c->len);
 			continue;
 		}
 		if (any || indent > 0 || out->len)
-			hk_buf_putc(out, '\n');
+			retort_strbuf_putc(out, '\n');
 		if (c->blank_before && any)
-			hk_buf_putc(out, '\n');
+			retort_strbuf_putc(out, '\n');
 		put_indent(out, indent);
 		any = 1;
 		switch (c->kind) {
 		case N_COMMENT:
 		case N_INCLUDE:
-			hk_buf_add(out, c->text, c->len);
+			retort_strbuf_add(out, c->text, c->len);
 			break;
 		case N_SETTING:
-			hk_buf_add(out, c->text, c->len);
-			hk_buf_puts(out, " = ");
+			retort_strbuf_add(out, c->text, c->len);
+			retort_strbuf_puts(out, " = ");
 			print_value(out, c->value, indent, indent + (int)c->len + 3, 1);
-			hk_buf_putc(out, ';');
+			retort_strbuf_putc(out, ';');
 			break;
 		default:
 			k = sep && i < last ? 1 : 0;
 			print_value(out, c, indent, indent, (int)k);
 			if (k)
-				hk_buf_putc(out, ',');
+				retort_strbuf_putc(out, ',');
 		}
 	}
 }
 
-static void print_value(hk_buf *out, const node *n, int indent, int col, int tail)
+static void print_value(retort_strbuf *out, const node *n, int indent, int col, int tail)
 {
 	long k = inline_len(n);
 	if (k >= 0 && (n->kind != N_LIST || !n->nkids) && col + k + tail <= WIDTH) {
 		print_inline(out, n);
 		return;
 	}
-	hk_buf_putc(out, n->kind == N_GROUP ? '{' : n->kind == N_LIST ? '(' : '[');
+	retort_strbuf_putc(out, n->kind == N_GROUP ? '{' : n->kind == N_LIST ? '(' : '[');
 	print_items(out, n, indent + 2, n->kind != N_GROUP);
-	hk_buf_putc(out, '\n');
+	retort_strbuf_putc(out, '\n');
 	put_indent(out, indent);
-	hk_buf_putc(out, n->kind == N_GROUP ? '}' : n->kind == N_LIST ? ')' : ']');
+	retort_strbuf_putc(out, n->kind == N_GROUP ? '}' : n->kind == N_LIST ? ')' : ']');
 }
 
-int sf_format_conf(hk_buf *out, const char *text, size_t len, char *err, size_t errlen)
+int sf_format_conf(retort_strbuf *out, const char *text, size_t len, char *err, size_t errlen)
 {
 	reader r = {text, len, 0, 0, 0, err, errlen};
 	node *root;
@@ -477,7 +477,7 @@ int sf_format_conf(hk_buf *out, const char *text, size_t len, char *err, size_t 
 	}
 	print_items(out, root, 0, 0);
 	if (out->len)
-		hk_buf_putc(out, '\n');
+		retort_strbuf_putc(out, '\n');
 	free_node(root);
 	return 0;
 }

@@ -252,38 +252,38 @@ static size_t stmt_end(const toks *ts, const char *text, size_t i)
 }
 
 /* A statement's tokens: keywords upper case, trailing blanks of its lines dropped. */
-static void emit_stmt(hk_buf *out, const toks *ts, const char *text, size_t a, size_t b)
+static void emit_stmt(retort_strbuf *out, const toks *ts, const char *text, size_t a, size_t b)
 {
 	size_t k, p, run;
 	for (k = a; k < b; k++) {
 		const tok *t = &ts->v[k];
 		if (t->kind == T_WORD && is_keyword(text, t)) {
 			for (p = t->s; p < t->e; p++)
-				hk_buf_putc(out, (char)toupper((unsigned char)text[p]));
+				retort_strbuf_putc(out, (char)toupper((unsigned char)text[p]));
 		} else if (t->kind == T_WS && t->nl) {
 			for (p = t->s, run = t->s; p < t->e; p++) {
 				if (text[p] == '\n') {
-					hk_buf_putc(out, '\n');
+					retort_strbuf_putc(out, '\n');
 					run = p + 1;
 				} else if (p + 1 == t->e) {
-					hk_buf_add(out, text + run, p + 1 - run); /* the next line's indentation */
+					retort_strbuf_add(out, text + run, p + 1 - run); /* the next line's indentation */
 				}
 			}
 		} else {
-			hk_buf_add(out, text + t->s, t->e - t->s);
+			retort_strbuf_add(out, text + t->s, t->e - t->s);
 		}
 	}
 }
 
 /* The separator for `nl` newlines in the source: a space, a newline, or one blank line. */
-static void separator(hk_buf *out, int nl)
+static void separator(retort_strbuf *out, int nl)
 {
 	if (out->len == 0)
 		return;
-	hk_buf_puts(out, nl == 0 ? " " : nl == 1 ? "\n" : "\n\n");
+	retort_strbuf_puts(out, nl == 0 ? " " : nl == 1 ? "\n" : "\n\n");
 }
 
-int sf_format_sql(hk_buf *out, const char *text, size_t len, char *err, size_t errlen)
+int sf_format_sql(retort_strbuf *out, const char *text, size_t len, char *err, size_t errlen)
 {
 	toks ts = {NULL, 0, 0};
 	size_t i = 0, end;
@@ -303,15 +303,15 @@ int sf_format_sql(hk_buf *out, const char *text, size_t len, char *err, size_t e
 		}
 		if (t->kind == T_LCOM || t->kind == T_BCOM) {
 			if (after_stmt && nl == 0) {
-				hk_buf_putc(out, ' '); /* a comment on the statement's last line stays there */
+				retort_strbuf_putc(out, ' '); /* a comment on the statement's last line stays there */
 			} else {
 				if (forced)
-					hk_buf_puts(out, "\n\n");
+					retort_strbuf_puts(out, "\n\n");
 				else
 					separator(out, nl);
 				forced = 0;
 			}
-			hk_buf_add(out, text + t->s, t->e - t->s);
+			retort_strbuf_add(out, text + t->s, t->e - t->s);
 			after_stmt = 0;
 			nl = 0;
 			i++;
@@ -319,7 +319,7 @@ int sf_format_sql(hk_buf *out, const char *text, size_t len, char *err, size_t e
 		}
 		/* a statement: a blank line before it when a statement came before */
 		if (forced || after_stmt)
-			hk_buf_puts(out, "\n\n");
+			retort_strbuf_puts(out, "\n\n");
 		else
 			separator(out, nl);
 		end = stmt_end(&ts, text, i);
@@ -330,7 +330,7 @@ int sf_format_sql(hk_buf *out, const char *text, size_t len, char *err, size_t e
 		forced = 1;
 	}
 	if (out->len)
-		hk_buf_putc(out, '\n');
+		retort_strbuf_putc(out, '\n');
 	free(ts.v);
 	return 0;
 }

@@ -19,9 +19,9 @@
  *    splitting rules retort itself uses for .sql scripts.
  *
  * Formatting a formatted file changes nothing.  The file is rewritten
- * only when the text changes: into a temporary file in the same folder,
- * with the original's mode, then renamed over it (atomic: a reader sees
- * the old file or the new one, never half of one).
+ * only when the text changes, through the host's replace_file (a
+ * temporary file in the same folder, the original's mode, renamed over
+ * it: a reader sees the old file or the new one, never half of one).
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
@@ -34,6 +34,7 @@
 
 #include <retort/formatter.h>
 #include <retort/plugin.h>
+#include <retort/sdk.h>
 
 #include "sqlformat.h"
 
@@ -57,6 +58,10 @@ static int sf_init(const retort_host *host, retort_host_ctx *h, const retort_set
 		host->set_error(h, "sqlformat provides the kind \"formatter\" only (asked for kind %d)", (int)kind);
 		return RETORT_EINVAL;
 	}
+	if (!RETORT_HOST_HAS(host, replace_file)) {
+		host->set_error(h, "sqlformat needs a newer retort (one whose host has replace_file)");
+		return RETORT_EINVAL;
+	}
 	if ((key = host->setting_next_key(s, NULL)) != NULL) {
 		host->setting_error(h, s, key, "unknown setting '%s' (sqlformat takes none)", key);
 		return RETORT_EINVAL;
@@ -70,7 +75,7 @@ static int sf_init(const retort_host *host, retort_host_ctx *h, const retort_set
 	return RETORT_OK;
 }
 
-static int read_all(const retort_host *host, retort_host_ctx *h, int fd, const char *path, hk_buf *b)
+static int read_all(const retort_host *host, retort_host_ctx *h, int fd, const char *path, retort_strbuf *b)
 {
 	char chunk[8192];
 	ssize_t n;
@@ -84,66 +89,20 @@ static int read_all(const retort_host *host, retort_host_ctx *h, int fd, const c
 		}
 		if (n == 0)
 			break;
-		hk_buf_add(b, chunk, (size_t)n);
+		retort_strbuf_add(b, chunk, (size_t)n);
 	}
-	if (b->oom) {
+	if (b->status) {
 		host->set_error(h, "out of memory");
 		return RETORT_ENOMEM;
 	}
 	return RETORT_OK;
 }
 
-/* Write text to a temporary file beside path with `mode`, then rename it over path. */
-static int replace_file(const retort_host *host, retort_host_ctx *h, const char *path, mode_t mode, const char *text,
-                        size_t len)
-{
-	hk_buf tmp;
-	size_t off = 0;
-	ssize_t n;
-	int fd, rc = RETORT_OK;
-	hk_buf_init(&tmp, host);
-	hk_buf_puts(&tmp, path);
-	hk_buf_puts(&tmp, ".sqlformat-XXXXXX");
-	if (tmp.oom) {
-		host->set_error(h, "out of memory");
-		return RETORT_ENOMEM;
-	}
-	if ((fd = mkostemp(tmp.ptr, O_CLOEXEC)) < 0) {
-		host->set_error(h, "cannot create a temporary file beside '%s': %s", path, strerror(errno));
-		hk_buf_free(&tmp);
-		return RETORT_ERROR;
-	}
-	while (off < len) {
-		n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-	if (off < len || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
-		host->set_error(h, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-		rc = RETORT_ERROR;
-	}
-	if (close(fd) != 0 && rc == RETORT_OK) {
-		host->set_error(h, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-		rc = RETORT_ERROR;
-	}
-	if (rc == RETORT_OK && rename(tmp.ptr, path) != 0) {
-		host->set_error(h, "cannot rename '%s' to '%s': %s", tmp.ptr, path, strerror(errno));
-		rc = RETORT_ERROR;
-	}
-	if (rc != RETORT_OK)
-		unlink(tmp.ptr);
-	hk_buf_free(&tmp);
-	return rc;
-}
-
 static int sf_format_file(void *state, retort_host_ctx *h, const char *path, retort_script_format format)
 {
 	sf_state *st = state;
 	const retort_host *host = st->host;
-	hk_buf in, out;
+	retort_strbuf in, out;
 	struct stat sb;
 	char err[256] = "";
 	int fd, rc;
@@ -156,8 +115,8 @@ static int sf_format_file(void *state, retort_host_ctx *h, const char *path, ret
 		host->set_error(h, "cannot open '%s': %s", path, strerror(errno));
 		return RETORT_ERROR;
 	}
-	hk_buf_init(&in, host);
-	hk_buf_init(&out, host);
+	retort_strbuf_init(&in, host);
+	retort_strbuf_init(&out, host);
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		host->set_error(h, "'%s' is not a regular file", path);
 		close(fd);
@@ -167,22 +126,22 @@ static int sf_format_file(void *state, retort_host_ctx *h, const char *path, ret
 	close(fd);
 	if (rc < 0)
 		goto done;
-	if ((format == RETORT_FORMAT_CONF ? sf_format_conf(&out, hk_buf_cstr(&in), in.len, err, sizeof err)
-	                                  : sf_format_sql(&out, hk_buf_cstr(&in), in.len, err, sizeof err)) < 0) {
+	if ((format == RETORT_FORMAT_CONF ? sf_format_conf(&out, retort_strbuf_cstr(&in), in.len, err, sizeof err)
+	                                  : sf_format_sql(&out, retort_strbuf_cstr(&in), in.len, err, sizeof err)) < 0) {
 		host->set_error(h, "%s:%s", path, err);
 		rc = RETORT_EINVAL;
 		goto done;
 	}
-	if (out.oom) {
+	if (out.status) {
 		host->set_error(h, "out of memory");
 		rc = RETORT_ENOMEM;
 		goto done;
 	}
-	if (out.len != in.len || memcmp(hk_buf_cstr(&out), hk_buf_cstr(&in), in.len) != 0)
-		rc = replace_file(host, h, path, sb.st_mode & 07777, hk_buf_cstr(&out), out.len);
+	if (out.len != in.len || memcmp(retort_strbuf_cstr(&out), retort_strbuf_cstr(&in), in.len) != 0)
+		rc = host->replace_file(h, path, retort_strbuf_cstr(&out), out.len);
 done:
-	hk_buf_free(&in);
-	hk_buf_free(&out);
+	retort_strbuf_free(&in);
+	retort_strbuf_free(&out);
 	return rc;
 }
 

@@ -136,7 +136,7 @@ static int syslog_init(const retort_host *host, retort_host_ctx *h, const retort
 }
 
 /* " key=value", quoted when needed; nothing for NULL.  At most max bytes of the value (0: all). */
-static void field(hk_buf *b, const char *key, const char *v, size_t max)
+static void field(retort_strbuf *b, const char *key, const char *v, size_t max)
 {
 	const char *p;
 	size_t n;
@@ -150,24 +150,24 @@ static void field(hk_buf *b, const char *key, const char *v, size_t max)
 			n--; /* cut on a UTF-8 boundary */
 	}
 	quote = n == 0 || strcspn(v, " \"=\\\t\r\n") < n;
-	hk_buf_putc(b, ' ');
-	hk_buf_puts(b, key);
-	hk_buf_putc(b, '=');
+	retort_strbuf_putc(b, ' ');
+	retort_strbuf_puts(b, key);
+	retort_strbuf_putc(b, '=');
 	if (quote)
-		hk_buf_putc(b, '"');
+		retort_strbuf_putc(b, '"');
 	for (p = v; p < v + n; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			hk_buf_putc(b, ' '); /* one event, one line */
+			retort_strbuf_putc(b, ' '); /* one event, one line */
 			continue;
 		}
 		if (quote && (*p == '"' || *p == '\\'))
-			hk_buf_putc(b, '\\');
-		hk_buf_putc(b, *p);
+			retort_strbuf_putc(b, '\\');
+		retort_strbuf_putc(b, *p);
 	}
 	if (quote)
-		hk_buf_putc(b, '"');
+		retort_strbuf_putc(b, '"');
 	if (n < strlen(v))
-		hk_buf_puts(b, "...");
+		retort_strbuf_puts(b, "...");
 }
 
 static int severity(const char *name)
@@ -183,30 +183,30 @@ static int severity(const char *name)
 }
 
 /* The event's line, without the syslog header. */
-static void event_line(hk_buf *b, const retort_event *evin)
+static void event_line(retort_strbuf *b, const retort_event *evin)
 {
 	retort_event ev;
 	retort_lock_holder hd;
 	char num[32];
-	hk_buf parents;
+	retort_strbuf parents;
 	size_t i;
 	hk_event_view(evin, &ev);
-	hk_buf_puts(b, "event=");
-	hk_buf_puts(b, ev.name ? ev.name : "?");
+	retort_strbuf_puts(b, "event=");
+	retort_strbuf_puts(b, ev.name ? ev.name : "?");
 	field(b, "run_id", ev.run_id, 0);
 	field(b, "command", ev.command, 0);
 	field(b, "dialect", ev.dialect, 0);
 	field(b, "url", ev.database_url, 0);
 	field(b, "revision", ev.revision, 0);
 	if (ev.nparents) {
-		hk_buf_init(&parents, b->host);
+		retort_strbuf_init(&parents, b->host);
 		for (i = 0; i < ev.nparents; i++) {
 			if (i)
-				hk_buf_putc(&parents, ',');
-			hk_buf_puts(&parents, ev.parents[i] ? ev.parents[i] : "");
+				retort_strbuf_putc(&parents, ',');
+			retort_strbuf_puts(&parents, ev.parents[i] ? ev.parents[i] : "");
 		}
-		field(b, "parents", hk_buf_cstr(&parents), 0);
-		hk_buf_free(&parents);
+		field(b, "parents", retort_strbuf_cstr(&parents), 0);
+		retort_strbuf_free(&parents);
 	}
 	field(b, "direction", ev.direction, 0);
 	field(b, "outcome", ev.outcome, 0);
@@ -265,28 +265,28 @@ static int send_line(syslog_state *st, retort_host_ctx *h, const char *msg, size
 static int syslog_on_event(void *state, retort_host_ctx *h, const retort_event *ev)
 {
 	syslog_state *st = state;
-	hk_buf b;
+	retort_strbuf b;
 	char head[64];
 	time_t now = time(NULL);
 	struct tm tm;
 	int rc;
 	localtime_r(&now, &tm);
-	hk_buf_init(&b, st->host);
+	retort_strbuf_init(&b, st->host);
 	snprintf(head, sizeof head, "<%d>", st->facility | severity(ev->name));
-	hk_buf_puts(&b, head);
+	retort_strbuf_puts(&b, head);
 	strftime(head, sizeof head, "%b %e %H:%M:%S ", &tm);
-	hk_buf_puts(&b, head);
-	hk_buf_puts(&b, st->ident);
+	retort_strbuf_puts(&b, head);
+	retort_strbuf_puts(&b, st->ident);
 	snprintf(head, sizeof head, "[%ld]: ", (long)getpid());
-	hk_buf_puts(&b, head);
+	retort_strbuf_puts(&b, head);
 	event_line(&b, ev);
-	if (b.oom) {
-		hk_buf_free(&b);
+	if (b.status) {
+		retort_strbuf_free(&b);
 		st->host->set_error(h, "out of memory");
 		return RETORT_ENOMEM;
 	}
 	rc = send_line(st, h, b.ptr, b.len);
-	hk_buf_free(&b);
+	retort_strbuf_free(&b);
 	return rc;
 }
 

@@ -4,6 +4,30 @@
  *
  * Every SQL string specific to one database lives in its dialect.
  *
+ * The contract in short (retort-plugin(7), KINDS, says it whole):
+ *  - required: connect, disconnect, execute, query, begin, commit,
+ *    rollback, lock, unlock, table_exists, quote_ident, quote_literal,
+ *    render, and at least one url_scheme; the loader refuses a dialect
+ *    without one of them.  Everything after render is optional (NULL).
+ *  - when: a run reads the version table (table_exists, query), takes the
+ *    lock, begins, reads it again, creates the missing bookkeeping tables,
+ *    then per transaction renders and executes each revision's statements
+ *    and its bookkeeping (record_step, or execute of the host's DML),
+ *    commits (or rolls back), unlocks and disconnects.  Offline (--sql)
+ *    calls only session_sql, render, quote_ident and quote_literal.
+ *  - the host's own tables come from render() of two create_table
+ *    operations (version table: version_num varchar(255) NOT NULL, primary
+ *    key <version_table>_pkc; history table: see retort_step_record); the
+ *    host runs every statement written and expects the tables to exist
+ *    under exactly the configured names.
+ *  - threads: every call into one instance and its connections comes
+ *    from one thread, one at a time; other instances (a fleet run's other
+ *    databases) may run at the same time on other threads; host services
+ *    other than malloc/realloc/free only from inside a call the host made.
+ *  - ownership: everything passed in is borrowed for the call; the state
+ *    and each retort_conn are the plugin's, freed by fini and disconnect
+ *    (each called once); text goes out through host-owned sinks.
+ *
  * Stability of this header (the rule is in <retort/plugin.h>):
  * retort_dialect_vtable and retort_step_record grow by appending;
  * retort_version_change is frozen for ABI 1 (it travels in an array).
@@ -90,8 +114,14 @@ typedef struct retort_step_record {
 typedef struct retort_dialect_vtable {
 	uint32_t size;                 /**< sizeof(retort_dialect_vtable) */
 	uint32_t flags;                /**< RETORT_DIALECT_* */
-	unsigned max_identifier_length; /**< 63, 64, or 0 for unlimited */
-	const char *const *url_schemes; /**< NULL-terminated: {"postgresql", "postgres", NULL} */
+	/**
+	 * The longest name the database keeps (63, 64), or 0 for no limit.
+	 * Before render the host refuses (file:line, exit 2) a table, column,
+	 * index or constraint name longer than this, counted in characters.
+	 */
+	unsigned max_identifier_length;
+	/** NULL-terminated: {"postgresql", "postgres", NULL}; the URL schemes that select this dialect (required) */
+	const char *const *url_schemes;
 
 	/* --- required --- */
 
@@ -126,7 +156,9 @@ typedef struct retort_dialect_vtable {
 	 * Render one operation to one or more statements (a statement sink:
 	 * close each statement with sink_end).  No connection: this also serves
 	 * offline --sql.  RETORT_ENOTSUPPORTED with a message when the dialect
-	 * cannot do the operation.
+	 * cannot do the operation.  An operation whose `dialect` names another
+	 * dialect never reaches it.  The host also creates its own version and
+	 * history tables through it (create_table operations, see above).
 	 */
 	int (*render)(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out);
 
@@ -154,7 +186,14 @@ typedef struct retort_dialect_vtable {
 	/**
 	 * Write one step's bookkeeping (see retort_step_record) inside the open
 	 * transaction, e.g. with statements prepared once per connection.
-	 * Must do exactly what the host's own INSERT/UPDATE/DELETE would.
+	 * Must do exactly what the host's own statements would, in order:
+	 * for each change INSERT INTO <version_table> (version_num) VALUES
+	 * (to) / UPDATE <version_table> SET version_num = to WHERE
+	 * version_num = from / DELETE FROM <version_table> WHERE version_num
+	 * = from; then INSERT INTO <history_table> (run_id, revision,
+	 * direction, outcome, error, checksum, started_at, duration_ms,
+	 * run_user, run_host) VALUES (...), the id from the autoincrement.
+	 * On failure set the error as execute() does; the host rolls back.
 	 * NULL: the host composes those statements and calls execute().
 	 */
 	int (*record_step)(retort_conn *c, retort_host_ctx *h, const retort_step_record *rec);

@@ -88,7 +88,12 @@ typedef struct retort_script {
 	int downgrade_line; /**< line of `downgrade` / `-- retort:downgrade`; 0 when absent */
 } retort_script;
 
-/** Called for each violation (check); `where` is e.g. "upgrade[2]" or NULL. */
+/**
+ * Called by check() for each violation; `where` is e.g. "upgrade[2]" or
+ * NULL.  Returns RETORT_OK to go on, or a negative status (the host wants
+ * the check to stop, e.g. out of memory): the policy must then stop and
+ * return that status.
+ */
 typedef int (*retort_violation_fn)(void *arg, const char *rule, const char *message, const char *where);
 
 /**

@@ -14,7 +14,19 @@
  *  - plugin state (`state`, connections) is freed by the plugin's own
  *    `fini`/`disconnect`, each called exactly once by the host;
  *  - plugins never print and never exit: they log and report errors
- *    through the host.
+ *    through the host;
+ *  - the one string the host hands over for good is the name
+ *    policy_name returns (free it with host->free).
+ *
+ * Threads: every call into one instance (init, methods, connections,
+ * fini) comes from one thread, one at a time; other instances of the same
+ * module may run at the same time on other threads (a fleet run, --jobs),
+ * so keep no mutable globals.  malloc/realloc/free may be called from any
+ * thread; the other services only from inside a call the host made, with
+ * its `h`.
+ *
+ * Helpers every plugin would write again (a string builder, a JSON
+ * escaper, ...) are in <retort/sdk.h>.
  *
  * The ABI rule (see retort-plugin(7), ABI POLICY): inside one plugin ABI
  * a struct either GROWS or is FROZEN.
@@ -99,6 +111,9 @@ typedef struct retort_settings retort_settings;
  */
 typedef struct retort_sink retort_sink;
 
+/** What a naming policy is asked to name (defined in <retort/naming.h>). */
+struct retort_name_request;
+
 /** Flags for sink_end. */
 #define RETORT_STMT_NO_TRANSACTION 0x1u /**< must run outside a transaction */
 
@@ -147,6 +162,33 @@ typedef struct retort_host {
 	int (*sink_addf)(retort_sink *s, const char *fmt, ...) RETORT_PRINTF(2, 3);
 	/** Close the current statement of a statement sink (flags: RETORT_STMT_*). */
 	int (*sink_end)(retort_sink *s, unsigned flags);
+
+	/* appended after 0.1.0: test RETORT_HOST_HAS(host, member) */
+
+	/**
+	 * Replace the file at `path` with data[0..len), atomically: the text is
+	 * written to a new file beside it, which is renamed over `path`, so a
+	 * reader sees the old file or the new one, never half of one.  A file
+	 * that exists keeps its permission bits; a new one gets 0666 less the
+	 * umask.  For formatters (format_file).  On failure `path` is
+	 * untouched, the error (naming the file) is set on `h`, and a negative
+	 * status is returned.
+	 */
+	int (*replace_file)(retort_host_ctx *h, const char *path, const void *data, size_t len);
+	/**
+	 * Ask the naming policies (the loaded plugins of kind naming, in the
+	 * order declared; the first with a rule answers) for the name of what
+	 * `req` describes, as the host names what a script leaves unnamed.
+	 * RETORT_OK: *name is the name, allocated with host->malloc (the
+	 * plugin frees it with host->free); RETORT_ENOTSUPPORTED: no policy
+	 * has a rule for req->type (*name NULL, no error set); another
+	 * negative status: the policy failed, with its message set on `h`.
+	 * For dialects that create an object the operation does not name
+	 * (e.g. an index for a foreign key's columns); a naming policy's own
+	 * calls get RETORT_ENOTSUPPORTED.  Call it only from inside a call
+	 * the host made into the plugin.
+	 */
+	int (*policy_name)(retort_host_ctx *h, const struct retort_name_request *req, char **name);
 	/* New services are APPENDED here. */
 } retort_host;
 

@@ -119,18 +119,6 @@ int sw_put_statements(const retort_host *host, const char *const *sql, retort_si
 
 /* ---- names ---- */
 
-const char *sw_op_name(retort_op_kind kind)
-{
-	static const char *const names[] = {NULL, "create_table", "drop_table", "rename_table", "add_column",
-	                                    "drop_column", "alter_column", "create_index", "drop_index",
-	                                    "create_unique_constraint", "create_foreign_key",
-	                                    "create_check_constraint", "create_primary_key", "drop_constraint",
-	                                    "bulk_insert", "execute"};
-	if ((int)kind >= 1 && (size_t)kind < sizeof names / sizeof names[0])
-		return names[kind];
-	return "operation";
-}
-
 const char *sw_fk_action_sql(const char *action)
 {
 	static const char *const actions[] = {"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION", NULL};
@@ -203,19 +191,15 @@ int sw_need(sw *w, const retort_op *op, const void *p, const char *member)
 		return 0;
 	if (p)
 		return 1;
-	sw_fail(w, RETORT_EINVAL, "%s needs %s", sw_op_name(op->kind), member);
+	sw_fail(w, RETORT_EINVAL, "%s needs %s", retort_op_kind_name(op->kind), member);
 	return 0;
 }
 
 void sw_ident_list(sw *w, const char *const *names, size_t n)
 {
-	size_t i;
 	sw_put(w, "(");
-	for (i = 0; i < n; i++) {
-		if (i)
-			sw_put(w, ", ");
-		sw_ident(w, names[i]);
-	}
+	if (w->rc == RETORT_OK)
+		w->rc = retort_sink_ident_list(w->host, w->d->quote_ident, w->state, names, n, w->out);
 	sw_put(w, ")");
 }
 

@@ -15,6 +15,7 @@
 #define RETORT_PLUGIN_SQLWRITER_H
 
 #include <retort/dialect.h>
+#include <retort/sdk.h>
 
 /* ---- quoting and types, for the dialects' own quote_ident/map_type ---- */
 
@@ -47,8 +48,6 @@ int sw_put_statements(const retort_host *host, const char *const *sql, retort_si
 
 /* ---- names ---- */
 
-/** "create_table", ... for an operation kind; "operation" for one unknown. */
-const char *sw_op_name(retort_op_kind kind);
 /** The SQL spelling of a foreign-key action ("cascade" -> "CASCADE", "set null"...), or NULL if unknown. */
 const char *sw_fk_action_sql(const char *action);
 
@@ -84,7 +83,7 @@ void sw_end(sw *w, unsigned flags);
 void sw_fail(sw *w, int rc, const char *fmt, ...) RETORT_PRINTF(3, 4);
 /** 1 when `p` is set; else fail with EINVAL "<op> needs <member>" and return 0. */
 int sw_need(sw *w, const retort_op *op, const void *p, const char *member);
-/** "(a, b)" */
+/** "(a, b)": retort_sink_ident_list between parentheses */
 void sw_ident_list(sw *w, const char *const *names, size_t n);
 /** "CONSTRAINT name " when named. */
 void sw_constraint_name(sw *w, const char *name);

@@ -26,6 +26,7 @@
 
 #include <retort/naming.h>
 #include <retort/plugin.h>
+#include <retort/sdk.h>
 #include <retort/types.h>
 
 #define NTYPES 5
@@ -41,54 +42,6 @@ typedef struct conv_state {
 	const retort_host *host;
 	char *tmpl[NTYPES]; /* NULL: no convention for that type */
 } conv_state;
-
-/* A small growable string on the host's allocator. */
-typedef struct cbuf {
-	const retort_host *host;
-	char *p;
-	size_t len, cap;
-	int oom;
-} cbuf;
-
-static void cb_add(cbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *np;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		np = b->host->realloc(b->p, cap);
-		if (!np) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void cb_puts(cbuf *b, const char *s)
-{
-	cb_add(b, s, strlen(s));
-}
-
-static const char *cb_str(const cbuf *b)
-{
-	return b->p ? b->p : "";
-}
-
-static void cb_free(cbuf *b)
-{
-	if (b->p)
-		b->host->free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
 
 static int type_index(const char *type)
 {
@@ -143,7 +96,7 @@ static int parse_column_token(const char *tok, size_t n, unsigned long *idx, int
  * the template.  `wildcard` renders %(constraint_name)s as WILDCARD.
  * On error writes the reason into why[] and returns RETORT_EINVAL.
  */
-static int expand(const char *t, const retort_name_request *req, int wildcard, cbuf *out, char *why, size_t nwhy)
+static int expand(const char *t, const retort_name_request *req, int wildcard, retort_strbuf *out, char *why, size_t nwhy)
 {
 	const char *p = t;
 	while (*p) {
@@ -153,12 +106,12 @@ static int expand(const char *t, const retort_name_request *req, int wildcard, c
 		int all, label;
 		const char *sep;
 		if (!pct) {
-			cb_puts(out, p);
+			retort_strbuf_puts(out, p);
 			break;
 		}
-		cb_add(out, p, (size_t)(pct - p));
+		retort_strbuf_add(out, p, (size_t)(pct - p));
 		if (pct[1] == '%') {
-			cb_add(out, "%", 1);
+			retort_strbuf_add(out, "%", 1);
 			p = pct + 2;
 			continue;
 		}
@@ -178,7 +131,7 @@ static int expand(const char *t, const retort_name_request *req, int wildcard, c
 				snprintf(why, nwhy, "%%(table_name)s needs a table name");
 				return RETORT_EINVAL;
 			}
-			cb_puts(out, req->table);
+			retort_strbuf_puts(out, req->table);
 		} else if (IS("referred_table_name")) {
 			if (!req)
 				continue;
@@ -186,20 +139,20 @@ static int expand(const char *t, const retort_name_request *req, int wildcard, c
 				snprintf(why, nwhy, "%%(referred_table_name)s needs a referred table (foreign keys only)");
 				return RETORT_EINVAL;
 			}
-			cb_puts(out, req->referred_table);
+			retort_strbuf_puts(out, req->referred_table);
 		} else if (IS("constraint_name")) {
 			if (!req)
 				continue;
 			if (wildcard) {
 				char w = WILDCARD;
-				cb_add(out, &w, 1);
+				retort_strbuf_add(out, &w, 1);
 			} else if (!req->constraint_name || !*req->constraint_name) {
 				snprintf(why, nwhy,
 				         "a naming convention including %%(constraint_name)s needs the constraint to be "
 				         "explicitly named");
 				return RETORT_EINVAL;
 			} else {
-				cb_puts(out, req->constraint_name);
+				retort_strbuf_puts(out, req->constraint_name);
 			}
 		} else if (parse_column_token(pct, n, &idx, &all, &sep, &label)) {
 			size_t i, from, to;
@@ -215,16 +168,16 @@ static int expand(const char *t, const retort_name_request *req, int wildcard, c
 			for (i = from; i < to; i++) {
 				const char *col = req->columns[i] ? req->columns[i] : "";
 				if (i > from)
-					cb_puts(out, sep);
+					retort_strbuf_puts(out, sep);
 				if (label) {
 					if (!req->table) {
 						snprintf(why, nwhy, "%%(%.*s)s needs a table name", (int)n, pct);
 						return RETORT_EINVAL;
 					}
-					cb_puts(out, req->table);
-					cb_puts(out, "_");
+					retort_strbuf_puts(out, req->table);
+					retort_strbuf_puts(out, "_");
 				}
-				cb_puts(out, col);
+				retort_strbuf_puts(out, col);
 			}
 		} else if (n > 9 && strncmp(pct, "referred_", 9) == 0 && parse_column_token(pct + 9, n - 9, &idx, &all,
 		                                                                              &sep, &label)) {
@@ -237,7 +190,7 @@ static int expand(const char *t, const retort_name_request *req, int wildcard, c
 		}
 #undef IS
 	}
-	return out->oom ? RETORT_ENOMEM : RETORT_OK;
+	return out->status;
 }
 
 /* ---- init ---- */
@@ -280,7 +233,7 @@ static int conv_init(const retort_host *host, retort_host_ctx *h, const retort_s
 	st->host = host;
 	for (i = 0; i < NTYPES; i++) {
 		const char *v = NULL;
-		cbuf check = {host, NULL, 0, 0, 0};
+		retort_strbuf check = {host, NULL, 0, 0, RETORT_OK};
 		size_t n;
 		rc = host->setting_string(s, type_keys[i], &v);
 		if (rc == RETORT_ENOTSUPPORTED)
@@ -295,7 +248,7 @@ static int conv_init(const retort_host *host, retort_host_ctx *h, const retort_s
 			goto fail;
 		}
 		rc = expand(v, NULL, 0, &check, why, sizeof why);
-		cb_free(&check);
+		retort_strbuf_free(&check);
 		if (rc == RETORT_ENOMEM) {
 			host->set_error(h, "out of memory");
 			conv_fini(st);
@@ -349,7 +302,7 @@ static int conv_name_object(void *state, retort_host_ctx *h, const retort_name_r
 	conv_state *st = state;
 	const retort_host *host = st->host;
 	int t = type_index(req->type), rc;
-	cbuf b = {host, NULL, 0, 0, 0};
+	retort_strbuf b = {host, NULL, 0, 0, RETORT_OK};
 	char why[256];
 
 	if (t < 0 || !st->tmpl[t]) {
@@ -367,23 +320,23 @@ static int conv_name_object(void *state, retort_host_ctx *h, const retort_name_r
 			return RETORT_ENOTSUPPORTED;
 		}
 		rc = expand(st->tmpl[t], req, 1, &b, why, sizeof why);
-		if (rc == RETORT_OK && wild_match(cb_str(&b), req->constraint_name)) {
-			cb_free(&b);
+		if (rc == RETORT_OK && wild_match(retort_strbuf_cstr(&b), req->constraint_name)) {
+			retort_strbuf_free(&b);
 			return host->sink_add(out, req->constraint_name, strlen(req->constraint_name));
 		}
-		cb_free(&b);
+		retort_strbuf_free(&b);
 		memset(&b, 0, sizeof b);
 		b.host = host;
 	}
 	rc = expand(st->tmpl[t], req, 0, &b, why, sizeof why);
 	if (rc == RETORT_OK)
-		rc = host->sink_add(out, cb_str(&b), b.len);
+		rc = host->sink_add(out, retort_strbuf_cstr(&b), b.len);
 	if (rc == RETORT_ENOMEM)
 		host->set_error(h, "out of memory");
 	else if (rc < 0)
 		host->set_error(h, "cannot name %s on '%s' with convention '%s': %s", type_nouns[t],
 		                req->table ? req->table : "?", st->tmpl[t], why);
-	cb_free(&b);
+	retort_strbuf_free(&b);
 	return rc;
 }
 
@@ -403,12 +356,15 @@ static int check_one(check_ctx *c, int t, const char *name, const char *table, c
 {
 	const retort_host *host = c->st->host;
 	retort_name_request req;
-	cbuf expected = {host, NULL, 0, 0, 0}, pattern = {host, NULL, 0, 0, 0}, msg = {host, NULL, 0, 0, 0};
+	retort_strbuf expected, pattern, msg;
 	char why[256];
 	int rc, ok;
 
 	if (!name || !c->st->tmpl[t])
 		return RETORT_OK;
+	retort_strbuf_init(&expected, host);
+	retort_strbuf_init(&pattern, host);
+	retort_strbuf_init(&msg, host);
 	memset(&req, 0, sizeof req);
 	req.size = sizeof req;
 	req.type = type_keys[t];
@@ -424,32 +380,32 @@ static int check_one(check_ctx *c, int t, const char *name, const char *table, c
 	if (rc == RETORT_ENOMEM) {
 		ok = 0;
 	} else if (rc < 0) {
-		cb_puts(&msg, type_nouns[t]);
-		cb_puts(&msg, " '");
-		cb_puts(&msg, name);
-		cb_puts(&msg, "': convention '");
-		cb_puts(&msg, c->st->tmpl[t]);
-		cb_puts(&msg, "' cannot be applied: ");
-		cb_puts(&msg, why);
+		retort_strbuf_puts(&msg, type_nouns[t]);
+		retort_strbuf_puts(&msg, " '");
+		retort_strbuf_puts(&msg, name);
+		retort_strbuf_puts(&msg, "': convention '");
+		retort_strbuf_puts(&msg, c->st->tmpl[t]);
+		retort_strbuf_puts(&msg, "' cannot be applied: ");
+		retort_strbuf_puts(&msg, why);
 		ok = 0;
 	} else {
-		ok = strcmp(name, cb_str(&expected)) == 0 || wild_match(cb_str(&pattern), name);
+		ok = strcmp(name, retort_strbuf_cstr(&expected)) == 0 || wild_match(retort_strbuf_cstr(&pattern), name);
 		if (!ok) {
-			cb_puts(&msg, type_nouns[t]);
-			cb_puts(&msg, " '");
-			cb_puts(&msg, name);
-			cb_puts(&msg, "' does not follow convention '");
-			cb_puts(&msg, c->st->tmpl[t]);
-			cb_puts(&msg, "' (expected '");
-			cb_puts(&msg, cb_str(&expected));
-			cb_puts(&msg, "')");
+			retort_strbuf_puts(&msg, type_nouns[t]);
+			retort_strbuf_puts(&msg, " '");
+			retort_strbuf_puts(&msg, name);
+			retort_strbuf_puts(&msg, "' does not follow convention '");
+			retort_strbuf_puts(&msg, c->st->tmpl[t]);
+			retort_strbuf_puts(&msg, "' (expected '");
+			retort_strbuf_puts(&msg, retort_strbuf_cstr(&expected));
+			retort_strbuf_puts(&msg, "')");
 		}
 	}
-	if (expected.oom || pattern.oom || msg.oom) {
+	if (expected.status || pattern.status || msg.status) {
 		host->set_error(c->h, "out of memory");
 		rc = RETORT_ENOMEM;
 	} else if (!ok) {
-		rc = c->violation(c->arg, "naming", cb_str(&msg), c->where);
+		rc = c->violation(c->arg, "naming", retort_strbuf_cstr(&msg), c->where);
 		if (rc < 0)
 			host->set_error(c->h, "stopped by the host while reporting a violation (status %d)", rc);
 		else
@@ -457,9 +413,9 @@ static int check_one(check_ctx *c, int t, const char *name, const char *table, c
 	} else {
 		rc = RETORT_OK;
 	}
-	cb_free(&expected);
-	cb_free(&pattern);
-	cb_free(&msg);
+	retort_strbuf_free(&expected);
+	retort_strbuf_free(&pattern);
+	retort_strbuf_free(&msg);
 	return rc;
 }
 

@@ -69,22 +69,29 @@ int lint_on(const lint_ctx *c, enum lint_rule r)
 
 int lint_report(lint_ctx *c, enum lint_rule r, const char *fmt, ...)
 {
-	char msg[1024];
+	retort_strbuf msg;
 	retort_violation v;
 	va_list ap;
 	int rc;
+	retort_strbuf_init(&msg, c->st->host);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	retort_strbuf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	if (msg.status != RETORT_OK) {
+		retort_strbuf_free(&msg);
+		c->st->host->set_error(c->h, "out of memory");
+		return RETORT_ENOMEM;
+	}
 	memset(&v, 0, sizeof v);
 	v.size = sizeof v;
 	v.rule = lint_rules[r];
 	v.severity = (retort_severity)c->st->severity[r];
-	v.message = msg;
+	v.message = retort_strbuf_cstr(&msg);
 	v.section = c->section;
 	v.op_index = c->op_index;
 	v.line = c->line;
 	rc = c->report(c->arg, &v);
+	retort_strbuf_free(&msg);
 	if (rc < 0)
 		c->st->host->set_error(c->h, "stopped by the host while reporting a violation (status %d)", rc);
 	return rc < 0 ? rc : RETORT_OK;

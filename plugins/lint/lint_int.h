@@ -12,6 +12,7 @@
 
 #include <retort/naming.h>
 #include <retort/plugin.h>
+#include <retort/sdk.h>
 #include <retort/types.h>
 
 /* The rules, in the order of lint_rules[]. */

@@ -322,7 +322,7 @@ static int is_number(const char *s)
 
 static const char *op_name(const retort_op *op)
 {
-	return sw_op_name(op->kind);
+	return retort_op_kind_name(op->kind);
 }
 
 static int needs_rebuild(sqlite_state *st, retort_host_ctx *h, const retort_op *op)

@@ -13,7 +13,7 @@
 ABI1_MODULE=$top_builddir/tests/abi1/abi1_policy.la
 CC_=${CC:-cc}
 CXX_=${CXX:-g++}
-HEADERS="plugin types dialect naming formatter notify schema version"
+HEADERS="plugin types dialect naming formatter notify schema sdk version"
 
 # header_compiles LANG COMPILER FLAGS...: each header alone (twice, for the
 # include guard) in a translation unit of its own
@@ -35,7 +35,7 @@ headers_compile() {
 scenario_headers() {
 	local n
 	n=$(ls "$top_srcdir"/include/retort/*.h "$top_builddir"/include/retort/version.h | wc -l)
-	expect_eq "$n" 8 "eight headers are installed (update HEADERS when one is added)"
+	expect_eq "$n" 9 "nine headers are installed (update HEADERS when one is added)"
 	headers_compile c "$CC_" -std=c99 -pedantic -Werror -Wall -Wextra
 	if command -v "$CXX_" >/dev/null 2>&1; then
 		headers_compile c++ "$CXX_" -std=c++11 -pedantic -Werror -Wall -Wextra

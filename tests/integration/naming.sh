@@ -76,5 +76,37 @@ scenario_naming() {
 	check_names offline "$extra"
 }
 
+# A name longer than the dialect's max_identifier_length is refused with
+# file:line before anything runs: PostgreSQL would cut it to 63 bytes and
+# MariaDB refuse it only halfway through a run.  Counted in characters, so
+# 64 two-byte characters pass MariaDB's limit of 64.  Offline (--sql): no
+# server needed.
+scenario_long_names() {
+	local d url max long ok
+	for d in postgresql mysql; do
+		case $d in
+		postgresql) url="postgresql://u@localhost/none" max=63 ;;
+		mysql) url="mysql://u@localhost/none" max=64 ;;
+		esac
+		P="$T_ROOT/long_$d"
+		mkdir -p "$P/migrations/versions"
+		cd "$P" || return
+		printf 'script_location = "migrations";\ndatabase = { url = "%s"; };\n' "$url" >retort.conf
+		long=$(printf 't%.0s' $(seq $((max + 1))))
+		ok=$(printf 'é%.0s' $(seq $max))
+		rev a "" "long" "{ op = \"create_table\"; table = \"t\"; columns = (
+			{ name = \"id\"; type = \"integer\"; primary_key = true; },
+			{ name = \"$long\"; type = \"integer\"; } ); }" '{ op = "drop_table"; table = "t"; }'
+		D=$d expect_rc 2 "a column name of $((max + 1)) characters is refused" upgrade head --sql
+		D=$d expect_in "$ERR" "a.conf:3: the name '$long' is $((max + 1)) characters long; $d keeps at most $max" \
+			"the refusal names the file, the line, the name and the limit"
+		rev a "" "long" "{ op = \"create_table\"; table = \"t\"; columns = (
+			{ name = \"id\"; type = \"integer\"; primary_key = true; },
+			{ name = \"$ok\"; type = \"integer\"; } ); }" '{ op = "drop_table"; table = "t"; }'
+		D=$d expect_rc 0 "a column name of $max two-byte characters is accepted" upgrade head --sql
+	done
+}
+
+scenario_long_names
 for_each_dialect scenario_naming
 finish

@@ -1,8 +1,14 @@
 #!/bin/bash
-# The SDK test: install retort into a DESTDIR, build the out-of-tree example
-# dialect (examples/dialect, `exampledb`) against the installed headers with
-# nothing but pkg-config, and migrate an SQLite file through it with the
-# INSTALLED retort binary.
+# The SDK test: install retort into a DESTDIR and, from that install with
+# nothing but pkg-config and retort-plugin.mk, build the four out-of-tree
+# examples (examples/dialect `exampledb`, policy `examplepolicy`, formatter
+# `exampleformat`, hook `examplenotify`; each folder copied alone, its
+# Makefile three lines) and a C++ plugin; install them into the staged
+# plugindir and run them with the INSTALLED retort binary: the dialect
+# migrates an SQLite file up and down, the policy names the index the
+# dialect asks for (policy_name) and fails `retort lint`, the formatter
+# rewrites the revision `retort revision` writes, the hook logs the events
+# as JSON lines.
 #
 # Environment: top_builddir, top_srcdir (as `make check` sets them); RETORT
 # (the built binary) is not used: the installed one is the point.
@@ -71,32 +77,72 @@ else
 	not_ok "installed binary and the default plugins in plugindir ($(ls "$PLUGINDIR" 2>&1 | tr '\n' ' '))"
 fi
 
-# ---- 3. build the example out of tree, with pkg-config alone ----
-BUILD=$T/exampledb
-mkdir -p "$BUILD"
-cp "$top_srcdir/examples/dialect/Makefile" "$top_srcdir/examples/dialect/exampledb.c" "$BUILD"/
-if make -C "$BUILD" PKG_CONFIG="$PKGC" CFLAGS="-O2 -g -Werror" >"$LOG" 2>&1 && [ -f "$BUILD/exampledb.so" ]; then
-	ok "examples/dialect builds against the staged SDK (-Werror)"
+# ---- 3. build the four examples out of tree: pkg-config and retort-plugin.mk alone ----
+MKFILE=$($PKGC --variable=mkfile retort-plugin 2>>"$LOG")
+case $MKFILE in
+	"$STAGE"/*) [ -f "$MKFILE" ] && ok "retort-plugin.mk installed where pkg-config's mkfile says" ||
+		not_ok "retort-plugin.mk installed where pkg-config's mkfile says ($MKFILE)" ;;
+	*) not_ok "pkg-config's mkfile is under the stage ('$MKFILE')" ;;
+esac
+PCF=" $($PKGC --variable=plugin_cflags retort-plugin) $($PKGC --variable=plugin_ldflags retort-plugin) "
+MISSING=
+for F in -fPIC -fvisibility=hidden -shared -Wl,-z,defs; do
+	case $PCF in *" $F "*) ;; *) MISSING="$MISSING $F" ;; esac
+done
+[ -z "$MISSING" ] && ok "retort-plugin.pc: plugin_cflags and plugin_ldflags ($PCF)" ||
+	not_ok "retort-plugin.pc: plugin_cflags and plugin_ldflags lack$MISSING ($PCF)"
+
+# build_example DIR MODULE: copy examples/DIR (nothing else), make, make install
+build_example() {
+	local dir=$1 mod=$2 b=$T/$1 n exports
+	mkdir -p "$b"
+	cp "$top_srcdir/examples/$dir"/* "$b"/
+	n=$(grep -cv '^[[:space:]]*\(#.*\)\?$' "$b/Makefile")
+	[ "$n" -le 3 ] && ok "examples/$dir/Makefile is $n lines" || not_ok "examples/$dir/Makefile is $n lines (3 at most)"
+	if make -C "$b" PKG_CONFIG="$PKGC" CFLAGS="-O2 -g -Werror" >"$LOG" 2>&1 && [ -f "$b/$mod.so" ]; then
+		ok "examples/$dir builds against the staged SDK with retort-plugin.mk (-Werror)"
+	else
+		not_ok "examples/$dir builds against the staged SDK with retort-plugin.mk"
+		show "$LOG"
+		return 1
+	fi
+	exports=$(nm -D --defined-only "$b/$mod.so" 2>/dev/null | awk '$2 == "T" { print $3 }' | tr '\n' ' ')
+	[ "$exports" = "retort_plugin_entry " ] && ok "$mod.so exports only retort_plugin_entry" ||
+		not_ok "$mod.so exports only retort_plugin_entry (exports: $exports)"
+	if make -C "$b" PKG_CONFIG="$PKGC" install >"$LOG" 2>&1 && [ -f "$PLUGINDIR/$mod.so" ]; then
+		ok "make install puts $mod.so into the staged plugindir"
+	else
+		not_ok "make install puts $mod.so into the staged plugindir"
+		show "$LOG"
+	fi
+}
+build_example dialect exampledb || bail "examples/dialect builds"
+build_example policy examplepolicy
+build_example formatter exampleformat
+build_example hook examplenotify
+
+# a C++ plugin through the same fragment (tests/plugins/cxx_notify.cpp, C++11)
+if command -v "${CXX:-g++}" >/dev/null 2>&1; then
+	mkdir -p "$T/cxx"
+	cp "$top_srcdir/tests/plugins/cxx_notify.cpp" "$T/cxx/"
+	printf 'PLUGIN = cxx_notify\nSOURCES = cxx_notify.cpp\ninclude $(shell $(or $(PKG_CONFIG),pkg-config) --variable=mkfile retort-plugin)\n' \
+		>"$T/cxx/Makefile"
+	if make -C "$T/cxx" PKG_CONFIG="$PKGC" CXXFLAGS="-std=c++11 -pedantic -Werror" >"$LOG" 2>&1 &&
+		[ "$(nm -D --defined-only "$T/cxx/cxx_notify.so" | awk '$2 == "T" { print $3 }' | tr '\n' ' ')" = "retort_plugin_entry " ]; then
+		ok "a C++ plugin builds with retort-plugin.mk (-std=c++11 -pedantic -Werror), exporting only retort_plugin_entry"
+	else
+		not_ok "a C++ plugin builds with retort-plugin.mk"
+		show "$LOG"
+	fi
 else
-	bail "examples/dialect builds against the staged SDK" "$LOG"
-fi
-EXPORTS=$(nm -D --defined-only "$BUILD/exampledb.so" 2>/dev/null | awk '$2 == "T" { print $3 }' | tr '\n' ' ')
-if [ "$EXPORTS" = "retort_plugin_entry " ]; then
-	ok "exampledb.so exports only retort_plugin_entry"
-else
-	not_ok "exampledb.so exports only retort_plugin_entry (exports: $EXPORTS)"
-fi
-if make -C "$BUILD" PKG_CONFIG="$PKGC" install >"$LOG" 2>&1 && [ -f "$PLUGINDIR/exampledb.so" ]; then
-	ok "make install puts exampledb.so into the staged plugindir"
-else
-	not_ok "make install puts exampledb.so into the staged plugindir"
-	show "$LOG"
+	echo "# SKIPPED: no C++ compiler: a C++ plugin through retort-plugin.mk"
 fi
 
 # ---- 4. migrate with the installed retort ----
 # The installed retort looks for its plugins in the configured pkglibdir
-# (not under the stage), so point it at the stage's plugindir too.
-export RETORT_PLUGIN_PATH=$BUILD:$PLUGINDIR
+# (not under the stage), so point it at the stage's plugindir, where the
+# examples were installed.
+export RETORT_PLUGIN_PATH=$PLUGINDIR
 unset RETORT_CONFIG DATABASE_URL
 PROJ=$T/proj
 DB=$PROJ/x.db
@@ -115,9 +161,17 @@ if rt init migrations && [ -d migrations/versions ]; then
 else
 	bail "retort init migrations" "$T/err"
 fi
+# the four examples at work together: the dialect migrates, the policy
+# names the indexes the dialect asks for (policy_name), the formatter
+# rewrites what `retort revision` writes, the hook logs the events
 cat >retort.conf <<EOF
 script_location = "migrations";
 database = { url = "exampledb:///$DB"; };
+plugins = (
+  { module = "examplepolicy"; },
+  { module = "exampleformat"; },
+  { module = "examplenotify"; path = "events.jsonl"; events = [ "migrate.*", "revision.*" ]; }
+);
 EOF
 
 R1=a1b2c3d4e5f6
@@ -126,6 +180,18 @@ if rt revision -m "create widget" --rev-id "$R1" && [ -f "migrations/versions/${
 	ok "retort revision writes ${R1}_create_widget.conf"
 else
 	bail "retort revision -m 'create widget'" "$T/err"
+fi
+F=migrations/versions/${R1}_create_widget.conf
+if [ "$(tail -n 1 "$F")" = "# formatted by exampleformat" ] && ! grep -q '[[:blank:]]$' "$F"; then
+	ok "exampleformat rewrote the written revision (signed, no trailing blanks)"
+else
+	not_ok "exampleformat rewrote the written revision"
+	show "$F"
+fi
+if [ "$(stat -c %a "$F")" = "$(printf '%o' $((0666 & ~0$(umask))))" ]; then
+	ok "the rewritten revision has the mode a new file gets ($(stat -c %a "$F"))"
+else
+	not_ok "the rewritten revision has the mode a new file gets (got $(stat -c %a "$F"), umask $(umask))"
 fi
 # fill the operations in (a hand edit of the written file)
 cat >"migrations/versions/${R1}_create_widget.conf" <<EOF
@@ -140,10 +206,17 @@ upgrade = (
       { name = "name"; type = "varchar(40)"; nullable = false; },
       { name = "code"; type = "uuid"; unique = true; }
     ); },
-  { op = "create_index"; name = "ix_widget_name"; table = "widget"; columns = [ "name" ]; }
+  { op = "create_index"; name = "ix_widget_name"; table = "widget"; columns = [ "name" ]; },
+  { op = "create_table"; table = "gadget";
+    columns = (
+      { name = "id"; type = "integer"; primary_key = true; },
+      { name = "widget_id"; type = "integer"; }
+    );
+    foreign_keys = ( { columns = [ "widget_id" ]; references = "widget(id)"; } ); }
 );
 
 downgrade = (
+  { op = "drop_table"; table = "gadget"; },
   { op = "drop_index"; name = "ix_widget_name"; table = "widget"; },
   { op = "drop_table"; table = "widget"; }
 );
@@ -191,6 +264,19 @@ else
 	show "$T/err"
 fi
 [ ! -e "$DB" ] && ok "--sql created no database file" || not_ok "--sql created no database file"
+grep -q '^CREATE INDEX "ix_gadget_widget_id" ON "gadget" ("widget_id")' "$T/out" &&
+	ok "offline too, the foreign key's index has the name policy_name got from examplepolicy" ||
+	not_ok "offline too, the foreign key's index has the name policy_name got from examplepolicy"
+# without a policy, policy_name answers "no rule" and exampledb adds no index
+printf 'script_location = "migrations";\ndatabase = { url = "exampledb:///%s"; };\n' "$DB" >nopolicy.conf
+if rt -c nopolicy.conf upgrade head --sql && grep -q 'CREATE TABLE "gadget"' "$T/out" &&
+	! grep -q "CREATE INDEX \"ix_gadget" "$T/out"; then
+	ok "with no policy loaded, policy_name says no rule: no index for the foreign key"
+else
+	not_ok "with no policy loaded, policy_name says no rule: no index for the foreign key"
+	show "$T/out"
+	show "$T/err"
+fi
 
 if rt upgrade head; then
 	ok "retort upgrade head through exampledb"
@@ -207,6 +293,9 @@ case " $TABLES" in
 	*" retort_version "*) ok "sqlite3 .tables has retort_version" ;;
 	*) not_ok "sqlite3 .tables has retort_version ($TABLES)" ;;
 esac
+IX=$(sqlite3 "$DB" "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'gadget'" 2>&1)
+[ "$IX" = "ix_gadget_widget_id" ] && ok "exampledb indexed the foreign key, named by examplepolicy through policy_name" ||
+	not_ok "exampledb indexed the foreign key, named by examplepolicy through policy_name (got '$IX')"
 V=$(sqlite3 "$DB" "SELECT version_num FROM retort_version" 2>&1)
 [ "$V" = "$R2" ] && ok "retort_version holds $R2" || not_ok "retort_version holds $R2 (got '$V')"
 ROWS=$(sqlite3 "$DB" "SELECT name || '=' || price || '=' || code FROM widget ORDER BY id" 2>&1 | tr '\n' ' ')
@@ -243,6 +332,71 @@ if rt current && [ ! -s "$T/out" ]; then
 else
 	not_ok "retort current prints nothing at base"
 	show "$T/out"
+	show "$T/err"
+fi
+
+
+# ---- 5. the hook's log ----
+if python3 - events.jsonl >"$T/out" 2>&1 <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+names = [e["event"] for e in ev]
+assert names.count("migrate.before") == 2 and names.count("migrate.after") == 2, names
+assert "revision.after" in names or "revision.before" in names, names
+up = [e for e in ev if e["event"] == "migrate.after" and e["command"] == "upgrade"]
+assert up and up[0]["outcome"] == "ok", up
+print(" ".join(names))
+PY
+then
+	ok "examplenotify logged every event as a JSON line ($(cat "$T/out"))"
+else
+	not_ok "examplenotify logged every event as a JSON line"
+	show "$T/out"
+	show events.jsonl
+fi
+
+# ---- 6. the policy in retort lint ----
+LP=$T/lintproj
+mkdir -p "$LP/migrations/versions"
+cd "$LP" || bail "cd $LP"
+cat >retort.conf <<EOF
+script_location = "migrations";
+plugins = ( { module = "examplepolicy"; min_message = 12; } );
+EOF
+cat >migrations/versions/c1.conf <<EOF
+revision = "c1";
+message = "drop old";
+
+upgrade = (
+  { op = "drop_table"; table = "legacy"; }
+);
+EOF
+rt lint
+RC=$?
+if [ $RC = 1 ] && grep -q "c1.conf:5: error: no_drop_table: drop_table of 'legacy' in an upgrade.*(policy examplepolicy)" "$T/out" &&
+	grep -q "c1.conf:1: warning: message: the message 'drop old' is shorter than 12 characters" "$T/out"; then
+	ok "retort lint: examplepolicy's error and warning, with file:line (exit 1)"
+else
+	not_ok "retort lint: examplepolicy's error and warning, with file:line (exit $RC)"
+	show "$T/out"
+	show "$T/err"
+fi
+sed -i 's/table = "legacy"; }/table = "legacy"; allow = [ "no_drop_table" ]; }/; s/drop old/drop the legacy table/' \
+	migrations/versions/c1.conf
+if rt lint && ! grep -q "no_drop_table\|error" "$T/out"; then
+	ok "retort lint: allow = [ \"no_drop_table\" ] on the operation silences the rule (exit 0)"
+else
+	not_ok "retort lint: allow = [ \"no_drop_table\" ] silences the rule"
+	show "$T/out"
+	show "$T/err"
+fi
+sed -i 's/no_drop_table/no_such_rule/' migrations/versions/c1.conf
+rt lint
+RC=$?
+if [ $RC = 2 ] && grep -q "c1.conf:5:.*no_such_rule" "$T/err"; then
+	ok "retort lint: allow naming a rule examplepolicy does not list is refused (exit 2)"
+else
+	not_ok "retort lint: allow naming a rule examplepolicy does not list is refused (exit $RC)"
 	show "$T/err"
 fi
 

@@ -1,13 +1,14 @@
 // Test module in C++ (built by tests/integration/abi.sh with g++ -std=c++11
 // -pedantic -Werror): the plugin headers compile as C++ and
-// RETORT_PLUGIN_DEFINE gives retort_plugin_entry C linkage.  A notify hook
-// that appends each event's name, one per line, to the file named by its
-// `path` setting.
+// RETORT_PLUGIN_DEFINE gives retort_plugin_entry C linkage, and the
+// helpers of <retort/sdk.h> work from C++.  A notify hook that appends each
+// event's name, one per line, to the file named by its `path` setting.
 #include <cstdio>
 #include <cstring>
 
 #include <retort/notify.h>
 #include <retort/plugin.h>
+#include <retort/sdk.h>
 
 namespace {
 
@@ -49,8 +50,13 @@ int cx_on_event(void *p, retort_host_ctx *h, const retort_event *ev)
 		st->host->set_error(h, "cannot open %s", st->path);
 		return RETORT_ERROR;
 	}
-	std::fprintf(f, "%s\n", ev->name);
-	return std::fclose(f) == 0 ? RETORT_OK : RETORT_ERROR;
+	retort_strbuf line;
+	retort_strbuf_init(&line, st->host);
+	retort_strbuf_printf(&line, "%s\n", ev->name);
+	if (line.status == RETORT_OK)
+		std::fputs(retort_strbuf_cstr(&line), f);
+	retort_strbuf_free(&line);
+	return std::fclose(f) == 0 && line.status == RETORT_OK ? RETORT_OK : RETORT_ERROR;
 }
 
 const retort_notify_vtable vt = {sizeof(retort_notify_vtable), cx_on_event};

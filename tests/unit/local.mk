@@ -45,3 +45,12 @@ TESTS += tests/unit/test_rtest
 tests_unit_test_rtest_SOURCES = tests/unit/test_rtest.c tests/unit/cu.h
 tests_unit_test_rtest_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rtest_LDADD = $(UNIT_LDADD)
+
+# the helpers of <retort/sdk.h> and the host services replace_file, policy_name
+if HAVE_CUNIT
+check_PROGRAMS += tests/unit/test_sdk
+TESTS += tests/unit/test_sdk
+tests_unit_test_sdk_SOURCES = tests/unit/test_sdk.c tests/unit/cu.h
+tests_unit_test_sdk_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sdk_LDADD = $(UNIT_LDADD)
+endif
