@@ -31,6 +31,10 @@ typedef struct opts {
 	int fleet_all, fail_fast;
 	rt_strv fleet_targets, fleet_tags;
 	size_t jobs;               /* 0: the default */
+	/* selftest (selftest.c) */
+	const char *client;
+	rt_strv only;
+	int keep;
 } opts;
 
 /* Set a usage error as the current message ("... (see retort --help)"); returns RETORT_EINVAL (exit 2). */
@@ -74,6 +78,8 @@ int autogen_revision_text(rt_ctx *ctx, opts *o, char **up, char **down, int *emp
 
 /* ---- schema dump (schema.c) ---- */
 int cmd_schema(rt_ctx *ctx, opts *o);
+/* ---- the dialect conformance kit (selftest.c) ---- */
+int cmd_selftest(rt_ctx *ctx, opts *o);
 /* ---- fleets (fleet.c) ---- */
 /** Whether the options select a fleet (--all, --target, --tag). */
 int fleet_selected(const opts *o);

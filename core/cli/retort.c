@@ -33,7 +33,8 @@ enum {
 	O_MESSAGE = 1, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
 	O_SQL, O_PURGE, O_VERBOSE, O_RESOLVE, O_RANGE, O_INDICATE, O_DIALECT, O_CHECKHEADS, O_REV, O_OUTCOME,
 	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS, O_ALLOWEMPTY,
-	O_ALL, O_TARGET, O_TAG, O_JOBS, O_FAILFAST /* the fleet's: on every command flagged C_FLEET */
+	O_ALL, O_TARGET, O_TAG, O_JOBS, O_FAILFAST, /* the fleet's: on every command flagged C_FLEET */
+	O_STDIALECT, O_STURL, O_CLIENT, O_ONLY, O_KEEP /* selftest's */
 };
 
 typedef struct optdef {
@@ -74,6 +75,11 @@ static const optdef cmd_opts[] = {
 	{O_JOBS, NULL, "--jobs", "N", "run N databases at once (default 4; one connection each)"},
 	{O_FAILFAST, NULL, "--fail-fast", NULL, "after a database fails, start no other"},
 	{O_ALLOWEMPTY, NULL, "--allow-empty", NULL, "with --autogenerate: write the revision even when nothing differs"},
+	{O_STDIALECT, NULL, "--dialect", "NAME", "the dialect plugin to test: a module name or a path (required)"},
+	{O_STURL, NULL, "--url", "URL", "a scratch database of that dialect (required; its rst_* objects are dropped)"},
+	{O_CLIENT, NULL, "--client", "COMMAND", "the database's client, reading SQL on standard input (offline scenario)"},
+	{O_ONLY, NULL, "--only", "SCENARIO", "run only this scenario (repeatable)"},
+	{O_KEEP, NULL, "--keep", NULL, "keep the temporary projects (their folder is printed)"},
 	{0, NULL, NULL, NULL, NULL}};
 
 /* ---- commands ---- */
@@ -196,6 +202,12 @@ static const command commands[] = {
 	 "application, client; PostgreSQL: when it connected).  SQLite can only say whether it is held: retort takes\n"
 	 "the lock for an instant, so it opens the database for writing (and creates a missing file).\n",
 	 "retort lock"},
+	{"selftest", cmd_selftest, 0, 0, 0, {O_STDIALECT, O_STURL, O_CLIENT, O_ONLY, O_KEEP}, "",
+	 "run the dialect conformance kit against a plugin and a database",
+	 "Scenarios: types, ops, quoting, reflect, rollback, lock, offline, batch.  Output is TAP,\n"
+	 "then `N passed, M failed, K skipped`.  Exit 0 when every check passed, 1 when one failed,\n"
+	 "2 when the dialect does not load or the database does not connect.\n",
+	 "retort selftest --dialect sqlite --url sqlite:///kit.db"},
 	{NULL, NULL, 0, 0, 0, {0}, NULL, NULL, NULL, NULL}};
 
 static const command *find_command(const char *name)
@@ -473,6 +485,11 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 				return -2;
 			break;
 		case O_FAILFAST: o->fail_fast = 1; break;
+		case O_STDIALECT: o->dialect = val; break;
+		case O_STURL: o->url = val; break;
+		case O_CLIENT: o->client = val; break;
+		case O_ONLY: rt_strv_push(&o->only, val); break;
+		case O_KEEP: o->keep = 1; break;
 		}
 	}
 	if (o->args.n < (size_t)c->min_args || (c->max_args != ANY && o->args.n > (size_t)c->max_args)) {
@@ -872,6 +889,7 @@ out:
 	rt_strv_free(&o.depends_on);
 	rt_strv_free(&o.fleet_targets);
 	rt_strv_free(&o.fleet_tags);
+	rt_strv_free(&o.only);
 	return rc;
 }
 
