@@ -34,7 +34,12 @@ static void report_v(st_kit *k, rt_selftest_status st, const char *why, const ch
 	vsnprintf(name, sizeof name, fmt, ap);
 	if (st == RT_ST_FAIL)
 		k->failures++;
+	/* a check's arguments are evaluated in no set order: the helper's reason may not be in `why` yet */
+	if (st == RT_ST_FAIL && !why)
+		why = k->last_why;
 	k->fn(k->arg, st, k->scenario, name, why);
+	rt_free(k->last_why);
+	k->last_why = NULL;
 }
 
 void st_pass(st_kit *k, const char *fmt, ...)
@@ -481,5 +486,6 @@ int rt_selftest_run(const rt_selftest_opts *o, rt_selftest_fn fn, void *arg)
 	rt_free(k.conf);
 	rt_free(k.versions);
 	rt_free(k.name);
+	rt_free(k.last_why);
 	return rc;
 }

@@ -31,6 +31,7 @@ typedef struct st_kit {
 	rt_ctx ctx;
 	int open;
 	int failures; /* checks failed so far */
+	char *last_why; /* the reason a query helper gave last: a failed check without one reports it */
 } st_kit;
 
 /* ---- reporting ---- */

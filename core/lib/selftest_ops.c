@@ -50,12 +50,16 @@ static int expect_scalar(st_kit *k, const char *sql, const char *want, char **wh
 	if (st_scalar(k, sql, &got, NULL, &err) < 0) {
 		*why = rt_asprintf("%s\n-> %s", sql, err);
 		rt_free(err);
+		rt_free(k->last_why);
+		k->last_why = rt_strdup(*why);
 		return 0;
 	}
 	ok = !want || (got && strcmp(got, want) == 0);
 	if (!ok)
 		*why = rt_asprintf("%s\n-> '%s', expected '%s'", sql, got ? got : "NULL", want);
 	rt_free(got);
+	rt_free(k->last_why);
+	k->last_why = rt_strdup(*why);
 	return ok;
 }
 
@@ -273,9 +277,9 @@ static const op_step steps[] = {
 	 NULL, NULL, NULL, NULL, 0, 0},
 	{"alter_column (type)", 0, 0,
 	 "  { op = \"alter_column\"; table = \"" T_C "\"; column = \"note\"; type = \"varchar(30)\"; existing_type = "
-	 "\"varchar(10)\"; }",
+	 "\"varchar(10)\"; existing_nullable = true; }",
 	 "  { op = \"alter_column\"; table = \"" T_C "\"; column = \"note\"; type = \"varchar(10)\"; existing_type = "
-	 "\"varchar(30)\"; }",
+	 "\"varchar(30)\"; existing_nullable = true; }",
 	 "INSERT INTO " T_C " (id, note) VALUES (90, 'twenty-five characters ok')", NULL, NULL, NULL, NULL, NULL,
 	 "DELETE FROM " T_C, 0, 0},
 	{"alter_column (nullable)", 0, 0,

@@ -37,12 +37,16 @@ static int scalar_is(st_kit *k, const char *sql, const char *want, char **why)
 	if (st_scalar(k, sql, &got, NULL, &err) < 0) {
 		*why = rt_asprintf("%s\n-> %s", sql, err);
 		rt_free(err);
+		rt_free(k->last_why);
+		k->last_why = rt_strdup(*why);
 		return 0;
 	}
 	ok = got && want && strcmp(got, want) == 0;
 	if (!ok)
 		*why = rt_asprintf("%s\n-> '%s', expected '%s'", sql, got ? got : "NULL", want ? want : "NULL");
 	rt_free(got);
+	rt_free(k->last_why);
+	k->last_why = rt_strdup(*why);
 	return ok;
 }
 
