@@ -72,3 +72,5 @@ TESTS += tests/integration/sqlformat.sh
 EXTRA_DIST += tests/integration/sqlformat.sh
 TESTS += tests/integration/autogen.sh
 EXTRA_DIST += tests/integration/autogen.sh tests/autogen/chain.py
+TESTS += tests/integration/selftest.sh
+EXTRA_DIST += tests/integration/selftest.sh
