@@ -36,5 +36,5 @@ retort_LDADD = core/libretort.la
 retort_SOURCES += core/cli/lock.c
 # the dialect conformance kit (retort selftest)
 core_libretort_la_SOURCES += core/lib/selftest.h core/lib/selftest_int.h core/lib/selftest.c core/lib/selftest_ops.c \
-	core/lib/selftest_tx.c
+	core/lib/selftest_tx.c core/lib/selftest_reflect.c
 retort_SOURCES += core/cli/selftest.c

@@ -268,6 +268,35 @@ int st_supported(st_kit *k, char **why)
 	return rc;
 }
 
+/* Apply the last revision: not supported -> skip (or fail when `required`), then upgrade. 1 when applied. */
+int st_apply_last(st_kit *k, const char *what, int required)
+{
+	char *why = NULL, *err = NULL;
+	int rc = st_supported(k, &why);
+	if (rc == RETORT_ENOTSUPPORTED) {
+		if (required)
+			st_fail(k, why, "%s: refused as not supported, but every dialect must do it", what);
+		else
+			st_skip(k, why, "%s: not supported by this dialect", what);
+		st_unrev(k);
+		rt_free(why);
+		return 0;
+	}
+	if (rc < 0) {
+		st_fail(k, why, "%s: rendered", what);
+		st_unrev(k);
+		rt_free(why);
+		return 0;
+	}
+	rc = st_migrate(k, 1, "head", &err);
+	if (!st_check(k, rc == RETORT_OK, err, "%s: upgrade applies it", what)) {
+		st_unrev(k);
+		rt_free(err);
+		return 0;
+	}
+	return 1;
+}
+
 /* ---- the open connection ---- */
 
 int st_exec(st_kit *k, const char *sql, char **err)

@@ -66,6 +66,13 @@ int st_migrate(st_kit *k, int up, const char *target, char **err);
  */
 int st_supported(st_kit *k, char **why);
 
+/*
+ * Apply the last revision: refused as not supported -> a skip (a failure
+ * when `required`) and the revision removed; else upgrade head.  1 when
+ * applied.
+ */
+int st_apply_last(st_kit *k, const char *what, int required);
+
 /* ---- the open connection ---- */
 /* Run one statement; *err gets the database's message on failure (may be NULL). */
 int st_exec(st_kit *k, const char *sql, char **err);

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autogen.h"
 #include "diff.h"
 #include "schema.h"
-#include "autogen.h"
 #include "selftest_int.h"
 
 /* ---- small helpers ---- */
@@ -61,35 +61,6 @@ static int expect_scalar(st_kit *k, const char *sql, const char *want, char **wh
 	rt_free(k->last_why);
 	k->last_why = rt_strdup(*why);
 	return ok;
-}
-
-/* Apply the last revision: not supported -> skip (or fail when `required`), then upgrade. 1 when applied. */
-static int apply_last(st_kit *k, const char *what, int required)
-{
-	char *why = NULL, *err = NULL;
-	int rc = st_supported(k, &why);
-	if (rc == RETORT_ENOTSUPPORTED) {
-		if (required)
-			st_fail(k, why, "%s: refused as not supported, but every dialect must do it", what);
-		else
-			st_skip(k, why, "%s: not supported by this dialect", what);
-		st_unrev(k);
-		rt_free(why);
-		return 0;
-	}
-	if (rc < 0) {
-		st_fail(k, why, "%s: rendered", what);
-		st_unrev(k);
-		rt_free(why);
-		return 0;
-	}
-	rc = st_migrate(k, 1, "head", &err);
-	if (!st_check(k, rc == RETORT_OK, err, "%s: upgrade applies it", what)) {
-		st_unrev(k);
-		rt_free(err);
-		return 0;
-	}
-	return 1;
 }
 
 /* ---- every portable type ---- */
@@ -173,7 +144,7 @@ void st_scn_types(st_kit *k)
 	              "  { op = \"bulk_insert\"; table = \"" ST_PREFIX "types\"; rows = ( { id = 1;%s } ); }",
 	              rt_buf_cstr(&cols), rt_buf_cstr(&row));
 	if (!st_rev(k, rt_buf_cstr(&up), "  { op = \"drop_table\"; table = \"" ST_PREFIX "types\"; }") ||
-	    !apply_last(k, "types: create_table with a column of each portable type, and bulk_insert a row", 1))
+	    !st_apply_last(k, "types: create_table with a column of each portable type, and bulk_insert a row", 1))
 		goto out;
 	if (!checks_open(k, "types"))
 		goto out;
@@ -471,7 +442,7 @@ void st_scn_ops(st_kit *k)
 	            "  { op = \"create_table\"; table = \"" ST_PREFIX "gone\"; columns = ( { name = \"id\"; type = "
 	            "\"integer\"; } ); }",
 	            "  { op = \"drop_table\"; table = \"" ST_PREFIX "gone\"; }") ||
-	    !apply_last(k, "ops: a first table", 1))
+	    !st_apply_last(k, "ops: a first table", 1))
 		return;
 	applied++;
 	for (i = 0; i < NSTEPS; i++) {
@@ -484,7 +455,7 @@ void st_scn_ops(st_kit *k)
 			st_fail(k, rt_error_msg(), "%s: write the revision", s->kind);
 			break;
 		}
-		if (!apply_last(k, s->kind, s->required)) {
+		if (!st_apply_last(k, s->kind, s->required)) {
 			if (!steps[0].kind || i == 0)
 				break;
 			continue;
@@ -571,7 +542,7 @@ void st_scn_quoting(st_kit *k)
 		                 tq, cq, tq, lq);
 		down = rt_asprintf("  { op = \"drop_table\"; table = %s; }", tq);
 		what = rt_asprintf("quoting: %s (table %s, column %s)", t->what, t->table, t->column);
-		if (up && down && what && st_rev(k, up, down) && apply_last(k, what, 1)) {
+		if (up && down && what && st_rev(k, up, down) && st_apply_last(k, what, 1)) {
 			n++;
 			if (checks_open(k, what)) {
 				st_check(k, st_exists(k, t->table) == 1, "table_exists does not find it",
@@ -620,16 +591,4 @@ void st_scn_quoting(st_kit *k)
 	}
 	rt_free(err);
 	st_drop_leftovers(k, names, NTORTURES + 1, NULL);
-}
-
-/* ---- reflection round trip ---- */
-
-void st_scn_reflect(st_kit *k)
-{
-	if (!k->has_reflect) {
-		st_skip(k, "the dialect has no reflect method (schema dump, autogenerate and check refuse it)",
-		        "reflect: round trip");
-		return;
-	}
-	st_skip(k, "not written yet", "reflect: round trip");
 }
