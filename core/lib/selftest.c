@@ -82,7 +82,7 @@ char *st_errdup(void)
 
 /* ---- projects and revisions ---- */
 
-static int write_file(const char *path, const char *text)
+int st_write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
@@ -127,7 +127,7 @@ int st_project(st_kit *k, const char *extra_conf)
 		rt_error_set("%s: cannot create: %s", dir, strerror(errno));
 		rc = RETORT_ERROR;
 	} else {
-		rc = write_file(k->conf, text);
+		rc = st_write_file(k->conf, text);
 	}
 	rt_free(dir);
 	rt_free(mig);
@@ -153,7 +153,7 @@ const char *st_rev(st_kit *k, const char *up, const char *down)
 	                   "downgrade = (\n%s\n);\n",
 	                   id, parent ? "down_revision = \"" : "", parent ? parent : "", parent ? "\";\n" : "",
 	                   k->scenario, up, down);
-	if (!path || !text || write_file(path, text) < 0 || rt_strv_push(&k->revs, id) < 0 ||
+	if (!path || !text || st_write_file(path, text) < 0 || rt_strv_push(&k->revs, id) < 0 ||
 	    rt_strv_push(&k->paths, path) < 0) {
 		rt_free(path);
 		rt_free(text);

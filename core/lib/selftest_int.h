@@ -43,6 +43,8 @@ void st_skip(st_kit *k, const char *why, const char *fmt, ...) RT_PRINTF(3, 4);
 int st_check(st_kit *k, int ok, const char *why, const char *fmt, ...) RT_PRINTF(4, 5);
 
 /* ---- projects and revisions ---- */
+/* Write a file (error set naming it). */
+int st_write_file(const char *path, const char *text);
 /* A new empty project (retort.conf, versions folder); the chain starts over. */
 int st_project(st_kit *k, const char *extra_conf);
 /* Write the next revision of the chain (upgrade and downgrade are the lists' contents); its id. */

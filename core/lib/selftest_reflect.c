@@ -114,18 +114,14 @@ void st_scn_reflect(st_kit *k)
 		st_fail(k, rt_error_msg(), "reflect: temporary project");
 		goto out;
 	}
-	f = fopen(target, "w");
-	if (!f || fputs("tables = (\n  { name = \"" T_P "\";\n    columns = (\n" R_COLS_P "    );\n"
-	                "    primary_key = { columns = [ \"id\" ]; };\n  },\n"
-	                "  { name = \"" T_C "\";\n    columns = (\n" R_COLS_C "    );\n" R_KEYS_C("uniques")
-	                "    indexes = ( { name = \"" ST_PREFIX "ix_child_qty\"; columns = [ \"qty\" ]; } );\n  }\n);\n",
-	                f) < 0) {
-		if (f)
-			fclose(f);
-		st_fail(k, "cannot write it", "reflect: the declared target schema");
+	if (st_write_file(target, "tables = (\n  { name = \"" T_P "\";\n    columns = (\n" R_COLS_P "    );\n"
+	                          "    primary_key = { columns = [ \"id\" ]; };\n  },\n"
+	                          "  { name = \"" T_C "\";\n    columns = (\n" R_COLS_C "    );\n" R_KEYS_C("uniques")
+	                          "    indexes = ( { name = \"" ST_PREFIX "ix_child_qty\"; columns = [ \"qty\" ]; } );\n"
+	                          "  }\n);\n") < 0) {
+		st_fail(k, rt_error_msg(), "reflect: the declared target schema");
 		goto out;
 	}
-	fclose(f);
 	if (!st_rev(k,
 	            "  { op = \"create_table\"; table = \"" T_P "\"; columns = (\n" R_COLS_P "    );\n"
 	            "    primary_key = { columns = [ \"id\" ]; }; },\n"
