@@ -439,14 +439,15 @@ static int start(st_kit *k)
 	k->has_batch = RETORT_STRUCT_HAS(d, retort_dialect_vtable, execute_batch) && d->execute_batch;
 	k->has_record = RETORT_STRUCT_HAS(d, retort_dialect_vtable, record_step) && d->record_step;
 	k->has_reflect = RETORT_STRUCT_HAS(d, retort_dialect_vtable, reflect) && d->reflect;
+	k->has_holder = RETORT_STRUCT_HAS(d, retort_dialect_vtable, lock_holder_sql) && d->lock_holder_sql;
 	note = rt_asprintf("dialect %s %s (%s), database %s; transactional DDL: %s; identifiers up to %u%s; "
-	                   "optional methods:%s%s%s%s",
+	                   "optional methods:%s%s%s%s%s",
 	                   k->name, k->ctx.dialect->desc.version ? k->ctx.dialect->desc.version : "",
 	                   k->ctx.dialect->path ? k->ctx.dialect->path : "?", rt_url_masked(k->ctx.url),
 	                   (k->flags & RETORT_DIALECT_TRANSACTIONAL_DDL) ? "yes" : "no", k->max_ident,
 	                   k->max_ident ? "" : " (unlimited)", k->has_online ? " render_online" : "",
 	                   k->has_batch ? " execute_batch" : "", k->has_record ? " record_step" : "",
-	                   k->has_reflect ? " reflect" : "");
+	                   k->has_reflect ? " reflect" : "", k->has_holder ? " lock_holder_sql" : "");
 	k->fn(k->arg, RT_ST_NOTE, "setup", note ? note : "", NULL);
 	rt_free(note);
 	st_close(k);

@@ -25,7 +25,7 @@ typedef struct st_kit {
 	/* what the dialect declares (read once at the start) */
 	char *name;
 	unsigned flags, max_ident;
-	int has_reflect, has_batch, has_record, has_online;
+	int has_reflect, has_batch, has_record, has_online, has_holder;
 	/* an open context (st_open) */
 	rt_config *cfg;
 	rt_ctx ctx;

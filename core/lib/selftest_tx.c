@@ -142,6 +142,8 @@ out:
 
 /* ---- the lock under contention ---- */
 
+static void holder_check(st_kit *k, int want_held);
+
 #define T_LK ST_PREFIX "locked"
 
 /*
@@ -233,12 +235,14 @@ void st_scn_lock(st_kit *k)
 		end_holder(pid, release);
 		return;
 	}
+	holder_check(k, 1);
 	rc = st_migrate(k, 1, "head", &err);
 	why = rt_asprintf("status %d, message: %s", rc, err ? err : "(none)");
 	st_check(k, rc < 0 && rt_exit_status(rc) == 1, why,
 	         "lock: upgrade waits lock_timeout (3 s) while the other process holds it, then gives up (exit 1)");
 	rt_free(why);
 	st_check(k, end_holder(pid, release), "the holder could not let go of the lock", "lock: the holder unlocks");
+	holder_check(k, 0);
 	if (open_or_fail(k, "lock")) {
 		e = st_exists(k, T_LK);
 		st_check(k, e == 0, "the table exists", "lock: nothing was written by the process that gave up");
@@ -257,6 +261,34 @@ void st_scn_lock(st_kit *k)
 	st_check(k, st_migrate(k, 0, "base", &err) == RETORT_OK, err, "lock: downgrade base afterwards");
 	rt_free(err);
 	st_drop_leftovers(k, tables, 1, NULL);
+}
+
+/* `retort lock`'s question: is the lock held, and (lock_holder_sql) by whom */
+static void holder_check(st_kit *k, int want_held)
+{
+	rt_lock_state ls;
+	char *why = NULL;
+	int rc;
+	if (st_open(k, "lock", 0) < 0) {
+		st_fail(k, rt_error_msg(), "lock: open a context");
+		return;
+	}
+	rc = rt_lock_read(&k->ctx, &ls);
+	if (rc < 0)
+		why = st_errdup();
+	else if (ls.held != want_held)
+		why = rt_asprintf("reported %s", ls.held ? "held" : "free");
+	st_check(k, rc == RETORT_OK && ls.held == want_held, why, "lock: `retort lock` reports it %s%s",
+	         want_held ? "held" : "free",
+	         want_held && k->has_holder ? " (lock_holder_sql: by the other session)" : "");
+	rt_free(why);
+	if (rc == RETORT_OK && want_held && k->has_holder) {
+		char *text = rt_lock_holder_text(&ls.holder);
+		st_check(k, ls.known && ls.holder.session != NULL, text, "lock: lock_holder_sql names the holder's session");
+		rt_free(text);
+	}
+	rt_lock_state_free(&ls);
+	st_close(k);
 }
 
 /* ---- offline --sql through the database's client ---- */
