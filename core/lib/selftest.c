@@ -429,8 +429,19 @@ static int start(st_kit *k)
 	const retort_dialect_vtable *d;
 	char *note;
 	int rc;
-	if ((rc = st_project(k, NULL)) < 0 || (rc = st_open(k, "selftest", 1)) < 0)
+	if ((rc = st_project(k, NULL)) < 0 || (rc = st_open(k, "selftest", 1)) < 0) {
+		/* the kit's own retort.conf means nothing to the user: name the option instead */
+		const char *m = rt_error_msg();
+		size_t n = k->conf ? strlen(k->conf) : 0;
+		if (n && strncmp(m, k->conf, n) == 0 && m[n] == ':') {
+			char *rest = rt_strdup(m + n + 1 + strspn(m + n + 1, "0123456789"));
+			if (rest) {
+				rt_error_set("--dialect %s%s", k->o->dialect, rest);
+				rt_free(rest);
+			}
+		}
 		return rc;
+	}
 	d = &k->ctx.dialect->vt.dialect;
 	k->name = rt_strdup(k->ctx.dialect->desc.name);
 	k->flags = d->flags;

@@ -134,6 +134,9 @@ expect_two "selftest without --url" "selftest needs --url URL" selftest --dialec
 expect_two "selftest without --dialect" "selftest needs --dialect NAME" selftest --url "sqlite:///$T_ROOT/u.db"
 expect_two "selftest of a dialect that does not exist" "nosuchdialect" \
 	selftest --dialect nosuchdialect --url "nosuchdialect:///$T_ROOT/u.db"
+expect_two "selftest on a database that does not answer" "could not connect" \
+	selftest --dialect postgresql --url "postgresql://kit:s3cr3t-pw@127.0.0.1:1/none"
+if grep -q 's3cr3t-pw' "$T_ROOT/out" "$T_ROOT/err"; then failed "the password is never printed"; else pass "the password is never printed"; fi
 expect_two "selftest --only an unknown scenario" "no scenario 'nonsense'" \
 	selftest --dialect sqlite --url "sqlite:///$T_ROOT/u.db" --only nonsense
 finish
