@@ -4,7 +4,7 @@
 # pass it on a fresh database; deliberately broken copies of the sqlite
 # dialect (tests/plugins/broken_dialect.c: quoting disabled, rollback that
 # commits) fail it, with a `not ok` line naming the scenario and the reason;
-# bad usage is exit 2.
+# bad usage is exit 2.  The kit also runs from a DESTDIR install.
 . "$top_srcdir/tests/lib/common.sh"
 : "${RETORT_TEST_PLUGIN_DIR:?}"
 
@@ -65,13 +65,46 @@ scenario_conforms() {
 }
 for_each_dialect scenario_conforms
 
-# ---- examples/dialect, built out of tree from its one source file ----
+# ---- the installed kit, and examples/dialect built out of tree as sdk.sh builds it ----
+# retort installed into a DESTDIR, the example built there by its own Makefile
+# with pkg-config alone; when that cannot be done, from its source with cc.
 D=exampledb
 EX=$T_ROOT/exampledb
+STAGE=$T_ROOT/stage
 mkdir -p "$EX"
-if ${CC:-cc} -std=c99 -O2 -fPIC -fvisibility=hidden -shared -Wl,-z,defs -I"$top_srcdir/include" \
+cp -r "$top_srcdir/examples/dialect/." "$EX/"
+built=""
+if make -C "$top_builddir" install DESTDIR="$STAGE" >"$T_ROOT/cc.log" 2>&1; then
+	PC=$(find "$STAGE" -name retort-plugin.pc -print | head -n 1)
+	PREFIX=$(sed -n 's/^prefix=//p' "$PC" 2>/dev/null | head -n 1)
+	if [ -n "$PC" ] && [ -n "$PREFIX" ] &&
+		PKG_CONFIG_PATH=$(dirname "$PC") make -C "$EX" PKG_CONFIG="pkg-config --define-variable=prefix=$STAGE$PREFIX" \
+			>>"$T_ROOT/cc.log" 2>&1 && [ -f "$EX/exampledb.so" ]; then
+		built="its Makefile against the DESTDIR-installed SDK"
+		export LD_LIBRARY_PATH=$STAGE$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	fi
+fi
+if [ -z "$built" ] && ${CC:-cc} -std=c99 -O2 -fPIC -fvisibility=hidden -shared -Wl,-z,defs -I"$top_srcdir/include" \
 	-I"$top_builddir/include" "$top_srcdir/examples/dialect/exampledb.c" -lsqlite3 -o "$EX/exampledb.so" \
-	>"$T_ROOT/cc.log" 2>&1; then
+	>>"$T_ROOT/cc.log" 2>&1; then
+	built="cc, from its source"
+fi
+# the kit is installed with retort: the installed binary runs it
+if [ -x "$STAGE${PREFIX:-/nowhere}/bin/retort" ]; then
+	PLUGINDIR=$(PKG_CONFIG_PATH=$(dirname "$PC") pkg-config --define-variable=prefix="$STAGE$PREFIX" \
+		--variable=plugindir retort-plugin 2>/dev/null)
+	RETORT_PLUGIN_PATH=$PLUGINDIR "$STAGE$PREFIX/bin/retort" selftest --dialect sqlite --url "sqlite:///$T_ROOT/inst.db" \
+		--only types >"$T_ROOT/kit.out" 2>"$T_ROOT/kit.err"
+	KIT_RC=$?
+	if [ "$KIT_RC" -eq 0 ] && grep -q '^ok [0-9]* - type uuid: written by bulk_insert, read back' "$T_ROOT/kit.out"; then
+		pass "the installed retort runs the kit: $(tail -n 1 "$T_ROOT/kit.out")"
+	else
+		failed "the installed retort runs the kit (exit $KIT_RC)"
+		kit_show
+	fi
+fi
+if [ -n "$built" ]; then
+	pass "examples/dialect builds ($built)"
 	RETORT_PLUGIN_PATH=$EX:$RETORT_PLUGIN_PATH kit exampledb "exampledb:///$EX/ex.db" --client "sqlite3 -bail '$EX/ex.db'"
 	kit_passes "examples/dialect (exampledb) passes the conformance kit"
 	grep -q '^ok [0-9]* - rename_table: not supported by this dialect # SKIP exampledb: ' "$T_ROOT/kit.out" &&
@@ -79,7 +112,7 @@ if ${CC:-cc} -std=c99 -O2 -fPIC -fvisibility=hidden -shared -Wl,-z,defs -I"$top_
 		failed "an operation exampledb refuses is skipped out loud, with the dialect's message"
 else
 	failed "examples/dialect builds"
-	sed 's/^/#   /' "$T_ROOT/cc.log" | head -n 20
+	sed 's/^/#   /' "$T_ROOT/cc.log" | tail -n 20
 fi
 
 # ---- broken copies of the sqlite dialect fail it, naming the scenario ----
