@@ -46,7 +46,7 @@ scenario_conforms() {
 	local client
 	case $D in sqlite) client=sqlite3 ;; postgresql) client=psql ;; mysql) client='mariadb\|mysql' ;; esac
 	if grep -q "^ok [0-9]* - offline: the script runs through \`\($client\)\`" "$T_ROOT/kit.out"; then
-		pass "offline --sql output ran through $(grep -o 'runs through `[^`]*`' "$T_ROOT/kit.out")"
+		pass "offline --sql output $(grep -o "runs through \`[^\`]*\`" "$T_ROOT/kit.out")"
 	else
 		failed "offline --sql output ran through $client"
 		grep offline "$T_ROOT/kit.out" | sed 's/^/#   /'
