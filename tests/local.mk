@@ -72,5 +72,8 @@ TESTS += tests/integration/sqlformat.sh
 EXTRA_DIST += tests/integration/sqlformat.sh
 TESTS += tests/integration/autogen.sh
 EXTRA_DIST += tests/integration/autogen.sh tests/autogen/chain.py
+# retort test: the fixture projects under tests/rtest/
+TESTS += tests/integration/rtest.sh
+EXTRA_DIST += tests/integration/rtest.sh tests/rtest
 TESTS += tests/integration/selftest.sh
 EXTRA_DIST += tests/integration/selftest.sh

@@ -11,32 +11,13 @@
 #include "opwrite.h"
 #include "script.h"
 
-/* One operation as .conf text on one line (the written form without the indentation and newline). */
-static char *op_line(const rt_diff_op *op)
-{
-	rt_diff_op one = *op;
-	rt_buf b = RT_BUF_INIT;
-	char *p;
-	one.note = NULL;
-	if (rt_ops_write_conf(&b, &one, 1, "") < 0) {
-		rt_buf_free(&b);
-		return NULL;
-	}
-	for (p = b.ptr; p && *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	while (b.len && b.ptr[b.len - 1] == ' ')
-		b.ptr[--b.len] = '\0';
-	return rt_buf_detach(&b);
-}
-
 static void json_ops(FILE *f, const rt_diff_op *ops, size_t n)
 {
 	size_t i;
 	fputc('[', f);
 	for (i = 0; i < n; i++) {
 		const retort_op *op = &ops[i].op;
-		char *line = op_line(&ops[i]);
+		char *line = rt_diff_op_line(&ops[i]);
 		fprintf(f, "%s{\"op\": ", i ? ", " : "");
 		json_str(f, rt_op_kind_name(op->kind));
 		fprintf(f, ", \"table\": ");
@@ -57,29 +38,38 @@ static void json_ops(FILE *f, const rt_diff_op *ops, size_t n)
 	fputc(']', f);
 }
 
+int check_one(rt_ctx *ctx, rt_autogen *ag, size_t *nops)
+{
+	int rc = rt_autogen_compute(ctx, ag);
+	char note[64];
+	*nops = rc == RETORT_OK ? ag->diff.nup : 0;
+	if (rc < 0 || !*nops)
+		return rc;
+	snprintf(note, sizeof note, "%zu operation%s", *nops, *nops == 1 ? "" : "s");
+	rt_ctx_event(ctx, "check.drift", NULL, NULL, "failed", NULL, -1, note, ctx->cfg->target_schema);
+	rt_error_set("the database differs from the target schema (%s): %s to write; `retort revision "
+	             "--autogenerate -m MESSAGE` writes them",
+	             ctx->cfg->target_schema, note);
+	return RETORT_ERROR;
+}
+
 int cmd_check(rt_ctx *ctx, opts *o)
 {
 	rt_autogen ag;
-	int rc = rt_autogen_compute(ctx, &ag);
-	if (rc == RETORT_OK && ag.diff.nup) {
-		char note[64];
-		snprintf(note, sizeof note, "%zu operation%s", ag.diff.nup, ag.diff.nup == 1 ? "" : "s");
+	size_t n;
+	int rc = check_one(ctx, &ag, &n);
+	if (n) {
 		if (o->json) {
-			printf("{\"differences\": %zu, \"operations\": ", ag.diff.nup);
-			json_ops(stdout, ag.diff.up, ag.diff.nup);
+			printf("{\"differences\": %zu, \"operations\": ", n);
+			json_ops(stdout, ag.diff.up, n);
 			printf("}\n");
 		} else {
 			rt_buf b = RT_BUF_INIT;
 			printf("New upgrade operations detected:\n");
-			if (rt_ops_write_conf(&b, ag.diff.up, ag.diff.nup, "  ") == RETORT_OK && b.ptr)
+			if (rt_ops_write_conf(&b, ag.diff.up, n, "  ") == RETORT_OK && b.ptr)
 				fputs(b.ptr, stdout);
 			rt_buf_free(&b);
 		}
-		rt_ctx_event(ctx, "check.drift", NULL, NULL, "failed", NULL, -1, note, ctx->cfg->target_schema);
-		rt_error_set("the database differs from the target schema (%s): %s to write; `retort revision "
-		             "--autogenerate -m MESSAGE` writes them",
-		             ctx->cfg->target_schema, note);
-		rc = RETORT_ERROR;
 	} else if (rc == RETORT_OK) {
 		if (o->json)
 			printf("{\"differences\": 0, \"operations\": []}\n");

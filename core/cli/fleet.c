@@ -1,5 +1,5 @@
 /*
- * Fleet commands: upgrade, downgrade, stamp, current and validate on every
+ * Fleet commands: upgrade, downgrade, stamp, current, validate, check and test on every
  * database the options select (--all, --target, --tag), --jobs at once,
  * through the library's fleet runner (core/lib/fleet.c).  Prints a live
  * progress line on a terminal, then a line per database and a summary
@@ -13,9 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "autogen.h"
 #include "cli.h"
 #include "fleet.h"
 #include "histread.h"
+#include "rtest.h"
 
 #define MAX_NAMED 10 /* failed databases named in the summary */
 
@@ -27,6 +29,7 @@ int fleet_selected(const opts *o)
 typedef struct fleet_cmd_arg {
 	const char *command;
 	opts *o;
+	rt_test_opts test; /* test: the checks, --reset */
 } fleet_cmd_arg;
 
 /* ---- what runs on each database ---- */
@@ -101,6 +104,49 @@ static int fleet_validate(rt_ctx *ctx, rt_fleet_result *res)
 	return rc;
 }
 
+/* check: the database against the target schema; a drift fails it with the count of operations */
+static int fleet_check(rt_ctx *ctx, rt_fleet_result *res)
+{
+	rt_autogen ag;
+	size_t n;
+	int rc = check_one(ctx, &ag, &n);
+	rt_autogen_free(&ag);
+	if (rc == RETORT_OK && !(res->state = rt_strdup("no differences")))
+		rc = RETORT_ENOMEM;
+	return rc;
+}
+
+static void test_result(void *arg, const rt_test_result *r)
+{
+	rt_test_report_add(arg, r);
+}
+
+/* test: the migrations proven on the database; the first failed check is its error */
+static int fleet_test(rt_ctx *ctx, fleet_cmd_arg *a, rt_fleet_result *res)
+{
+	rt_test_report rep;
+	rt_test_sink sink = {NULL, test_result, NULL};
+	size_t nfailed = 0, i;
+	int rc;
+	memset(&rep, 0, sizeof rep);
+	sink.arg = &rep;
+	rc = rt_test_run(ctx, &a->test, &sink, &nfailed);
+	for (i = 0; rc == RETORT_OK && nfailed && i < rep.n; i++)
+		if (rep.results[i].outcome == RT_TEST_FAILED) {
+			rt_buf b = RT_BUF_INIT;
+			rt_test_result_text(&b, &rep.results[i]);
+			rt_error_set("%zu of %zu checks failed; %s", nfailed, rep.n, rt_buf_cstr(&b));
+			rt_buf_free(&b);
+			rc = RETORT_ERROR;
+		}
+	if (rc == RETORT_OK && !(res->state = rt_asprintf("%zu passed, %zu skipped",
+	                                                  rt_test_report_count(&rep, RT_TEST_PASSED),
+	                                                  rt_test_report_count(&rep, RT_TEST_SKIPPED))))
+		rc = RETORT_ENOMEM;
+	rt_test_report_free(&rep);
+	return rc;
+}
+
 static int run_one(rt_ctx *ctx, void *arg, rt_fleet_result *res)
 {
 	fleet_cmd_arg *a = arg;
@@ -113,6 +159,10 @@ static int run_one(rt_ctx *ctx, void *arg, rt_fleet_result *res)
 		return rt_run_stamp(ctx, (const char *const *)o->args.v, o->args.n, o->purge, 0);
 	if (strcmp(a->command, "current") == 0)
 		return fleet_current(ctx, a, res);
+	if (strcmp(a->command, "check") == 0)
+		return fleet_check(ctx, res);
+	if (strcmp(a->command, "test") == 0)
+		return fleet_test(ctx, a, res);
 	return fleet_validate(ctx, res);
 }
 
@@ -333,19 +383,27 @@ int fleet_cmd(rt_ctx *ctx, opts *o, const char *command)
 	fleet_cmd_arg a;
 	printer p;
 	size_t *sel = NULL, n = 0;
-	int rc, current = strcmp(command, "current") == 0;
+	int rc, current = strcmp(command, "current") == 0, check = strcmp(command, "check") == 0;
+	int test = strcmp(command, "test") == 0;
 
 	if (strcmp(command, "upgrade") && strcmp(command, "downgrade") && strcmp(command, "stamp") && !current &&
-	    strcmp(command, "validate")) {
-		rt_error_set("'%s' is not available with --all, --target or --tag yet; run it on one database", command);
+	    strcmp(command, "validate") && !check && !test) {
+		rt_error_set("'%s' is not available with --all, --target or --tag; run it on one database", command);
 		return RETORT_EINVAL;
 	}
+	memset(&a, 0, sizeof a);
+	if (test && o->junit)
+		return usage_err("--junit writes one database's report: run test on one database for it (%s)", o->junit);
+	if (test && (rc = test_opts(o, &a.test)) < 0)
+		return rc;
 	if (o->sql)
 		return usage_err("--sql prints one script without connecting: it does not take --all, --target or "
 		                 "--tag%s",
 		                 "");
 	if (current && (o->verbose || o->check_heads))
 		return usage_err("current with --all, --target or --tag takes no -v or --check-heads%s", "");
+	if (check && (rc = rt_autogen_need_target(ctx)) < 0)
+		return rc;
 	if (o->jobs == 0)
 		o->jobs = 4;
 	if ((rc = rt_fleet_targets(ctx->cfg, &targets)) < 0)
@@ -362,7 +420,7 @@ int fleet_cmd(rt_ctx *ctx, opts *o, const char *command)
 	f.main = ctx;
 	f.command = command;
 	f.need_graph = 1;
-	f.read_only = current || strcmp(command, "validate") == 0;
+	f.read_only = current || check || strcmp(command, "validate") == 0;
 	f.read_heads = 1;
 	f.jobs = o->jobs;
 	f.fail_fast = o->fail_fast;

@@ -32,9 +32,9 @@
 enum {
 	O_MESSAGE = 1, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
 	O_SQL, O_PURGE, O_VERBOSE, O_RESOLVE, O_RANGE, O_INDICATE, O_DIALECT, O_CHECKHEADS, O_REV, O_OUTCOME,
-	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS, O_ALLOWEMPTY,
+	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS, O_ALLOWEMPTY, O_TESTURL, O_ONLY, O_RESET, O_JUNIT,
 	O_ALL, O_TARGET, O_TAG, O_JOBS, O_FAILFAST, /* the fleet's: on every command flagged C_FLEET */
-	O_STDIALECT, O_STURL, O_CLIENT, O_ONLY, O_KEEP /* selftest's */
+	O_STDIALECT, O_STURL, O_CLIENT, O_STONLY, O_KEEP /* selftest's */
 };
 
 typedef struct optdef {
@@ -75,10 +75,14 @@ static const optdef cmd_opts[] = {
 	{O_JOBS, NULL, "--jobs", "N", "run N databases at once (default 4; one connection each)"},
 	{O_FAILFAST, NULL, "--fail-fast", NULL, "after a database fails, start no other"},
 	{O_ALLOWEMPTY, NULL, "--allow-empty", NULL, "with --autogenerate: write the revision even when nothing differs"},
+	{O_TESTURL, NULL, "--url", "URL", "the database to test on (default: SQLite, a temporary file; else database.url)"},
+	{O_ONLY, NULL, "--only", "NAME", "run only check NAME (repeatable)"},
+	{O_RESET, NULL, "--reset", NULL, "empty the database first when it is not empty (else refused)"},
+	{O_JUNIT, NULL, "--junit", "FILE", "also write the results as JUnit XML to FILE"},
 	{O_STDIALECT, NULL, "--dialect", "NAME", "the dialect plugin to test: a module name or a path (required)"},
 	{O_STURL, NULL, "--url", "URL", "a scratch database of that dialect (required; its rst_* objects are dropped)"},
 	{O_CLIENT, NULL, "--client", "COMMAND", "the database's client, reading SQL on standard input (offline scenario)"},
-	{O_ONLY, NULL, "--only", "SCENARIO", "run only this scenario (repeatable)"},
+	{O_STONLY, NULL, "--only", "SCENARIO", "run only this scenario (repeatable)"},
 	{O_KEEP, NULL, "--keep", NULL, "keep the temporary projects (their folder is printed)"},
 	{0, NULL, NULL, NULL, NULL}};
 
@@ -186,6 +190,20 @@ static const command commands[] = {
 	 "REV  a revision id or prefix, head, current, ...\n"
 	 "The editor: $VISUAL, else $EDITOR, else editor, else vi.\n",
 	 "retort edit head"},
+	{"test", cmd_test, C_CONFIG | C_GRAPH | C_JSON | C_FLEET, 0, 0, {O_TESTURL, O_ONLY, O_RESET, O_JUNIT}, "",
+	 "prove the migrations on an empty database: single-head, upgrade, target-matches, roundtrip, stairway, data",
+	 "Checks (each reported on its own line, passed, failed or skipped, with the revision and the reason):\n"
+	 "  single-head     the scripts have expected_heads heads (retort.conf; default 1)\n"
+	 "  upgrade         base to head, one revision at a time, each step succeeding\n"
+	 "  target-matches  at head the database equals target_schema (as `check` compares); skipped when unset\n"
+	 "  roundtrip       head to base leaves no table but retort's own\n"
+	 "  stairway        each revision: up, down (schema as before it), up again (schema as the first time)\n"
+	 "  data            each revision's test_data after its upgrade; its test_check true after the next\n"
+	 "                  revision's upgrade and after that one's downgrade; skipped when no script has them\n"
+	 "The database must be empty (else refused, exit 2, unless --reset); SQLite without --url runs on a\n"
+	 "temporary file.  Passed: the database is left empty; failed: as the failing check left it.\n"
+	 "Exit 0 when every check passed, 1 when one failed, 2 on bad input.\n",
+	 "retort test --junit retort-test.xml"},
 	{"log", cmd_log, C_CONFIG | C_READ_ONLY | C_JSON, 0, 0, {O_REV, O_OUTCOME, O_LIMIT}, "",
 	 "the history table's rows, newest first",
 	 "Each row: when, who@host, direction, revision, outcome, duration, the error's first line.\n",
@@ -202,7 +220,7 @@ static const command commands[] = {
 	 "application, client; PostgreSQL: when it connected).  SQLite can only say whether it is held: retort takes\n"
 	 "the lock for an instant, so it opens the database for writing (and creates a missing file).\n",
 	 "retort lock"},
-	{"selftest", cmd_selftest, 0, 0, 0, {O_STDIALECT, O_STURL, O_CLIENT, O_ONLY, O_KEEP}, "",
+	{"selftest", cmd_selftest, 0, 0, 0, {O_STDIALECT, O_STURL, O_CLIENT, O_STONLY, O_KEEP}, "",
 	 "run the dialect conformance kit against a plugin and a database",
 	 "Scenarios: types, ops, quoting, reflect, rollback, lock, offline, batch.  Output is TAP,\n"
 	 "then `N passed, M failed, K skipped`.  Exit 0 when every check passed, 1 when one failed,\n"
@@ -452,6 +470,10 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 		case O_MESSAGE: o->message = val; break;
 		case O_AUTOGEN: o->autogenerate = 1; break;
 		case O_ALLOWEMPTY: o->allow_empty = 1; break;
+		case O_TESTURL: o->url = val; break;
+		case O_ONLY: rt_strv_push(&o->only, val); break;
+		case O_RESET: o->reset = 1; break;
+		case O_JUNIT: o->junit = val; break;
 		case O_FORMAT: o->format = val; break;
 		case O_REVID: o->rev_id = val; break;
 		case O_HEAD: o->head = val; break;
@@ -488,7 +510,7 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 		case O_STDIALECT: o->dialect = val; break;
 		case O_STURL: o->url = val; break;
 		case O_CLIENT: o->client = val; break;
-		case O_ONLY: rt_strv_push(&o->only, val); break;
+		case O_STONLY: rt_strv_push(&o->only, val); break;
 		case O_KEEP: o->keep = 1; break;
 		}
 	}

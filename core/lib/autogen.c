@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "autogen.h"
@@ -170,6 +171,16 @@ static char *canon(void *arg, rt_canon_kind kind, const char *type, const char *
 
 /* ---- the whole comparison ---- */
 
+int rt_autogen_need_target(const rt_ctx *ctx)
+{
+	if (ctx->cfg->target_schema)
+		return RETORT_OK;
+	rt_error_set("%s: target_schema is not set: autogenerate and check compare the database with it "
+	             "(a .conf schema, or a .sql file of CREATE statements)",
+	             ctx->cfg->path);
+	return RETORT_EINVAL;
+}
+
 int rt_autogen_compute(rt_ctx *ctx, rt_autogen *ag)
 {
 	const char *path = ctx->cfg->target_schema;
@@ -178,18 +189,16 @@ int rt_autogen_compute(rt_ctx *ctx, rt_autogen *ag)
 	int rc;
 
 	memset(ag, 0, sizeof *ag);
-	if (!path) {
-		rt_error_set("%s: target_schema is not set: autogenerate and check compare the database with it "
-		             "(a .conf schema, or a .sql file of CREATE statements)",
-		             ctx->cfg->path);
-		return RETORT_EINVAL;
-	}
-	if ((rc = rt_ctx_connect(ctx)) < 0 || (rc = rt_autogen_at_head(ctx)) < 0)
+	if ((rc = rt_autogen_need_target(ctx)) < 0 || (rc = rt_ctx_connect(ctx)) < 0 || (rc = rt_autogen_at_head(ctx)) < 0)
 		return rc;
 	n = strlen(path);
-	if (n > 4 && strcmp(path + n - 4, ".sql") == 0)
+	if (n > 4 && strcmp(path + n - 4, ".sql") == 0) {
+		/* one scratch database for the process: a fleet's workers apply the target one at a time */
+		static pthread_mutex_t dev_lock = PTHREAD_MUTEX_INITIALIZER;
+		pthread_mutex_lock(&dev_lock);
 		rc = read_sql_target(ctx, path, &ag->target);
-	else
+		pthread_mutex_unlock(&dev_lock);
+	} else
 		rc = rt_schema_read_conf(path, &ag->target);
 	if (rc < 0 || (rc = rt_schema_reflect(ctx, &ag->live)) < 0)
 		return rc;

@@ -22,6 +22,8 @@ typedef struct rt_autogen {
  */
 int rt_autogen_compute(rt_ctx *ctx, rt_autogen *ag);
 void rt_autogen_free(rt_autogen *ag);
+/** RETORT_OK when target_schema is set; else RETORT_EINVAL with the message saying so. */
+int rt_autogen_need_target(const rt_ctx *ctx);
 
 /** RETORT_OK when the version table holds exactly the heads of the scripts; RETORT_ERROR (message set) if not. */
 int rt_autogen_at_head(rt_ctx *ctx);

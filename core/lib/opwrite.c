@@ -243,3 +243,21 @@ int rt_ops_write_conf(rt_buf *b, const rt_diff_op *ops, size_t n, const char *in
 		rt_error_set("out of memory");
 	return w.rc;
 }
+
+char *rt_diff_op_line(const rt_diff_op *op)
+{
+	rt_diff_op one = *op;
+	rt_buf b = RT_BUF_INIT;
+	char *p;
+	one.note = NULL;
+	if (rt_ops_write_conf(&b, &one, 1, "") < 0) {
+		rt_buf_free(&b);
+		return NULL;
+	}
+	for (p = b.ptr; p && *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	while (b.len && b.ptr[b.len - 1] == ' ')
+		b.ptr[--b.len] = '\0';
+	return rt_buf_detach(&b);
+}

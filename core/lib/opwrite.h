@@ -13,4 +13,7 @@
  */
 int rt_ops_write_conf(rt_buf *b, const rt_diff_op *ops, size_t n, const char *ind);
 
+/** One operation as .conf text on one line, without its note (a new string; NULL when out of memory). */
+char *rt_diff_op_line(const rt_diff_op *op);
+
 #endif

@@ -53,6 +53,17 @@ typedef struct rt_revision {
 	retort_annotation *annotations; /* `allow` annotations (in ops_store), valid once ops_loaded */
 	size_t nannotations;
 	int downgrade_line; /* line of `downgrade` / `-- retort:downgrade`, 0 when absent (once ops_loaded) */
+	/*
+	 * `retort test`'s data check (once ops_loaded): test_data, statements
+	 * (execute ops) run after this revision's upgrade; test_check, one
+	 * query that must return true after the next revision's upgrade and
+	 * after its downgrade back (NULL when absent), written at line
+	 * test_check_line.
+	 */
+	retort_op *test_data;
+	size_t ntest_data;
+	const char *test_check;
+	int test_check_line;
 	void *ops_store; /* private to script.c: memory behind the ops */
 	void (*ops_free)(void *ops_store); /* set by script.c; called by rt_revision_free */
 

@@ -37,6 +37,7 @@ static const struct {
 	{"databases", K_DATABASES},
 	{"databases_from", K_STRING},
 	{"dev_url", K_STRING},
+	{"expected_heads", K_INT},
 	{NULL, K_STRING},
 };
 
@@ -506,6 +507,15 @@ static int fill(rt_config *c, const config_setting_t *ov, const char *url_overri
 	}
 	if ((s = lookup(c, ov, "transaction_per_migration")) != NULL)
 		c->transaction_per_migration = config_setting_get_bool(s);
+	c->expected_heads = 1;
+	if ((s = lookup(c, ov, "expected_heads")) != NULL) {
+		long long v = int_value(s);
+		if (v < 1 || v > 10000) {
+			rc = bad_at(c, s, "expected_heads must be between 1 and 10000");
+			return rc;
+		}
+		c->expected_heads = (int)v;
+	}
 	if ((s = lookup(c, ov, "plugin_path")) != NULL && (rc = get_paths(c, s, &c->plugin_path)) < 0)
 		return rc;
 	c->plugins = lookup(c, ov, "plugins");

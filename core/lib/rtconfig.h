@@ -27,6 +27,7 @@ typedef struct rt_config {
 	char *history_table;
 	int transaction_per_migration;
 	int lock_timeout;
+	int expected_heads;  /* `retort test`'s single-head check: how many heads the graph should have (default 1) */
 	char *target_schema; /* resolved, or NULL */
 	char *dev_url;       /* scratch database a .sql target is applied to (expanded), or NULL */
 	rt_strv include_tables, exclude_tables; /* fnmatch patterns narrowing autogenerate and check */

@@ -184,6 +184,9 @@ static int conf_ident(rt_revision *rev, const config_t *cfg)
 			rt_strv words = RT_STRV_INIT;
 			rc = conf_words(&words, rev->path, s, key);
 			rt_strv_free(&words);
+		} else if (strcmp(key, "test_data") == 0 || strcmp(key, "test_check") == 0) {
+			if (config_setting_type(s) != CONFIG_TYPE_STRING)
+				return fail_at(rev->path, s, "'%s' must be a string of SQL", key);
 		} else if (strcmp(key, "upgrade") == 0 || strcmp(key, "downgrade") == 0) {
 			int type = config_setting_type(s);
 			if (type != CONFIG_TYPE_LIST && !(type == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0))
@@ -198,6 +201,40 @@ static int conf_ident(rt_revision *rev, const config_t *cfg)
 	if (!rev->id) {
 		rt_error_set("%s: no revision id (revision = \"...\";)", rev->path);
 		return RETORT_EINVAL;
+	}
+	return RETORT_OK;
+}
+
+/*
+ * `retort test`'s sections: test_data, SQL statements split as a .sql
+ * script's are; test_check, one query.  Both copied into the store.
+ */
+static int conf_test_sql(rt_revision *rev, rt_store *st)
+{
+	const config_setting_t *s;
+	const char *v;
+	char *text;
+	int rc;
+	if ((s = config_lookup(st->cfg, "test_data")) != NULL) {
+		v = config_setting_get_string(s);
+		if (!(text = rt_store_strndup(st, v, strlen(v))))
+			return rt_script_nomem();
+		if ((rc = rt_script_sql_ops(&rev->test_data, &rev->ntest_data, st, rev->path, text, 0, strlen(text),
+		                            config_setting_source_line(s))) < 0)
+			return rc;
+	}
+	if ((s = config_lookup(st->cfg, "test_check")) != NULL) {
+		retort_op *q = NULL;
+		size_t nq = 0;
+		v = config_setting_get_string(s);
+		if (!(text = rt_store_strndup(st, v, strlen(v))))
+			return rt_script_nomem();
+		if ((rc = rt_script_sql_ops(&q, &nq, st, rev->path, text, 0, strlen(text), config_setting_source_line(s))) < 0)
+			return rc;
+		if (nq != 1)
+			return fail_at(rev->path, s, "'test_check' takes one query (it has %zu statements)", nq);
+		rev->test_check = q[0].sql;
+		rev->test_check_line = config_setting_source_line(s);
 	}
 	return RETORT_OK;
 }
@@ -1032,6 +1069,8 @@ int rt_script_conf_load(rt_revision *rev, const char *text, int ident, int with_
 		goto done;
 	s = config_lookup(st->cfg, "downgrade");
 	rev->downgrade_line = s ? (int)config_setting_source_line(s) : 0;
+	if ((rc = conf_test_sql(rev, st)) < 0)
+		goto done;
 	if ((rc = rt_annots_finish(&annots, st, rev)) < 0)
 		goto done;
 	rev->ops_store = st;
@@ -1040,8 +1079,9 @@ int rt_script_conf_load(rt_revision *rev, const char *text, int ident, int with_
 	st = NULL;
 done:
 	if (rc < 0) {
-		rev->upgrade = rev->downgrade = NULL;
-		rev->nupgrade = rev->ndowngrade = 0;
+		rev->upgrade = rev->downgrade = rev->test_data = NULL;
+		rev->nupgrade = rev->ndowngrade = rev->ntest_data = 0;
+		rev->test_check = NULL;
 		rev->annotations = NULL;
 		rev->nannotations = 0;
 	}

@@ -63,6 +63,14 @@ void rt_script_ident_reset(rt_revision *rev);
  */
 int rt_script_conf_load(rt_revision *rev, const char *text, int ident, int with_ops);
 
+/**
+ * Split SQL text[from, to) (its first line is `line` of `path`) into
+ * execute ops allocated in the store (*out; the statements point into
+ * text, which must live as long as the store).
+ */
+int rt_script_sql_ops(retort_op **out, size_t *nout, rt_store *st, const char *path, char *text, size_t from,
+                      size_t to, int line);
+
 /* what rt_script_conf_scan returns when the file is beyond it */
 #define RT_SCAN_GIVE_UP 1
 

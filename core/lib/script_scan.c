@@ -223,6 +223,10 @@ int rt_script_conf_scan(rt_revision *rev, const char *text)
 			bit = 128;
 		} else if (KEY("allow")) {
 			bit = 256; /* an annotation: read with the operations */
+		} else if (KEY("test_data")) {
+			bit = 512; /* `retort test`'s: read with the operations */
+		} else if (KEY("test_check")) {
+			bit = 1024;
 		} else {
 			goto give_up;
 		}
@@ -240,6 +244,12 @@ int rt_script_conf_scan(rt_revision *rev, const char *text)
 				goto give_up;
 		} else if (sv) {
 			if ((rc = scan_words(sv, &x)) != RETORT_OK)
+				goto give_up;
+		} else if (bit >= 512) { /* a string read with the operations */
+			char *skipped = NULL;
+			rc = *x.p == '"' ? scan_string(&skipped, &x) : RT_SCAN_GIVE_UP;
+			rt_free(skipped);
+			if (rc != RETORT_OK)
 				goto give_up;
 		} else if ((rc = scan_skip(&x)) != RETORT_OK) {
 			goto give_up;

@@ -70,8 +70,8 @@ static int on_statement(void *arg, const char *stmt, size_t len, int line)
 }
 
 /* Split text[from, to) (starting at `line`) into the store's ops. */
-static int sql_section_ops(retort_op **out, size_t *nout, rt_store *st, const char *path, char *text, size_t from,
-			   size_t to, int line)
+int rt_script_sql_ops(retort_op **out, size_t *nout, rt_store *st, const char *path, char *text, size_t from,
+		      size_t to, int line)
 {
 	sql_section sec;
 	int rc;
@@ -96,7 +96,10 @@ done:
 	return rc;
 }
 
-enum { D_UNKNOWN, D_REVISION, D_DOWN, D_LABELS, D_DEPENDS, D_MESSAGE, D_DATE, D_UPGRADE, D_DOWNGRADE, D_ALLOW };
+enum {
+	D_UNKNOWN, D_REVISION, D_DOWN, D_LABELS, D_DEPENDS, D_MESSAGE, D_DATE, D_UPGRADE, D_DOWNGRADE, D_ALLOW,
+	D_TEST_DATA, D_TEST_CHECK
+};
 
 static const struct directive {
 	const char *name;
@@ -105,6 +108,7 @@ static const struct directive {
 	{"revision", D_REVISION},     {"down_revision", D_DOWN},   {"branch_labels", D_LABELS},
 	{"depends_on", D_DEPENDS},     {"message", D_MESSAGE},      {"create_date", D_DATE},
 	{"upgrade", D_UPGRADE},       {"downgrade", D_DOWNGRADE},  {"allow", D_ALLOW},
+	{"test_data", D_TEST_DATA},   {"test_check", D_TEST_CHECK},
 };
 
 /* an annotation written inside a section, waiting for the statement after it */
@@ -271,7 +275,7 @@ int rt_script_sql_load(rt_revision *rev, char **textp, size_t len, int ident, in
 	char *text = *textp;
 	rt_store *st = NULL;
 	size_t pos = 0, sec_from = 0;
-	int line = 1, sec_line = 0, sec = 0, seen_up = 0, seen_down = 0, rc = RETORT_OK;
+	int line = 1, sec_line = 0, sec = 0, seen_up = 0, seen_down = 0, seen_data = 0, seen_check = 0, rc = RETORT_OK;
 	int in_header = 1;
 	sql_section hdr;
 	rt_annots annots = {NULL, 0, 0};
@@ -285,7 +289,7 @@ int rt_script_sql_load(rt_revision *rev, char **textp, size_t len, int ident, in
 		size_t end = nl ? (size_t)(nl - text) : len, namelen = 0, vallen = 0;
 		const char *name = NULL, *val = NULL;
 		int id = pos < len ? directive_of(text + pos, text + end, &name, &namelen, &val, &vallen) : -1;
-		int marker = id == D_UPGRADE || id == D_DOWNGRADE;
+		int marker = id == D_UPGRADE || id == D_DOWNGRADE || id == D_TEST_DATA || id == D_TEST_CHECK;
 
 		if (marker || pos >= len) {
 			if (in_header) {
@@ -305,10 +309,27 @@ int rt_script_sql_load(rt_revision *rev, char **textp, size_t len, int ident, in
 				}
 				if (!with_ops)
 					goto done;
+			} else if (sec == D_TEST_DATA) {
+				if ((rc = rt_script_sql_ops(&rev->test_data, &rev->ntest_data, st, rev->path, text, sec_from, pos,
+				                            sec_line)) < 0)
+					goto done;
+			} else if (sec == D_TEST_CHECK) {
+				retort_op *q = NULL;
+				size_t nq = 0;
+				if ((rc = rt_script_sql_ops(&q, &nq, st, rev->path, text, sec_from, pos, sec_line)) < 0)
+					goto done;
+				if (nq != 1) {
+					rt_error_set("%s:%d: '-- retort:test_check' takes one query (it has %zu statements)",
+					             rev->path, sec_line - 1, nq);
+					rc = RETORT_EINVAL;
+					goto done;
+				}
+				rev->test_check = q[0].sql;
+				rev->test_check_line = q[0].line;
 			} else if (sec) {
 				retort_op **ops = sec == D_UPGRADE ? &rev->upgrade : &rev->downgrade;
 				size_t *nops = sec == D_UPGRADE ? &rev->nupgrade : &rev->ndowngrade;
-				if ((rc = sql_section_ops(ops, nops, st, rev->path, text, sec_from, pos, sec_line)) < 0 ||
+				if ((rc = rt_script_sql_ops(ops, nops, st, rev->path, text, sec_from, pos, sec_line)) < 0 ||
 				    (rc = allow_resolve(&annots, sec == D_UPGRADE ? RETORT_SECTION_UPGRADE : RETORT_SECTION_DOWNGRADE,
 				                        *ops, *nops, rev->path)) < 0)
 					goto done;
@@ -321,7 +342,8 @@ int rt_script_sql_load(rt_revision *rev, char **textp, size_t len, int ident, in
 				rc = RETORT_EINVAL;
 				goto done;
 			}
-			if ((id == D_UPGRADE && seen_up++) || (id == D_DOWNGRADE && seen_down++)) {
+			if ((id == D_UPGRADE && seen_up++) || (id == D_DOWNGRADE && seen_down++) ||
+			    (id == D_TEST_DATA && seen_data++) || (id == D_TEST_CHECK && seen_check++)) {
 				rt_error_set("%s:%d: '-- retort:%.*s' given twice", rev->path, line, (int)namelen, name);
 				rc = RETORT_EINVAL;
 				goto done;
@@ -336,7 +358,8 @@ int rt_script_sql_load(rt_revision *rev, char **textp, size_t len, int ident, in
 			rc = RETORT_EINVAL;
 			goto done;
 		} else if (id == D_ALLOW) {
-			if (with_ops && (rc = sql_allow(&annots, st, rev->path, val, vallen, line, in_header ? 0 : sec)) < 0)
+			if (with_ops && (rc = sql_allow(&annots, st, rev->path, val, vallen, line,
+			                                in_header || sec == D_TEST_DATA || sec == D_TEST_CHECK ? 0 : sec)) < 0)
 				goto done;
 		} else if (id >= 0 && !in_header) {
 			rt_error_set("%s:%d: '-- retort:%.*s' must come before '-- retort:upgrade'", rev->path, line,
@@ -363,8 +386,9 @@ int rt_script_sql_load(rt_revision *rev, char **textp, size_t len, int ident, in
 	st = NULL;
 done:
 	if (rc < 0) {
-		rev->upgrade = rev->downgrade = NULL;
-		rev->nupgrade = rev->ndowngrade = 0;
+		rev->upgrade = rev->downgrade = rev->test_data = NULL;
+		rev->nupgrade = rev->ndowngrade = rev->ntest_data = 0;
+		rev->test_check = NULL;
 		rev->annotations = NULL;
 		rev->nannotations = 0;
 	}

@@ -291,6 +291,40 @@ int sw_add_column(sw *w, const retort_op *op, sw_column_fn column)
 	return w->rc == RETORT_OK;
 }
 
+void sw_create_index(sw *w, const retort_op *op, const char *modifier)
+{
+	sw_put(w, op->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	if (modifier)
+		sw_put(w, modifier);
+	if (op->name) {
+		sw_ident(w, op->name);
+		sw_put(w, " ");
+	}
+	sw_put(w, "ON ");
+	sw_ident(w, op->table);
+	sw_put(w, " ");
+	if (op->expression) {
+		sw_put(w, "(");
+		sw_put(w, op->expression);
+		sw_put(w, ")");
+	} else {
+		sw_ident_list(w, op->column_names, op->ncolumn_names);
+	}
+}
+
+void sw_add_primary_key(sw *w, const retort_op *op, int named)
+{
+	if (!sw_need(w, op, op->table, "table") || !sw_need(w, op, op->column_names, "columns"))
+		return;
+	sw_alter_table(w, op->table);
+	sw_put(w, "ADD ");
+	if (named)
+		sw_constraint_name(w, op->name);
+	sw_put(w, "PRIMARY KEY ");
+	sw_ident_list(w, op->column_names, op->ncolumn_names);
+	sw_end(w, 0);
+}
+
 void sw_create_table(sw *w, const retort_op *op, sw_column_fn column, int pk_named)
 {
 	size_t i, npk = 0;
@@ -521,7 +555,7 @@ int sw_render_common(sw *w, const retort_op *op)
 }
 
 int sw_render(const sw_dialect *d, void *state, const retort_host *host, retort_host_ctx *h, const retort_op *op,
-              retort_sink *out, sw_kinds_fn kinds)
+              retort_sink *out, const sw_op_fn ops[SW_NKINDS])
 {
 	const char *const *name = d->names;
 	sw w;
@@ -533,12 +567,14 @@ int sw_render(const sw_dialect *d, void *state, const retort_host *host, retort_
 			return RETORT_OK; /* another dialect's */
 	}
 	sw_init(&w, d, state, host, h, out);
-	if (sw_render_common(&w, op))
-		rc = w.rc;
-	else if ((rc = kinds(w, op)) == SW_NOT_MINE) {
-		host->set_error(h, "unknown operation kind %d", (int)op->kind);
-		return RETORT_ENOTSUPPORTED;
+	if (!sw_render_common(&w, op)) {
+		if ((unsigned)op->kind >= SW_NKINDS || !ops[op->kind]) {
+			host->set_error(h, "unknown operation kind %d", (int)op->kind);
+			return RETORT_ENOTSUPPORTED;
+		}
+		ops[op->kind](&w, op);
 	}
+	rc = w.rc;
 	if (rc == RETORT_ENOMEM)
 		host->set_error(h, "out of memory");
 	return rc;

@@ -94,6 +94,13 @@ void sw_foreign_key(sw *w, const retort_op *op, const retort_foreign_key *fk);
 void sw_alter_table(sw *w, const char *table);
 /** "ALTER TABLE t RENAME COLUMN column TO new_name", a statement. */
 void sw_rename_column(sw *w, const retort_op *op);
+/**
+ * "CREATE [UNIQUE] INDEX [modifier][name ]ON t (keys)", without closing the
+ * statement: the keys are op->expression as written, else the columns.
+ */
+void sw_create_index(sw *w, const retort_op *op, const char *modifier);
+/** "ALTER TABLE t ADD [CONSTRAINT name ]PRIMARY KEY (columns)", a statement (named only when `named`). */
+void sw_add_primary_key(sw *w, const retort_op *op, int named);
 /** One INSERT a row. */
 void sw_bulk_insert(sw *w, const retort_op *op);
 
@@ -116,17 +123,18 @@ void sw_create_table(sw *w, const retort_op *op, sw_column_fn column, int pk_nam
  */
 int sw_render_common(sw *w, const retort_op *op);
 
-/** sw_render's hook: the writer by value (a dialect's cases take &w); w.rc, or SW_NOT_MINE for a kind it does not write. */
-typedef int (*sw_kinds_fn)(sw w, const retort_op *op);
-#define SW_NOT_MINE 1
+/** How a dialect writes one kind of operation (its status in w->rc). */
+typedef void (*sw_op_fn)(sw *w, const retort_op *op);
+/** The size of a dialect's table of sw_op_fn, indexed by retort_op_kind. */
+#define SW_NKINDS (RETORT_OP_SET_TABLE_COMMENT + 1)
 
 /**
  * A dialect's render method: nothing for an operation meant for another
  * dialect (op->dialect not one of d->names); else sw_render_common, then
- * `kinds` for the rest; a kind neither writes fails with
- * RETORT_ENOTSUPPORTED, running out of memory is said.
+ * the dialect's `ops[op->kind]` for the rest; a kind neither writes fails
+ * with RETORT_ENOTSUPPORTED, running out of memory is said.
  */
 int sw_render(const sw_dialect *d, void *state, const retort_host *host, retort_host_ctx *h, const retort_op *op,
-              retort_sink *out, sw_kinds_fn kinds);
+              retort_sink *out, const sw_op_fn ops[SW_NKINDS]);
 
 #endif

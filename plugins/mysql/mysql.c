@@ -15,38 +15,10 @@
 #include <string.h>
 
 #include "my_conn.h"
+#include "plugutil.h"
 
 /* ---- small helpers ---- */
 
-/* A host->malloc'd printf; NULL when out of memory. */
-static char *my_asprintf(const retort_host *host, const char *fmt, ...) RETORT_PRINTF(2, 3);
-static char *my_asprintf(const retort_host *host, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	char *s;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(s = host->malloc((size_t)n + 1)))
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-/* Blank out every occurrence of the password (defence in depth: the server never echoes it). */
-static void scrub(char *msg, const char *password)
-{
-	size_t n;
-	char *p;
-	if (!msg || !password || !*password)
-		return;
-	n = strlen(password);
-	while ((p = strstr(msg, password)) != NULL)
-		memset(p, '*', n);
-}
 
 static int db_error(retort_conn *c, retort_host_ctx *h)
 {
@@ -146,11 +118,8 @@ static int my_init(const retort_host *host, retort_host_ctx *h, const retort_set
 		                    key);
 		return RETORT_EINVAL;
 	}
-	st = host->malloc(sizeof *st);
-	if (!st) {
-		host->set_error(h, "out of memory");
+	if (!(st = pu_state_new(host, h, sizeof *st)))
 		return RETORT_ENOMEM;
-	}
 	st->host = host;
 	st->h = h;
 	*state_out = st;
@@ -243,8 +212,8 @@ static int my_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 	 * SQLite; run() reads every result (drain) and reports the first error.
 	 */
 	if (!mysql_real_connect(c->my, hostname, url->user, url->password, db, port, socket, CLIENT_MULTI_STATEMENTS)) {
-		char *msg = my_asprintf(host, "%s", mysql_error(c->my));
-		scrub(msg, url->password);
+		char *msg = pu_asprintf(host, "%s", mysql_error(c->my));
+		pu_scrub(msg, url->password);
 		host->set_error(h, "could not connect to %s: %s", url->masked, msg ? msg : "(no message)");
 		host->free(msg);
 		mysql_close(c->my);
@@ -319,7 +288,7 @@ static int lock_call(retort_conn *c, retort_host_ctx *h, const char *fn, const c
 	esc = escaped(c, name);
 	if (!esc)
 		return oom(c, h);
-	sql = my_asprintf(c->host, "SELECT %s('%s'%s)", fn, esc, tail);
+	sql = pu_asprintf(c->host, "SELECT %s('%s'%s)", fn, esc, tail);
 	c->host->free(esc);
 	if (!sql)
 		return oom(c, h);
@@ -366,7 +335,7 @@ static int my_table_exists(retort_conn *c, retort_host_ctx *h, const char *table
 	int isnull, rc;
 	if (!esc)
 		return oom(c, h);
-	sql = my_asprintf(c->host,
+	sql = pu_asprintf(c->host,
 	                  "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '%s'",
 	                  esc);
 	c->host->free(esc);

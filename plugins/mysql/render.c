@@ -285,18 +285,7 @@ static void create_index(sw *w, const retort_op *op)
 	if (op->concurrently)
 		w->host->log(w->h, RETORT_LOG_INFO, "index %s: concurrently is ignored (InnoDB builds indexes online)",
 		             op->name);
-	sw_put(w, op->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-	sw_ident(w, op->name);
-	sw_put(w, " ON ");
-	sw_ident(w, op->table);
-	sw_put(w, " ");
-	if (op->expression) {
-		sw_put(w, "(");
-		sw_put(w, op->expression);
-		sw_put(w, ")");
-	} else {
-		sw_ident_list(w, op->column_names, op->ncolumn_names);
-	}
+	sw_create_index(w, op, NULL);
 	sw_end(w, 0);
 }
 
@@ -329,78 +318,71 @@ static void drop_constraint(sw *w, const retort_op *op)
 	sw_end(w, 0);
 }
 
-/* The kinds sw_render_common leaves to MySQL (sw_render's hook). */
-static int my_kinds(sw w, const retort_op *op)
+static void rename_table(sw *w, const retort_op *op)
 {
-	switch (op->kind) {
-	case RETORT_OP_CREATE_TABLE:
-		create_table(&w, op);
-		break;
-	case RETORT_OP_RENAME_TABLE:
-		if (sw_need(&w, op, op->table, "table") && sw_need(&w, op, op->new_name, "new_name")) {
-			sw_put(&w, "RENAME TABLE ");
-			sw_ident(&w, op->table);
-			sw_put(&w, " TO ");
-			sw_ident(&w, op->new_name);
-			sw_end(&w, 0);
-		}
-		break;
-	case RETORT_OP_ADD_COLUMN:
-		sw_add_column(&w, op, column);
-		break;
-	case RETORT_OP_ALTER_COLUMN:
-		alter_column(&w, op);
-		break;
-	case RETORT_OP_CREATE_INDEX:
-		create_index(&w, op);
-		break;
-	case RETORT_OP_DROP_INDEX:
-		if (sw_need(&w, op, op->name, "name")) {
-			if (!op->table) {
-				sw_fail(&w, RETORT_EINVAL, "drop_index of %s needs table (MySQL indexes belong to a table)", op->name);
-				break;
-			}
-			sw_put(&w, "DROP INDEX ");
-			sw_ident(&w, op->name);
-			sw_put(&w, " ON ");
-			sw_ident(&w, op->table);
-			sw_end(&w, 0);
-		}
-		break;
-	case RETORT_OP_CREATE_PRIMARY_KEY:
-		/* MySQL names every primary key PRIMARY: a name given is dropped. */
-		if (sw_need(&w, op, op->table, "table") && sw_need(&w, op, op->column_names, "columns")) {
-			sw_alter_table(&w, op->table);
-			sw_put(&w, "ADD PRIMARY KEY ");
-			sw_ident_list(&w, op->column_names, op->ncolumn_names);
-			sw_end(&w, 0);
-		}
-		break;
-	case RETORT_OP_DROP_CONSTRAINT:
-		drop_constraint(&w, op);
-		break;
-	case RETORT_OP_SET_TABLE_COMMENT:
-		if (sw_need(&w, op, op->table, "table")) {
-			sw_alter_table(&w, op->table);
-			sw_put(&w, "COMMENT=");
-			sw_lit(&w, op->comment ? op->comment : "");
-			sw_end(&w, 0);
-		}
-		break;
-	case RETORT_OP_CREATE_ENUM:
-	case RETORT_OP_DROP_ENUM:
-		sw_fail(&w, RETORT_ENOTSUPPORTED,
-		        "%s %s: MySQL and MariaDB have no enum types (an enum('a','b') column type is one column's)",
-		        op->kind == RETORT_OP_CREATE_ENUM ? "create_enum" : "drop_enum", op->name ? op->name : "?");
-		break;
-	default:
-		return SW_NOT_MINE;
+	if (sw_need(w, op, op->table, "table") && sw_need(w, op, op->new_name, "new_name")) {
+		sw_put(w, "RENAME TABLE ");
+		sw_ident(w, op->table);
+		sw_put(w, " TO ");
+		sw_ident(w, op->new_name);
+		sw_end(w, 0);
 	}
-	return w.rc;
 }
+
+static void add_column(sw *w, const retort_op *op)
+{
+	sw_add_column(w, op, column);
+}
+
+static void drop_index(sw *w, const retort_op *op)
+{
+	if (!sw_need(w, op, op->name, "name"))
+		return;
+	if (!op->table) {
+		sw_fail(w, RETORT_EINVAL, "drop_index of %s needs table (MySQL indexes belong to a table)", op->name);
+		return;
+	}
+	sw_put(w, "DROP INDEX ");
+	sw_ident(w, op->name);
+	sw_put(w, " ON ");
+	sw_ident(w, op->table);
+	sw_end(w, 0);
+}
+
+/* MySQL names every primary key PRIMARY: a name given is dropped. */
+static void add_primary_key(sw *w, const retort_op *op)
+{
+	sw_add_primary_key(w, op, 0);
+}
+
+static void set_table_comment(sw *w, const retort_op *op)
+{
+	if (sw_need(w, op, op->table, "table")) {
+		sw_alter_table(w, op->table);
+		sw_put(w, "COMMENT=");
+		sw_lit(w, op->comment ? op->comment : "");
+		sw_end(w, 0);
+	}
+}
+
+static void no_enum(sw *w, const retort_op *op)
+{
+	sw_fail(w, RETORT_ENOTSUPPORTED, "%s %s: MySQL and MariaDB have no enum types (an enum('a','b') column type is one column's)",
+	        op->kind == RETORT_OP_CREATE_ENUM ? "create_enum" : "drop_enum", op->name ? op->name : "?");
+}
+
+/* The kinds sw_render_common leaves to MySQL. */
+static const sw_op_fn my_ops[SW_NKINDS] = {
+	[RETORT_OP_CREATE_TABLE] = create_table,     [RETORT_OP_RENAME_TABLE] = rename_table,
+	[RETORT_OP_ADD_COLUMN] = add_column,         [RETORT_OP_ALTER_COLUMN] = alter_column,
+	[RETORT_OP_CREATE_INDEX] = create_index,     [RETORT_OP_DROP_INDEX] = drop_index,
+	[RETORT_OP_CREATE_PRIMARY_KEY] = add_primary_key, [RETORT_OP_DROP_CONSTRAINT] = drop_constraint,
+	[RETORT_OP_CREATE_ENUM] = no_enum,           [RETORT_OP_DROP_ENUM] = no_enum,
+	[RETORT_OP_SET_TABLE_COMMENT] = set_table_comment,
+};
 
 int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)
 {
 	my_state *st = state;
-	return sw_render(&my_sql, st, st->host, h, op, out, my_kinds);
+	return sw_render(&my_sql, st, st->host, h, op, out, my_ops);
 }

@@ -14,38 +14,10 @@
 #include <time.h>
 
 #include "pgconn.h"
+#include "plugutil.h"
 
 /* ---- small helpers ---- */
 
-/* A host->malloc'd printf; NULL when out of memory. */
-static char *pg_asprintf(const retort_host *host, const char *fmt, ...) RETORT_PRINTF(2, 3);
-static char *pg_asprintf(const retort_host *host, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	char *s;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(s = host->malloc((size_t)n + 1)))
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-/* Blank out every occurrence of the password (defence in depth: libpq never echoes it). */
-static void scrub(char *msg, const char *password)
-{
-	size_t n;
-	char *p;
-	if (!msg || !password || !*password)
-		return;
-	n = strlen(password);
-	while ((p = strstr(msg, password)) != NULL)
-		memset(p, '*', n);
-}
 
 static void chomp(char *s)
 {
@@ -66,7 +38,7 @@ int pg_db_error(retort_conn *c, retort_host_ctx *h, const PGresult *r)
 		if (!primary || !*primary)
 			primary = r ? PQresStatus(PQresultStatus(r)) : "out of memory or connection lost";
 	}
-	msg = pg_asprintf(c->host, "%s%s%s%s%s", primary, detail ? "; DETAIL: " : "", detail ? detail : "",
+	msg = pu_asprintf(c->host, "%s%s%s%s%s", primary, detail ? "; DETAIL: " : "", detail ? detail : "",
 	                  hint ? "; HINT: " : "", hint ? hint : "");
 	if (msg)
 		chomp(msg);
@@ -126,11 +98,8 @@ static int pg_init(const retort_host *host, retort_host_ctx *h, const retort_set
 		                    key, key);
 		return RETORT_EINVAL;
 	}
-	st = host->malloc(sizeof *st);
-	if (!st) {
-		host->set_error(h, "out of memory");
+	if (!(st = pu_state_new(host, h, sizeof *st)))
 		return RETORT_ENOMEM;
-	}
 	st->host = host;
 	st->h = h;
 	st->schema = schema;
@@ -221,10 +190,10 @@ static int pg_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 		goto fail;
 	}
 	if (PQstatus(c->pg) != CONNECTION_OK) {
-		char *msg = pg_asprintf(host, "%s", PQerrorMessage(c->pg));
+		char *msg = pu_asprintf(host, "%s", PQerrorMessage(c->pg));
 		if (msg) {
 			chomp(msg);
-			scrub(msg, url->password);
+			pu_scrub(msg, url->password);
 		}
 		host->set_error(h, "could not connect to %s: %s", url->masked, msg ? msg : "(no message)");
 		host->free(msg);
@@ -241,7 +210,7 @@ static int pg_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 	if (st->schema) {
 		/* The `schema` setting: the connection's search_path, so current_schema() names it. */
 		char *q = PQescapeIdentifier(c->pg, st->schema, strlen(st->schema)), *sql;
-		sql = q ? pg_asprintf(host, "SET search_path TO %s", q) : NULL;
+		sql = q ? pu_asprintf(host, "SET search_path TO %s", q) : NULL;
 		if (q)
 			PQfreemem(q);
 		if (!sql) {
@@ -508,7 +477,7 @@ static int pg_cleanup_failed(retort_conn *c, retort_host_ctx *h, const retort_op
 	            op->name, name, sizeof name, &isnull);
 	if (rc != RETORT_OK || isnull)
 		return rc;
-	if (!(sql = pg_asprintf(c->host, "DROP INDEX CONCURRENTLY IF EXISTS %s", name))) {
+	if (!(sql = pu_asprintf(c->host, "DROP INDEX CONCURRENTLY IF EXISTS %s", name))) {
 		c->host->set_error(h, "out of memory");
 		return RETORT_ENOMEM;
 	}

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "pgconn.h"
+#include "plugutil.h"
 
 /* ---- the queries ---- */
 
@@ -180,16 +181,13 @@ static int unsupported(rf *r, const char *reason, const char *fmt, ...) RETORT_P
 static int unsupported(rf *r, const char *reason, const char *fmt, ...)
 {
 	va_list ap;
-	int n, rc;
+	int rc;
 	char *s;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = pu_vasprintf(r->host, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(s = r->host->malloc((size_t)n + 1)))
+	if (!s)
 		return oom(r);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	rc = r->b->unsupported(r->b->arg, s, reason);
 	r->host->free(s);
 	return rc;

@@ -189,24 +189,7 @@ static void create_index(sw *w, const retort_op *op)
 	if (!sw_need(w, op, op->table, "table") ||
 	    !sw_need(w, op, op->expression ? (const void *)op->expression : (const void *)op->column_names, "columns"))
 		return;
-	sw_put(w, op->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-	if (op->concurrently)
-		sw_put(w, "CONCURRENTLY ");
-	if (op->name) {
-		sw_ident(w, op->name);
-		sw_put(w, " ");
-	}
-	sw_put(w, "ON ");
-	sw_ident(w, op->table);
-	sw_put(w, " ");
-	if (op->expression) {
-		/* an index on expressions: the key list as written */
-		sw_put(w, "(");
-		sw_put(w, op->expression);
-		sw_put(w, ")");
-	} else {
-		sw_ident_list(w, op->column_names, op->ncolumn_names);
-	}
+	sw_create_index(w, op, op->concurrently ? "CONCURRENTLY " : NULL);
 	if (op->where) {
 		sw_put(w, " WHERE ");
 		sw_put(w, op->where);
@@ -233,78 +216,71 @@ static void create_enum(sw *w, const retort_op *op)
 	sw_end(w, 0);
 }
 
-/* The kinds sw_render_common leaves to PostgreSQL (sw_render's hook). */
-static int pg_kinds(sw w, const retort_op *op)
+static void rename_table(sw *w, const retort_op *op)
 {
-	switch (op->kind) {
-	case RETORT_OP_CREATE_TABLE:
-		create_table(&w, op);
-		break;
-	case RETORT_OP_RENAME_TABLE:
-		if (sw_need(&w, op, op->table, "table") && sw_need(&w, op, op->new_name, "new_name")) {
-			sw_alter_table(&w, op->table);
-			sw_put(&w, "RENAME TO ");
-			sw_ident(&w, op->new_name);
-			sw_end(&w, 0);
-		}
-		break;
-	case RETORT_OP_ADD_COLUMN:
-		if (sw_add_column(&w, op, column_def) && op->columns[0].comment)
-			comment_on(&w, op->table, op->columns[0].name, op->columns[0].comment);
-		break;
-	case RETORT_OP_ALTER_COLUMN:
-		alter_column(&w, op);
-		break;
-	case RETORT_OP_CREATE_INDEX:
-		create_index(&w, op);
-		break;
-	case RETORT_OP_DROP_INDEX:
-		if (sw_need(&w, op, op->name, "name")) {
-			sw_put(&w, op->concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ");
-			sw_ident(&w, op->name);
-			sw_end(&w, op->concurrently ? RETORT_STMT_NO_TRANSACTION : 0);
-		}
-		break;
-	case RETORT_OP_CREATE_PRIMARY_KEY:
-		if (sw_need(&w, op, op->table, "table") && sw_need(&w, op, op->column_names, "columns")) {
-			sw_alter_table(&w, op->table);
-			sw_put(&w, "ADD ");
-			sw_constraint_name(&w, op->name);
-			sw_put(&w, "PRIMARY KEY ");
-			sw_ident_list(&w, op->column_names, op->ncolumn_names);
-			sw_end(&w, 0);
-		}
-		break;
-	case RETORT_OP_CREATE_ENUM:
-		create_enum(&w, op);
-		break;
-	case RETORT_OP_SET_TABLE_COMMENT:
-		if (sw_need(&w, op, op->table, "table"))
-			comment_on(&w, op->table, NULL, op->comment ? op->comment : "");
-		break;
-	case RETORT_OP_DROP_ENUM:
-		if (sw_need(&w, op, op->name, "name")) {
-			sw_put(&w, "DROP TYPE ");
-			sw_ident(&w, op->name);
-			sw_end(&w, 0);
-		}
-		break;
-	case RETORT_OP_DROP_CONSTRAINT:
-		if (sw_need(&w, op, op->table, "table") && sw_need(&w, op, op->name, "name")) {
-			sw_alter_table(&w, op->table);
-			sw_put(&w, "DROP CONSTRAINT ");
-			sw_ident(&w, op->name);
-			sw_end(&w, 0);
-		}
-		break;
-	default:
-		return SW_NOT_MINE;
+	if (sw_need(w, op, op->table, "table") && sw_need(w, op, op->new_name, "new_name")) {
+		sw_alter_table(w, op->table);
+		sw_put(w, "RENAME TO ");
+		sw_ident(w, op->new_name);
+		sw_end(w, 0);
 	}
-	return w.rc;
 }
+
+static void add_column(sw *w, const retort_op *op)
+{
+	if (sw_add_column(w, op, column_def) && op->columns[0].comment)
+		comment_on(w, op->table, op->columns[0].name, op->columns[0].comment);
+}
+
+static void drop_index(sw *w, const retort_op *op)
+{
+	if (sw_need(w, op, op->name, "name")) {
+		sw_put(w, op->concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ");
+		sw_ident(w, op->name);
+		sw_end(w, op->concurrently ? RETORT_STMT_NO_TRANSACTION : 0);
+	}
+}
+
+static void add_primary_key(sw *w, const retort_op *op)
+{
+	sw_add_primary_key(w, op, 1);
+}
+
+static void set_table_comment(sw *w, const retort_op *op)
+{
+	if (sw_need(w, op, op->table, "table"))
+		comment_on(w, op->table, NULL, op->comment ? op->comment : "");
+}
+
+/* DROP TYPE name (drop_enum); ALTER TABLE t DROP CONSTRAINT name */
+static void drop_named(sw *w, const retort_op *op)
+{
+	if (op->kind == RETORT_OP_DROP_ENUM) {
+		if (sw_need(w, op, op->name, "name")) {
+			sw_put(w, "DROP TYPE ");
+			sw_ident(w, op->name);
+			sw_end(w, 0);
+		}
+	} else if (sw_need(w, op, op->table, "table") && sw_need(w, op, op->name, "name")) {
+		sw_alter_table(w, op->table);
+		sw_put(w, "DROP CONSTRAINT ");
+		sw_ident(w, op->name);
+		sw_end(w, 0);
+	}
+}
+
+/* The kinds sw_render_common leaves to PostgreSQL. */
+static const sw_op_fn pg_ops[SW_NKINDS] = {
+	[RETORT_OP_CREATE_TABLE] = create_table,     [RETORT_OP_RENAME_TABLE] = rename_table,
+	[RETORT_OP_ADD_COLUMN] = add_column,         [RETORT_OP_ALTER_COLUMN] = alter_column,
+	[RETORT_OP_CREATE_INDEX] = create_index,     [RETORT_OP_DROP_INDEX] = drop_index,
+	[RETORT_OP_CREATE_PRIMARY_KEY] = add_primary_key, [RETORT_OP_DROP_CONSTRAINT] = drop_named,
+	[RETORT_OP_CREATE_ENUM] = create_enum,       [RETORT_OP_DROP_ENUM] = drop_named,
+	[RETORT_OP_SET_TABLE_COMMENT] = set_table_comment,
+};
 
 int pg_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)
 {
 	pg_state *st = state;
-	return sw_render(&pg_sql, st, st->host, h, op, out, pg_kinds);
+	return sw_render(&pg_sql, st, st->host, h, op, out, pg_ops);
 }

@@ -35,6 +35,7 @@
 #include <strings.h>
 
 #include "sqlite_int.h"
+#include "plugutil.h"
 
 /* Busy timeout before lock() sets its own, so that a reader does not fail at
  * once while another process commits. */
@@ -97,11 +98,8 @@ static int sq_init(const retort_host *host, retort_host_ctx *h, const retort_set
 			return RETORT_EINVAL;
 		}
 	}
-	st = host->malloc(sizeof *st);
-	if (!st) {
-		host->set_error(h, "out of memory");
+	if (!(st = pu_state_new(host, h, sizeof *st)))
 		return RETORT_ENOMEM;
-	}
 	st->host = host;
 	st->h = h;
 	st->foreign_keys = fk;
@@ -192,6 +190,28 @@ static int sq_connect(void *state, retort_host_ctx *h, const retort_url *url, re
 		host->set_error(h, "cannot register functions on '%s': %s", path, sqlite3_errmsg(c->db));
 		sq_disconnect(c);
 		return RETORT_ECONNECT;
+	}
+	/* ?synchronous=off|normal|full|extra (a scratch database, e.g. `retort test`'s, needs no fsync) */
+	{
+		size_t i;
+		for (i = 0; url && i < url->nquery; i++) {
+			const char *k = url->query_keys[i], *v = url->query_values[i];
+			char sql[64];
+			if (strcmp(k, "synchronous") != 0)
+				continue;
+			if (!v || (strcasecmp(v, "off") && strcasecmp(v, "normal") && strcasecmp(v, "full") &&
+			           strcasecmp(v, "extra"))) {
+				host->set_error(h, "synchronous=%s: must be off, normal, full or extra", v ? v : "");
+				sq_disconnect(c);
+				return RETORT_EINVAL;
+			}
+			snprintf(sql, sizeof sql, "PRAGMA synchronous=%s", v);
+			if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+				host->set_error(h, "cannot set synchronous on '%s': %s", path, sqlite3_errmsg(c->db));
+				sq_disconnect(c);
+				return RETORT_ECONNECT;
+			}
+		}
 	}
 	if (st->foreign_keys != RETORT_UNSET &&
 	    sqlite3_exec(c->db, st->foreign_keys ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF", NULL, NULL,

@@ -90,14 +90,29 @@ EOF
 	expect_rc 2 "--jobs without a fleet" upgrade --jobs 2 head
 	expect_rc 2 "--url with --all" --url sqlite:///x.db current --all
 	expect_rc 2 "--sql with --all" upgrade --all --sql head
-	expect_rc 2 "check --all: not yet" check --all
-	expect_in "$ERR" "not available with --all, --target or --tag yet" "... says so"
+	expect_rc 2 "check --all without target_schema: refused once, before any database" check --all
+	expect_in "$ERR" "target_schema is not set" "... says so"
+	expect_eq "$(grep -c 'target_schema is not set' <<<"$ERR")" 1 "... once"
 	expect_rc 2 "heads takes no --all" heads --all
 	expect_rc 0 "validate --all" validate --all
 	expect_rc 0 "stamp --all base" stamp --all base
 	expect_eq "$(sqlite3 delta.db 'SELECT count(*) FROM retort_version')" 0 "stamp --all base emptied delta's version table"
 	expect_rc 0 "upgrade --help lists the fleet options" upgrade --help
 	expect_in "$OUT" "--fail-fast" "upgrade --help: --fail-fast"
+
+	# test across a fleet: each database proven on its own; one not empty is refused, untouched
+	printf 'databases = (\n  { name = "t1"; url = "sqlite:///t1.db"; },\n  { name = "t2"; url = "sqlite:///t2.db"; },\n  { name = "t3"; url = "sqlite:///t3.db"; }\n);\n' >retort.conf
+	sqlite3 t3.db "CREATE TABLE keep (x integer); INSERT INTO keep VALUES (42)"
+	expect_rc 1 "test --all: exit 1 when one database is not empty" test --all --jobs 2
+	expect_in "$(grep '^t1 ' <<<"$OUT")" "ok (" "test --all: t1 passed"
+	expect_in "$(grep '^t1 ' <<<"$OUT")" "passed" "... with its count of checks"
+	expect_in "$(grep '^t3 ' <<<"$OUT")" "failed: " "test --all: t3 refused"
+	expect_in "$ERR" "1 of 3 databases failed: t3" "... the summary names it"
+	expect_eq "$(sqlite3 t3.db 'SELECT x FROM keep')" 42 "... and t3 is untouched"
+	expect_eq "$(sqlite3 t1.db "SELECT count(*) FROM sqlite_master WHERE name LIKE 't_%'")" 0 "t1 is left empty after passing"
+	expect_rc 0 "test --all --reset: every database passes" test --all --reset --only upgrade --only stairway
+	expect_eq "$(grep -c ' ok (2 passed, 0 skipped)$' <<<"$OUT")" 3 "... each ran the two checks asked for"
+	expect_rc 2 "test --all --junit: refused (one report is one database's)" test --all --junit x.xml
 }
 
 postgresql_scenario() {

@@ -4,7 +4,8 @@
 # Fleets: one plan over many databases (200 SQLite files, 40 PostgreSQL and
 # 40 MariaDB databases), --jobs 4; a database made to fail (a conflicting
 # table) fails alone and is reported, every other reaches head, a rerun after
-# the fix touches only it; current --all shows the spread; --fail-fast stops
+# the fix touches only it; current --all shows the spread; check --all finds
+# the one database that drifted from the target schema; --fail-fast stops
 # starting new databases.
 case " ${RETORT_TEST_DIALECTS:-sqlite postgresql mysql} " in
 *" $FLEET_DIALECT "*) RETORT_TEST_DIALECTS=$FLEET_DIALECT ;;
@@ -109,6 +110,22 @@ EOF
 	expect_eq "$(count_state head)" "$n" "current --all: all $n at head"
 	run_rt --json current --all
 	expect_in "$OUT" "\"spread\": [{\"revisions\": \"r4\", \"state\": \"head\", \"count\": $n}]" "--json: the spread"
+
+	# check --all: every database against the target schema (dumped from one at head); one drifted
+	on 8
+	expect_rc 0 "schema dump of t8 as the target" --url "$URL" schema dump -o target.conf
+	echo 'target_schema = "target.conf";' >>retort.conf
+	expect_rc 0 "check --all: no database differs" check --all --jobs 4
+	expect_eq "$(echo "$OUT" | grep -c ' ok (no differences)$')" "$n" "check --all: every line says no differences"
+	on 9
+	dbq "CREATE TABLE drift (x integer)"
+	expect_rc 1 "check --all: exit 1 when one database drifted" check --all --jobs 4
+	expect_in "$(echo "$OUT" | grep '^t9 ')" "failed: the database differs from the target schema" "check --all: t9 differs"
+	expect_in "$ERR" "1 of $n databases failed: t9" "check --all: the summary names t9"
+	run_rt --json check --all --jobs 4
+	expect_in "$OUT" "\"ok\": $((n - 1)), \"failed\": 1" "check --all --json: the summary"
+	dbq "DROP TABLE drift"
+	sed -i '/^target_schema/d' retort.conf
 
 	# --tag and --target choose
 	expect_rc 0 "downgrade --tag ten -1" downgrade --tag ten --jobs 4 -1

@@ -39,3 +39,9 @@ tests_unit_test_schema_SOURCES = tests/unit/test_schema.c tests/unit/cu.h
 tests_unit_test_schema_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_schema_LDADD = $(UNIT_LDADD)
 endif
+# retort test's report: text lines, JSON, JUnit XML (core/lib/rtest_report.c)
+check_PROGRAMS += tests/unit/test_rtest
+TESTS += tests/unit/test_rtest
+tests_unit_test_rtest_SOURCES = tests/unit/test_rtest.c tests/unit/cu.h
+tests_unit_test_rtest_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rtest_LDADD = $(UNIT_LDADD)

@@ -986,6 +986,55 @@ static void test_script__sql_errors(void)
 		   "s13.sql:5: unterminated dollar-quoted string");
 }
 
+/* `retort test`'s sections: .conf keys and .sql sections, read with the operations only */
+static void test_script__test_sections(void)
+{
+	rt_revision *rev = load_ok("t1.conf",
+				   "revision = \"t1\";\n"
+				   "upgrade = ( { op = \"drop_table\"; table = \"x\"; } );\n"
+				   "test_data = \"INSERT INTO x VALUES (1); INSERT INTO x VALUES ('a;b')\";\n"
+				   "test_check = \"SELECT COUNT(*) = 2 FROM x\";\n",
+				   0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev);
+	CU_ASSERT_PTR_NULL(rev->test_check);
+	CU_ASSERT_EQUAL_FATAL(rt_script_load_ops(rev), RETORT_OK);
+	CU_ASSERT_EQUAL_FATAL(rev->ntest_data, 2);
+	CU_ASSERT_STRING_EQUAL(rev->test_data[1].sql, "INSERT INTO x VALUES ('a;b')");
+	CU_ASSERT_STRING_EQUAL(rev->test_check, "SELECT COUNT(*) = 2 FROM x");
+	CU_ASSERT_EQUAL(rev->test_check_line, 4);
+	CU_ASSERT_EQUAL(rev->nupgrade, 1);
+	rt_revision_free(rev);
+
+	rev = load_ok("t2.sql",
+		      "-- retort:revision t2\n"
+		      "-- retort:upgrade\n"
+		      "UPDATE x SET a = a * 2;\n"
+		      "-- retort:downgrade\n"
+		      "UPDATE x SET a = a / 2;\n"
+		      "-- retort:test_data\n"
+		      "INSERT INTO x VALUES (1);\n"
+		      "INSERT INTO x VALUES (2);\n"
+		      "-- retort:test_check\n"
+		      "SELECT COUNT(*) FROM x;\n",
+		      1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev);
+	CU_ASSERT_EQUAL(rev->nupgrade, 1);
+	CU_ASSERT_EQUAL(rev->ndowngrade, 1);
+	CU_ASSERT_EQUAL_FATAL(rev->ntest_data, 2);
+	CU_ASSERT_EQUAL(rev->test_data[1].line, 8);
+	CU_ASSERT_STRING_EQUAL(rev->test_check, "SELECT COUNT(*) FROM x");
+	CU_ASSERT_EQUAL(rev->test_check_line, 10);
+	rt_revision_free(rev);
+
+	load_fails("t3.sql", "-- retort:revision a\n-- retort:upgrade\n-- retort:test_check\nSELECT 1;\nSELECT 2;\n",
+		   "t3.sql:3: '-- retort:test_check' takes one query (it has 2 statements)");
+	load_fails("t4.sql", "-- retort:revision a\n-- retort:test_data\n-- retort:test_data\n",
+		   "t4.sql:3: '-- retort:test_data' given twice");
+	load_fails("t5.conf", "revision = \"a\";\ntest_check = \"SELECT 1; SELECT 2\";\n",
+		   "t5.conf:2: 'test_check' takes one query (it has 2 statements)");
+	load_fails_both("t6.conf", "revision = \"a\";\ntest_data = [ \"x\" ];\n", "t6.conf:2: 'test_data' must be a string of SQL");
+}
+
 static const rt_cu_test tests[] = {
 	{"op_kind_names", test_script__op_kind_names},
 	{"is_script_name", test_script__is_script_name},
@@ -1008,6 +1057,7 @@ static const rt_cu_test tests[] = {
 	{"revision_id_rule", test_script__revision_id_rule},
 	{"wide_integers", test_script__wide_integers},
 	{"not_a_regular_file", test_script__not_a_regular_file},
+	{"test_sections", test_script__test_sections},
 	{NULL, NULL},
 };
 static const rt_cu_suite suites[] = {{"script", tests}, {NULL, NULL}};
