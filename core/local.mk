@@ -37,3 +37,7 @@ retort_SOURCES += core/cli/lock.c
 # retort test (core/lib/rtest.c: the checks; rtest_report.c: text, JSON, JUnit)
 core_libretort_la_SOURCES += core/lib/rtest.h core/lib/rtest.c core/lib/rtest_report.c
 retort_SOURCES += core/cli/test.c
+# the dialect conformance kit (retort selftest)
+core_libretort_la_SOURCES += core/lib/selftest.h core/lib/selftest_int.h core/lib/selftest.c core/lib/selftest_ops.c \
+	core/lib/selftest_tx.c core/lib/selftest_reflect.c
+retort_SOURCES += core/cli/selftest.c

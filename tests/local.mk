@@ -81,3 +81,5 @@ TESTS += tests/integration/autogen_cases.sh
 EXTRA_DIST += tests/integration/autogen_cases.sh
 TESTS += tests/integration/loader.sh
 EXTRA_DIST += tests/integration/loader.sh tests/plugins/ldr_hook.c tests/plugins/ldr_dialect.c tests/plugins/ldr_dep.c
+TESTS += tests/integration/selftest.sh
+EXTRA_DIST += tests/integration/selftest.sh

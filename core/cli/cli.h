@@ -34,6 +34,9 @@ typedef struct opts {
 	int fleet_all, fail_fast;
 	rt_strv fleet_targets, fleet_tags;
 	size_t jobs;               /* 0: the default */
+	/* selftest (selftest.c) */
+	const char *client;        /* selftest --client (its --only goes to `only`) */
+	int keep;
 } opts;
 
 /* Set a usage error as the current message ("... (see retort --help)"); returns RETORT_EINVAL (exit 2). */
@@ -90,6 +93,8 @@ int cmd_test(rt_ctx *ctx, opts *o);
 
 /* ---- schema dump (schema.c) ---- */
 int cmd_schema(rt_ctx *ctx, opts *o);
+/* ---- the dialect conformance kit (selftest.c) ---- */
+int cmd_selftest(rt_ctx *ctx, opts *o);
 /* ---- fleets (fleet.c) ---- */
 /** Whether the options select a fleet (--all, --target, --tag). */
 int fleet_selected(const opts *o);

@@ -33,7 +33,8 @@ enum {
 	O_MESSAGE = 1, O_AUTOGEN, O_FORMAT, O_REVID, O_HEAD, O_SPLICE, O_BRANCHLABEL, O_DEPENDSON, O_VERSIONPATH,
 	O_SQL, O_PURGE, O_VERBOSE, O_RESOLVE, O_RANGE, O_INDICATE, O_DIALECT, O_CHECKHEADS, O_REV, O_OUTCOME,
 	O_LIMIT, O_CHECKSUMS, O_SCHEMAFMT, O_OUTPUT, O_STATS, O_ALLOWEMPTY, O_TESTURL, O_ONLY, O_RESET, O_JUNIT,
-	O_ALL, O_TARGET, O_TAG, O_JOBS, O_FAILFAST /* the fleet's: on every command flagged C_FLEET */
+	O_ALL, O_TARGET, O_TAG, O_JOBS, O_FAILFAST, /* the fleet's: on every command flagged C_FLEET */
+	O_STDIALECT, O_STURL, O_CLIENT, O_STONLY, O_KEEP /* selftest's */
 };
 
 typedef struct optdef {
@@ -79,6 +80,11 @@ static const optdef cmd_opts[] = {
 	{O_ONLY, NULL, "--only", "NAME", "run only check NAME (repeatable)"},
 	{O_RESET, NULL, "--reset", NULL, "empty the database first when it is not empty (else refused)"},
 	{O_JUNIT, NULL, "--junit", "FILE", "also write the results as JUnit XML to FILE"},
+	{O_STDIALECT, NULL, "--dialect", "NAME", "the dialect plugin to test: a module name or a path (required)"},
+	{O_STURL, NULL, "--url", "URL", "a scratch database of that dialect (required; its rst_* objects are dropped)"},
+	{O_CLIENT, NULL, "--client", "COMMAND", "the database's client, reading SQL on standard input (offline scenario)"},
+	{O_STONLY, NULL, "--only", "SCENARIO", "run only this scenario (repeatable)"},
+	{O_KEEP, NULL, "--keep", NULL, "keep the temporary projects (their folder is printed)"},
 	{0, NULL, NULL, NULL, NULL}};
 
 /* ---- commands ---- */
@@ -215,6 +221,12 @@ static const command commands[] = {
 	 "application, client; PostgreSQL: when it connected).  SQLite can only say whether it is held: retort takes\n"
 	 "the lock for an instant, so it opens the database for writing (and creates a missing file).\n",
 	 "retort lock"},
+	{"selftest", cmd_selftest, 0, 0, 0, {O_STDIALECT, O_STURL, O_CLIENT, O_STONLY, O_KEEP}, "",
+	 "run the dialect conformance kit against a plugin and a database",
+	 "Scenarios: types, ops, quoting, reflect, rollback, lock, offline, batch.  Output is TAP,\n"
+	 "then `N passed, M failed, K skipped`.  Exit 0 when every check passed, 1 when one failed,\n"
+	 "2 when the dialect does not load or the database does not connect.\n",
+	 "retort selftest --dialect sqlite --url sqlite:///kit.db"},
 	{NULL, NULL, 0, 0, 0, {0}, NULL, NULL, NULL, NULL}};
 
 static const command *find_command(const char *name)
@@ -496,6 +508,11 @@ static int parse_cmd_opts(opts *o, const command *c, int argc, char **argv)
 				return -2;
 			break;
 		case O_FAILFAST: o->fail_fast = 1; break;
+		case O_STDIALECT: o->dialect = val; break;
+		case O_STURL: o->url = val; break;
+		case O_CLIENT: o->client = val; break;
+		case O_STONLY: rt_strv_push(&o->only, val); break;
+		case O_KEEP: o->keep = 1; break;
 		}
 	}
 	if (o->args.n < (size_t)c->min_args || (c->max_args != ANY && o->args.n > (size_t)c->max_args)) {

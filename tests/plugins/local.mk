@@ -71,3 +71,22 @@ check_LTLIBRARIES += tests/plugins/noreflect.la
 tests_plugins_noreflect_la_SOURCES = tests/plugins/noreflect.c
 tests_plugins_noreflect_la_CFLAGS = $(PLUGINCFLAGS)
 tests_plugins_noreflect_la_LDFLAGS = $(TESTPLUGIN_LDFLAGS) $(TESTPLUGIN_ENTRY_ONLY)
+
+# Broken copies of the sqlite dialect for the conformance kit (selftest.sh):
+# the plugin's sources with their entry renamed, and broken_dialect.c's entry
+# handing the dialect out with quoting disabled, or with rollback committing.
+if BUILD_PLUGIN_SQLITE
+check_LTLIBRARIES += tests/plugins/brokenquote.la tests/plugins/brokenrollback.la
+tests_plugins_brokenquote_la_SOURCES = tests/plugins/broken_dialect.c $(SQLITE_PLUGIN_SOURCES)
+tests_plugins_brokenquote_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/common \
+	-Dretort_plugin_entry=sqlite_inner_entry -DBROKEN_NAME='"brokenquote"' -DBROKEN_QUOTING
+tests_plugins_brokenquote_la_CFLAGS = $(PLUGINCFLAGS) $(SQLITE_CFLAGS)
+tests_plugins_brokenquote_la_LDFLAGS = $(TESTPLUGIN_LDFLAGS) $(TESTPLUGIN_ENTRY_ONLY)
+tests_plugins_brokenquote_la_LIBADD = plugins/common/libsqlwriter.la $(SQLITE_LIBS)
+tests_plugins_brokenrollback_la_SOURCES = tests/plugins/broken_dialect.c $(SQLITE_PLUGIN_SOURCES)
+tests_plugins_brokenrollback_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/common \
+	-Dretort_plugin_entry=sqlite_inner_entry -DBROKEN_NAME='"brokenrollback"' -DBROKEN_ROLLBACK
+tests_plugins_brokenrollback_la_CFLAGS = $(PLUGINCFLAGS) $(SQLITE_CFLAGS)
+tests_plugins_brokenrollback_la_LDFLAGS = $(TESTPLUGIN_LDFLAGS) $(TESTPLUGIN_ENTRY_ONLY)
+tests_plugins_brokenrollback_la_LIBADD = plugins/common/libsqlwriter.la $(SQLITE_LIBS)
+endif
