@@ -18,7 +18,7 @@ core_libretort_la_SOURCES = \
 	core/lib/plugin_list.h core/lib/plugin_list.c \
 	core/lib/naming.c \
 	core/lib/schema.h core/lib/schema.c core/lib/schema_write.c core/lib/schema_sql.c \
-	core/lib/schema_read.c core/lib/diff.h core/lib/diff.c core/lib/diff_rename.c core/lib/opwrite.h core/lib/opwrite.c \
+	core/lib/schema_read.c core/lib/diff.h core/lib/diff_int.h core/lib/diff.c core/lib/diff_ops.c core/lib/diff_rename.c core/lib/opwrite.h core/lib/opwrite.c \
 	core/lib/autogen.h core/lib/autogen.c core/lib/schema_norm.c
 core_libretort_la_SOURCES += core/lib/lint.h core/lib/lint.c
 core_libretort_la_SOURCES += core/lib/fleet.h core/lib/fleet.c core/lib/fleet_targets.c

@@ -18,314 +18,11 @@
  */
 #include "config.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "diff_int.h"
 
-typedef struct dctx {
-	const rt_schema *live; /* renames applied */
-	const rt_schema *target;
-	const rt_diff_opts *o;
-	rt_diff *d;
-	rt_diff_op *inv; /* inverses in upgrade order */
-	size_t ninv, capinv;
-} dctx;
-
-/* ---- memory ---- */
-
-static void *own(dctx *x, void *p)
-{
-	if (!p || rt_strv_push_owned(&x->d->owned, (char *)p) < 0) {
-		rt_error_set("out of memory");
-		return NULL;
-	}
-	return p;
-}
-
-static const char **own_names(dctx *x, const rt_strv *v)
-{
-	const char **a = own(x, rt_calloc(v->n ? v->n : 1, sizeof *a));
-	size_t i;
-	if (a)
-		for (i = 0; i < v->n; i++)
-			a[i] = v->v[i];
-	return a;
-}
-
-/*
- * The name of an object the diff creates: `given`, else the naming
- * policy's, else TYPE_TABLE_COL..._REFERRED (a check: TYPE_TABLE_N).
- */
-static const char *obj_name(dctx *x, const char *given, const char *type, const char *table, const rt_strv *cols,
-                            const char *referred, size_t n)
-{
-	rt_buf b = RT_BUF_INIT;
-	char *made;
-	size_t i;
-	if (given)
-		return given;
-	if (x->o && x->o->name && (made = x->o->name(x->o->name_arg, type, table, cols, referred)))
-		return own(x, made);
-	rt_buf_printf(&b, "%s_%s", type, table);
-	for (i = 0; cols && i < cols->n; i++)
-		rt_buf_printf(&b, "_%s", cols->v[i]);
-	if (referred)
-		rt_buf_printf(&b, "_%s", referred);
-	if (!cols && n)
-		rt_buf_printf(&b, "_%zu", n);
-	return own(x, rt_buf_detach(&b));
-}
-
-static int push(dctx *x, const retort_op *up, const char *up_note, const retort_op *down, const char *down_note)
-{
-	rt_diff_op *v;
-	if (!(v = rt_grow(x->d->up, &x->d->capup, x->d->nup, sizeof *v, 16)))
-		goto oom;
-	x->d->up = v;
-	v[x->d->nup].op = *up;
-	v[x->d->nup++].note = up_note;
-	if (!(v = rt_grow(x->inv, &x->capinv, x->ninv, sizeof *v, 16)))
-		goto oom;
-	x->inv = v;
-	v[x->ninv].op = *down;
-	v[x->ninv++].note = down_note;
-	return RETORT_OK;
-oom:
-	rt_error_set("out of memory");
-	return RETORT_ENOMEM;
-}
-
-static void op_init(retort_op *op, retort_op_kind kind, const char *table)
-{
-	memset(op, 0, sizeof *op);
-	op->size = sizeof *op;
-	op->kind = kind;
-	op->table = table;
-	op->nullable = RETORT_UNSET;
-	op->existing_nullable = RETORT_UNSET;
-}
-
-/* ---- comparing texts ---- */
-
-static int canon_eq(dctx *x, rt_canon_kind kind, const char *type, const char *a, const char *b)
-{
-	char *ca, *cb;
-	int eq;
-	if (!a || !b)
-		return !a && !b;
-	if (strcmp(a, b) == 0)
-		return 1;
-	if (!x->o || !x->o->canon)
-		return 0;
-	ca = x->o->canon(x->o->canon_arg, kind, type, a);
-	cb = x->o->canon(x->o->canon_arg, kind, type, b);
-	eq = ca && cb && strcmp(ca, cb) == 0;
-	rt_free(ca);
-	rt_free(cb);
-	return eq;
-}
-
-static int same_names(const rt_strv *a, const rt_strv *b)
-{
-	size_t i;
-	if (a->n != b->n)
-		return 0;
-	for (i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return 0;
-	return 1;
-}
-
-static int str_eq(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-int rt_diff_table_included(const rt_diff_opts *o, const char *table)
-{
-	size_t i;
-	int in;
-	if (!o)
-		return 1;
-	in = !o->include_tables || o->include_tables->n == 0;
-	for (i = 0; !in && i < o->include_tables->n; i++)
-		in = fnmatch(o->include_tables->v[i], table, 0) == 0;
-	for (i = 0; in && o->exclude_tables && i < o->exclude_tables->n; i++)
-		in = fnmatch(o->exclude_tables->v[i], table, 0) != 0;
-	return in;
-}
-
-/* ---- building operations from the model ---- */
-
-static const char *note_drop_table(dctx *x, const char *table)
-{
-	rt_buf b = RT_BUF_INIT;
-	rt_buf_printf(&b, "data loss: drops table %s and every row in it", table);
-	return own(x, rt_buf_detach(&b));
-}
-
-static const char *note_drop_column(dctx *x, const char *table, const char *column)
-{
-	rt_buf b = RT_BUF_INIT;
-	rt_buf_printf(&b, "data loss: drops column %s.%s and its values", table, column);
-	return own(x, rt_buf_detach(&b));
-}
-
-static void column_of(retort_column *c, const rt_schema_column *m, int pk)
-{
-	memset(c, 0, sizeof *c);
-	c->size = sizeof *c;
-	c->name = m->name;
-	c->type = m->type;
-	c->nullable = m->nullable;
-	c->primary_key = pk;
-	c->autoincrement = m->autoincrement;
-	c->server_default = m->server_default;
-	c->comment = m->comment;
-}
-
-static const retort_foreign_key *fks_of(dctx *x, const rt_schema_fk *fks, size_t n)
-{
-	retort_foreign_key *v = own(x, rt_calloc(n ? n : 1, sizeof *v));
-	size_t i;
-	for (i = 0; v && i < n; i++) {
-		v[i].size = sizeof v[i];
-		v[i].name = fks[i].name;
-		v[i].columns = own_names(x, &fks[i].columns);
-		v[i].ncolumns = fks[i].columns.n;
-		v[i].ref_table = fks[i].ref_table;
-		v[i].ref_columns = own_names(x, &fks[i].ref_columns);
-		v[i].nref_columns = fks[i].ref_columns.n;
-		v[i].on_delete = fks[i].on_delete;
-		v[i].on_update = fks[i].on_update;
-		if (!v[i].columns || !v[i].ref_columns)
-			return NULL;
-	}
-	return v;
-}
-
-/*
- * create_table for model table t, with its foreign keys except those in
- * `later` (flags per fk, may be NULL).  Indexes are separate operations.
- */
-static int create_table_op(dctx *x, const rt_schema_table *t, const unsigned char *later, retort_op *op, int name_it)
-{
-	retort_column *cols;
-	retort_constraint *ks;
-	rt_schema_fk *keep;
-	size_t i, n = 0;
-	op_init(op, RETORT_OP_CREATE_TABLE, t->name);
-	op->comment = t->comment;
-	if (!(cols = own(x, rt_calloc(t->ncolumns ? t->ncolumns : 1, sizeof *cols))))
-		return RETORT_ENOMEM;
-	for (i = 0; i < t->ncolumns; i++)
-		column_of(&cols[i], &t->columns[i], 0);
-	op->columns = cols;
-	op->ncolumns = t->ncolumns;
-	if (t->primary_key) {
-		if (!(ks = own(x, rt_calloc(1, sizeof *ks))) || !(ks->columns = own_names(x, &t->primary_key->columns)))
-			return RETORT_ENOMEM;
-		ks->size = sizeof *ks;
-		ks->name = t->primary_key->name;
-		ks->ncolumns = t->primary_key->columns.n;
-		op->primary_key = ks;
-	}
-	if (t->nuniques) {
-		if (!(ks = own(x, rt_calloc(t->nuniques, sizeof *ks))))
-			return RETORT_ENOMEM;
-		for (i = 0; i < t->nuniques; i++) {
-			ks[i].size = sizeof ks[i];
-			ks[i].name = t->uniques[i].name;
-			if (!(ks[i].columns = own_names(x, &t->uniques[i].columns)) ||
-			    (name_it && !(ks[i].name = obj_name(x, ks[i].name, "uq", t->name, &t->uniques[i].columns, NULL, 0))))
-				return RETORT_ENOMEM;
-			ks[i].ncolumns = t->uniques[i].columns.n;
-		}
-		op->uniques = ks;
-		op->nuniques = t->nuniques;
-	}
-	if (t->nchecks) {
-		if (!(ks = own(x, rt_calloc(t->nchecks, sizeof *ks))))
-			return RETORT_ENOMEM;
-		for (i = 0; i < t->nchecks; i++) {
-			ks[i].size = sizeof ks[i];
-			ks[i].name = t->checks[i].name;
-			ks[i].expression = t->checks[i].expression;
-			if (name_it && !(ks[i].name = obj_name(x, ks[i].name, "ck", t->name, NULL, NULL, i + 1)))
-				return RETORT_ENOMEM;
-		}
-		op->checks = ks;
-		op->nchecks = t->nchecks;
-	}
-	if (t->nfks) {
-		if (!(keep = own(x, rt_calloc(t->nfks, sizeof *keep))))
-			return RETORT_ENOMEM;
-		for (i = 0; i < t->nfks; i++)
-			if (!later || !later[i])
-				keep[n++] = t->fks[i];
-		if (n && !(op->foreign_keys = fks_of(x, keep, n)))
-			return RETORT_ENOMEM;
-		op->nforeign_keys = n;
-		for (i = 0; name_it && i < n; i++) {
-			retort_foreign_key *f = (retort_foreign_key *)&op->foreign_keys[i];
-			if (!(f->name = obj_name(x, keep[i].name, "fk", t->name, &keep[i].columns, keep[i].ref_table, 0)))
-				return RETORT_ENOMEM;
-		}
-	}
-	return RETORT_OK;
-}
-
-static void drop_table_op(retort_op *op, const char *table)
-{
-	op_init(op, RETORT_OP_DROP_TABLE, table);
-}
-
-static int create_index_op(dctx *x, const char *table, const rt_schema_index *ix, retort_op *op, int name_it)
-{
-	op_init(op, RETORT_OP_CREATE_INDEX, table);
-	op->name = ix->name;
-	if (name_it && !(op->name = obj_name(x, ix->name, "ix", table, &ix->columns, NULL, 0)))
-		return RETORT_ENOMEM;
-	op->unique = ix->unique;
-	op->where = ix->where;
-	op->expression = ix->expression;
-	if (!ix->expression) {
-		if (!(op->column_names = own_names(x, &ix->columns)))
-			return RETORT_ENOMEM;
-		op->ncolumn_names = ix->columns.n;
-	}
-	return RETORT_OK;
-}
-
-static void drop_index_op(retort_op *op, const char *table, const char *name)
-{
-	op_init(op, RETORT_OP_DROP_INDEX, table);
-	op->name = name;
-}
-
-static int create_fk_op(dctx *x, const char *table, const rt_schema_fk *fk, retort_op *op, int name_it)
-{
-	retort_foreign_key *f;
-	op_init(op, RETORT_OP_CREATE_FOREIGN_KEY, table);
-	op->name = fk->name;
-	if (name_it && !(op->name = obj_name(x, fk->name, "fk", table, &fk->columns, fk->ref_table, 0)))
-		return RETORT_ENOMEM;
-	if (!(f = (retort_foreign_key *)fks_of(x, fk, 1)))
-		return RETORT_ENOMEM;
-	f->name = op->name;
-	op->foreign_keys = f;
-	op->nforeign_keys = 1;
-	return RETORT_OK;
-}
-
-static void drop_constraint_op(retort_op *op, const char *table, const char *name, const char *type)
-{
-	op_init(op, RETORT_OP_DROP_CONSTRAINT, table);
-	op->name = name;
-	op->constraint_type = type;
-}
 
 /* ---- phase helpers ---- */
 
@@ -343,16 +40,16 @@ static const rt_schema_table *target_table(dctx *x, const char *name)
 
 static int index_eq(dctx *x, const rt_schema_index *a, const rt_schema_index *b)
 {
-	return a->unique == b->unique && same_names(&a->columns, &b->columns) &&
-	       canon_eq(x, RT_CANON_EXPRESSION, NULL, a->expression, b->expression) &&
-	       canon_eq(x, RT_CANON_EXPRESSION, NULL, a->where, b->where);
+	return a->unique == b->unique && dx_same_names(&a->columns, &b->columns) &&
+	       dx_canon_eq(x, RT_CANON_EXPRESSION, NULL, a->expression, b->expression) &&
+	       dx_canon_eq(x, RT_CANON_EXPRESSION, NULL, a->where, b->where);
 }
 
 static int fk_eq(const rt_schema_fk *a, const rt_schema_fk *b)
 {
-	return same_names(&a->columns, &b->columns) && strcmp(a->ref_table, b->ref_table) == 0 &&
-	       same_names(&a->ref_columns, &b->ref_columns) && str_eq(a->on_delete, b->on_delete) &&
-	       str_eq(a->on_update, b->on_update);
+	return dx_same_names(&a->columns, &b->columns) && strcmp(a->ref_table, b->ref_table) == 0 &&
+	       dx_same_names(&a->ref_columns, &b->ref_columns) && dx_str_eq(a->on_delete, b->on_delete) &&
+	       dx_str_eq(a->on_update, b->on_update);
 }
 
 /*
@@ -402,7 +99,7 @@ static const char *key_name(const void *o)
 static int key_eq(dctx *x, const void *a, const void *b)
 {
 	(void)x;
-	return same_names(&((const rt_schema_key *)a)->columns, &((const rt_schema_key *)b)->columns);
+	return dx_same_names(&((const rt_schema_key *)a)->columns, &((const rt_schema_key *)b)->columns);
 }
 static const char *index_name(const void *o)
 {
@@ -427,7 +124,7 @@ static const char *check_name(const void *o)
 }
 static int check_eq_v(dctx *x, const void *a, const void *b)
 {
-	return canon_eq(x, RT_CANON_EXPRESSION, NULL, ((const rt_schema_check *)a)->expression,
+	return dx_canon_eq(x, RT_CANON_EXPRESSION, NULL, ((const rt_schema_check *)a)->expression,
 	                ((const rt_schema_check *)b)->expression);
 }
 
@@ -441,7 +138,7 @@ static int fk_index_used(const rt_schema_index *ix, const rt_schema_table *t)
 	size_t i;
 	for (i = 0; i < t->nfks; i++) {
 		const rt_schema_fk *f = &t->fks[i];
-		if (!same_names(&f->columns, &ix->columns))
+		if (!dx_same_names(&f->columns, &ix->columns))
 			continue;
 		if (!f->name || strcmp(f->name, ix->name) == 0)
 			return 1;
@@ -492,7 +189,7 @@ static int tpair_make(dctx *x, tpair *p)
 			if (p->ix[i] || !ix->unique || ix->where || ix->expression)
 				continue;
 			for (j = 0; j < l->nuniques && !p->ix[i]; j++)
-				if (!p->uqt[j] && same_names(&l->uniques[j].columns, &ix->columns)) {
+				if (!p->uqt[j] && dx_same_names(&l->uniques[j].columns, &ix->columns)) {
 					p->uqt[j] = 1;
 					p->ix[i] = (size_t)-1;
 				}
@@ -503,7 +200,7 @@ static int tpair_make(dctx *x, tpair *p)
 			for (j = 0; j < l->nindexes && !p->uq[i]; j++) {
 				const rt_schema_index *ix = &l->indexes[j];
 				if (!p->ixt[j] && ix->unique && !ix->where && !ix->expression &&
-				    same_names(&ix->columns, &t->uniques[i].columns)) {
+				    dx_same_names(&ix->columns, &t->uniques[i].columns)) {
 					p->ixt[j] = 1;
 					p->uq[i] = (size_t)-1;
 				}
@@ -525,9 +222,9 @@ static int tpair_make(dctx *x, tpair *p)
 				p->ix[j] = (size_t)-1;
 	}
 	p->pk_same = (!l->primary_key && !t->primary_key) ||
-	             (l->primary_key && t->primary_key && same_names(&l->primary_key->columns, &t->primary_key->columns) &&
+	             (l->primary_key && t->primary_key && dx_same_names(&l->primary_key->columns, &t->primary_key->columns) &&
 	              (!t->primary_key->name || !l->primary_key->name || /* MariaDB keeps no name */
-	               str_eq(l->primary_key->name, t->primary_key->name)));
+	               dx_str_eq(l->primary_key->name, t->primary_key->name)));
 	return RETORT_OK;
 }
 
@@ -619,8 +316,9 @@ static int not_written(const char *enum_name, const char *table, const char *col
 				rt_buf_printf(&m, "%s%s", i ? ", " : "", v->v[i]);
 		}
 		rt_buf_printf(&m, ")");
-	} else
+	} else if (table && column) {
 		rt_buf_printf(&m, "table %s: column %s: its autoincrement differs", table, column);
+	}
 	rt_error_set("%s: autogenerate cannot write this change yet; write it by hand in a revision "
 	             "(an `execute` operation) and declare the result in the target schema",
 	             m.ptr ? m.ptr : "out of memory");
@@ -640,18 +338,18 @@ static int phase_enums_create(dctx *x)
 			if (strcmp(x->live->enums[j].name, e->name) == 0)
 				l = &x->live->enums[j];
 		if (l) {
-			if (!same_names(&l->values, &e->values))
+			if (!dx_same_names(&l->values, &e->values))
 				return not_written(e->name, NULL, NULL, &l->values, &e->values);
 			continue;
 		}
-		op_init(&up, RETORT_OP_CREATE_ENUM, NULL);
+		dx_op_init(&up, RETORT_OP_CREATE_ENUM, NULL);
 		up.name = e->name;
-		if (!(up.column_names = own_names(x, &e->values)))
+		if (!(up.column_names = dx_own_names(x, &e->values)))
 			return RETORT_ENOMEM;
 		up.ncolumn_names = e->values.n;
-		op_init(&down, RETORT_OP_DROP_ENUM, NULL);
+		dx_op_init(&down, RETORT_OP_DROP_ENUM, NULL);
 		down.name = e->name;
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	return RETORT_OK;
@@ -669,14 +367,14 @@ static int phase_enums_drop(dctx *x)
 			kept = strcmp(x->target->enums[j].name, l->name) == 0;
 		if (kept)
 			continue;
-		op_init(&up, RETORT_OP_DROP_ENUM, NULL);
+		dx_op_init(&up, RETORT_OP_DROP_ENUM, NULL);
 		up.name = l->name;
-		op_init(&down, RETORT_OP_CREATE_ENUM, NULL);
+		dx_op_init(&down, RETORT_OP_CREATE_ENUM, NULL);
 		down.name = l->name;
-		if (!(down.column_names = own_names(x, &l->values)))
+		if (!(down.column_names = dx_own_names(x, &l->values)))
 			return RETORT_ENOMEM;
 		down.ncolumn_names = l->values.n;
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	return RETORT_OK;
@@ -692,11 +390,11 @@ static int phase_rename_tables(dctx *x, const rt_schema *orig)
 		if (!t->renamed_from || !rt_diff_table_included(x->o, t->name) || !rt_schema_find_table(orig, t->renamed_from) ||
 		    rt_schema_find_table(orig, t->name))
 			continue;
-		op_init(&up, RETORT_OP_RENAME_TABLE, t->renamed_from);
+		dx_op_init(&up, RETORT_OP_RENAME_TABLE, t->renamed_from);
 		up.new_name = t->name;
-		op_init(&down, RETORT_OP_RENAME_TABLE, t->name);
+		dx_op_init(&down, RETORT_OP_RENAME_TABLE, t->name);
 		down.new_name = t->renamed_from;
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	return RETORT_OK;
@@ -712,8 +410,8 @@ static int phase_drop_fks(dctx *x, tpair *p)
 	for (j = 0; j < l->nfks; j++) {
 		if (p->fkt[j])
 			continue;
-		drop_constraint_op(&up, l->name, l->fks[j].name, "foreignkey");
-		if ((rc = create_fk_op(x, l->name, &l->fks[j], &down, 0)) < 0 || (rc = push(x, &up, NULL, &down, NULL)) < 0)
+		dx_drop_constraint_op(&up, l->name, l->fks[j].name, "foreignkey");
+		if ((rc = dx_create_fk_op(x, l->name, &l->fks[j], &down, 0)) < 0 || (rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	return RETORT_OK;
@@ -729,41 +427,41 @@ static int phase_drop_parts(dctx *x, tpair *p)
 	for (j = 0; j < l->nindexes; j++) {
 		if (p->ixt[j])
 			continue;
-		drop_index_op(&up, l->name, l->indexes[j].name);
-		if ((rc = create_index_op(x, l->name, &l->indexes[j], &down, 0)) < 0 || (rc = push(x, &up, NULL, &down, NULL)) < 0)
+		dx_drop_index_op(&up, l->name, l->indexes[j].name);
+		if ((rc = dx_create_index_op(x, l->name, &l->indexes[j], &down, 0)) < 0 || (rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	for (j = 0; j < l->nuniques; j++) {
 		if (p->uqt[j])
 			continue;
-		drop_constraint_op(&up, l->name, l->uniques[j].name, "unique");
-		op_init(&down, RETORT_OP_CREATE_UNIQUE_CONSTRAINT, l->name);
+		dx_drop_constraint_op(&up, l->name, l->uniques[j].name, "unique");
+		dx_op_init(&down, RETORT_OP_CREATE_UNIQUE_CONSTRAINT, l->name);
 		down.name = l->uniques[j].name;
-		if (!(down.column_names = own_names(x, &l->uniques[j].columns)))
+		if (!(down.column_names = dx_own_names(x, &l->uniques[j].columns)))
 			return RETORT_ENOMEM;
 		down.ncolumn_names = l->uniques[j].columns.n;
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	for (j = 0; j < l->nchecks; j++) {
 		if (p->ckt[j])
 			continue;
-		drop_constraint_op(&up, l->name, l->checks[j].name, "check");
-		op_init(&down, RETORT_OP_CREATE_CHECK_CONSTRAINT, l->name);
+		dx_drop_constraint_op(&up, l->name, l->checks[j].name, "check");
+		dx_op_init(&down, RETORT_OP_CREATE_CHECK_CONSTRAINT, l->name);
 		down.name = l->checks[j].name;
 		down.expression = l->checks[j].expression;
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	if (!p->pk_same && l->primary_key) {
-		drop_constraint_op(&up, l->name, l->primary_key->name ? l->primary_key->name : "PRIMARY", "primary");
-		op_init(&down, RETORT_OP_CREATE_PRIMARY_KEY, l->name);
-		if (!(down.name = obj_name(x, l->primary_key->name, "pk", l->name, &l->primary_key->columns, NULL, 0)))
+		dx_drop_constraint_op(&up, l->name, l->primary_key->name ? l->primary_key->name : "PRIMARY", "primary");
+		dx_op_init(&down, RETORT_OP_CREATE_PRIMARY_KEY, l->name);
+		if (!(down.name = dx_obj_name(x, l->primary_key->name, "pk", l->name, &l->primary_key->columns, NULL, 0)))
 			return RETORT_ENOMEM;
-		if (!(down.column_names = own_names(x, &l->primary_key->columns)))
+		if (!(down.column_names = dx_own_names(x, &l->primary_key->columns)))
 			return RETORT_ENOMEM;
 		down.ncolumn_names = l->primary_key->columns.n;
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	return RETORT_OK;
@@ -791,19 +489,19 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 			;
 		if (j < ol->ncolumns)
 			continue; /* the new name exists already: not a rename */
-		op_init(&up, RETORT_OP_ALTER_COLUMN, t->name);
+		dx_op_init(&up, RETORT_OP_ALTER_COLUMN, t->name);
 		up.column = c->renamed_from;
 		up.new_name = c->name;
 		up.existing_type = ol->columns[k].type;
 		up.existing_nullable = ol->columns[k].nullable;
 		up.existing_server_default = ol->columns[k].server_default;
-		op_init(&down, RETORT_OP_ALTER_COLUMN, t->name);
+		dx_op_init(&down, RETORT_OP_ALTER_COLUMN, t->name);
 		down.column = c->name;
 		down.new_name = c->renamed_from;
 		down.existing_type = ol->columns[k].type;
 		down.existing_nullable = ol->columns[k].nullable;
 		down.existing_server_default = ol->columns[k].server_default;
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	/* added */
@@ -814,15 +512,15 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 			;
 		if (j < l->ncolumns)
 			continue;
-		if (!(col = own(x, rt_calloc(1, sizeof *col))))
+		if (!(col = dx_own(x, rt_calloc(1, sizeof *col))))
 			return RETORT_ENOMEM;
-		column_of(col, c, 0);
-		op_init(&up, RETORT_OP_ADD_COLUMN, t->name);
+		dx_column_of(col, c, 0);
+		dx_op_init(&up, RETORT_OP_ADD_COLUMN, t->name);
 		up.columns = col;
 		up.ncolumns = 1;
-		op_init(&down, RETORT_OP_DROP_COLUMN, t->name);
+		dx_op_init(&down, RETORT_OP_DROP_COLUMN, t->name);
 		down.column = c->name;
-		if ((rc = push(x, &up, NULL, &down, note_drop_column(x, t->name, c->name))) < 0)
+		if ((rc = dx_push(x, &up, NULL, &down, dx_note_drop_column(x, t->name, c->name))) < 0)
 			return rc;
 	}
 	/* changed */
@@ -836,15 +534,15 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 			continue;
 		if (o->autoincrement != c->autoincrement)
 			return not_written(NULL, t->name, c->name, NULL, NULL);
-		type_ch = !canon_eq(x, RT_CANON_TYPE, NULL, o->type, c->type);
+		type_ch = !dx_canon_eq(x, RT_CANON_TYPE, NULL, o->type, c->type);
 		null_ch = o->nullable != c->nullable;
 		def_ch = !c->autoincrement && !o->autoincrement &&
-		         !canon_eq(x, RT_CANON_DEFAULT, c->type, o->server_default, c->server_default);
-		com_ch = x->o && x->o->comments && !str_eq(o->comment, c->comment);
+		         !dx_canon_eq(x, RT_CANON_DEFAULT, c->type, o->server_default, c->server_default);
+		com_ch = x->o && x->o->comments && !dx_str_eq(o->comment, c->comment);
 		if (!type_ch && !null_ch && !def_ch && !com_ch)
 			continue;
-		op_init(&up, RETORT_OP_ALTER_COLUMN, t->name);
-		op_init(&down, RETORT_OP_ALTER_COLUMN, t->name);
+		dx_op_init(&up, RETORT_OP_ALTER_COLUMN, t->name);
+		dx_op_init(&down, RETORT_OP_ALTER_COLUMN, t->name);
 		up.column = down.column = c->name;
 		if (type_ch) {
 			up.type = c->type;
@@ -871,7 +569,7 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 		down.existing_nullable = c->nullable;
 		down.existing_server_default = c->server_default;
 		down.existing_comment = c->comment;
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	/* dropped */
@@ -882,15 +580,15 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 			;
 		if (i < t->ncolumns)
 			continue;
-		if (!(col = own(x, rt_calloc(1, sizeof *col))))
+		if (!(col = dx_own(x, rt_calloc(1, sizeof *col))))
 			return RETORT_ENOMEM;
-		column_of(col, o, 0);
-		op_init(&up, RETORT_OP_DROP_COLUMN, l->name);
+		dx_column_of(col, o, 0);
+		dx_op_init(&up, RETORT_OP_DROP_COLUMN, l->name);
 		up.column = o->name;
-		op_init(&down, RETORT_OP_ADD_COLUMN, l->name);
+		dx_op_init(&down, RETORT_OP_ADD_COLUMN, l->name);
 		down.columns = col;
 		down.ncolumns = 1;
-		if ((rc = push(x, &up, note_drop_column(x, l->name, o->name), &down, NULL)) < 0)
+		if ((rc = dx_push(x, &up, dx_note_drop_column(x, l->name, o->name), &down, NULL)) < 0)
 			return rc;
 	}
 	return RETORT_OK;
@@ -903,56 +601,56 @@ static int phase_create_parts(dctx *x, tpair *p)
 	size_t i;
 	int rc;
 	retort_op up, down;
-	if (x->o && x->o->comments && !str_eq(p->l->comment, t->comment)) {
-		op_init(&up, RETORT_OP_SET_TABLE_COMMENT, t->name);
+	if (x->o && x->o->comments && !dx_str_eq(p->l->comment, t->comment)) {
+		dx_op_init(&up, RETORT_OP_SET_TABLE_COMMENT, t->name);
 		up.comment = t->comment ? t->comment : "";
-		op_init(&down, RETORT_OP_SET_TABLE_COMMENT, t->name);
+		dx_op_init(&down, RETORT_OP_SET_TABLE_COMMENT, t->name);
 		down.comment = p->l->comment ? p->l->comment : "";
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	if (!p->pk_same && t->primary_key) {
-		op_init(&up, RETORT_OP_CREATE_PRIMARY_KEY, t->name);
-		if (!(up.name = obj_name(x, t->primary_key->name, "pk", t->name, &t->primary_key->columns, NULL, 0)))
+		dx_op_init(&up, RETORT_OP_CREATE_PRIMARY_KEY, t->name);
+		if (!(up.name = dx_obj_name(x, t->primary_key->name, "pk", t->name, &t->primary_key->columns, NULL, 0)))
 			return RETORT_ENOMEM;
-		if (!(up.column_names = own_names(x, &t->primary_key->columns)))
+		if (!(up.column_names = dx_own_names(x, &t->primary_key->columns)))
 			return RETORT_ENOMEM;
 		up.ncolumn_names = t->primary_key->columns.n;
-		drop_constraint_op(&down, t->name, up.name, "primary");
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		dx_drop_constraint_op(&down, t->name, up.name, "primary");
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	for (i = 0; i < t->nuniques; i++) {
 		if (p->uq[i])
 			continue;
-		op_init(&up, RETORT_OP_CREATE_UNIQUE_CONSTRAINT, t->name);
-		if (!(up.name = obj_name(x, t->uniques[i].name, "uq", t->name, &t->uniques[i].columns, NULL, 0)))
+		dx_op_init(&up, RETORT_OP_CREATE_UNIQUE_CONSTRAINT, t->name);
+		if (!(up.name = dx_obj_name(x, t->uniques[i].name, "uq", t->name, &t->uniques[i].columns, NULL, 0)))
 			return RETORT_ENOMEM;
-		if (!(up.column_names = own_names(x, &t->uniques[i].columns)))
+		if (!(up.column_names = dx_own_names(x, &t->uniques[i].columns)))
 			return RETORT_ENOMEM;
 		up.ncolumn_names = t->uniques[i].columns.n;
-		drop_constraint_op(&down, t->name, up.name, "unique");
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		dx_drop_constraint_op(&down, t->name, up.name, "unique");
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	for (i = 0; i < t->nchecks; i++) {
 		if (p->ck[i])
 			continue;
-		op_init(&up, RETORT_OP_CREATE_CHECK_CONSTRAINT, t->name);
-		if (!(up.name = obj_name(x, t->checks[i].name, "ck", t->name, NULL, NULL, i + 1)))
+		dx_op_init(&up, RETORT_OP_CREATE_CHECK_CONSTRAINT, t->name);
+		if (!(up.name = dx_obj_name(x, t->checks[i].name, "ck", t->name, NULL, NULL, i + 1)))
 			return RETORT_ENOMEM;
 		up.expression = t->checks[i].expression;
-		drop_constraint_op(&down, t->name, up.name, "check");
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		dx_drop_constraint_op(&down, t->name, up.name, "check");
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	for (i = 0; i < t->nindexes; i++) {
 		if (p->ix[i])
 			continue;
-		if ((rc = create_index_op(x, t->name, &t->indexes[i], &up, 1)) < 0)
+		if ((rc = dx_create_index_op(x, t->name, &t->indexes[i], &up, 1)) < 0)
 			return rc;
-		drop_index_op(&down, t->name, up.name);
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		dx_drop_index_op(&down, t->name, up.name);
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	return RETORT_OK;
@@ -997,19 +695,19 @@ static int phase_create_fks(dctx *x, tpair *p)
 	for (i = 0; i < t->nfks; i++) {
 		if (p->fk[i])
 			continue;
-		if ((rc = create_fk_op(x, t->name, &t->fks[i], &up, 1)) < 0)
+		if ((rc = dx_create_fk_op(x, t->name, &t->fks[i], &up, 1)) < 0)
 			return rc;
 		if (x->o && x->o->fk_index && !fk_has_index(p, &t->fks[i].columns)) {
 			/* the database makes an index named after the foreign key, and keeps it when the foreign key
 			 * is dropped: the downgrade drops it after the foreign key (the upgrade side is a placeholder) */
 			retort_op none, dix;
 			memset(&none, 0, sizeof none);
-			drop_index_op(&dix, t->name, up.name);
-			if ((rc = push(x, &none, NULL, &dix, NULL)) < 0)
+			dx_drop_index_op(&dix, t->name, up.name);
+			if ((rc = dx_push(x, &none, NULL, &dix, NULL)) < 0)
 				return rc;
 		}
-		drop_constraint_op(&down, t->name, up.name, "foreignkey");
-		if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+		dx_drop_constraint_op(&down, t->name, up.name, "foreignkey");
+		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 			return rc;
 	}
 	return RETORT_OK;
@@ -1078,8 +776,8 @@ static int run(dctx *x, const rt_schema *orig)
 		for (f = 0; f < l->nfks; f++) {
 			if (!later[order[j]][f])
 				continue;
-			drop_constraint_op(&up, l->name, l->fks[f].name, "foreignkey");
-			if ((rc = create_fk_op(x, l->name, &l->fks[f], &down, 0)) < 0 || (rc = push(x, &up, NULL, &down, NULL)) < 0)
+			dx_drop_constraint_op(&up, l->name, l->fks[f].name, "foreignkey");
+			if ((rc = dx_create_fk_op(x, l->name, &l->fks[f], &down, 0)) < 0 || (rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 				goto done;
 		}
 	}
@@ -1092,15 +790,15 @@ static int run(dctx *x, const rt_schema *orig)
 			retort_op none;
 			if (l->indexes[k].origin == RETORT_INDEX_FOREIGN_KEY)
 				continue;
-			if ((rc = create_index_op(x, l->name, &l->indexes[k], &down, 0)) < 0)
+			if ((rc = dx_create_index_op(x, l->name, &l->indexes[k], &down, 0)) < 0)
 				goto done;
 			memset(&none, 0, sizeof none);
-			if ((rc = push(x, &none, NULL, &down, NULL)) < 0)
+			if ((rc = dx_push(x, &none, NULL, &down, NULL)) < 0)
 				goto done;
 		}
-		drop_table_op(&up, l->name);
-		if ((rc = create_table_op(x, l, later[order[j]], &down, 0)) < 0 ||
-		    (rc = push(x, &up, note_drop_table(x, l->name), &down, NULL)) < 0)
+		dx_drop_table_op(&up, l->name);
+		if ((rc = dx_create_table_op(x, l, later[order[j]], &down, 0)) < 0 ||
+		    (rc = dx_push(x, &up, dx_note_drop_table(x, l->name), &down, NULL)) < 0)
 			goto done;
 	}
 	later_free(later, L->ntables);
@@ -1128,19 +826,19 @@ static int run(dctx *x, const rt_schema *orig)
 	for (j = 0; j < nord; j++) {
 		const rt_schema_table *t = &T->tables[order[j]];
 		size_t k;
-		if ((rc = create_table_op(x, t, later[order[j]], &up, 1)) < 0)
+		if ((rc = dx_create_table_op(x, t, later[order[j]], &up, 1)) < 0)
 			goto done;
-		drop_table_op(&down, t->name);
-		if ((rc = push(x, &up, NULL, &down, note_drop_table(x, t->name))) < 0)
+		dx_drop_table_op(&down, t->name);
+		if ((rc = dx_push(x, &up, NULL, &down, dx_note_drop_table(x, t->name))) < 0)
 			goto done;
 		for (k = 0; k < t->nindexes; k++) {
 			retort_op none;
 			if (t->indexes[k].origin == RETORT_INDEX_FOREIGN_KEY)
 				continue; /* a .sql target's: the database makes it with the foreign key */
-			if ((rc = create_index_op(x, t->name, &t->indexes[k], &up, 1)) < 0)
+			if ((rc = dx_create_index_op(x, t->name, &t->indexes[k], &up, 1)) < 0)
 				goto done;
 			memset(&none, 0, sizeof none);
-			if ((rc = push(x, &up, NULL, &none, NULL)) < 0)
+			if ((rc = dx_push(x, &up, NULL, &none, NULL)) < 0)
 				goto done;
 		}
 	}
@@ -1154,10 +852,10 @@ static int run(dctx *x, const rt_schema *orig)
 		for (f = 0; f < t->nfks; f++) {
 			if (!later[order[j]][f])
 				continue;
-			if ((rc = create_fk_op(x, t->name, &t->fks[f], &up, 1)) < 0)
+			if ((rc = dx_create_fk_op(x, t->name, &t->fks[f], &up, 1)) < 0)
 				goto done;
-			drop_constraint_op(&down, t->name, up.name, "foreignkey");
-			if ((rc = push(x, &up, NULL, &down, NULL)) < 0)
+			dx_drop_constraint_op(&down, t->name, up.name, "foreignkey");
+			if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
 				goto done;
 		}
 	}
