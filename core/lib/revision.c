@@ -26,28 +26,6 @@ struct rt_revmem {
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 #define CHUNK_HDR ALIGN8(sizeof(revmem_chunk))
 
-/* A full-size chunk is mapped with its pages already there (MAP_POPULATE):
- * the chunk will be filled, and the kernel zeroes 16 pages in one call for
- * less than the 16 page faults their first touches would cost.  Smaller
- * chunks (one revision's) come from malloc. */
-static revmem_chunk *chunk_new(size_t size)
-{
-	revmem_chunk *c;
-	if (size == REVMEM_CHUNK) {
-		c = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		return c == MAP_FAILED ? NULL : c;
-	}
-	return rt_malloc(size);
-}
-
-static void chunk_free(revmem_chunk *c)
-{
-	if (c->size == REVMEM_CHUNK)
-		munmap(c, c->size);
-	else
-		rt_free(c);
-}
-
 rt_revmem *rt_revmem_new(void)
 {
 	rt_revmem *m = rt_calloc(1, sizeof *m);
@@ -65,7 +43,7 @@ void *rt_revmem_alloc(rt_revmem *m, size_t n)
 	n = ALIGN8(n ? n : 1);
 	if (!c || c->size - c->used < n) {
 		size_t size = n + CHUNK_HDR > m->chunk ? n + CHUNK_HDR : m->chunk;
-		if (!(c = chunk_new(size)))
+		if (!(c = rt_malloc(size)))
 			return NULL;
 		c->size = size;
 		c->used = CHUNK_HDR;
@@ -104,7 +82,7 @@ void rt_revmem_unref(rt_revmem *m)
 		return;
 	for (c = m->chunks; c; c = next) {
 		next = c->next;
-		chunk_free(c);
+		rt_free(c);
 	}
 	if (m->map)
 		munmap(m->map, m->maplen);
