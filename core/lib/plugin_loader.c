@@ -437,9 +437,10 @@ static int claims(const rt_plugin *p, const char *scheme)
 {
 	const retort_plugin_impl *impl;
 	for (impl = p->desc.impls; impl->kind != RETORT_KIND_END; impl++) {
-		const char *const *s = ((const retort_dialect_vtable *)impl->vtable)->url_schemes;
+		const char *const *s;
 		if (impl->kind != RETORT_KIND_DIALECT)
-			continue;
+			continue; /* another kind's vtable is not a dialect's: not even its schemes are read */
+		s = ((const retort_dialect_vtable *)impl->vtable)->url_schemes;
 		for (; s && *s; s++)
 			if (strcmp(*s, scheme) == 0)
 				return 1;
