@@ -63,8 +63,7 @@ static int exec_stmt(void *arg, const char *sql, size_t len, int line)
 	return rc < 0 ? rc : 0;
 }
 
-/* Render and run operations on the scratch database. */
-static int run_ops(rt_ctx *dev, const rt_diff_op *ops, size_t n)
+int rt_diff_run(rt_ctx *dev, const rt_diff_op *ops, size_t n)
 {
 	retort_sink sk;
 	size_t i, j;
@@ -81,18 +80,31 @@ static int run_ops(rt_ctx *dev, const rt_diff_op *ops, size_t n)
 	return rc;
 }
 
+int rt_schema_empty(rt_ctx *ctx)
+{
+	rt_schema *live = NULL, *empty = NULL;
+	rt_diff d;
+	int rc;
+	memset(&d, 0, sizeof d);
+	if ((rc = rt_schema_reflect(ctx, &live)) == RETORT_OK && !(empty = rt_schema_new()))
+		rc = RETORT_ENOMEM;
+	if (rc == RETORT_OK && (rc = rt_diff_schemas(live, empty, NULL, &d)) == RETORT_OK)
+		rc = rt_diff_run(ctx, d.up, d.nup);
+	rt_diff_free(&d);
+	rt_schema_free(live);
+	rt_schema_free(empty);
+	return rc;
+}
+
 static int read_sql_target(rt_ctx *ctx, const char *path, rt_schema **out)
 {
 	rt_ctx dev;
-	rt_schema *old = NULL, *empty = NULL;
-	rt_diff d;
 	char *text = NULL;
 	size_t len = 0;
 	exec_arg ea;
 	const char *dev_url = ctx->cfg->dev_url;
 	int rc;
 
-	memset(&d, 0, sizeof d);
 	if ((rc = rt_ctx_dialect(ctx)) < 0)
 		return rc;
 	if (!dev_url) {
@@ -118,10 +130,7 @@ static int read_sql_target(rt_ctx *ctx, const char *path, rt_schema **out)
 		rt_error_prefix("dev_url %s", rt_url_masked(dev.url));
 		goto done;
 	}
-	/* empty it: the diff from what is there to nothing */
-	if ((rc = rt_schema_reflect(&dev, &old)) < 0 || !(empty = rt_schema_new()))
-		goto done;
-	if ((rc = rt_diff_schemas(old, empty, NULL, &d)) < 0 || (rc = run_ops(&dev, d.up, d.nup)) < 0) {
+	if ((rc = rt_schema_empty(&dev)) < 0) {
 		rt_error_prefix("emptying the scratch database %s", rt_url_masked(dev.url));
 		goto done;
 	}
@@ -133,9 +142,6 @@ static int read_sql_target(rt_ctx *ctx, const char *path, rt_schema **out)
 		goto done;
 	rc = rt_schema_reflect(&dev, out);
 done:
-	rt_diff_free(&d);
-	rt_schema_free(old);
-	rt_schema_free(empty);
 	rt_free(text);
 	if (dev.conn)
 		dev.dialect->vt.dialect.disconnect(dev.conn);

@@ -22,6 +22,10 @@ typedef struct rt_autogen {
  */
 int rt_autogen_compute(rt_ctx *ctx, rt_autogen *ag);
 void rt_autogen_free(rt_autogen *ag);
+/** Render each operation (a diff's) through the context's dialect and run its statements in turn. */
+int rt_diff_run(rt_ctx *ctx, const rt_diff_op *ops, size_t n);
+/** Drop what reflection sees in the connected database: the diff from it to nothing, run (rt_diff_run). */
+int rt_schema_empty(rt_ctx *ctx);
 /** RETORT_OK when target_schema is set; else RETORT_EINVAL with the message saying so. */
 int rt_autogen_need_target(const rt_ctx *ctx);
 

@@ -157,24 +157,6 @@ static long schema_diff(tctx *t, const rt_schema *live, const rt_schema *want, r
 	return n;
 }
 
-/* Render and run operations (the diff's) on the database, statement by statement. */
-static int run_ops(rt_ctx *ctx, const rt_diff_op *ops, size_t n)
-{
-	retort_sink sk;
-	size_t i, j;
-	int rc = RETORT_OK;
-	rt_sink_init(&sk);
-	for (i = 0; i < n && rc == RETORT_OK; i++) {
-		rt_sink_reset(&sk);
-		if ((rc = rn_render_op(ctx, &ops[i].op, &sk, 1)) < 0)
-			break;
-		for (j = 0; j < sk.n && rc == RETORT_OK; j++)
-			rc = rn_exec_sql(ctx, sk.stmts[j].sql);
-	}
-	rt_sink_free(&sk);
-	return rc;
-}
-
 /* Whether retort's table `name` exists, and (rows != NULL) how many rows it has. */
 static int own_table(rt_ctx *ctx, const char *name, int *exists, long *rows)
 {
@@ -203,19 +185,10 @@ static int own_table(rt_ctx *ctx, const char *name, int *exists, long *rows)
  */
 static int reset(rt_ctx *ctx)
 {
-	rt_schema *live = NULL, *empty = NULL;
-	rt_diff d;
 	const char *own[2];
 	size_t i;
 	int rc;
-	memset(&d, 0, sizeof d);
-	if ((rc = rt_schema_reflect(ctx, &live)) < 0)
-		return rc;
-	if (!(empty = rt_schema_new())) {
-		rc = RETORT_ENOMEM;
-		goto done;
-	}
-	if ((rc = rt_diff_schemas(live, empty, NULL, &d)) < 0 || (rc = run_ops(ctx, d.up, d.nup)) < 0)
+	if ((rc = rt_schema_empty(ctx)) < 0)
 		goto done;
 	own[0] = ctx->cfg->version_table;
 	own[1] = ctx->cfg->history_table;
@@ -230,14 +203,11 @@ static int reset(rt_ctx *ctx)
 		op.op.table = own[i];
 		op.op.nullable = RETORT_UNSET;
 		op.op.existing_nullable = RETORT_UNSET;
-		rc = run_ops(ctx, &op, 1);
+		rc = rt_diff_run(ctx, &op, 1);
 	}
 done:
 	if (rc < 0)
 		rt_error_prefix("emptying the database %s", rt_url_masked(ctx->url));
-	rt_diff_free(&d);
-	rt_schema_free(live);
-	rt_schema_free(empty);
 	return rc;
 }
 

@@ -347,6 +347,37 @@ int st_scalar(st_kit *k, const char *sql, char **out, size_t *nrows, char **err)
 	return rc;
 }
 
+/* Open a connection for checks; a failure is reported as a failed check named `what`. */
+int st_checks_open(st_kit *k, const char *what)
+{
+	if (st_open(k, "selftest", 1) == RETORT_OK)
+		return 1;
+	st_fail(k, rt_error_msg(), "%s: connect for the checks", what);
+	return 0;
+}
+
+/* The scalar of sql equals want (want NULL: the statement only has to run). */
+int st_expect_scalar(st_kit *k, const char *sql, const char *want, char **why)
+{
+	char *got = NULL, *err = NULL;
+	int ok;
+	*why = NULL;
+	if (st_scalar(k, sql, &got, NULL, &err) < 0) {
+		*why = rt_asprintf("%s\n-> %s", sql, err);
+		rt_free(err);
+		rt_free(k->last_why);
+		k->last_why = rt_strdup(*why);
+		return 0;
+	}
+	ok = !want || (got && strcmp(got, want) == 0);
+	if (!ok)
+		*why = rt_asprintf("%s\n-> '%s', expected '%s'", sql, got ? got : "NULL", want);
+	rt_free(got);
+	rt_free(k->last_why);
+	k->last_why = rt_strdup(*why);
+	return ok;
+}
+
 int st_exists(st_kit *k, const char *table)
 {
 	int e = 0;

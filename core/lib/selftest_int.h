@@ -80,6 +80,10 @@ int st_apply_last(st_kit *k, const char *what, int required);
 int st_exec(st_kit *k, const char *sql, char **err);
 /* The first column of the first row (NULL for SQL NULL or no row) in *out; *nrows the rows. */
 int st_scalar(st_kit *k, const char *sql, char **out, size_t *nrows, char **err);
+/* A connection for checks; a failure is reported as a failed check named `what` (0). */
+int st_checks_open(st_kit *k, const char *what);
+/* 1 when sql's first value is want (want NULL: the statement only has to run); else *why says what came back. */
+int st_expect_scalar(st_kit *k, const char *sql, const char *want, char **why);
 /* Whether the table exists (-1 on error). */
 int st_exists(st_kit *k, const char *table);
 /* The identifier or literal quoted by the dialect (rt_free). */

@@ -32,37 +32,6 @@ static char *conf_str(const char *s)
 	return rt_buf_detach(&b);
 }
 
-/* Open a connection for checks; a failure is reported as a failed check named `what`. */
-static int checks_open(st_kit *k, const char *what)
-{
-	if (st_open(k, "selftest", 1) == RETORT_OK)
-		return 1;
-	st_fail(k, rt_error_msg(), "%s: connect for the checks", what);
-	return 0;
-}
-
-/* The scalar of sql equals want (want NULL: the statement only has to run). */
-static int expect_scalar(st_kit *k, const char *sql, const char *want, char **why)
-{
-	char *got = NULL, *err = NULL;
-	int ok;
-	*why = NULL;
-	if (st_scalar(k, sql, &got, NULL, &err) < 0) {
-		*why = rt_asprintf("%s\n-> %s", sql, err);
-		rt_free(err);
-		rt_free(k->last_why);
-		k->last_why = rt_strdup(*why);
-		return 0;
-	}
-	ok = !want || (got && strcmp(got, want) == 0);
-	if (!ok)
-		*why = rt_asprintf("%s\n-> '%s', expected '%s'", sql, got ? got : "NULL", want);
-	rt_free(got);
-	rt_free(k->last_why);
-	k->last_why = rt_strdup(*why);
-	return ok;
-}
-
 /* ---- every portable type ---- */
 
 static const struct {
@@ -146,12 +115,12 @@ void st_scn_types(st_kit *k)
 	if (!st_rev(k, rt_buf_cstr(&up), "  { op = \"drop_table\"; table = \"" ST_PREFIX "types\"; }") ||
 	    !st_apply_last(k, "types: create_table with a column of each portable type, and bulk_insert a row", 1))
 		goto out;
-	if (!checks_open(k, "types"))
+	if (!st_checks_open(k, "types"))
 		goto out;
 	for (i = 0; i < NTYPES; i++) {
 		col_name(col, sizeof col, types[i].type);
 		sql = rt_asprintf("SELECT count(*) FROM " ST_PREFIX "types WHERE %s %s", col, types[i].pred);
-		st_check(k, sql && expect_scalar(k, sql, "1", &why), why, "type %s: written by bulk_insert, read back",
+		st_check(k, sql && st_expect_scalar(k, sql, "1", &why), why, "type %s: written by bulk_insert, read back",
 		         types[i].type);
 		rt_free(sql);
 		rt_free(why);
@@ -362,7 +331,7 @@ static int reflect_has(const rt_schema *s, char kind)
 static void step_checks(st_kit *k, const op_step *s)
 {
 	char *why = NULL, *err = NULL;
-	if (!checks_open(k, s->kind))
+	if (!st_checks_open(k, s->kind))
 		return;
 	if (s->must_ok)
 		st_check(k, st_exec(k, s->must_ok, &err) == RETORT_OK, err, "%s: then `%s` runs", s->kind, s->must_ok);
@@ -373,7 +342,7 @@ static void step_checks(st_kit *k, const op_step *s)
 		         s->kind, s->must_fail);
 	rt_free(err);
 	if (s->expect_sql)
-		st_check(k, expect_scalar(k, s->expect_sql, s->expect, &why), why, "%s: then `%s` gives %s", s->kind,
+		st_check(k, st_expect_scalar(k, s->expect_sql, s->expect, &why), why, "%s: then `%s` gives %s", s->kind,
 		         s->expect_sql, s->expect);
 	rt_free(why);
 	if (s->absent)
@@ -401,23 +370,23 @@ static void step_checks(st_kit *k, const op_step *s)
 static void history_checks(st_kit *k, size_t applied)
 {
 	char *why = NULL, want[32], *sql;
-	if (!checks_open(k, "history"))
+	if (!st_checks_open(k, "history"))
 		return;
 	sql = rt_asprintf("SELECT version_num FROM " ST_PREFIX "version");
-	st_check(k, expect_scalar(k, sql, st_head(k), &why), why, "%s: the version table holds the head",
+	st_check(k, st_expect_scalar(k, sql, st_head(k), &why), why, "%s: the version table holds the head",
 	         k->has_record ? "record_step" : "bookkeeping");
 	rt_free(sql);
 	rt_free(why);
 	snprintf(want, sizeof want, "%zu", 2 * applied);
 	st_check(k,
-	         expect_scalar(k,
+	         st_expect_scalar(k,
 	                       "SELECT count(*) FROM " ST_PREFIX "history WHERE direction = 'upgrade' AND outcome = 'ok'",
 	                       want, &why),
 	         why, "%s: one history row per upgrade step (%s)", k->has_record ? "record_step" : "bookkeeping", want);
 	rt_free(why);
 	snprintf(want, sizeof want, "%zu", applied);
 	st_check(k,
-	         expect_scalar(k,
+	         st_expect_scalar(k,
 	                       "SELECT count(*) FROM " ST_PREFIX "history WHERE direction = 'downgrade' AND outcome = 'ok'",
 	                       want, &why),
 	         why, "%s: one history row per downgrade step (%s)", k->has_record ? "record_step" : "bookkeeping",
@@ -467,7 +436,7 @@ void st_scn_ops(st_kit *k)
 	if (st_check(k, st_migrate(k, 0, "base", &err) == RETORT_OK, err,
 	             "ops: downgrade base runs every downgrade operation")) {
 		size_t n = 0;
-		if (checks_open(k, "ops")) {
+		if (st_checks_open(k, "ops")) {
 			for (i = 0; i < sizeof op_tables / sizeof op_tables[0]; i++)
 				n += st_exists(k, op_tables[i]) != 0;
 			st_close(k);
@@ -544,7 +513,7 @@ void st_scn_quoting(st_kit *k)
 		what = rt_asprintf("quoting: %s (table %s, column %s)", t->what, t->table, t->column);
 		if (up && down && what && st_rev(k, up, down) && st_apply_last(k, what, 1)) {
 			n++;
-			if (checks_open(k, what)) {
+			if (st_checks_open(k, what)) {
 				st_check(k, st_exists(k, t->table) == 1, "table_exists does not find it",
 				         "quoting: %s: table_exists finds the table", t->what);
 				qt = st_quote(k, 0, t->table);
@@ -552,13 +521,13 @@ void st_scn_quoting(st_kit *k)
 				ql = st_quote(k, 1, t->literal);
 				if (qt && qc && ql) {
 					sql = rt_asprintf("SELECT val FROM %s WHERE %s IS NULL", qt, qc);
-					st_check(k, sql && expect_scalar(k, sql, t->literal, &why), why,
+					st_check(k, sql && st_expect_scalar(k, sql, t->literal, &why), why,
 					         "quoting: %s: the literal reads back byte for byte", t->what);
 					rt_free(sql);
 					rt_free(why);
 					why = NULL;
 					sql = rt_asprintf("SELECT count(*) FROM %s WHERE val = %s", qt, ql);
-					st_check(k, sql && expect_scalar(k, sql, "1", &why), why,
+					st_check(k, sql && st_expect_scalar(k, sql, "1", &why), why,
 					         "quoting: %s: quote_literal finds the row", t->what);
 				} else {
 					st_fail(k, rt_error_msg(), "quoting: %s: quote_ident and quote_literal", t->what);
@@ -582,7 +551,7 @@ void st_scn_quoting(st_kit *k)
 	if (n) {
 		size_t left = 0;
 		st_check(k, st_migrate(k, 0, "base", &err) == RETORT_OK, err, "quoting: downgrade base drops them all");
-		if (checks_open(k, "quoting")) {
+		if (st_checks_open(k, "quoting")) {
 			for (i = 0; i <= NTORTURES; i++)
 				left += st_exists(k, all[i].table) != 0;
 			st_close(k);

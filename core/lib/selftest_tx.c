@@ -20,36 +20,6 @@
 #include "url.h"
 #include "selftest_int.h"
 
-static int open_or_fail(st_kit *k, const char *what)
-{
-	if (st_open(k, "selftest", 1) == RETORT_OK)
-		return 1;
-	st_fail(k, rt_error_msg(), "%s: connect for the checks", what);
-	return 0;
-}
-
-/* sql's first value equals want */
-static int scalar_is(st_kit *k, const char *sql, const char *want, char **why)
-{
-	char *got = NULL, *err = NULL;
-	int ok;
-	*why = NULL;
-	if (st_scalar(k, sql, &got, NULL, &err) < 0) {
-		*why = rt_asprintf("%s\n-> %s", sql, err);
-		rt_free(err);
-		rt_free(k->last_why);
-		k->last_why = rt_strdup(*why);
-		return 0;
-	}
-	ok = got && want && strcmp(got, want) == 0;
-	if (!ok)
-		*why = rt_asprintf("%s\n-> '%s', expected '%s'", sql, got ? got : "NULL", want ? want : "NULL");
-	rt_free(got);
-	rt_free(k->last_why);
-	k->last_why = rt_strdup(*why);
-	return ok;
-}
-
 static int upgrade_one(st_kit *k, const char *what)
 {
 	char *err = NULL;
@@ -93,13 +63,13 @@ void st_scn_rollback(st_kit *k)
 	st_check(k, rc < 0 && rt_exit_status(rc) == 1, why, "rollback: a revision whose last statement fails fails (exit 1)");
 	rt_free(why);
 	st_check(k, err && strstr(err, b), err, "rollback: the error names the revision %s", b);
-	if (!open_or_fail(k, "rollback"))
+	if (!st_checks_open(k, "rollback"))
 		goto out;
-	st_check(k, scalar_is(k, "SELECT version_num FROM " ST_PREFIX "version", a, &why), why,
+	st_check(k, st_expect_scalar(k, "SELECT version_num FROM " ST_PREFIX "version", a, &why), why,
 	         "rollback: the version table stays at the last revision fully applied");
 	rt_free(why);
 	if (transactional) {
-		st_check(k, scalar_is(k, "SELECT count(*) FROM " T_TX, "1", &why), why,
+		st_check(k, st_expect_scalar(k, "SELECT count(*) FROM " T_TX, "1", &why), why,
 		         "rollback: the row the failed revision inserted is rolled back (nothing half-written)");
 		rt_free(why);
 		rt_free(err);
@@ -243,7 +213,7 @@ void st_scn_lock(st_kit *k)
 	rt_free(why);
 	st_check(k, end_holder(pid, release), "the holder could not let go of the lock", "lock: the holder unlocks");
 	holder_check(k, 0);
-	if (open_or_fail(k, "lock")) {
+	if (st_checks_open(k, "lock")) {
 		e = st_exists(k, T_LK);
 		st_check(k, e == 0, "the table exists", "lock: nothing was written by the process that gave up");
 		st_close(k);
@@ -418,12 +388,12 @@ void st_scn_offline(st_kit *k)
 	st_check(k, rc == 0, why, "offline: the script runs through `%s`", k->o->client ? k->o->client : program);
 	rt_free(why);
 	why = NULL;
-	if (rc != 0 || !open_or_fail(k, "offline"))
+	if (rc != 0 || !st_checks_open(k, "offline"))
 		goto out;
-	st_check(k, scalar_is(k, "SELECT version_num FROM " ST_PREFIX "version", b, &why), why,
+	st_check(k, st_expect_scalar(k, "SELECT version_num FROM " ST_PREFIX "version", b, &why), why,
 	         "offline: the script's bookkeeping left the version table at head");
 	rt_free(why);
-	st_check(k, scalar_is(k, "SELECT v FROM " T_OFF " WHERE w IS NULL", OFF_VALUE, &why), why,
+	st_check(k, st_expect_scalar(k, "SELECT v FROM " T_OFF " WHERE w IS NULL", OFF_VALUE, &why), why,
 	         "offline: the script's literal reads back byte for byte");
 	rt_free(why);
 	why = NULL;
@@ -467,7 +437,7 @@ static void batch_checks(st_kit *k)
 	if (rc < 0)
 		rt_hctx_take_error(h, rc, "execute_batch");
 	st_check(k, rc == RETORT_OK, rt_error_msg(), "execute_batch: three statements run inside a transaction");
-	st_check(k, scalar_is(k, "SELECT count(*) * 10 + sum(id) FROM " T_B, "23", &why), why,
+	st_check(k, st_expect_scalar(k, "SELECT count(*) * 10 + sum(id) FROM " T_B, "23", &why), why,
 	         "execute_batch: they ran in order (rows 1 and 2)");
 	rt_free(why);
 	failed = 99;
@@ -482,7 +452,7 @@ static void batch_checks(st_kit *k)
 	rt_hctx_clear_error(h);
 	d->rollback(k->ctx.conn, h);
 	rt_hctx_clear_error(h);
-	st_check(k, scalar_is(k, "SELECT count(*) FROM " T_B " WHERE id >= 10", "0", &why), why,
+	st_check(k, st_expect_scalar(k, "SELECT count(*) FROM " T_B " WHERE id >= 10", "0", &why), why,
 	         "execute_batch: after rollback nothing of the failed batch is left");
 	rt_free(why);
 }
@@ -535,7 +505,7 @@ static void record_checks(st_kit *k)
 		st_check(k, rc == RETORT_OK, rt_error_msg(), "record_step: %s runs",
 		         i == 0 ? "INSERT" : i == 1 ? "UPDATE" : "DELETE");
 		st_check(k,
-		         scalar_is(k,
+		         st_expect_scalar(k,
 		                   i < 2 ? "SELECT version_num FROM " ST_PREFIX "version"
 		                         : "SELECT count(*) FROM " ST_PREFIX "version",
 		                   ch[i].want, &why),
@@ -544,14 +514,14 @@ static void record_checks(st_kit *k)
 		why = NULL;
 	}
 	st_check(k,
-	         scalar_is(k,
+	         st_expect_scalar(k,
 	                   "SELECT count(*) FROM " ST_PREFIX "history WHERE direction = 'stamp' AND outcome = 'ok' AND "
 	                   "run_id = '5e1f7e575e1f7e575e1f7e575e1f7e57' AND duration_ms = 7 AND run_user = 'kit'",
 	                   "3", &why),
 	         why, "record_step: three history rows, as the host's own INSERT writes them");
 	rt_free(why);
 	st_check(k,
-	         scalar_is(k, "SELECT error FROM " ST_PREFIX "history WHERE revision = 'bbbb00000002' AND error IS NOT NULL",
+	         st_expect_scalar(k, "SELECT error FROM " ST_PREFIX "history WHERE revision = 'bbbb00000002' AND error IS NOT NULL",
 	                   "it's \"quoted\"", &why),
 	         why, "record_step: the error text reads back byte for byte");
 	rt_free(why);
@@ -575,7 +545,7 @@ void st_scn_batch(st_kit *k)
 	            "  { op = \"create_table\"; table = \"" T_B "\"; columns = ( { name = \"id\"; type = \"integer\"; } "
 	            "); }",
 	            "  { op = \"drop_table\"; table = \"" T_B "\"; }") ||
-	    !upgrade_one(k, "batch: a table to write to") || !open_or_fail(k, "batch"))
+	    !upgrade_one(k, "batch: a table to write to") || !st_checks_open(k, "batch"))
 		goto out;
 	if (k->has_batch)
 		batch_checks(k);
