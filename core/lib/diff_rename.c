@@ -40,6 +40,26 @@ static int map_names(const rt_schema *target, const char *table, const rt_strv *
 	return RETORT_OK;
 }
 
+/* A primary key or unique constraint into s, its columns under their target names (a: scratch). */
+static int copy_key(rt_schema *s, const rt_schema *target, const char *table, retort_constraint_kind kind,
+                    const rt_schema_key *key, rt_strv *a)
+{
+	retort_reflect_constraint k;
+	int rc;
+	memset(&k, 0, sizeof k);
+	k.size = sizeof k;
+	k.kind = kind;
+	k.table = table;
+	k.name = key->name;
+	if ((rc = map_names(target, table, &key->columns, a)) == RETORT_OK) {
+		k.columns = (const char *const *)a->v;
+		k.ncolumns = a->n;
+		rc = rt_schema_add_constraint(s, &k);
+	}
+	rt_strv_clear(a);
+	return rc;
+}
+
 int rt_schema_renamed(const rt_schema *live, const rt_schema *target, rt_schema **out)
 {
 	rt_schema *s = rt_schema_new();
@@ -73,34 +93,10 @@ int rt_schema_renamed(const rt_schema *live, const rt_schema *target, rt_schema 
 			rc_.comment = c->comment;
 			rc = rt_schema_add_column(s, &rc_);
 		}
-		if (rc == RETORT_OK && t->primary_key) {
-			retort_reflect_constraint k;
-			memset(&k, 0, sizeof k);
-			k.size = sizeof k;
-			k.kind = RETORT_CONSTRAINT_PRIMARY_KEY;
-			k.table = tn;
-			k.name = t->primary_key->name;
-			if ((rc = map_names(target, tn, &t->primary_key->columns, &a)) == RETORT_OK) {
-				k.columns = (const char *const *)a.v;
-				k.ncolumns = a.n;
-				rc = rt_schema_add_constraint(s, &k);
-			}
-			rt_strv_clear(&a);
-		}
-		for (j = 0; j < t->nuniques && rc == RETORT_OK; j++) {
-			retort_reflect_constraint k;
-			memset(&k, 0, sizeof k);
-			k.size = sizeof k;
-			k.kind = RETORT_CONSTRAINT_UNIQUE;
-			k.table = tn;
-			k.name = t->uniques[j].name;
-			if ((rc = map_names(target, tn, &t->uniques[j].columns, &a)) == RETORT_OK) {
-				k.columns = (const char *const *)a.v;
-				k.ncolumns = a.n;
-				rc = rt_schema_add_constraint(s, &k);
-			}
-			rt_strv_clear(&a);
-		}
+		if (rc == RETORT_OK && t->primary_key)
+			rc = copy_key(s, target, tn, RETORT_CONSTRAINT_PRIMARY_KEY, t->primary_key, &a);
+		for (j = 0; j < t->nuniques && rc == RETORT_OK; j++)
+			rc = copy_key(s, target, tn, RETORT_CONSTRAINT_UNIQUE, &t->uniques[j], &a);
 		for (j = 0; j < t->nindexes && rc == RETORT_OK; j++) {
 			const rt_schema_index *ix = &t->indexes[j];
 			retort_reflect_index k;
