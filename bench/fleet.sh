@@ -40,18 +40,7 @@ for t in /usr/bin/time python3 xargs; do
 done
 work=${BENCH_DIR:-$(mktemp -d /tmp/retort-fleet-bench.XXXXXX)}
 mkdir -p "$work"
-log() { printf 'bench: %s\n' "$*" >&2; }
-
-# ---- build ----
-build=${BENCH_BUILD:-$work/build}
-if [ -z "${BENCH_BUILD:-}" ]; then
-	log "building with -O2 in $build"
-	mkdir -p "$build"
-	(cd "$build" && "$src/configure" -q CFLAGS="-O2 -g" >/dev/null && make -j"$(nproc)" >make.log 2>&1) ||
-		{ echo "bench: build failed, see $build/make.log" >&2; exit 1; }
-fi
-R=$build/retort
-export RETORT_PLUGIN_PATH=$build/plugins:$build/hooks
+. "$src/bench/lib.sh"
 
 # ---- server ----
 if [ -z "${RETORT_TEST_PG_URL:-}" ]; then

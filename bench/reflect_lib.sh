@@ -6,17 +6,7 @@ N=${BENCH_TABLES:-500}
 runs=${BENCH_RUNS:-5}
 work=${BENCH_DIR:-$(mktemp -d /tmp/retort-bench-reflect.XXXXXX)}
 mkdir -p "$work"
-log() { printf 'bench: %s\n' "$*" >&2; }
-
-build=${BENCH_BUILD:-$work/build}
-if [ -z "${BENCH_BUILD:-}" ]; then
-	log "building with -O2 in $build"
-	mkdir -p "$build"
-	(cd "$build" && "$src/configure" -q CFLAGS="-O2 -g" >/dev/null && make -j"$(nproc)" >make.log 2>&1) ||
-		{ echo "bench: build failed, see $build/make.log" >&2; exit 1; }
-fi
-R=$build/retort
-export RETORT_PLUGIN_PATH=$build/plugins
+. "$src/bench/lib.sh"
 
 if [ -z "${RETORT_TEST_PG_URL:-}${RETORT_TEST_MYSQL_URL:-}" ]; then
 	srv=$work/srv
