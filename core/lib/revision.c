@@ -43,7 +43,8 @@ void *rt_revmem_alloc(rt_revmem *m, size_t n)
 	n = ALIGN8(n ? n : 1);
 	if (!c || c->size - c->used < n) {
 		size_t size = n + CHUNK_HDR > m->chunk ? n + CHUNK_HDR : m->chunk;
-		if (!(c = rt_malloc(size)))
+		/* zeroed once here (fresh heap comes zeroed: calloc skips the clearing) */
+		if (!(c = rt_calloc(1, size)))
 			return NULL;
 		c->size = size;
 		c->used = CHUNK_HDR;
@@ -56,9 +57,8 @@ void *rt_revmem_alloc(rt_revmem *m, size_t n)
 			m->chunks = c;
 		}
 	}
-	p = (char *)c + c->used;
+	p = (char *)c + c->used; /* zero: a chunk's bytes are handed out once */
 	c->used += n;
-	memset(p, 0, n);
 	return p;
 }
 
