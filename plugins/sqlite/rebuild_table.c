@@ -148,10 +148,10 @@ void rb_free(rb *b)
 	b->host->free(b->table);
 	b->host->free(b->sql);
 	b->host->free(b->tail);
-	b->host->free(b->cast_col);
-	b->host->free(b->cast_type);
-	b->host->free(b->old_type);
-	b->host->free(b->dropped);
+	strv_free(b, &b->cast_cols);
+	strv_free(b, &b->cast_types);
+	strv_free(b, &b->old_types);
+	strv_free(b, &b->dropped);
 	strv_free(b, &b->idx_names);
 	strv_free(b, &b->idx_sqls);
 	strv_free(b, &b->trig_sqls);
@@ -572,6 +572,32 @@ char rb_affinity(const char *type)
 	return 'N';
 }
 
+/*
+ * Column `col` (typed old[0..n) now) gets type `type`: the copy CASTs it
+ * when the affinity changes.  Altered again in the same rebuild, it keeps
+ * the type the live table has.
+ */
+static void note_cast(rb *b, const char *col, const char *old, size_t n, const char *type)
+{
+	size_t i;
+	char *t, *o;
+	for (i = 0; i < b->cast_cols.n; i++) {
+		if (strcasecmp(b->cast_cols.v[i], col) == 0) {
+			if ((t = dup(b, type)) != NULL) {
+				b->host->free(b->cast_types.v[i]);
+				b->cast_types.v[i] = t;
+			}
+			return;
+		}
+	}
+	if (!(o = old ? dupn(b, old, n) : dup(b, "")))
+		return;
+	strv_push(b, &b->old_types, o);
+	strv_push(b, &b->cast_types, type);
+	strv_push(b, &b->cast_cols, col);
+	b->host->free(o);
+}
+
 static int alter_column_def(rb *b, item *it)
 {
 	const retort_op *op = b->op;
@@ -591,9 +617,7 @@ static int alter_column_def(rb *b, item *it)
 		if (ty.rc == RETORT_OK) {
 			rb_buf_put(&s, " ");
 			rb_buf_put(&s, ty.p);
-			b->old_type = d.type_s ? dupn(b, d.type_s, d.type_n) : dup(b, "");
-			b->cast_type = dup(b, ty.p);
-			b->cast_col = dup(b, it->name);
+			note_cast(b, it->name, d.type_s, d.type_n, ty.p);
 		}
 		s.rc = s.rc ? s.rc : ty.rc;
 		b->host->free(ty.p);
@@ -868,7 +892,8 @@ int rb_edit(rb *b)
 	case RETORT_OP_DROP_COLUMN:
 		if (!find_column(b, op->column))
 			return rb_fail(b, RETORT_EINVAL, "table %s has no column %s", b->table, op->column);
-		if (!(b->dropped = dup(b, op->column)))
+		strv_push(b, &b->dropped, op->column);
+		if (b->rc != RETORT_OK)
 			return rb_oom(b);
 		for (i = b->nitems; i-- > 0;) {
 			it = &b->items[i];

@@ -62,6 +62,9 @@ int sqlite_ident_needs_quotes(const char *ident);
 
 /* rebuild.c */
 int sqlite_render_online(retort_conn *c, retort_host_ctx *h, const retort_op *op, retort_sink *out);
+/** render_online_batch: consecutive rebuilds of one table as one rebuild. */
+int sqlite_render_online_batch(retort_conn *c, retort_host_ctx *h, const retort_op *const *ops, size_t n,
+                               size_t *used, retort_sink *out);
 /** Register retort_raise(msg) on a new connection: fails the statement with msg. */
 int sqlite_register_functions(sqlite3 *db);
 
