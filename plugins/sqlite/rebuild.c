@@ -145,6 +145,7 @@ static int index_mentions(rb *b, const char *sql, const char *col)
 static int emit_rebuild(rb *b, retort_sink *out, int fk_on, int legacy, int defer)
 {
 	sqlite_buf s = {b->host, NULL, 0, 0, RETORT_OK};
+	sw w;
 	size_t i, k;
 	int rc, first;
 	char old_name[512];
@@ -169,20 +170,21 @@ static int emit_rebuild(rb *b, retort_sink *out, int fk_on, int legacy, int defe
 	if (!legacy && (rc = emit_text(b, out, "PRAGMA legacy_alter_table=OFF")) != RETORT_OK)
 		return rc;
 
-	rb_buf_put(&s, "CREATE TABLE ");
-	sqlite_text_ident(&s, b->table);
-	rb_buf_put(&s, " (");
+	/* the edited definition, written as render() writes a create_table */
+	sqlite_writer(&w, &b->st, b->h, out);
+	sqlite_create_table_head(&w, b->table);
 	for (i = 0; i < b->nitems; i++) {
-		rb_buf_put(&s, i ? ",\n    " : "\n    ");
-		rb_buf_put(&s, b->items[i].text);
+		sw_put(&w, i ? ",\n    " : "\n    ");
+		sw_put(&w, b->items[i].text);
 	}
-	rb_buf_put(&s, "\n)");
+	sw_put(&w, "\n)");
 	if (b->tail && *b->tail) {
-		rb_buf_put(&s, " ");
-		rb_buf_put(&s, b->tail);
+		sw_put(&w, " ");
+		sw_put(&w, b->tail);
 	}
-	if ((rc = emit(b, out, &s)) != RETORT_OK)
-		return rc;
+	sw_end(&w, 0);
+	if (w.rc != RETORT_OK)
+		return rb_oom(b);
 
 	/* the copy: the new table's stored columns, by name */
 	rb_buf_put(&s, "INSERT INTO ");

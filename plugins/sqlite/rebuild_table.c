@@ -830,20 +830,12 @@ static int append_key(rb *b, const char *kind)
 {
 	const retort_op *op = b->op;
 	sqlite_buf s = {b->host, NULL, 0, 0, RETORT_OK};
-	size_t i;
-	if (op->name) {
-		rb_buf_put(&s, "CONSTRAINT ");
-		sqlite_text_ident(&s, op->name);
-		rb_buf_put(&s, " ");
-	}
-	rb_buf_put(&s, kind);
-	rb_buf_put(&s, " (");
-	for (i = 0; i < op->ncolumn_names; i++) {
-		if (i)
-			rb_buf_put(&s, ", ");
-		sqlite_text_ident(&s, op->column_names[i]);
-	}
-	rb_buf_put(&s, ")");
+	sqlite_text_writer tw;
+	sw *w = sqlite_buf_writer(&tw, &s, &b->st, b->h);
+	sw_constraint_name(w, op->name);
+	sw_put(w, kind);
+	sw_put(w, " ");
+	sw_ident_list(w, op->column_names, op->ncolumn_names);
 	return append_item(b, &s);
 }
 
@@ -851,6 +843,8 @@ int rb_edit(rb *b)
 {
 	const retort_op *op = b->op;
 	sqlite_buf s = {b->host, NULL, 0, 0, RETORT_OK};
+	sqlite_text_writer tw;
+	sw *w;
 	size_t i;
 	item *it;
 	int rc;
@@ -865,11 +859,11 @@ int rb_edit(rb *b)
 	case RETORT_OP_CREATE_CHECK_CONSTRAINT:
 		if (!op->name || !op->expression)
 			return rb_fail(b, RETORT_EINVAL, "missing name or expression");
-		rb_buf_put(&s, "CONSTRAINT ");
-		sqlite_text_ident(&s, op->name);
-		rb_buf_put(&s, " CHECK (");
-		rb_buf_put(&s, op->expression);
-		rb_buf_put(&s, ")");
+		w = sqlite_buf_writer(&tw, &s, &b->st, b->h);
+		sw_constraint_name(w, op->name);
+		sw_put(w, "CHECK (");
+		sw_put(w, op->expression);
+		sw_put(w, ")");
 		return append_item(b, &s);
 	case RETORT_OP_CREATE_PRIMARY_KEY:
 		if (op->ncolumn_names == 0)

@@ -9,11 +9,13 @@
  * Rendering is offline (no connection), so it also serves `--sql`.  What
  * SQLite's ALTER TABLE cannot do (alter a column other than renaming it,
  * add or drop a constraint other than a unique one) needs a table rebuild,
- * which reads the live table: rebuild.c does it online (render_online);
+ * which reads the live table: rebuild.c does it online (render_online_batch);
  * offline those operations are RETORT_ENOTSUPPORTED with a message.
  *
- * The helpers sqlite_text_* write the same SQL into a plain buffer, for
- * rebuild.c.
+ * Everything is written with the dialects' statement writer
+ * (plugins/common/sqlwriter.h): sqlite_ops is SQLite's table of it, and
+ * sqlite_buf_writer lends the same writer a plain buffer for the texts
+ * rebuild.c keeps (sqlite_text_* are its shorthands).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -21,7 +23,6 @@
 #include <strings.h>
 
 #include "sqlite_int.h"
-#include "sqlwriter.h"
 
 /* ---- plain buffers ---- */
 
@@ -351,6 +352,13 @@ static int in_table_pk(const retort_op *op, const char *column)
 	return 0;
 }
 
+void sqlite_create_table_head(sw *w, const char *table)
+{
+	sw_put(w, "CREATE TABLE ");
+	sw_ident(w, table);
+	sw_put(w, " (");
+}
+
 static void create_table(sw *w, const retort_op *op)
 {
 	size_t i, npk;
@@ -368,9 +376,7 @@ static void create_table(sw *w, const retort_op *op)
 			return;
 	primary_key(op, &npk, &inline_pk);
 
-	sw_put(w, "CREATE TABLE ");
-	sw_ident(w, op->table);
-	sw_put(w, " (");
+	sqlite_create_table_head(w, op->table);
 	for (i = 0; i < op->ncolumns; i++) {
 		int is_pk = inline_pk == (long)i;
 		int in_pk = table_pk ? in_table_pk(op, op->columns[i].name) : op->columns[i].primary_key > 0;
@@ -567,6 +573,11 @@ static const sw_op_fn sqlite_ops[SW_NKINDS] = {
 	[RETORT_OP_DROP_ENUM] = no_enum,
 };
 
+void sqlite_writer(sw *w, sqlite_state *st, retort_host_ctx *h, retort_sink *out)
+{
+	sw_init(w, &sqlite_sql, st, st->host, h, out);
+}
+
 int sqlite_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)
 {
 	sqlite_state *st = state;
@@ -593,13 +604,7 @@ static int buf_sink_add(retort_sink *s, const char *text, size_t n)
 	return b->rc;
 }
 
-typedef struct buf_writer {
-	retort_host host;
-	sqlite_state st;
-	sw w;
-} buf_writer;
-
-static sw *buf_writer_init(buf_writer *bw, sqlite_buf *b, const sqlite_state *st, retort_host_ctx *h)
+sw *sqlite_buf_writer(sqlite_text_writer *bw, sqlite_buf *b, const sqlite_state *st, retort_host_ctx *h)
 {
 	bw->host = *b->host;
 	bw->host.sink_add = buf_sink_add;
@@ -615,30 +620,30 @@ static sw *buf_writer_init(buf_writer *bw, sqlite_buf *b, const sqlite_state *st
 
 int sqlite_text_ident(sqlite_buf *b, const char *name)
 {
-	buf_writer bw;
-	sw_ident(buf_writer_init(&bw, b, NULL, NULL), name);
+	sqlite_text_writer bw;
+	sw_ident(sqlite_buf_writer(&bw, b, NULL, NULL), name);
 	return b->rc;
 }
 
 int sqlite_text_type(sqlite_buf *b, const char *type)
 {
-	buf_writer bw;
-	sw_type_of(buf_writer_init(&bw, b, NULL, NULL), type);
+	sqlite_text_writer bw;
+	sw_type_of(sqlite_buf_writer(&bw, b, NULL, NULL), type);
 	return b->rc;
 }
 
 int sqlite_text_default(sqlite_buf *b, const char *expr)
 {
-	buf_writer bw;
-	default_expr(buf_writer_init(&bw, b, NULL, NULL), expr);
+	sqlite_text_writer bw;
+	default_expr(sqlite_buf_writer(&bw, b, NULL, NULL), expr);
 	return b->rc;
 }
 
 int sqlite_text_foreign_key(sqlite_state *st, retort_host_ctx *h, const retort_op *op, sqlite_buf *b,
                             const retort_foreign_key *fk)
 {
-	buf_writer bw;
-	sw *w = buf_writer_init(&bw, b, st, h);
+	sqlite_text_writer bw;
+	sw *w = sqlite_buf_writer(&bw, b, st, h);
 	if (fk_ok(w, op, fk))
 		sw_foreign_key(w, op, fk);
 	return w->rc != RETORT_OK ? w->rc : b->rc;
