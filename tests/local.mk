@@ -83,3 +83,6 @@ TESTS += tests/integration/loader.sh
 EXTRA_DIST += tests/integration/loader.sh tests/plugins/ldr_hook.c tests/plugins/ldr_dialect.c tests/plugins/ldr_dep.c
 TESTS += tests/integration/selftest.sh
 EXTRA_DIST += tests/integration/selftest.sh
+# SQLite: a table's run of rebuilding operations is one rebuild (render_online_batch)
+TESTS += tests/integration/sqlite_batch.sh
+EXTRA_DIST += tests/integration/sqlite_batch.sh

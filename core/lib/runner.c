@@ -320,17 +320,34 @@ static int check_idents(rt_ctx *ctx, const retort_op *op)
 	return rc;
 }
 
-/* Render an op into sink (statements).  Online uses render_online when the dialect has it. */
-/* rn_render_op, with the dialect's status as it is (RETORT_ENOTSUPPORTED included). */
-static int render_raw(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
+/*
+ * Render ops[0] into sink (statements), with the dialect's status as it is
+ * (RETORT_ENOTSUPPORTED included).  Online, render_online_batch may render
+ * some of ops[1..n) with it (*used: how many it took; 1 without it);
+ * render_online is its one-operation case, render() the offline one.
+ */
+static int render_raw(rt_ctx *ctx, const retort_op *const *ops, size_t n, size_t *used, retort_sink *sk, int online)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	const retort_op *op = ops[0];
+	size_t i;
 	int rc;
+	*used = 1;
 	if (op->dialect && strcmp(op->dialect, ctx->dialect->desc.name) != 0)
 		return RETORT_OK;
 	if ((rc = check_idents(ctx, op)) < 0)
 		return rc;
-	if (online && RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online) && d->render_online)
+	if (online && n > 1 && RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online_batch) &&
+	    d->render_online_batch) {
+		rc = d->render_online_batch(ctx->conn, ctx->dialect->hctx, ops, n, used, sk);
+		if (rc >= 0 && (*used < 1 || *used > n)) {
+			rt_error_set("%s: render_online_batch took %zu of %zu operations", ctx->dialect->desc.name, *used, n);
+			return RETORT_ERROR;
+		}
+		for (i = 1; rc >= 0 && i < *used; i++)
+			if ((rc = check_idents(ctx, ops[i])) < 0)
+				return rc;
+	} else if (online && RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online) && d->render_online)
 		rc = d->render_online(ctx->conn, ctx->dialect->hctx, op, sk);
 	else
 		rc = d->render(ctx->dialect->state, ctx->dialect->hctx, op, sk);
@@ -339,10 +356,16 @@ static int render_raw(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int onl
 	return rt_sink_flush(sk);
 }
 
+int rn_render_ops(rt_ctx *ctx, const retort_op *const *ops, size_t n, size_t *used, retort_sink *sk, int online)
+{
+	int rc = render_raw(ctx, ops, n, used, sk, online);
+	return rc == RETORT_ENOTSUPPORTED ? RETORT_EINVAL : rc;
+}
+
 int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
 {
-	int rc = render_raw(ctx, op, sk, online);
-	return rc == RETORT_ENOTSUPPORTED ? RETORT_EINVAL : rc;
+	size_t used;
+	return rn_render_ops(ctx, &op, 1, &used, sk, online);
 }
 
 int rn_has_execute_batch(const rt_ctx *ctx)
@@ -642,9 +665,11 @@ static int prepare(rt_ctx *ctx, const rt_plan *plan, step_sql **out)
 			break;
 		}
 		for (i = 0; i < nops; i++) {
+			const retort_op *op = &ops[i];
+			size_t used;
 			if (online)
 				rt_sink_reset(&p->sk);
-			rc = render_raw(ctx, &ops[i], &p->sk, 0);
+			rc = render_raw(ctx, &op, 1, &used, &p->sk, 0);
 			if (online && rc == RETORT_ENOTSUPPORTED) {
 				rt_error_clear();
 				rc = RETORT_OK;
@@ -770,10 +795,11 @@ static void cleanup_failed(rt_ctx *ctx, const retort_op *op)
  * execute_batch when the dialect has it (PostgreSQL: one round trip).
  */
 static int run_step(rt_ctx *ctx, const rt_step *s, const step_sql *p, rt_strv *heads, const char *st, long long s0,
-                    char **failed_sql, size_t *failed_op, int *partial)
+                    char **failed_sql, size_t *failed_op, size_t *failed_n, int *partial)
 {
 	const retort_op *ops = s->up ? s->rev->upgrade : s->rev->downgrade;
-	size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade, i, j, from;
+	const retort_op **ptrs = NULL;
+	size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade, i, j, from, used = 1;
 	int transactional = rn_dialect_is_transactional(ctx), online = has_render_online(ctx);
 	rt_vt_changes ch = {NULL, 0, 0};
 	retort_version_change vc_small[4], *vc = vc_small;
@@ -807,11 +833,19 @@ static int run_step(rt_ctx *ctx, const rt_step *s, const step_sql *p, rt_strv *h
 		}
 		nops = 0; /* all ran */
 	}
-	for (i = 0; i < nops; i++) {
+	/* online, the dialect may render several operations together (render_online_batch): used of them */
+	if (online && nops && !(ptrs = rt_malloc(nops * sizeof *ptrs))) {
+		rt_error_set("out of memory");
+		rc = RETORT_ENOMEM;
+		goto done;
+	}
+	for (i = 0; online && i < nops; i++)
+		ptrs[i] = &ops[i];
+	for (i = 0; i < nops; i += used) {
 		from = i ? p->op_end[i - 1] : 0;
 		if (online) {
 			rt_sink_reset(&own);
-			if ((rc = rn_render_op(ctx, &ops[i], &own, 1)) < 0) {
+			if ((rc = rn_render_ops(ctx, ptrs + i, nops - i, &used, &own, 1)) < 0) {
 				*failed_op = i + 1;
 				goto done;
 			}
@@ -852,10 +886,12 @@ static int run_step(rt_ctx *ctx, const rt_step *s, const step_sql *p, rt_strv *h
 	goto done;
 fail_stmt:
 	*failed_op = i + 1;
+	*failed_n = used;
 	*failed_sql = rt_strdup(sk->stmts[j].sql);
 done:
 	if (vc != vc_small)
 		rt_free(vc);
+	rt_free(ptrs);
 	rt_free(sqls);
 	rt_vt_changes_free(&ch);
 	rt_sink_free(&own);
@@ -867,7 +903,7 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 	rt_strv heads = RT_STRV_INIT;
 	rt_plan plan = {NULL, 0};
 	char *failed = NULL, *failed_sql = NULL;
-	size_t k, failed_op = 0;
+	size_t k, failed_op = 0, failed_n = 1;
 	int rc, per_migration, transactional, exists = 0, partial = 0;
 	step_sql *prep = NULL;
 	char started[32];
@@ -913,12 +949,16 @@ int rt_run_migrate(rt_ctx *ctx, int up, const char *target)
 		rn_iso_now(st);
 		if ((rc = rt_ctx_event(ctx, "revision.before", s->rev, dir, NULL, st, -1, NULL, NULL)) < 0)
 			goto out;
-		rc = run_step(ctx, s, &prep[k], &heads, st, s0, &failed_sql, &failed_op, &partial);
+		rc = run_step(ctx, s, &prep[k], &heads, st, s0, &failed_sql, &failed_op, &failed_n, &partial);
 		if (rc < 0) {
-			char msg[4096];
+			char msg[4096], ops_done[64] = "";
+			if (failed_n > 1) /* statements of operations rendered together */
+				snprintf(ops_done, sizeof ops_done, "s %zu-%zu", failed_op, failed_op + failed_n - 1);
+			else
+				snprintf(ops_done, sizeof ops_done, " %zu", failed_op);
 			if (failed_op)
-				snprintf(msg, sizeof msg, "%s %s (%s:%d), operation %zu%s%s: %s", dir, s->rev->id, s->rev->path,
-				         (s->up ? s->rev->upgrade : s->rev->downgrade)[failed_op - 1].line, failed_op,
+				snprintf(msg, sizeof msg, "%s %s (%s:%d), operation%s%s%s: %s", dir, s->rev->id, s->rev->path,
+				         (s->up ? s->rev->upgrade : s->rev->downgrade)[failed_op - 1].line, ops_done,
 				         failed_sql ? ": " : "", failed_sql ? failed_sql : "", rt_error_msg());
 			else
 				snprintf(msg, sizeof msg, "%s %s (%s): %s", dir, s->rev->id, s->rev->path, rt_error_msg());

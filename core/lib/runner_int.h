@@ -28,6 +28,11 @@ int rn_tx_commit(rt_ctx *ctx);
 void rn_tx_rollback(rt_ctx *ctx);
 /** Render an op into sk; online uses render_online when the dialect has it. */
 int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online);
+/**
+ * Render ops[0] into sk; online, the dialect's render_online_batch may
+ * render some of ops[1..n) with it: *used says how many were rendered.
+ */
+int rn_render_ops(rt_ctx *ctx, const retort_op *const *ops, size_t n, size_t *used, retort_sink *sk, int online);
 int rn_take_lock(rt_ctx *ctx);
 /* lockinfo.c */
 /** The dialect has lock_holder_sql. */

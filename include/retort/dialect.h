@@ -251,6 +251,22 @@ typedef struct retort_dialect_vtable {
 	 */
 	int (*normalize)(void *state, retort_host_ctx *h, retort_normalize_kind kind, const char *type, const char *text,
 	                 retort_sink *out);
+	/**
+	 * render_online for a run of operations: render ops[0], and with it as
+	 * many of the operations that follow as the dialect can do together
+	 * (SQLite: consecutive changes that each need a rebuild of the same
+	 * table become one rebuild); set *used to how many it rendered, from 1
+	 * to n, in order.  The statements written do what those operations
+	 * would do one after the other, and run inside the same transaction.
+	 * The host calls it instead of render_online when online, passing the
+	 * rest of a revision's upgrade or downgrade list (n >= 1, every
+	 * operation's names already checked), and renders again from
+	 * ops[*used].  Same errors as render(); on an error *used does not
+	 * matter.  A dialect that has it keeps render_online, the n = 1 case,
+	 * for hosts before it.  NULL: the host calls render_online per operation.
+	 */
+	int (*render_online_batch)(retort_conn *c, retort_host_ctx *h, const retort_op *const *ops, size_t n,
+	                           size_t *used, retort_sink *out);
 	/* New methods are APPENDED here. */
 } retort_dialect_vtable;
 

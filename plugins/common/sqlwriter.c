@@ -351,7 +351,16 @@ void sw_create_table(sw *w, const retort_op *op, sw_column_fn column, int pk_nam
 		}
 		sw_put(w, ")");
 	}
+	sw_table_constraints(w, op);
+	sw_put(w, "\n)");
+}
+
+void sw_table_constraints(sw *w, const retort_op *op)
+{
+	size_t i;
 	for (i = 0; i < op->nuniques; i++) {
+		if (!sw_need(w, op, op->uniques[i].ncolumns ? op->uniques[i].columns : NULL, "unique constraint columns"))
+			return;
 		sw_put(w, ",\n    ");
 		sw_constraint_name(w, op->uniques[i].name);
 		sw_put(w, "UNIQUE ");
@@ -370,7 +379,6 @@ void sw_create_table(sw *w, const retort_op *op, sw_column_fn column, int pk_nam
 		sw_put(w, op->checks[i].expression);
 		sw_put(w, ")");
 	}
-	sw_put(w, "\n)");
 }
 
 /* ---- bulk_insert ---- */
@@ -467,7 +475,7 @@ void sw_bulk_insert(sw *w, const retort_op *op)
 		for (i = 0; i < op->ncolumn_names; i++) {
 			if (i)
 				sw_put(w, ", ");
-			value(w, op, &op->rows[r * op->ncolumn_names + i]);
+			(w->d->value ? w->d->value : value)(w, op, &op->rows[r * op->ncolumn_names + i]);
 		}
 		sw_put(w, ")");
 		sw_end(w, 0);
@@ -551,12 +559,11 @@ int sw_render(const sw_dialect *d, void *state, const retort_host *host, retort_
 			return RETORT_OK; /* another dialect's */
 	}
 	sw_init(&w, d, state, host, h, out);
-	if (!sw_render_common(&w, op)) {
-		if ((unsigned)op->kind >= SW_NKINDS || !ops[op->kind]) {
-			host->set_error(h, "unknown operation kind %d", (int)op->kind);
-			return RETORT_ENOTSUPPORTED;
-		}
+	if ((unsigned)op->kind < SW_NKINDS && ops[op->kind])
 		ops[op->kind](&w, op);
+	else if (!sw_render_common(&w, op)) {
+		host->set_error(h, "unknown operation kind %d", (int)op->kind);
+		return RETORT_ENOTSUPPORTED;
 	}
 	rc = w.rc;
 	if (rc == RETORT_ENOMEM)

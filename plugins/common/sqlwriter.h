@@ -53,6 +53,8 @@ const char *sw_fk_action_sql(const char *action);
 
 /* ---- the writer ---- */
 
+struct sw;
+
 /** What a dialect lends the writer: its state and its quoting and type functions. */
 typedef struct sw_dialect {
 	int (*quote_ident)(void *state, const char *ident, retort_sink *out);
@@ -60,6 +62,8 @@ typedef struct sw_dialect {
 	int (*map_type)(void *state, const char *portable, retort_sink *out);
 	const char *bool_true, *bool_false; /**< how bulk_insert writes a boolean */
 	const char *const *names; /**< what op->dialect calls this dialect (NULL-terminated) */
+	/** How bulk_insert writes one value; NULL: the writer's (numbers checked, booleans as above). */
+	void (*value)(struct sw *w, const retort_op *op, const retort_value *v);
 } sw_dialect;
 
 typedef struct sw {
@@ -113,6 +117,8 @@ int sw_add_column(sw *w, const retort_op *op, sw_column_fn column);
  * constraint may carry a name.
  */
 void sw_create_table(sw *w, const retort_op *op, sw_column_fn column, int pk_named);
+/** The uniques, foreign keys and checks of a create_table, each after ",\n    " (sw_create_table's tail). */
+void sw_table_constraints(sw *w, const retort_op *op);
 
 /**
  * The operations whose SQL is the same in the dialects that use this
@@ -129,9 +135,9 @@ typedef void (*sw_op_fn)(sw *w, const retort_op *op);
 
 /**
  * A dialect's render method: nothing for an operation meant for another
- * dialect (op->dialect not one of d->names); else sw_render_common, then
- * the dialect's `ops[op->kind]` for the rest; a kind neither writes fails
- * with RETORT_ENOTSUPPORTED, running out of memory is said.
+ * dialect (op->dialect not one of d->names); else the dialect's
+ * `ops[op->kind]` when it has one, else sw_render_common; a kind neither
+ * writes fails with RETORT_ENOTSUPPORTED, running out of memory is said.
  */
 int sw_render(const sw_dialect *d, void *state, const retort_host *host, retort_host_ctx *h, const retort_op *op,
               retort_sink *out, const sw_op_fn ops[SW_NKINDS]);

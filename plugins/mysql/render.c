@@ -107,7 +107,7 @@ int my_map_type(void *state, const char *portable, retort_sink *out)
 /* ---- rendering ---- */
 
 static const char *const my_names[] = {"mysql", "mariadb", NULL};
-static const sw_dialect my_sql = {my_quote_ident, my_quote_literal, my_map_type, "1", "0", my_names};
+static const sw_dialect my_sql = {my_quote_ident, my_quote_literal, my_map_type, "1", "0", my_names, NULL};
 
 /*
  * name TYPE [NULL | NOT NULL] [DEFAULT x] [AUTO_INCREMENT] [UNIQUE]

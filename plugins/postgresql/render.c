@@ -99,7 +99,7 @@ static const char *serial_type(const char *type)
 /* ---- rendering ---- */
 
 static const char *const pg_names[] = {"postgresql", "postgres", NULL};
-static const sw_dialect pg_sql = {pg_quote_ident, pg_quote_literal, pg_map_type, "TRUE", "FALSE", pg_names};
+static const sw_dialect pg_sql = {pg_quote_ident, pg_quote_literal, pg_map_type, "TRUE", "FALSE", pg_names, NULL};
 
 static void column_def(sw *w, const retort_column *c, int inline_pk)
 {

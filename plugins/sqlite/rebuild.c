@@ -1,6 +1,6 @@
 /*
  * The sqlite dialect: table rebuilds, for what SQLite's ALTER TABLE cannot
- * do (render_online).
+ * do (render_online_batch, and render_online, its one-operation case).
  *
  * alter_column (type, nullable, server_default), drop_constraint (foreign
  * key, check, primary key, a unique constraint of the table),
@@ -24,6 +24,9 @@
  *                                  table referencing t: fails on any row)
  *
  * (plus, for an AUTOINCREMENT table, its sqlite_sequence value put back).
+ * Consecutive operations of one table that each need a rebuild are one
+ * rebuild (render_online_batch): the definition takes their edits in
+ * order and the rows are copied once (see joins for what may follow).
  * The new table is created under its own name rather than renamed into
  * it, so sqlite_master keeps its SQL as written: RENAME TO stores the name
  * in quotes, which the sqlite3 shell's .schema shows as CREATE TABLE IF
@@ -142,6 +145,7 @@ static int index_mentions(rb *b, const char *sql, const char *col)
 static int emit_rebuild(rb *b, retort_sink *out, int fk_on, int legacy, int defer)
 {
 	sqlite_buf s = {b->host, NULL, 0, 0, RETORT_OK};
+	sw w;
 	size_t i, k;
 	int rc, first;
 	char old_name[512];
@@ -166,20 +170,21 @@ static int emit_rebuild(rb *b, retort_sink *out, int fk_on, int legacy, int defe
 	if (!legacy && (rc = emit_text(b, out, "PRAGMA legacy_alter_table=OFF")) != RETORT_OK)
 		return rc;
 
-	rb_buf_put(&s, "CREATE TABLE ");
-	sqlite_text_ident(&s, b->table);
-	rb_buf_put(&s, " (");
+	/* the edited definition, written as render() writes a create_table */
+	sqlite_writer(&w, &b->st, b->h, out);
+	sqlite_create_table_head(&w, b->table);
 	for (i = 0; i < b->nitems; i++) {
-		rb_buf_put(&s, i ? ",\n    " : "\n    ");
-		rb_buf_put(&s, b->items[i].text);
+		sw_put(&w, i ? ",\n    " : "\n    ");
+		sw_put(&w, b->items[i].text);
 	}
-	rb_buf_put(&s, "\n)");
+	sw_put(&w, "\n)");
 	if (b->tail && *b->tail) {
-		rb_buf_put(&s, " ");
-		rb_buf_put(&s, b->tail);
+		sw_put(&w, " ");
+		sw_put(&w, b->tail);
 	}
-	if ((rc = emit(b, out, &s)) != RETORT_OK)
-		return rc;
+	sw_end(&w, 0);
+	if (w.rc != RETORT_OK)
+		return rb_oom(b);
 
 	/* the copy: the new table's stored columns, by name */
 	rb_buf_put(&s, "INSERT INTO ");
@@ -201,12 +206,14 @@ static int emit_rebuild(rb *b, retort_sink *out, int fk_on, int legacy, int defe
 		if (!first)
 			rb_buf_put(&s, ", ");
 		first = 0;
-		if (b->cast_col && strcasecmp(n, b->cast_col) == 0 &&
-		    rb_affinity(b->old_type) != rb_affinity(b->cast_type) && rb_affinity(b->cast_type) != 'B') {
+		for (k = 0; k < b->cast_cols.n && strcasecmp(n, b->cast_cols.v[k]) != 0; k++)
+			;
+		if (k < b->cast_cols.n && rb_affinity(b->old_types.v[k]) != rb_affinity(b->cast_types.v[k]) &&
+		    rb_affinity(b->cast_types.v[k]) != 'B') {
 			rb_buf_put(&s, "CAST(");
 			sqlite_text_ident(&s, n);
 			rb_buf_put(&s, " AS ");
-			rb_buf_put(&s, b->cast_type);
+			rb_buf_put(&s, b->cast_types.v[k]);
 			rb_buf_put(&s, ")");
 		} else {
 			sqlite_text_ident(&s, n);
@@ -243,7 +250,9 @@ static int emit_rebuild(rb *b, retort_sink *out, int fk_on, int legacy, int defe
 	}
 
 	for (i = 0; i < b->idx_sqls.n; i++) {
-		if (b->dropped && index_mentions(b, b->idx_sqls.v[i], b->dropped))
+		for (k = 0; k < b->dropped.n && !index_mentions(b, b->idx_sqls.v[i], b->dropped.v[k]); k++)
+			;
+		if (k < b->dropped.n)
 			continue; /* dropping a column drops the indexes on it */
 		if ((rc = emit_text(b, out, b->idx_sqls.v[i])) != RETORT_OK)
 			return rc;
@@ -335,11 +344,42 @@ static int wants_rebuild(rb *b, int *out)
 	}
 }
 
-int sqlite_render_online(retort_conn *c, retort_host_ctx *h, const retort_op *op, retort_sink *out)
+/*
+ * Can op join the rebuild of b->table that the operations before it began?
+ * Only an operation of this table that needs a rebuild itself; a
+ * drop_column of it always can (the rebuild drops it, with what uses it,
+ * as it drops one the native DROP COLUMN refuses).
+ */
+static int joins(rb *b, const retort_op *op, int *out)
 {
+	*out = 0;
+	if ((op->dialect && strcasecmp(op->dialect, "sqlite") != 0) || !op->table ||
+	    strcasecmp(op->table, b->table) != 0)
+		return RETORT_OK;
+	if (op->kind == RETORT_OP_DROP_COLUMN) {
+		*out = op->column != NULL;
+		return RETORT_OK;
+	}
+	b->op = op;
+	return wants_rebuild(b, out);
+}
+
+/*
+ * ops[0], and when it needs a rebuild, the operations after it that can
+ * join that rebuild (joins): one rebuild edits the definition for each in
+ * turn, copies the rows once and recreates the indexes once.  An
+ * alter_column that also renames its column ends the run: the rename
+ * follows the rebuild, and what comes after may use the new name.
+ */
+int sqlite_render_online_batch(retort_conn *c, retort_host_ctx *h, const retort_op *const *ops, size_t n,
+                               size_t *used, retort_sink *out)
+{
+	const retort_op *op = ops[0];
 	rb b;
+	size_t k;
 	int rc, rebuild = 0, fk_on = 0, legacy = 0, defer = 0;
 
+	*used = 1;
 	memset(&b, 0, sizeof b);
 	b.c = c;
 	b.h = h;
@@ -369,8 +409,21 @@ int sqlite_render_online(retort_conn *c, retort_host_ctx *h, const retort_op *op
 		          b.table, b.inbound.v[0]);
 		goto done;
 	}
-	if ((rc = rb_edit(&b)) != RETORT_OK)
-		goto done;
+	for (k = 0;;) {
+		int more = 0;
+		b.op = ops[k++];
+		if ((rc = rb_edit(&b)) != RETORT_OK)
+			goto done;
+		if (k == n || (b.op->kind == RETORT_OP_ALTER_COLUMN && b.op->new_name))
+			break;
+		if ((rc = joins(&b, ops[k], &more)) != RETORT_OK)
+			goto done;
+		if (!more)
+			break;
+	}
+	op = b.op = ops[k - 1];
+	*used = k;
+	b.host->log(h, RETORT_LOG_DEBUG, "rebuilding table %s once for %zu operation%s", b.table, k, k > 1 ? "s" : "");
 	if ((rc = emit_rebuild(&b, out, fk_on, legacy, defer)) != RETORT_OK)
 		goto done;
 	if (op->kind == RETORT_OP_ALTER_COLUMN && op->new_name) {
@@ -389,4 +442,11 @@ done:
 		rc = rb_oom(&b);
 	rb_free(&b);
 	return rc;
+}
+
+/* The one-operation case of sqlite_render_online_batch, for hosts without it. */
+int sqlite_render_online(retort_conn *c, retort_host_ctx *h, const retort_op *op, retort_sink *out)
+{
+	size_t used;
+	return sqlite_render_online_batch(c, h, &op, 1, &used, out);
 }

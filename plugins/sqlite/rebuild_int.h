@@ -34,10 +34,10 @@ typedef struct rb {
 	item *items;
 	size_t nitems, cap;
 	strv idx_names, idx_sqls, trig_sqls, inbound;
-	char *cast_col;  /* column whose type changed (for CAST), and its new type */
-	char *cast_type;
-	char *old_type;
-	char *dropped;   /* drop_column */
+	strv cast_cols;  /* the columns whose type changed (for CAST) ... */
+	strv cast_types; /* ... their new types ... */
+	strv old_types;  /* ... and their types in the live table */
+	strv dropped;    /* drop_column: the columns dropped */
 	long long seq;   /* its sqlite_sequence value (AUTOINCREMENT), or -1 */
 } rb;
 
@@ -55,6 +55,7 @@ typedef struct rb_cons {
 char rb_affinity(const char *type);
 void rb_buf_literal(sqlite_buf *s, const char *text);
 void rb_buf_put(sqlite_buf *s, const char *t);
+/* Edit the definition for b->op (one rebuild may take several operations in turn). */
 int rb_edit(rb *b);
 int rb_fail(rb *b, int rc, const char *fmt, ...) RETORT_PRINTF(3, 4);
 int rb_is_generated(rb *b, item *it);

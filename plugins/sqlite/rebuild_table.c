@@ -148,10 +148,10 @@ void rb_free(rb *b)
 	b->host->free(b->table);
 	b->host->free(b->sql);
 	b->host->free(b->tail);
-	b->host->free(b->cast_col);
-	b->host->free(b->cast_type);
-	b->host->free(b->old_type);
-	b->host->free(b->dropped);
+	strv_free(b, &b->cast_cols);
+	strv_free(b, &b->cast_types);
+	strv_free(b, &b->old_types);
+	strv_free(b, &b->dropped);
 	strv_free(b, &b->idx_names);
 	strv_free(b, &b->idx_sqls);
 	strv_free(b, &b->trig_sqls);
@@ -572,6 +572,32 @@ char rb_affinity(const char *type)
 	return 'N';
 }
 
+/*
+ * Column `col` (typed old[0..n) now) gets type `type`: the copy CASTs it
+ * when the affinity changes.  Altered again in the same rebuild, it keeps
+ * the type the live table has.
+ */
+static void note_cast(rb *b, const char *col, const char *old, size_t n, const char *type)
+{
+	size_t i;
+	char *t, *o;
+	for (i = 0; i < b->cast_cols.n; i++) {
+		if (strcasecmp(b->cast_cols.v[i], col) == 0) {
+			if ((t = dup(b, type)) != NULL) {
+				b->host->free(b->cast_types.v[i]);
+				b->cast_types.v[i] = t;
+			}
+			return;
+		}
+	}
+	if (!(o = old ? dupn(b, old, n) : dup(b, "")))
+		return;
+	strv_push(b, &b->old_types, o);
+	strv_push(b, &b->cast_types, type);
+	strv_push(b, &b->cast_cols, col);
+	b->host->free(o);
+}
+
 static int alter_column_def(rb *b, item *it)
 {
 	const retort_op *op = b->op;
@@ -591,9 +617,7 @@ static int alter_column_def(rb *b, item *it)
 		if (ty.rc == RETORT_OK) {
 			rb_buf_put(&s, " ");
 			rb_buf_put(&s, ty.p);
-			b->old_type = d.type_s ? dupn(b, d.type_s, d.type_n) : dup(b, "");
-			b->cast_type = dup(b, ty.p);
-			b->cast_col = dup(b, it->name);
+			note_cast(b, it->name, d.type_s, d.type_n, ty.p);
 		}
 		s.rc = s.rc ? s.rc : ty.rc;
 		b->host->free(ty.p);
@@ -806,20 +830,12 @@ static int append_key(rb *b, const char *kind)
 {
 	const retort_op *op = b->op;
 	sqlite_buf s = {b->host, NULL, 0, 0, RETORT_OK};
-	size_t i;
-	if (op->name) {
-		rb_buf_put(&s, "CONSTRAINT ");
-		sqlite_text_ident(&s, op->name);
-		rb_buf_put(&s, " ");
-	}
-	rb_buf_put(&s, kind);
-	rb_buf_put(&s, " (");
-	for (i = 0; i < op->ncolumn_names; i++) {
-		if (i)
-			rb_buf_put(&s, ", ");
-		sqlite_text_ident(&s, op->column_names[i]);
-	}
-	rb_buf_put(&s, ")");
+	sqlite_text_writer tw;
+	sw *w = sqlite_buf_writer(&tw, &s, &b->st, b->h);
+	sw_constraint_name(w, op->name);
+	sw_put(w, kind);
+	sw_put(w, " ");
+	sw_ident_list(w, op->column_names, op->ncolumn_names);
 	return append_item(b, &s);
 }
 
@@ -827,6 +843,8 @@ int rb_edit(rb *b)
 {
 	const retort_op *op = b->op;
 	sqlite_buf s = {b->host, NULL, 0, 0, RETORT_OK};
+	sqlite_text_writer tw;
+	sw *w;
 	size_t i;
 	item *it;
 	int rc;
@@ -841,11 +859,11 @@ int rb_edit(rb *b)
 	case RETORT_OP_CREATE_CHECK_CONSTRAINT:
 		if (!op->name || !op->expression)
 			return rb_fail(b, RETORT_EINVAL, "missing name or expression");
-		rb_buf_put(&s, "CONSTRAINT ");
-		sqlite_text_ident(&s, op->name);
-		rb_buf_put(&s, " CHECK (");
-		rb_buf_put(&s, op->expression);
-		rb_buf_put(&s, ")");
+		w = sqlite_buf_writer(&tw, &s, &b->st, b->h);
+		sw_constraint_name(w, op->name);
+		sw_put(w, "CHECK (");
+		sw_put(w, op->expression);
+		sw_put(w, ")");
 		return append_item(b, &s);
 	case RETORT_OP_CREATE_PRIMARY_KEY:
 		if (op->ncolumn_names == 0)
@@ -868,7 +886,8 @@ int rb_edit(rb *b)
 	case RETORT_OP_DROP_COLUMN:
 		if (!find_column(b, op->column))
 			return rb_fail(b, RETORT_EINVAL, "table %s has no column %s", b->table, op->column);
-		if (!(b->dropped = dup(b, op->column)))
+		strv_push(b, &b->dropped, op->column);
+		if (b->rc != RETORT_OK)
 			return rb_oom(b);
 		for (i = b->nitems; i-- > 0;) {
 			it = &b->items[i];

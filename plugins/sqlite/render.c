@@ -9,11 +9,13 @@
  * Rendering is offline (no connection), so it also serves `--sql`.  What
  * SQLite's ALTER TABLE cannot do (alter a column other than renaming it,
  * add or drop a constraint other than a unique one) needs a table rebuild,
- * which reads the live table: rebuild.c does it online (render_online);
+ * which reads the live table: rebuild.c does it online (render_online_batch);
  * offline those operations are RETORT_ENOTSUPPORTED with a message.
  *
- * The helpers sqlite_text_* write the same SQL into a plain buffer, for
- * rebuild.c.
+ * Everything is written with the dialects' statement writer
+ * (plugins/common/sqlwriter.h): sqlite_ops is SQLite's table of it, and
+ * sqlite_buf_writer lends the same writer a plain buffer for the texts
+ * rebuild.c keeps (sqlite_text_* are its shorthands).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -21,16 +23,8 @@
 #include <strings.h>
 
 #include "sqlite_int.h"
-#include "sqlwriter.h"
 
-/* ---- a render context with a sticky error: the first failure wins ---- */
-
-typedef struct rd {
-	const retort_host *host;
-	retort_sink *out;
-	int rc;
-	sqlite_buf *buf; /* when set, text goes here instead of `out` */
-} rd;
+/* ---- plain buffers ---- */
 
 void sqlite_buf_add(sqlite_buf *b, const char *s, size_t n)
 {
@@ -54,28 +48,7 @@ void sqlite_buf_add(sqlite_buf *b, const char *s, size_t n)
 	b->p[b->n] = '\0';
 }
 
-static void putn(rd *r, const char *s, size_t n)
-{
-	if (r->rc != RETORT_OK)
-		return;
-	if (r->buf) {
-		sqlite_buf_add(r->buf, s, n);
-		r->rc = r->buf->rc;
-	} else {
-		r->rc = r->host->sink_add(r->out, s, n);
-	}
-}
-
-static void put(rd *r, const char *s)
-{
-	putn(r, s, strlen(s));
-}
-
-static void end_stmt(rd *r)
-{
-	if (r->rc == RETORT_OK)
-		r->rc = r->host->sink_end(r->out, 0);
-}
+/* ---- quoting ---- */
 
 int sqlite_ident_needs_quotes(const char *ident)
 {
@@ -88,51 +61,9 @@ int sqlite_ident_needs_quotes(const char *ident)
 	return sqlite3_keyword_check(ident, (int)(p - ident)) != 0;
 }
 
-static void ident(rd *r, const char *name)
-{
-	const char *p, *q;
-	if (!name)
-		name = "";
-	if (!sqlite_ident_needs_quotes(name)) {
-		put(r, name);
-		return;
-	}
-	put(r, "\"");
-	for (p = name; (q = strchr(p, '"')) != NULL; p = q + 1) {
-		putn(r, p, (size_t)(q - p + 1));
-		put(r, "\"");
-	}
-	put(r, p);
-	put(r, "\"");
-}
-
-static void literal(rd *r, const char *text)
-{
-	const char *p, *q;
-	put(r, "'");
-	for (p = text; (q = strchr(p, '\'')) != NULL; p = q + 1) {
-		putn(r, p, (size_t)(q - p + 1));
-		put(r, "'");
-	}
-	put(r, p);
-	put(r, "'");
-}
-
-static void ident_list(rd *r, const char *const *names, size_t n)
-{
-	size_t i;
-	put(r, "(");
-	for (i = 0; i < n; i++) {
-		if (i)
-			put(r, ", ");
-		ident(r, names[i]);
-	}
-	put(r, ")");
-}
-
 static int oom(sqlite_state *st, retort_host_ctx *h, int rc)
 {
-	if (rc == RETORT_ENOMEM)
+	if (rc == RETORT_ENOMEM && (h || st->h)) /* (rebuild.c's text helpers have no context) */
 		st->host->set_error(h ? h : st->h, "out of memory");
 	return rc;
 }
@@ -140,92 +71,59 @@ static int oom(sqlite_state *st, retort_host_ctx *h, int rc)
 int sqlite_quote_ident(void *state, const char *name, retort_sink *out)
 {
 	sqlite_state *st = state;
-	rd r = {st->host, out, RETORT_OK, NULL};
-	ident(&r, name);
-	return oom(st, NULL, r.rc);
+	if (!name)
+		name = "";
+	if (!sqlite_ident_needs_quotes(name))
+		return oom(st, NULL, st->host->sink_add(out, name, strlen(name)));
+	return oom(st, NULL, sw_add_quoted(st->host, out, name, '"', 0));
 }
 
 int sqlite_quote_literal(void *state, const char *text, retort_sink *out)
 {
 	sqlite_state *st = state;
-	rd r = {st->host, out, RETORT_OK, NULL};
-	literal(&r, text ? text : "");
-	return oom(st, NULL, r.rc);
+	return oom(st, NULL, sw_add_quoted(st->host, out, text ? text : "", '\'', 0));
 }
 
 /* ---- types ---- */
 
-static const struct {
-	const char *portable;
-	const char *sqlite; /* NULL: upper-case the name and keep the arguments */
-} type_map[] = {
-	{"integer", "INTEGER"},   {"bigint", "BIGINT"},     {"smallint", "SMALLINT"}, {"boolean", "BOOLEAN"},
-	{"varchar", NULL},        {"text", "TEXT"},         {"numeric", NULL},        {"real", "REAL"},
-	{"double", "DOUBLE"},     {"date", "DATE"},         {"time", "TIME"},         {"timestamp", "TIMESTAMP"},
-	{"timestamptz", "TIMESTAMP"}, {"blob", "BLOB"},     {"json", "JSON"},         {"uuid", "VARCHAR(36)"},
-};
+static const sw_type types[] = {
+	{"integer", "INTEGER", 0},   {"bigint", "BIGINT", 0},     {"smallint", "SMALLINT", 0},
+	{"boolean", "BOOLEAN", 0},   {"varchar", "VARCHAR", 1},   {"text", "TEXT", 0},
+	{"numeric", "NUMERIC", 1},   {"real", "REAL", 0},         {"double", "DOUBLE", 0},
+	{"date", "DATE", 0},         {"time", "TIME", 0},         {"timestamp", "TIMESTAMP", 0},
+	{"timestamptz", "TIMESTAMP", 0}, {"blob", "BLOB", 0},     {"json", "JSON", 0},
+	{"uuid", "VARCHAR(36)", 0},  {NULL, NULL, 0}};
 
 /*
- * Map a portable type: the name (case-insensitive) followed by an optional
- * "(args)".  varchar and numeric keep their arguments (spaces dropped);
- * the others take none.  Anything else is written verbatim.
+ * Map a portable type: the name (case-insensitive, after blanks) followed
+ * by an optional "(args)".  varchar and numeric keep their arguments
+ * (blanks dropped); the others take none.  Anything else is written
+ * verbatim.
  */
-static void map_type(rd *r, const char *type)
-{
-	const char *b = type, *e, *args = NULL, *args_end = NULL;
-	size_t n, i;
-
-	while (*b == ' ')
-		b++;
-	for (e = b; isalpha((unsigned char)*e); e++)
-		;
-	n = (size_t)(e - b);
-	for (args = e; *args == ' '; args++)
-		;
-	if (*args == '(') {
-		args_end = strchr(args, ')');
-		if (!args_end)
-			goto verbatim;
-		for (e = args_end + 1; *e == ' '; e++)
-			;
-		if (*e)
-			goto verbatim;
-	} else if (*args) {
-		goto verbatim;
-	} else {
-		args = NULL;
-	}
-	for (i = 0; i < sizeof type_map / sizeof type_map[0]; i++) {
-		if (strlen(type_map[i].portable) != n || strncasecmp(type_map[i].portable, b, n) != 0)
-			continue;
-		if (type_map[i].sqlite) {
-			if (args)
-				goto verbatim; /* "integer(11)": not a portable name */
-			put(r, type_map[i].sqlite);
-			return;
-		}
-		for (e = b; e < b + n; e++) {
-			char c = (char)toupper((unsigned char)*e);
-			putn(r, &c, 1);
-		}
-		if (args) {
-			const char *p;
-			for (p = args; p <= args_end; p++)
-				if (*p != ' ')
-					putn(r, p, 1);
-		}
-		return;
-	}
-verbatim:
-	put(r, type);
-}
-
 int sqlite_map_type(void *state, const char *portable, retort_sink *out)
 {
 	sqlite_state *st = state;
-	rd r = {st->host, out, RETORT_OK, NULL};
-	map_type(&r, portable ? portable : "");
-	return oom(st, NULL, r.rc);
+	const char *type = portable ? portable : "", *b = type, *args, *close = NULL, *p;
+	const sw_type *m;
+	int rc;
+
+	while (*b == ' ')
+		b++;
+	m = sw_find_type(types, b, &args);
+	if (m && *args) {
+		close = strchr(args, ')');
+		for (p = close ? close + 1 : args; *p == ' '; p++)
+			;
+		if (!close || *p)
+			m = NULL; /* "varchar(10", "numeric(10) x" */
+	}
+	if (!m)
+		return oom(st, NULL, st->host->sink_add(out, type, strlen(type)));
+	rc = st->host->sink_add(out, m->sql, strlen(m->sql));
+	for (p = args; rc == RETORT_OK && close && p <= close; p++)
+		if (*p != ' ')
+			rc = st->host->sink_add(out, p, 1);
+	return oom(st, NULL, rc);
 }
 
 /* integer, bigint or smallint (any case): the types that can become a rowid alias */
@@ -325,22 +223,42 @@ static const char *op_name(const retort_op *op)
 	return retort_op_kind_name(op->kind);
 }
 
-static int needs_rebuild(sqlite_state *st, retort_host_ctx *h, const retort_op *op)
+static void value(sw *w, const retort_op *op, const retort_value *v);
+static const char *const sqlite_names[] = {"sqlite", NULL};
+static const sw_dialect sqlite_sql = {sqlite_quote_ident, sqlite_quote_literal, sqlite_map_type, "1", "0",
+                                      sqlite_names, value};
+
+static void needs_rebuild(sw *w, const retort_op *op)
 {
-	st->host->set_error(h,
-	                    "%s needs a table rebuild on SQLite, which reads the live database: it cannot be "
-	                    "rendered offline (--sql)",
-	                    op_name(op));
-	return RETORT_ENOTSUPPORTED;
+	sw_fail(w, RETORT_ENOTSUPPORTED,
+	        "%s needs a table rebuild on SQLite, which reads the live database: it cannot be rendered offline "
+	        "(--sql)",
+	        op_name(op));
 }
 
-static int missing(sqlite_state *st, retort_host_ctx *h, const retort_op *op, const char *what)
+/* 1 when p is set; else fail with "missing <what>" and return 0. */
+static int need(sw *w, const retort_op *op, const void *p, const char *what)
 {
+	if (w->rc != RETORT_OK)
+		return 0;
+	if (p)
+		return 1;
 	if (op->file && op->line)
-		st->host->set_error(h, "%s:%d: %s: missing %s", op->file, op->line, op_name(op), what);
+		sw_fail(w, RETORT_EINVAL, "%s:%d: %s: missing %s", op->file, op->line, op_name(op), what);
 	else
-		st->host->set_error(h, "%s: missing %s", op_name(op), what);
-	return RETORT_EINVAL;
+		sw_fail(w, RETORT_EINVAL, "%s: missing %s", op_name(op), what);
+	return 0;
+}
+
+/* A DEFAULT's expression: as is when plain, else parenthesised. */
+static void default_expr(sw *w, const char *expr)
+{
+	int plain = default_is_plain(expr);
+	if (!plain)
+		sw_put(w, "(");
+	sw_put(w, expr);
+	if (!plain)
+		sw_put(w, ")");
 }
 
 /*
@@ -351,428 +269,384 @@ static int missing(sqlite_state *st, retort_host_ctx *h, const retort_op *op, co
  * AUTOINCREMENT, SQLite's rowid alias (the only place AUTOINCREMENT is
  * allowed).
  */
-static void column_def(rd *r, const retort_column *c, int in_pk, int inline_pk, const char *pk_name)
+static void column_def(sw *w, const retort_column *c, int in_pk, int inline_pk, const char *pk_name)
 {
 	int rowid = inline_pk && c->autoincrement > 0 && is_integer_type(c->type);
 
-	ident(r, c->name);
+	sw_ident(w, c->name);
 	if (rowid) {
-		put(r, " INTEGER");
+		sw_put(w, " INTEGER");
 	} else if (*c->type) { /* SQLite's columns may have no type */
-		put(r, " ");
-		map_type(r, c->type);
+		sw_put(w, " ");
+		sw_type_of(w, c->type);
 	}
 	/* a primary key is NOT NULL (SQLite would otherwise allow NULLs in a non-rowid key) */
 	if (!rowid && (c->nullable == 0 || in_pk))
-		put(r, " NOT NULL");
+		sw_put(w, " NOT NULL");
 	if (inline_pk) {
 		if (pk_name) {
-			put(r, " CONSTRAINT ");
-			ident(r, pk_name);
+			sw_put(w, " CONSTRAINT ");
+			sw_ident(w, pk_name);
 		}
-		put(r, " PRIMARY KEY");
+		sw_put(w, " PRIMARY KEY");
 		if (rowid)
-			put(r, " AUTOINCREMENT");
+			sw_put(w, " AUTOINCREMENT");
 	}
 	if (c->server_default) {
-		put(r, " DEFAULT ");
-		if (default_is_plain(c->server_default)) {
-			put(r, c->server_default);
-		} else {
-			put(r, "(");
-			put(r, c->server_default);
-			put(r, ")");
-		}
+		sw_put(w, " DEFAULT ");
+		default_expr(w, c->server_default);
 	}
 	if (c->unique > 0 && !inline_pk)
-		put(r, " UNIQUE");
+		sw_put(w, " UNIQUE");
 }
 
-static void constraint_name(rd *r, const char *name)
+/* add_column's (sw_column_fn): never a key, add_column refuses those */
+static void added_column(sw *w, const retort_column *c, int inline_pk)
 {
-	if (name) {
-		put(r, "CONSTRAINT ");
-		ident(r, name);
-		put(r, " ");
-	}
+	(void)inline_pk;
+	column_def(w, c, 0, 0, NULL);
 }
 
-static int foreign_key(sqlite_state *st, retort_host_ctx *h, const retort_op *op, rd *r, const retort_foreign_key *fk)
+/* Can the writer write this foreign key?  Refused with SQLite's own words for what is missing or unknown. */
+static int fk_ok(sw *w, const retort_op *op, const retort_foreign_key *fk)
 {
-	const char *del = NULL, *upd = NULL;
-	if (!fk->ref_table || fk->ncolumns == 0)
-		return missing(st, h, op, "foreign key columns or referenced table");
-	if (fk->on_delete && !(del = sw_fk_action_sql(fk->on_delete))) {
-		st->host->set_error(h, "%s: unknown on_delete action '%s'", op_name(op), fk->on_delete);
-		return RETORT_EINVAL;
-	}
-	if (fk->on_update && !(upd = sw_fk_action_sql(fk->on_update))) {
-		st->host->set_error(h, "%s: unknown on_update action '%s'", op_name(op), fk->on_update);
-		return RETORT_EINVAL;
-	}
-	constraint_name(r, fk->name);
-	put(r, "FOREIGN KEY ");
-	ident_list(r, fk->columns, fk->ncolumns);
-	put(r, " REFERENCES ");
-	ident(r, fk->ref_table);
-	if (fk->nref_columns) {
-		put(r, " ");
-		ident_list(r, fk->ref_columns, fk->nref_columns);
-	}
-	if (del) {
-		put(r, " ON DELETE ");
-		put(r, del);
-	}
-	if (upd) {
-		put(r, " ON UPDATE ");
-		put(r, upd);
-	}
-	return RETORT_OK;
+	if (!need(w, op, fk->ref_table && fk->ncolumns ? fk : NULL, "foreign key columns or referenced table"))
+		return 0;
+	if (fk->on_delete && !sw_fk_action_sql(fk->on_delete))
+		sw_fail(w, RETORT_EINVAL, "%s: unknown on_delete action '%s'", op_name(op), fk->on_delete);
+	if (fk->on_update && !sw_fk_action_sql(fk->on_update))
+		sw_fail(w, RETORT_EINVAL, "%s: unknown on_update action '%s'", op_name(op), fk->on_update);
+	return w->rc == RETORT_OK;
 }
 
-static int create_table(sqlite_state *st, retort_host_ctx *h, const retort_op *op, rd *r)
+/* The table's primary key: on its one column (inline, -1 when none) or as a table constraint. */
+static void primary_key(const retort_op *op, size_t *npk, long *inline_pk)
 {
-	size_t i, npk = 0;
-	const char *pk_name = op->primary_key ? op->primary_key->name : NULL;
-	long inline_pk = -1; /* the column that carries PRIMARY KEY itself */
-	int rc, table_pk = op->primary_key && op->primary_key->ncolumns;
-
-	if (!op->table)
-		return missing(st, h, op, "table");
-	if (op->ncolumns == 0)
-		return missing(st, h, op, "columns");
-	for (i = 0; i < op->ncolumns; i++)
-		if (!op->columns[i].name || !op->columns[i].type)
-			return missing(st, h, op, "column name or type");
-	/* the primary key: a table-level one wins over the columns' primary_key */
-	if (table_pk) {
-		npk = op->primary_key->ncolumns;
-		if (npk == 1)
+	size_t i;
+	*npk = 0;
+	*inline_pk = -1;
+	/* a table-level one wins over the columns' primary_key */
+	if (op->primary_key && op->primary_key->ncolumns) {
+		*npk = op->primary_key->ncolumns;
+		if (*npk == 1)
 			for (i = 0; i < op->ncolumns; i++)
 				if (strcmp(op->columns[i].name, op->primary_key->columns[0]) == 0)
-					inline_pk = (long)i;
-	} else {
-		for (i = 0; i < op->ncolumns; i++)
-			if (op->columns[i].primary_key > 0) {
-				npk++;
-				inline_pk = (long)i;
-			}
-		if (npk != 1)
-			inline_pk = -1;
+					*inline_pk = (long)i;
+		return;
 	}
-
-	put(r, "CREATE TABLE ");
-	ident(r, op->table);
-	put(r, " (");
-	for (i = 0; i < op->ncolumns; i++) {
-		int is_pk = inline_pk == (long)i, in_pk = 0;
-		if (table_pk) {
-			size_t k;
-			for (k = 0; k < op->primary_key->ncolumns; k++)
-				if (strcmp(op->primary_key->columns[k], op->columns[i].name) == 0)
-					in_pk = 1;
-		} else {
-			in_pk = op->columns[i].primary_key > 0;
+	for (i = 0; i < op->ncolumns; i++)
+		if (op->columns[i].primary_key > 0) {
+			(*npk)++;
+			*inline_pk = (long)i;
 		}
-		put(r, i ? ",\n    " : "\n    ");
-		column_def(r, &op->columns[i], in_pk, is_pk, is_pk ? pk_name : NULL);
+	if (*npk != 1)
+		*inline_pk = -1;
+}
+
+static int in_table_pk(const retort_op *op, const char *column)
+{
+	size_t k;
+	for (k = 0; k < op->primary_key->ncolumns; k++)
+		if (strcmp(op->primary_key->columns[k], column) == 0)
+			return 1;
+	return 0;
+}
+
+void sqlite_create_table_head(sw *w, const char *table)
+{
+	sw_put(w, "CREATE TABLE ");
+	sw_ident(w, table);
+	sw_put(w, " (");
+}
+
+static void create_table(sw *w, const retort_op *op)
+{
+	size_t i, npk;
+	const char *pk_name = op->primary_key ? op->primary_key->name : NULL;
+	long inline_pk; /* the column that carries PRIMARY KEY itself */
+	int table_pk = op->primary_key && op->primary_key->ncolumns;
+
+	if (!need(w, op, op->table, "table") || !need(w, op, op->ncolumns ? op->columns : NULL, "columns"))
+		return;
+	for (i = 0; i < op->ncolumns; i++)
+		if (!need(w, op, op->columns[i].name && op->columns[i].type ? op : NULL, "column name or type"))
+			return;
+	for (i = 0; i < op->nforeign_keys; i++)
+		if (!fk_ok(w, op, &op->foreign_keys[i]))
+			return;
+	primary_key(op, &npk, &inline_pk);
+
+	sqlite_create_table_head(w, op->table);
+	for (i = 0; i < op->ncolumns; i++) {
+		int is_pk = inline_pk == (long)i;
+		int in_pk = table_pk ? in_table_pk(op, op->columns[i].name) : op->columns[i].primary_key > 0;
+		sw_put(w, i ? ",\n    " : "\n    ");
+		column_def(w, &op->columns[i], in_pk, is_pk, is_pk ? pk_name : NULL);
 	}
 	if (npk && inline_pk < 0) {
-		put(r, ",\n    ");
-		constraint_name(r, pk_name);
-		put(r, "PRIMARY KEY ");
+		sw_put(w, ",\n    ");
+		sw_constraint_name(w, pk_name);
+		sw_put(w, "PRIMARY KEY ");
 		if (table_pk) {
-			ident_list(r, op->primary_key->columns, op->primary_key->ncolumns);
+			sw_ident_list(w, op->primary_key->columns, op->primary_key->ncolumns);
 		} else {
 			size_t k = 0;
-			put(r, "(");
+			sw_put(w, "(");
 			for (i = 0; i < op->ncolumns; i++)
 				if (op->columns[i].primary_key > 0) {
 					if (k++)
-						put(r, ", ");
-					ident(r, op->columns[i].name);
+						sw_put(w, ", ");
+					sw_ident(w, op->columns[i].name);
 				}
-			put(r, ")");
+			sw_put(w, ")");
 		}
 	}
-	for (i = 0; i < op->nuniques; i++) {
-		if (op->uniques[i].ncolumns == 0)
-			return missing(st, h, op, "unique constraint columns");
-		put(r, ",\n    ");
-		constraint_name(r, op->uniques[i].name);
-		put(r, "UNIQUE ");
-		ident_list(r, op->uniques[i].columns, op->uniques[i].ncolumns);
-	}
-	for (i = 0; i < op->nforeign_keys; i++) {
-		put(r, ",\n    ");
-		if ((rc = foreign_key(st, h, op, r, &op->foreign_keys[i])) != RETORT_OK)
-			return rc;
-	}
-	for (i = 0; i < op->nchecks; i++) {
-		if (!op->checks[i].expression)
-			return missing(st, h, op, "check expression");
-		put(r, ",\n    ");
-		constraint_name(r, op->checks[i].name);
-		put(r, "CHECK (");
-		put(r, op->checks[i].expression);
-		put(r, ")");
-	}
-	put(r, "\n)");
-	end_stmt(r);
-	return RETORT_OK;
+	sw_table_constraints(w, op);
+	sw_put(w, "\n)");
+	sw_end(w, 0);
 }
 
-static int create_index(sqlite_state *st, retort_host_ctx *h, const retort_op *op, rd *r, int unique)
+/* CREATE [UNIQUE] INDEX name ON t (columns, or the expression as written) [WHERE ...] */
+static void index_of(sw *w, const retort_op *op, int unique)
 {
-	if (!op->name)
-		return missing(st, h, op, "name");
-	if (!op->table)
-		return missing(st, h, op, "table");
-	if (op->ncolumn_names == 0 && !(op->expression && op->kind == RETORT_OP_CREATE_INDEX))
-		return missing(st, h, op, "columns");
-	put(r, unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-	ident(r, op->name);
-	put(r, " ON ");
-	ident(r, op->table);
-	put(r, " ");
-	if (op->ncolumn_names == 0) {
-		/* an index on expressions: its key list verbatim */
-		put(r, "(");
-		put(r, op->expression);
-		put(r, ")");
-	} else {
-		ident_list(r, op->column_names, op->ncolumn_names);
-	}
+	retort_op ix = *op;
+	if (!need(w, op, op->name, "name") || !need(w, op, op->table, "table") ||
+	    !need(w, op, op->ncolumn_names || (op->expression && op->kind == RETORT_OP_CREATE_INDEX) ? op : NULL,
+	          "columns"))
+		return;
+	ix.unique = unique;
+	if (op->ncolumn_names)
+		ix.expression = NULL;
+	sw_create_index(w, &ix, NULL);
 	if (op->where && op->kind == RETORT_OP_CREATE_INDEX) {
-		put(r, " WHERE ");
-		put(r, op->where);
+		sw_put(w, " WHERE ");
+		sw_put(w, op->where);
 	}
-	end_stmt(r);
-	return RETORT_OK;
+	sw_end(w, 0);
 }
 
-static void value(rd *r, const retort_value *v)
+static void create_index(sw *w, const retort_op *op)
 {
+	index_of(w, op, op->unique > 0); /* concurrently: no such thing in SQLite */
+}
+
+/*
+ * Offline only (online it is a rebuild adding a table constraint,
+ * rebuild.c): SQLite cannot add a table constraint without the live
+ * schema; a unique index enforces the same.
+ */
+static void create_unique_constraint(sw *w, const retort_op *op)
+{
+	index_of(w, op, 1);
+}
+
+/* bulk_insert's values as SQLite takes them: a number that is not one becomes a string */
+static void value(sw *w, const retort_op *op, const retort_value *v)
+{
+	(void)op;
 	switch (v->type) {
 	case RETORT_VALUE_INT:
 	case RETORT_VALUE_FLOAT:
 		if (v->text && is_number(v->text))
-			put(r, v->text);
+			sw_put(w, v->text);
 		else if (v->text)
-			literal(r, v->text);
+			sw_lit(w, v->text);
 		else
-			put(r, "NULL");
+			sw_put(w, "NULL");
 		break;
 	case RETORT_VALUE_BOOL:
 		if (!v->text)
-			put(r, "NULL");
+			sw_put(w, "NULL");
 		else
-			put(r, (strcmp(v->text, "0") == 0 || strcasecmp(v->text, "false") == 0) ? "0" : "1");
+			sw_put(w, (strcmp(v->text, "0") == 0 || strcasecmp(v->text, "false") == 0) ? "0" : "1");
 		break;
 	case RETORT_VALUE_STRING:
 		if (v->text)
-			literal(r, v->text);
+			sw_lit(w, v->text);
 		else
-			put(r, "NULL");
+			sw_put(w, "NULL");
 		break;
 	case RETORT_VALUE_NULL:
 	default:
-		put(r, "NULL");
+		sw_put(w, "NULL");
 		break;
 	}
 }
 
-static int bulk_insert(sqlite_state *st, retort_host_ctx *h, const retort_op *op, rd *r)
+static void bulk_insert(sw *w, const retort_op *op)
 {
-	size_t i, j;
-	if (!op->table)
-		return missing(st, h, op, "table");
-	if (op->ncolumn_names == 0)
-		return missing(st, h, op, "columns");
-	for (i = 0; i < op->nrows; i++) {
-		put(r, "INSERT INTO ");
-		ident(r, op->table);
-		put(r, " ");
-		ident_list(r, op->column_names, op->ncolumn_names);
-		put(r, " VALUES (");
-		for (j = 0; j < op->ncolumn_names; j++) {
-			if (j)
-				put(r, ", ");
-			value(r, &op->rows[i * op->ncolumn_names + j]);
-		}
-		put(r, ")");
-		end_stmt(r);
-	}
-	return RETORT_OK;
+	if (need(w, op, op->table, "table") && need(w, op, op->ncolumn_names ? op : NULL, "columns"))
+		sw_bulk_insert(w, op);
 }
 
-static int alter_column(sqlite_state *st, retort_host_ctx *h, const retort_op *op, rd *r)
+static void alter_column(sw *w, const retort_op *op)
 {
-	if (!op->table || !op->column)
-		return missing(st, h, op, "table or column");
+	if (!need(w, op, op->table && op->column ? op : NULL, "table or column"))
+		return;
 	/* comments do not exist in SQLite: a comment change alone renders nothing */
 	if (op->type || op->nullable != RETORT_UNSET || op->set_server_default)
-		return needs_rebuild(st, h, op);
-	if (!op->new_name)
-		return RETORT_OK;
-	put(r, "ALTER TABLE ");
-	ident(r, op->table);
-	put(r, " RENAME COLUMN ");
-	ident(r, op->column);
-	put(r, " TO ");
-	ident(r, op->new_name);
-	end_stmt(r);
-	return RETORT_OK;
+		needs_rebuild(w, op);
+	else if (op->new_name)
+		sw_rename_column(w, op);
 }
 
-static int render_op(sqlite_state *st, retort_host_ctx *h, const retort_op *op, rd *r)
+static void drop_table(sw *w, const retort_op *op)
 {
-	switch (op->kind) {
-	case RETORT_OP_CREATE_TABLE:
-		return create_table(st, h, op, r);
-	case RETORT_OP_DROP_TABLE:
-		if (!op->table)
-			return missing(st, h, op, "table");
-		put(r, "DROP TABLE ");
-		ident(r, op->table);
-		end_stmt(r);
-		return RETORT_OK;
-	case RETORT_OP_RENAME_TABLE:
-		if (!op->table || !op->new_name)
-			return missing(st, h, op, "table or new_name");
-		put(r, "ALTER TABLE ");
-		ident(r, op->table);
-		put(r, " RENAME TO ");
-		ident(r, op->new_name);
-		end_stmt(r);
-		return RETORT_OK;
-	case RETORT_OP_ADD_COLUMN:
-		if (!op->table || op->ncolumns < 1 || !op->columns[0].name || !op->columns[0].type)
-			return missing(st, h, op, "table or column");
-		if (op->columns[0].primary_key > 0 || op->columns[0].unique > 0) {
-			st->host->set_error(h,
-			                    "add_column: SQLite cannot add a PRIMARY KEY or UNIQUE column (%s.%s); add it, "
-			                    "then create a unique constraint",
-			                    op->table, op->columns[0].name);
-			return RETORT_ENOTSUPPORTED;
-		}
-		put(r, "ALTER TABLE ");
-		ident(r, op->table);
-		put(r, " ADD COLUMN ");
-		column_def(r, &op->columns[0], 0, 0, NULL);
-		end_stmt(r);
-		return RETORT_OK;
-	case RETORT_OP_DROP_COLUMN:
-		if (!op->table || !op->column)
-			return missing(st, h, op, "table or column");
-		put(r, "ALTER TABLE ");
-		ident(r, op->table);
-		put(r, " DROP COLUMN ");
-		ident(r, op->column);
-		end_stmt(r);
-		return RETORT_OK;
-	case RETORT_OP_ALTER_COLUMN:
-		return alter_column(st, h, op, r);
-	case RETORT_OP_CREATE_INDEX:
-		return create_index(st, h, op, r, op->unique > 0); /* concurrently: no such thing in SQLite */
-	case RETORT_OP_DROP_INDEX:
-		if (!op->name)
-			return missing(st, h, op, "name");
-		put(r, "DROP INDEX ");
-		ident(r, op->name);
-		end_stmt(r);
-		return RETORT_OK;
-	case RETORT_OP_CREATE_UNIQUE_CONSTRAINT:
-		/*
-		 * Offline only (online it is a rebuild adding a table constraint,
-		 * rebuild.c): SQLite cannot add a table constraint without the live
-		 * schema; a unique index enforces the same.
-		 */
-		return create_index(st, h, op, r, 1);
-	case RETORT_OP_DROP_CONSTRAINT:
-		/* offline, the inverse of create_unique_constraint above: its index */
-		if (op->constraint_type && strcasecmp(op->constraint_type, "unique") == 0) {
-			if (!op->name)
-				return missing(st, h, op, "name");
-			put(r, "DROP INDEX ");
-			ident(r, op->name);
-			end_stmt(r);
-			return RETORT_OK;
-		}
-		return needs_rebuild(st, h, op);
-	case RETORT_OP_CREATE_FOREIGN_KEY:
-	case RETORT_OP_CREATE_CHECK_CONSTRAINT:
-	case RETORT_OP_CREATE_PRIMARY_KEY:
-		return needs_rebuild(st, h, op);
-	case RETORT_OP_BULK_INSERT:
-		return bulk_insert(st, h, op, r);
-	case RETORT_OP_EXECUTE:
-		if (!op->sql)
-			return missing(st, h, op, "sql");
-		put(r, op->sql);
-		end_stmt(r);
-		return RETORT_OK;
-	case RETORT_OP_SET_TABLE_COMMENT:
-		st->host->set_error(h, "set_table_comment: SQLite keeps no comments");
-		return RETORT_ENOTSUPPORTED;
-	case RETORT_OP_CREATE_ENUM:
-	case RETORT_OP_DROP_ENUM:
-		st->host->set_error(h, "%s: SQLite has no enumerated types", op->kind == RETORT_OP_CREATE_ENUM ? "create_enum" : "drop_enum");
-		return RETORT_ENOTSUPPORTED;
+	if (need(w, op, op->table, "table"))
+		sw_render_common(w, op);
+}
+
+static void rename_table(sw *w, const retort_op *op)
+{
+	if (need(w, op, op->table && op->new_name ? op : NULL, "table or new_name")) {
+		sw_alter_table(w, op->table);
+		sw_put(w, "RENAME TO ");
+		sw_ident(w, op->new_name);
+		sw_end(w, 0);
 	}
-	st->host->set_error(h, "unknown operation kind %d", (int)op->kind);
-	return RETORT_EINVAL;
+}
+
+static void add_column(sw *w, const retort_op *op)
+{
+	if (!need(w, op, op->table && op->ncolumns && op->columns[0].name && op->columns[0].type ? op : NULL,
+	          "table or column"))
+		return;
+	if (op->columns[0].primary_key > 0 || op->columns[0].unique > 0)
+		sw_fail(w, RETORT_ENOTSUPPORTED,
+		        "add_column: SQLite cannot add a PRIMARY KEY or UNIQUE column (%s.%s); add it, then create a "
+		        "unique constraint",
+		        op->table, op->columns[0].name);
+	else
+		sw_add_column(w, op, added_column);
+}
+
+static void drop_column(sw *w, const retort_op *op)
+{
+	if (need(w, op, op->table && op->column ? op : NULL, "table or column"))
+		sw_render_common(w, op);
+}
+
+/* DROP INDEX name; drop_constraint of a unique constraint offline: its index (create_unique_constraint) */
+static void drop_index(sw *w, const retort_op *op)
+{
+	if (op->kind == RETORT_OP_DROP_CONSTRAINT &&
+	    !(op->constraint_type && strcasecmp(op->constraint_type, "unique") == 0)) {
+		needs_rebuild(w, op);
+		return;
+	}
+	if (need(w, op, op->name, "name")) {
+		sw_put(w, "DROP INDEX ");
+		sw_ident(w, op->name);
+		sw_end(w, 0);
+	}
+}
+
+static void execute(sw *w, const retort_op *op)
+{
+	if (need(w, op, op->sql, "sql"))
+		sw_render_common(w, op);
+}
+
+static void no_comment(sw *w, const retort_op *op)
+{
+	(void)op;
+	sw_fail(w, RETORT_ENOTSUPPORTED, "set_table_comment: SQLite keeps no comments");
+}
+
+static void no_enum(sw *w, const retort_op *op)
+{
+	sw_fail(w, RETORT_ENOTSUPPORTED, "%s: SQLite has no enumerated types",
+	        op->kind == RETORT_OP_CREATE_ENUM ? "create_enum" : "drop_enum");
+}
+
+/* Every kind: SQLite writes some of the common ones its own way, and checks their members first. */
+static const sw_op_fn sqlite_ops[SW_NKINDS] = {
+	[RETORT_OP_CREATE_TABLE] = create_table,         [RETORT_OP_DROP_TABLE] = drop_table,
+	[RETORT_OP_RENAME_TABLE] = rename_table,         [RETORT_OP_ADD_COLUMN] = add_column,
+	[RETORT_OP_DROP_COLUMN] = drop_column,           [RETORT_OP_ALTER_COLUMN] = alter_column,
+	[RETORT_OP_CREATE_INDEX] = create_index,         [RETORT_OP_DROP_INDEX] = drop_index,
+	[RETORT_OP_CREATE_UNIQUE_CONSTRAINT] = create_unique_constraint,
+	[RETORT_OP_DROP_CONSTRAINT] = drop_index,        [RETORT_OP_CREATE_FOREIGN_KEY] = needs_rebuild,
+	[RETORT_OP_CREATE_CHECK_CONSTRAINT] = needs_rebuild, [RETORT_OP_CREATE_PRIMARY_KEY] = needs_rebuild,
+	[RETORT_OP_BULK_INSERT] = bulk_insert,           [RETORT_OP_EXECUTE] = execute,
+	[RETORT_OP_SET_TABLE_COMMENT] = no_comment,      [RETORT_OP_CREATE_ENUM] = no_enum,
+	[RETORT_OP_DROP_ENUM] = no_enum,
+};
+
+void sqlite_writer(sw *w, sqlite_state *st, retort_host_ctx *h, retort_sink *out)
+{
+	sw_init(w, &sqlite_sql, st, st->host, h, out);
 }
 
 int sqlite_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)
 {
 	sqlite_state *st = state;
-	rd r = {st->host, out, RETORT_OK, NULL};
-	int rc;
-
-	if (op->dialect && strcasecmp(op->dialect, "sqlite") != 0)
-		return RETORT_OK; /* for another dialect */
-	rc = render_op(st, h, op, &r);
-	if (rc != RETORT_OK)
-		return rc;
-	return oom(st, h, r.rc);
+	if ((unsigned)op->kind >= SW_NKINDS && !(op->dialect && strcasecmp(op->dialect, "sqlite") != 0)) {
+		st->host->set_error(h, "unknown operation kind %d", (int)op->kind);
+		return RETORT_EINVAL;
+	}
+	return sw_render(&sqlite_sql, st, st->host, h, op, out, sqlite_ops);
 }
 
-/* ---- the same SQL into a plain buffer (rebuild.c) ---- */
+/*
+ * ---- the same SQL into a plain buffer (rebuild.c) ----
+ *
+ * The writer writes into a sink through host->sink_add; for text that
+ * rebuild.c keeps, it is lent a copy of the host whose sink_add appends to
+ * a sqlite_buf (passed as the sink), and a state whose quoting writes there
+ * too.
+ */
+
+static int buf_sink_add(retort_sink *s, const char *text, size_t n)
+{
+	sqlite_buf *b = (sqlite_buf *)(void *)s;
+	sqlite_buf_add(b, text, n);
+	return b->rc;
+}
+
+sw *sqlite_buf_writer(sqlite_text_writer *bw, sqlite_buf *b, const sqlite_state *st, retort_host_ctx *h)
+{
+	bw->host = *b->host;
+	bw->host.sink_add = buf_sink_add;
+	if (st)
+		bw->st = *st;
+	else
+		memset(&bw->st, 0, sizeof bw->st);
+	bw->st.host = &bw->host;
+	bw->st.h = h;
+	sw_init(&bw->w, &sqlite_sql, &bw->st, &bw->host, h, (retort_sink *)(void *)b);
+	return &bw->w;
+}
 
 int sqlite_text_ident(sqlite_buf *b, const char *name)
 {
-	rd r = {b->host, NULL, RETORT_OK, b};
-	ident(&r, name);
+	sqlite_text_writer bw;
+	sw_ident(sqlite_buf_writer(&bw, b, NULL, NULL), name);
 	return b->rc;
 }
 
 int sqlite_text_type(sqlite_buf *b, const char *type)
 {
-	rd r = {b->host, NULL, RETORT_OK, b};
-	map_type(&r, type);
+	sqlite_text_writer bw;
+	sw_type_of(sqlite_buf_writer(&bw, b, NULL, NULL), type);
 	return b->rc;
 }
 
 int sqlite_text_default(sqlite_buf *b, const char *expr)
 {
-	rd r = {b->host, NULL, RETORT_OK, b};
-	if (default_is_plain(expr)) {
-		put(&r, expr);
-	} else {
-		put(&r, "(");
-		put(&r, expr);
-		put(&r, ")");
-	}
+	sqlite_text_writer bw;
+	default_expr(sqlite_buf_writer(&bw, b, NULL, NULL), expr);
 	return b->rc;
 }
 
 int sqlite_text_foreign_key(sqlite_state *st, retort_host_ctx *h, const retort_op *op, sqlite_buf *b,
                             const retort_foreign_key *fk)
 {
-	rd r = {b->host, NULL, RETORT_OK, b};
-	int rc = foreign_key(st, h, op, &r, fk);
-	return rc != RETORT_OK ? rc : b->rc;
+	sqlite_text_writer bw;
+	sw *w = sqlite_buf_writer(&bw, b, st, h);
+	if (fk_ok(w, op, fk))
+		sw_foreign_key(w, op, fk);
+	return w->rc != RETORT_OK ? w->rc : b->rc;
 }
 
 const char *sqlite_op_name(const retort_op *op)

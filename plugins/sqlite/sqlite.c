@@ -558,6 +558,7 @@ static const retort_dialect_vtable vtable = {
 	.record_step = sq_record_step,
 	.reflect = sqlite_reflect,
 	.normalize = sqlite_normalize,
+	.render_online_batch = sqlite_render_online_batch, /* one rebuild for a table's run of changes */
 };
 
 static const retort_plugin_impl impls[] = {

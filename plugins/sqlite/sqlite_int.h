@@ -18,6 +18,8 @@
 #include <retort/dialect.h>
 #include <retort/schema.h>
 
+#include "sqlwriter.h"
+
 /** One plugin instance (what init returns as `state`). */
 typedef struct sqlite_state {
 	const retort_host *host; /**< borrowed; valid until fini */
@@ -46,6 +48,18 @@ typedef struct sqlite_buf {
 
 /* render.c */
 void sqlite_buf_add(sqlite_buf *b, const char *s, size_t n);
+/** The statement writer (plugins/common) as the dialect's render uses it, writing to a statement sink. */
+void sqlite_writer(sw *w, sqlite_state *st, retort_host_ctx *h, retort_sink *out);
+/** The same writer writing into a plain buffer: what sqlite_buf_writer lends it. */
+typedef struct sqlite_text_writer {
+	retort_host host; /**< the host's services, with a sink_add that appends to the buffer */
+	sqlite_state st;  /**< the state, with that host */
+	sw w;
+} sqlite_text_writer;
+/** Set tw up to write into b (st and h may be NULL when nothing can fail but memory); returns its writer. */
+sw *sqlite_buf_writer(sqlite_text_writer *tw, sqlite_buf *b, const sqlite_state *st, retort_host_ctx *h);
+/** "CREATE TABLE t (": the items follow, each after "\n    " (the first) or ",\n    ", then "\n)". */
+void sqlite_create_table_head(sw *w, const char *table);
 int sqlite_text_ident(sqlite_buf *b, const char *name);
 int sqlite_text_type(sqlite_buf *b, const char *type);
 /** A DEFAULT's expression: as is when plain, else parenthesised. */
@@ -62,6 +76,9 @@ int sqlite_ident_needs_quotes(const char *ident);
 
 /* rebuild.c */
 int sqlite_render_online(retort_conn *c, retort_host_ctx *h, const retort_op *op, retort_sink *out);
+/** render_online_batch: consecutive rebuilds of one table as one rebuild. */
+int sqlite_render_online_batch(retort_conn *c, retort_host_ctx *h, const retort_op *const *ops, size_t n,
+                               size_t *used, retort_sink *out);
 /** Register retort_raise(msg) on a new connection: fails the statement with msg. */
 int sqlite_register_functions(sqlite3 *db);
 
