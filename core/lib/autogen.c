@@ -71,7 +71,7 @@ int rt_diff_run(rt_ctx *dev, const rt_diff_op *ops, size_t n)
 	rt_sink_init(&sk);
 	for (i = 0; i < n && rc == RETORT_OK; i++) {
 		rt_sink_reset(&sk);
-		if ((rc = rn_render_op(dev, &ops[i].op, &sk, 1)) < 0)
+		if ((rc = rn_render_op(dev, &ops[i].op, &ops[i].more, &sk, 1)) < 0)
 			break;
 		for (j = 0; j < sk.n && rc == RETORT_OK; j++)
 			rc = rn_exec_sql(dev, sk.stmts[j].sql);

@@ -368,6 +368,14 @@ static int h_policy_name(retort_host_ctx *h, const retort_name_request *req, cha
 	return rc;
 }
 
+static const retort_op_more *h_op_more(retort_host_ctx *h, const retort_op *op)
+{
+	if (!h->cur_more || op != h->cur_op)
+		return NULL;
+	h->more_asked = 1;
+	return h->cur_more;
+}
+
 static const retort_host services = {
 	.abi_version = RETORT_PLUGIN_ABI_VERSION,
 	.size = sizeof(retort_host),
@@ -389,6 +397,7 @@ static const retort_host services = {
 	.sink_end = h_sink_end,
 	.replace_file = h_replace_file,
 	.policy_name = h_policy_name,
+	.op_more = h_op_more,
 };
 
 const retort_host *rt_host_services(void)

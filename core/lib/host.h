@@ -8,6 +8,7 @@
 #include <libconfig.h>
 
 #include <retort/plugin.h>
+#include <retort/types.h>
 
 #include "rt.h"
 
@@ -51,6 +52,10 @@ struct retort_host_ctx {
 	int verbose;     /* log level shown: RETORT_LOG_WARNING by default */
 	const char *config_file; /* for setting_error messages; borrowed */
 	struct rt_plugins *plugins; /* policy_name asks these; NULL: it answers "no rule" */
+	/* op_more: the op being rendered and what it carries beyond retort_op (NULL: nothing) */
+	const retort_op *cur_op;
+	const retort_op_more *cur_more;
+	int more_asked; /* the plugin asked for cur_more */
 };
 
 retort_host_ctx *rt_hctx_new(const char *name);

@@ -322,27 +322,47 @@ static int check_idents(rt_ctx *ctx, const retort_op *op)
 
 /* Render an op into sink (statements).  Online uses render_online when the dialect has it. */
 /* rn_render_op, with the dialect's status as it is (RETORT_ENOTSUPPORTED included). */
-static int render_raw(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
+static int render_raw(rt_ctx *ctx, const retort_op *op, const retort_op_more *more, retort_sink *sk, int online)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	retort_host_ctx *h = ctx->dialect->hctx;
 	int rc;
 	if (op->dialect && strcmp(op->dialect, ctx->dialect->desc.name) != 0)
 		return RETORT_OK;
 	if ((rc = check_idents(ctx, op)) < 0)
 		return rc;
+	h->cur_op = op;
+	h->cur_more = more && more->size ? more : NULL;
+	h->more_asked = 0;
 	if (online && RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online) && d->render_online)
-		rc = d->render_online(ctx->conn, ctx->dialect->hctx, op, sk);
+		rc = d->render_online(ctx->conn, h, op, sk);
 	else
-		rc = d->render(ctx->dialect->state, ctx->dialect->hctx, op, sk);
+		rc = d->render(ctx->dialect->state, h, op, sk);
+	if (rc >= 0 && h->cur_more && !h->more_asked) {
+		/* a dialect built before op_more: it would have left part of the op out */
+		rt_host_services()->set_error(h, "%s: this dialect does not read what the operation carries beyond its ABI-1 fields "
+		                  "(autoincrement, an enum value's position): upgrade the plugin",
+		                  rt_op_kind_name(op->kind));
+		rc = RETORT_ENOTSUPPORTED;
+	}
+	h->cur_op = NULL;
+	h->cur_more = NULL;
 	if (rc < 0)
 		return rn_plugin_fail(ctx, rc, "render");
 	return rt_sink_flush(sk);
 }
 
-int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
+int rn_render_op(rt_ctx *ctx, const retort_op *op, const retort_op_more *more, retort_sink *sk, int online)
 {
-	int rc = render_raw(ctx, op, sk, online);
+	int rc = render_raw(ctx, op, more, sk, online);
 	return rc == RETORT_ENOTSUPPORTED ? RETORT_EINVAL : rc;
+}
+
+/* What op i of a step's script carries beyond retort_op, or NULL. */
+const retort_op_more *rn_op_more(const rt_revision *rev, int up, size_t i)
+{
+	const retort_op_more *m = up ? rev->upgrade_more : rev->downgrade_more;
+	return m && m[i].size ? &m[i] : NULL;
 }
 
 int rn_has_execute_batch(const rt_ctx *ctx)
@@ -644,7 +664,7 @@ static int prepare(rt_ctx *ctx, const rt_plan *plan, step_sql **out)
 		for (i = 0; i < nops; i++) {
 			if (online)
 				rt_sink_reset(&p->sk);
-			rc = render_raw(ctx, &ops[i], &p->sk, 0);
+			rc = render_raw(ctx, &ops[i], rn_op_more(s->rev, s->up, i), &p->sk, 0);
 			if (online && rc == RETORT_ENOTSUPPORTED) {
 				rt_error_clear();
 				rc = RETORT_OK;
@@ -811,7 +831,7 @@ static int run_step(rt_ctx *ctx, const rt_step *s, const step_sql *p, rt_strv *h
 		from = i ? p->op_end[i - 1] : 0;
 		if (online) {
 			rt_sink_reset(&own);
-			if ((rc = rn_render_op(ctx, &ops[i], &own, 1)) < 0) {
+			if ((rc = rn_render_op(ctx, &ops[i], rn_op_more(s->rev, s->up, i), &own, 1)) < 0) {
 				*failed_op = i + 1;
 				goto done;
 			}

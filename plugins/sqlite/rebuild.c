@@ -307,7 +307,8 @@ static int wants_rebuild(rb *b, int *out)
 	*out = 0;
 	switch (op->kind) {
 	case RETORT_OP_ALTER_COLUMN:
-		*out = op->table && op->column && (op->type || op->nullable != RETORT_UNSET || op->set_server_default);
+		*out = op->table && op->column &&
+		       (op->type || op->nullable != RETORT_UNSET || op->set_server_default || b->autoinc != RETORT_UNSET);
 		return RETORT_OK;
 	case RETORT_OP_CREATE_UNIQUE_CONSTRAINT:
 	case RETORT_OP_CREATE_FOREIGN_KEY:
@@ -348,6 +349,7 @@ int sqlite_render_online(retort_conn *c, retort_host_ctx *h, const retort_op *op
 	b.st.host = c->host;
 	b.st.h = h;
 	b.st.foreign_keys = RETORT_UNSET;
+	b.autoinc = sqlite_op_autoinc(c->host, h, op);
 	if (op->dialect && strcasecmp(op->dialect, "sqlite") != 0)
 		return RETORT_OK; /* for another dialect */
 	if ((rc = wants_rebuild(&b, &rebuild)) != RETORT_OK)

@@ -39,6 +39,7 @@ typedef struct rb {
 	char *old_type;
 	char *dropped;   /* drop_column */
 	long long seq;   /* its sqlite_sequence value (AUTOINCREMENT), or -1 */
+	int autoinc;     /* alter_column: AUTOINCREMENT turned on (1), off (0), or RETORT_UNSET */
 } rb;
 
 /* A constraint as a CREATE TABLE text states it (rb_constraints). */

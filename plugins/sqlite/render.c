@@ -606,12 +606,20 @@ static int bulk_insert(sqlite_state *st, retort_host_ctx *h, const retort_op *op
 	return RETORT_OK;
 }
 
+/* alter_column's autoincrement (retort_op_more): 1 on, 0 off, RETORT_UNSET unchanged */
+int sqlite_op_autoinc(const retort_host *host, retort_host_ctx *h, const retort_op *op)
+{
+	const retort_op_more *m = RETORT_HOST_HAS(host, op_more) ? host->op_more(h, op) : NULL;
+	return m && op->kind == RETORT_OP_ALTER_COLUMN ? m->autoincrement : RETORT_UNSET;
+}
+
 static int alter_column(sqlite_state *st, retort_host_ctx *h, const retort_op *op, rd *r)
 {
 	if (!op->table || !op->column)
 		return missing(st, h, op, "table or column");
 	/* comments do not exist in SQLite: a comment change alone renders nothing */
-	if (op->type || op->nullable != RETORT_UNSET || op->set_server_default)
+	if (op->type || op->nullable != RETORT_UNSET || op->set_server_default ||
+	    sqlite_op_autoinc(st->host, h, op) != RETORT_UNSET)
 		return needs_rebuild(st, h, op);
 	if (!op->new_name)
 		return RETORT_OK;
@@ -717,7 +725,9 @@ static int render_op(sqlite_state *st, retort_host_ctx *h, const retort_op *op, 
 		return RETORT_ENOTSUPPORTED;
 	case RETORT_OP_CREATE_ENUM:
 	case RETORT_OP_DROP_ENUM:
-		st->host->set_error(h, "%s: SQLite has no enumerated types", op->kind == RETORT_OP_CREATE_ENUM ? "create_enum" : "drop_enum");
+	case RETORT_OP_ADD_ENUM_VALUE:
+	case RETORT_OP_ALTER_ENUM:
+		st->host->set_error(h, "%s: SQLite has no enumerated types", op_name(op));
 		return RETORT_ENOTSUPPORTED;
 	}
 	st->host->set_error(h, "unknown operation kind %d", (int)op->kind);
