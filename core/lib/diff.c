@@ -578,7 +578,8 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 		if (ai_ch)
 			def_ch = c->autoincrement ? o->server_default != NULL : c->server_default != NULL;
 		else
-			def_ch = !c->autoincrement && !dx_canon_eq(x, RT_CANON_DEFAULT, c->type, o->server_default, c->server_default);
+			def_ch = !c->autoincrement &&
+			         !dx_canon_eq(x, RT_CANON_DEFAULT, c->type, o->server_default, c->server_default);
 		com_ch = x->o && x->o->comments && !dx_str_eq(o->comment, c->comment);
 		if (!type_ch && !null_ch && !def_ch && !com_ch && !ai_ch)
 			continue;

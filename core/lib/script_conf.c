@@ -1094,8 +1094,8 @@ int rt_script_conf_load(rt_revision *rev, const char *text, int ident, int with_
 		goto done;
 	c.section = "upgrade";
 	c.sec = RETORT_SECTION_UPGRADE;
-	if ((rc = parse_conf_ops(&rev->upgrade, &rev->upgrade_more, &rev->nupgrade, &c, config_lookup(st->cfg, "upgrade"), rev->path)) <
-	    0)
+	if ((rc = parse_conf_ops(&rev->upgrade, &rev->upgrade_more, &rev->nupgrade, &c, config_lookup(st->cfg, "upgrade"),
+				 rev->path)) < 0)
 		goto done;
 	c.section = "downgrade";
 	c.sec = RETORT_SECTION_DOWNGRADE;

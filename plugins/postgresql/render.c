@@ -276,7 +276,8 @@ static void create_enum(sw *w, const retort_op *op)
 static void add_enum_value(sw *w, const retort_op *op)
 {
 	const retort_op_more *m = RETORT_HOST_HAS(w->host, op_more) ? w->host->op_more(w->h, op) : NULL;
-	if (!sw_need(w, op, op->name, "name") || !sw_need(w, op, op->ncolumn_names == 1 ? op->column_names : NULL, "value"))
+	if (!sw_need(w, op, op->name, "name") ||
+	    !sw_need(w, op, op->ncolumn_names == 1 ? op->column_names : NULL, "value"))
 		return;
 	sw_put(w, "ALTER TYPE ");
 	sw_ident(w, op->name);
