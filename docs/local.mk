@@ -2,7 +2,7 @@
 # plugins' sources (examples/dialect, policy, formatter, hook are built by
 # tests/integration/sdk.sh against the installed SDK, never by this build).
 dist_man_MANS = docs/retort.1 docs/retort.conf.5 docs/retort-plugin.7
-EXTRA_DIST += docs/ARCHITECTURE.md
+EXTRA_DIST += docs/ARCHITECTURE.md docs/recipes.md docs/distributed-sql.md
 EXTRA_DIST += examples/dialect/Makefile examples/dialect/exampledb.c examples/dialect/README.md
 EXTRA_DIST += examples/policy/Makefile examples/policy/examplepolicy.c examples/policy/README.md \
 	examples/formatter/Makefile examples/formatter/exampleformat.c examples/formatter/README.md \

@@ -67,24 +67,34 @@ int rt_diff_run(rt_ctx *dev, const rt_diff_op *ops, size_t n)
 {
 	retort_sink sk;
 	const retort_op **ptrs;
+	const retort_op_more **mptrs;
 	size_t i, j, used = 1;
 	int rc = RETORT_OK;
 	if (!n)
 		return RETORT_OK;
 	ptrs = rt_malloc(n * sizeof *ptrs);
-	RT_CHECK_ALLOC(ptrs);
-	for (i = 0; i < n; i++)
+	mptrs = rt_malloc(n * sizeof *mptrs);
+	if (!ptrs || !mptrs) {
+		rt_free(ptrs);
+		rt_free(mptrs);
+		rt_error_set("out of memory");
+		return RETORT_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
 		ptrs[i] = &ops[i].op;
+		mptrs[i] = ops[i].more.size ? &ops[i].more : NULL;
+	}
 	rt_sink_init(&sk);
 	for (i = 0; i < n && rc == RETORT_OK; i += used) {
 		rt_sink_reset(&sk);
-		if ((rc = rn_render_ops(dev, ptrs + i, n - i, &used, &sk, 1)) < 0)
+		if ((rc = rn_render_ops(dev, ptrs + i, mptrs + i, n - i, &used, &sk, 1)) < 0)
 			break;
 		for (j = 0; j < sk.n && rc == RETORT_OK; j++)
 			rc = rn_exec_sql(dev, sk.stmts[j].sql);
 	}
 	rt_sink_free(&sk);
 	rt_free(ptrs);
+	rt_free(mptrs);
 	return rc;
 }
 

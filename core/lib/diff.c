@@ -296,34 +296,72 @@ static int fk_order(const rt_schema_table *tables, size_t n, const unsigned char
 
 /* ---- the diff ---- */
 
-/*
- * A difference no operation can write yet (an enum's values, a column's
- * autoincrement): an error naming it, so that neither `check` nor
- * autogenerate passes over it in silence.  With live/target, their
- * values are shown.
- */
-static int not_written(const char *enum_name, const char *table, const char *column, const rt_strv *live,
-                       const rt_strv *target)
+/* 1 when `sub` is `v` with values left out (same relative order). */
+static int subsequence(const rt_strv *sub, const rt_strv *v)
 {
-	rt_buf m = RT_BUF_INIT;
-	size_t i, k;
-	if (enum_name) {
-		rt_buf_printf(&m, "enum type %s: its values differ", enum_name);
-		for (k = 0; k < 2; k++) {
-			const rt_strv *v = k ? target : live;
-			rt_buf_printf(&m, k ? "; target: " : " (database: ");
-			for (i = 0; i < v->n; i++)
-				rt_buf_printf(&m, "%s%s", i ? ", " : "", v->v[i]);
-		}
-		rt_buf_printf(&m, ")");
-	} else if (table && column) {
-		rt_buf_printf(&m, "table %s: column %s: its autoincrement differs", table, column);
+	size_t i, j = 0;
+	for (i = 0; i < v->n && j < sub->n; i++)
+		if (strcmp(v->v[i], sub->v[j]) == 0)
+			j++;
+	return j == sub->n;
+}
+
+static int alter_enum_op(dctx *x, retort_op *op, const char *name, const rt_strv *values)
+{
+	dx_op_init(op, RETORT_OP_ALTER_ENUM, NULL);
+	op->name = name;
+	if (!(op->column_names = dx_own_names(x, values)))
+		return RETORT_ENOMEM;
+	op->ncolumn_names = values->n;
+	return RETORT_OK;
+}
+
+/*
+ * An enum type both keep, with other values.  Values only added: one
+ * add_enum_value each, in the target's order, placed after the value
+ * before it in the target (the first one before the first live value; the
+ * last one appended), so the order ends as the target's; their inverses
+ * are one alter_enum back to the live values (PostgreSQL drops no enum
+ * value).  Anything else (a value removed, values reordered): one
+ * alter_enum each way.
+ */
+static int enum_changed(dctx *x, const rt_schema_enum *l, const rt_schema_enum *e)
+{
+	retort_op up, down;
+	retort_op_more m;
+	size_t k;
+	int rc, first = 1;
+	if (!subsequence(&l->values, &e->values)) {
+		if ((rc = alter_enum_op(x, &up, e->name, &e->values)) < 0 ||
+		    (rc = alter_enum_op(x, &down, e->name, &l->values)) < 0)
+			return rc;
+		return dx_push(x, &up, dx_note_enum_values(x, e->name, &l->values, &e->values), &down,
+		               dx_note_enum_values(x, e->name, &e->values, &l->values));
 	}
-	rt_error_set("%s: autogenerate cannot write this change yet; write it by hand in a revision "
-	             "(an `execute` operation) and declare the result in the target schema",
-	             m.ptr ? m.ptr : "out of memory");
-	rt_buf_free(&m);
-	return RETORT_ERROR;
+	for (k = 0; k < e->values.n; k++) {
+		if (rt_strv_find(&l->values, e->values.v[k]) >= 0)
+			continue;
+		dx_op_init(&up, RETORT_OP_ADD_ENUM_VALUE, NULL);
+		up.name = e->name;
+		up.column_names = (const char *const *)&e->values.v[k];
+		up.ncolumn_names = 1;
+		dx_more_init(&m);
+		if (k > 0 && k + 1 < e->values.n)
+			m.after = e->values.v[k - 1];
+		else if (k == 0 && l->values.n)
+			m.before = l->values.v[0];
+		if (first) {
+			if ((rc = alter_enum_op(x, &down, e->name, &l->values)) < 0)
+				return rc;
+		} else {
+			memset(&down, 0, sizeof down); /* placeholder: the first one's inverse undoes them all */
+		}
+		if ((rc = dx_push_more(x, &up, &m, NULL, &down, NULL,
+		                       first ? dx_note_enum_values(x, e->name, &e->values, &l->values) : NULL)) < 0)
+			return rc;
+		first = 0;
+	}
+	return RETORT_OK;
 }
 
 static int phase_enums_create(dctx *x)
@@ -338,8 +376,8 @@ static int phase_enums_create(dctx *x)
 			if (strcmp(x->live->enums[j].name, e->name) == 0)
 				l = &x->live->enums[j];
 		if (l) {
-			if (!dx_same_names(&l->values, &e->values))
-				return not_written(e->name, NULL, NULL, &l->values, &e->values);
+			if (!dx_same_names(&l->values, &e->values) && (rc = enum_changed(x, l, e)) < 0)
+				return rc;
 			continue;
 		}
 		dx_op_init(&up, RETORT_OP_CREATE_ENUM, NULL);
@@ -526,21 +564,36 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 	/* changed */
 	for (i = 0; i < t->ncolumns; i++) {
 		const rt_schema_column *c = &t->columns[i], *o = NULL;
-		int type_ch, null_ch, def_ch, com_ch;
+		int type_ch, null_ch, def_ch, com_ch, ai_ch;
+		retort_op_more upm, downm;
 		for (j = 0; j < l->ncolumns && !o; j++)
 			if (strcmp(l->columns[j].name, c->name) == 0)
 				o = &l->columns[j];
 		if (!o)
 			continue;
-		if (o->autoincrement != c->autoincrement)
-			return not_written(NULL, t->name, c->name, NULL, NULL);
+		ai_ch = o->autoincrement != c->autoincrement;
 		type_ch = !dx_canon_eq(x, RT_CANON_TYPE, NULL, o->type, c->type);
 		null_ch = o->nullable != c->nullable;
-		def_ch = !c->autoincrement && !o->autoincrement &&
-		         !dx_canon_eq(x, RT_CANON_DEFAULT, c->type, o->server_default, c->server_default);
+		/* autoincrement turned on drops the live default, turned off sets the target's */
+		if (ai_ch)
+			def_ch = c->autoincrement ? o->server_default != NULL : c->server_default != NULL;
+		else
+			def_ch = !c->autoincrement &&
+			         !dx_canon_eq(x, RT_CANON_DEFAULT, c->type, o->server_default, c->server_default);
 		com_ch = x->o && x->o->comments && !dx_str_eq(o->comment, c->comment);
-		if (!type_ch && !null_ch && !def_ch && !com_ch)
+		if (!type_ch && !null_ch && !def_ch && !com_ch && !ai_ch)
 			continue;
+		/* what retort_op cannot carry: autoincrement, and the hint that a restated column keeps it */
+		dx_more_init(&upm);
+		dx_more_init(&downm);
+		if (ai_ch) {
+			upm.autoincrement = c->autoincrement;
+			downm.autoincrement = o->autoincrement;
+		}
+		if (ai_ch || o->autoincrement) {
+			upm.existing_autoincrement = o->autoincrement;
+			downm.existing_autoincrement = c->autoincrement;
+		}
 		dx_op_init(&up, RETORT_OP_ALTER_COLUMN, t->name);
 		dx_op_init(&down, RETORT_OP_ALTER_COLUMN, t->name);
 		up.column = down.column = c->name;
@@ -554,8 +607,8 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 		}
 		if (def_ch) {
 			up.set_server_default = down.set_server_default = 1;
-			up.server_default = c->server_default;
-			down.server_default = o->server_default;
+			up.server_default = c->autoincrement ? NULL : c->server_default;
+			down.server_default = o->autoincrement ? NULL : o->server_default;
 		}
 		if (com_ch) {
 			up.comment = c->comment ? c->comment : "";
@@ -569,7 +622,8 @@ static int phase_columns(dctx *x, const rt_schema *orig, tpair *p)
 		down.existing_nullable = c->nullable;
 		down.existing_server_default = c->server_default;
 		down.existing_comment = c->comment;
-		if ((rc = dx_push(x, &up, NULL, &down, NULL)) < 0)
+		if ((rc = dx_push_more(x, &up, upm.existing_autoincrement != RETORT_UNSET ? &upm : NULL, NULL, &down,
+		                       downm.existing_autoincrement != RETORT_UNSET ? &downm : NULL, NULL)) < 0)
 			return rc;
 	}
 	/* dropped */

@@ -50,6 +50,7 @@ typedef struct rt_diff_opts {
 typedef struct rt_diff_op {
 	retort_op op;
 	const char *note;
+	retort_op_more more; /* what op carries beyond retort_op; size 0: nothing */
 } rt_diff_op;
 
 typedef struct rt_diff {

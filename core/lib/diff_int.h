@@ -23,6 +23,13 @@ const char **dx_own_names(dctx *x, const rt_strv *v);
 const char *dx_obj_name(dctx *x, const char *given, const char *type, const char *table, const rt_strv *cols,
                         const char *referred, size_t n);
 int dx_push(dctx *x, const retort_op *up, const char *up_note, const retort_op *down, const char *down_note);
+/* dx_push with what each op carries beyond retort_op (NULL: nothing) */
+int dx_push_more(dctx *x, const retort_op *up, const retort_op_more *up_more, const char *up_note, const retort_op *down,
+                 const retort_op_more *down_more, const char *down_note);
+/* an empty retort_op_more (size set: it counts as given) */
+void dx_more_init(retort_op_more *m);
+/* "data loss: enum type NAME loses ..." when `to` lacks a value of `from`, else NULL */
+const char *dx_note_enum_values(dctx *x, const char *name, const rt_strv *from, const rt_strv *to);
 void dx_op_init(retort_op *op, retort_op_kind kind, const char *table);
 int dx_canon_eq(dctx *x, rt_canon_kind kind, const char *type, const char *a, const char *b);
 int dx_same_names(const rt_strv *a, const rt_strv *b);

@@ -58,16 +58,28 @@ const char *dx_obj_name(dctx *x, const char *given, const char *type, const char
 
 int dx_push(dctx *x, const retort_op *up, const char *up_note, const retort_op *down, const char *down_note)
 {
+	return dx_push_more(x, up, NULL, up_note, down, NULL, down_note);
+}
+
+int dx_push_more(dctx *x, const retort_op *up, const retort_op_more *up_more, const char *up_note, const retort_op *down,
+                 const retort_op_more *down_more, const char *down_note)
+{
 	rt_diff_op *v;
 	if (!(v = rt_grow(x->d->up, &x->d->capup, x->d->nup, sizeof *v, 16)))
 		goto oom;
 	x->d->up = v;
+	memset(&v[x->d->nup], 0, sizeof *v);
 	v[x->d->nup].op = *up;
+	if (up_more)
+		v[x->d->nup].more = *up_more;
 	v[x->d->nup++].note = up_note;
 	if (!(v = rt_grow(x->inv, &x->capinv, x->ninv, sizeof *v, 16)))
 		goto oom;
 	x->inv = v;
+	memset(&v[x->ninv], 0, sizeof *v);
 	v[x->ninv].op = *down;
+	if (down_more)
+		v[x->ninv].more = *down_more;
 	v[x->ninv++].note = down_note;
 	return RETORT_OK;
 oom:
@@ -148,6 +160,31 @@ const char *dx_note_drop_column(dctx *x, const char *table, const char *column)
 {
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_printf(&b, "data loss: drops column %s.%s and its values", table, column);
+	return dx_own(x, rt_buf_detach(&b));
+}
+
+void dx_more_init(retort_op_more *m)
+{
+	memset(m, 0, sizeof *m);
+	m->size = sizeof *m;
+	m->autoincrement = m->existing_autoincrement = RETORT_UNSET;
+}
+
+const char *dx_note_enum_values(dctx *x, const char *name, const rt_strv *from, const rt_strv *to)
+{
+	rt_buf b = RT_BUF_INIT;
+	size_t i, n = 0;
+	for (i = 0; i < from->n; i++) {
+		if (rt_strv_find(to, from->v[i]) >= 0)
+			continue;
+		if (n++)
+			rt_buf_printf(&b, ", '%s'", from->v[i]);
+		else
+			rt_buf_printf(&b, "data loss: enum type %s loses '%s'", name, from->v[i]);
+	}
+	if (!n)
+		return NULL;
+	rt_buf_printf(&b, " (a row holding one makes the cast fail)");
 	return dx_own(x, rt_buf_detach(&b));
 }
 

@@ -36,7 +36,7 @@ int rn_render_tables(rt_ctx *ctx, retort_sink *sk)
 	op.ncolumns = 1;
 	op.primary_key = &pk;
 	op.nullable = op.existing_nullable = RETORT_UNSET;
-	rc = rn_render_op(ctx, &op, sk, 0);
+	rc = rn_render_op(ctx, &op, NULL, sk, 0);
 	rt_free(pkname);
 	if (rc < 0)
 		return rc;
@@ -65,7 +65,7 @@ int rn_render_tables(rt_ctx *ctx, retort_sink *sk)
 		op.columns = hc;
 		op.ncolumns = 11;
 		op.nullable = op.existing_nullable = RETORT_UNSET;
-		return rn_render_op(ctx, &op, sk, 0);
+		return rn_render_op(ctx, &op, NULL, sk, 0);
 	}
 }
 

@@ -368,6 +368,26 @@ static int h_policy_name(retort_host_ctx *h, const retort_name_request *req, cha
 	return rc;
 }
 
+void rt_hctx_rendering(retort_host_ctx *h, const retort_op *const *ops, const retort_op_more *const *mores, size_t n)
+{
+	h->cur_ops = ops;
+	h->cur_mores = mores;
+	h->cur_n = ops ? (n > 64 ? 64 : n) : 0;
+	h->more_asked = 0;
+}
+
+static const retort_op_more *h_op_more(retort_host_ctx *h, const retort_op *op)
+{
+	size_t i;
+	for (i = 0; h->cur_mores && i < h->cur_n; i++)
+		if (h->cur_ops[i] == op) {
+			if (h->cur_mores[i])
+				h->more_asked |= UINT64_C(1) << i;
+			return h->cur_mores[i];
+		}
+	return NULL;
+}
+
 static const retort_host services = {
 	.abi_version = RETORT_PLUGIN_ABI_VERSION,
 	.size = sizeof(retort_host),
@@ -389,6 +409,7 @@ static const retort_host services = {
 	.sink_end = h_sink_end,
 	.replace_file = h_replace_file,
 	.policy_name = h_policy_name,
+	.op_more = h_op_more,
 };
 
 const retort_host *rt_host_services(void)

@@ -8,6 +8,7 @@
 #include <libconfig.h>
 
 #include <retort/plugin.h>
+#include <retort/types.h>
 
 #include "rt.h"
 
@@ -51,9 +52,24 @@ struct retort_host_ctx {
 	int verbose;     /* log level shown: RETORT_LOG_WARNING by default */
 	const char *config_file; /* for setting_error messages; borrowed */
 	struct rt_plugins *plugins; /* policy_name asks these; NULL: it answers "no rule" */
+	/*
+	 * op_more: the ops being rendered (one, or a batch of at most 64) and
+	 * what each carries beyond retort_op (cur_mores NULL, or an entry NULL:
+	 * nothing); bit i of more_asked: the plugin asked for cur_mores[i]
+	 */
+	const retort_op *const *cur_ops;
+	const retort_op_more *const *cur_mores;
+	size_t cur_n;
+	uint64_t more_asked;
 };
 
 retort_host_ctx *rt_hctx_new(const char *name);
+/*
+ * While the plugin of h renders ops[0..n) (n at most 64): op_more answers
+ * mores[i] (mores may be NULL: nothing) for ops[i], and more_asked starts
+ * empty.  rt_hctx_rendering(h, NULL, NULL, 0) when it is done.
+ */
+void rt_hctx_rendering(retort_host_ctx *h, const retort_op *const *ops, const retort_op_more *const *mores, size_t n);
 void rt_hctx_free(retort_host_ctx *h);
 void rt_hctx_clear_error(retort_host_ctx *h);
 /**

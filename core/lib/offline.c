@@ -121,7 +121,7 @@ int rt_run_offline(rt_ctx *ctx, int up, const char *target)
 		for (i = 0; i < nops; i++) {
 			size_t j;
 			rt_sink_reset(&sk);
-			if ((rc = rn_render_op(ctx, &ops[i], &sk, 0)) < 0) {
+			if ((rc = rn_render_op(ctx, &ops[i], rn_op_more(s->rev, s->up, i), &sk, 0)) < 0) {
 				rt_error_prefix("%s (%s), operation %zu", s->rev->id, s->rev->path, i + 1);
 				goto done;
 			}

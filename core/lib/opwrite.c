@@ -130,7 +130,7 @@ static void create_table(ow *w, const retort_op *op, const char *ind)
 	str(w, "comment", op->comment);
 }
 
-static void op_body(ow *w, const retort_op *op, const char *ind)
+static void op_body(ow *w, const retort_op *op, const retort_op_more *m, const char *ind)
 {
 	switch (op->kind) {
 	case RETORT_OP_CREATE_TABLE:
@@ -170,6 +170,10 @@ static void op_body(ow *w, const retort_op *op, const char *ind)
 		boolean(w, "existing_nullable", op->existing_nullable);
 		str(w, "existing_server_default", op->existing_server_default);
 		str(w, "existing_comment", op->existing_comment);
+		if (m) {
+			boolean(w, "autoincrement", m->autoincrement);
+			boolean(w, "existing_autoincrement", m->existing_autoincrement);
+		}
 		break;
 	case RETORT_OP_CREATE_INDEX:
 		str(w, "name", op->name);
@@ -209,7 +213,16 @@ static void op_body(ow *w, const retort_op *op, const char *ind)
 		str(w, "table", op->table);
 		str(w, "type", op->constraint_type);
 		break;
+	case RETORT_OP_ADD_ENUM_VALUE:
+		str(w, "name", op->name);
+		str(w, "value", op->column_names[0]);
+		if (m) {
+			str(w, "before", m->before);
+			str(w, "after", m->after);
+		}
+		break;
 	case RETORT_OP_CREATE_ENUM:
+	case RETORT_OP_ALTER_ENUM:
 		str(w, "name", op->name);
 		names(w, "values", op->column_names, op->ncolumn_names);
 		break;
@@ -236,7 +249,7 @@ int rt_ops_write_conf(rt_buf *b, const rt_diff_op *ops, size_t n, const char *in
 			break;
 		if ((w.rc = rt_buf_printf(b, "%s{ op = \"%s\";", ind, rt_op_kind_name(ops[i].op.kind))) < 0)
 			break;
-		op_body(&w, &ops[i].op, ind);
+		op_body(&w, &ops[i].op, ops[i].more.size ? &ops[i].more : NULL, ind);
 		put(&w, i + 1 < n ? " },\n" : " }\n");
 	}
 	if (w.rc < 0)

@@ -50,6 +50,9 @@ typedef struct rt_revision {
 	size_t nupgrade;
 	retort_op *downgrade;
 	size_t ndowngrade;
+	/* what op i carries beyond retort_op (parallel to upgrade/downgrade, `size` 0: nothing); NULL when none has any */
+	retort_op_more *upgrade_more;
+	retort_op_more *downgrade_more;
 	retort_annotation *annotations; /* `allow` annotations (in ops_store), valid once ops_loaded */
 	size_t nannotations;
 	int downgrade_line; /* line of `downgrade` / `-- retort:downgrade`, 0 when absent (once ops_loaded) */

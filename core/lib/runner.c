@@ -325,47 +325,74 @@ static int check_idents(rt_ctx *ctx, const retort_op *op)
  * (RETORT_ENOTSUPPORTED included).  Online, render_online_batch may render
  * some of ops[1..n) with it (*used: how many it took; 1 without it);
  * render_online is its one-operation case, render() the offline one.
+ * mores[i] (mores may be NULL) is what ops[i] carries beyond retort_op,
+ * handed out by the host service op_more while the dialect renders.
  */
-static int render_raw(rt_ctx *ctx, const retort_op *const *ops, size_t n, size_t *used, retort_sink *sk, int online)
+static int render_raw(rt_ctx *ctx, const retort_op *const *ops, const retort_op_more *const *mores, size_t n,
+                      size_t *used, retort_sink *sk, int online)
 {
 	const retort_dialect_vtable *d = &ctx->dialect->vt.dialect;
+	retort_host_ctx *h = ctx->dialect->hctx;
 	const retort_op *op = ops[0];
 	size_t i;
-	int rc;
+	int rc, direct = 0; /* an error of the host's own, not the plugin's */
 	*used = 1;
 	if (op->dialect && strcmp(op->dialect, ctx->dialect->desc.name) != 0)
 		return RETORT_OK;
 	if ((rc = check_idents(ctx, op)) < 0)
 		return rc;
+	if (n > RN_BATCH_MAX)
+		n = RN_BATCH_MAX;
+	rt_hctx_rendering(h, ops, mores, n);
 	if (online && n > 1 && RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online_batch) &&
 	    d->render_online_batch) {
-		rc = d->render_online_batch(ctx->conn, ctx->dialect->hctx, ops, n, used, sk);
+		rc = d->render_online_batch(ctx->conn, h, ops, n, used, sk);
 		if (rc >= 0 && (*used < 1 || *used > n)) {
 			rt_error_set("%s: render_online_batch took %zu of %zu operations", ctx->dialect->desc.name, *used, n);
-			return RETORT_ERROR;
+			rc = RETORT_ERROR;
+			direct = 1;
 		}
 		for (i = 1; rc >= 0 && i < *used; i++)
 			if ((rc = check_idents(ctx, ops[i])) < 0)
-				return rc;
+				direct = 1;
 	} else if (online && RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online) && d->render_online)
-		rc = d->render_online(ctx->conn, ctx->dialect->hctx, op, sk);
+		rc = d->render_online(ctx->conn, h, op, sk);
 	else
-		rc = d->render(ctx->dialect->state, ctx->dialect->hctx, op, sk);
+		rc = d->render(ctx->dialect->state, h, op, sk);
+	for (i = 0; rc >= 0 && mores && i < *used; i++)
+		if (mores[i] && !(h->more_asked & (UINT64_C(1) << i))) {
+			/* a dialect built before op_more: it would have left part of the op out */
+			rt_host_services()->set_error(h, "%s: this dialect does not read what the operation carries beyond its "
+			                                 "ABI-1 fields (autoincrement, an enum value's position): upgrade the plugin",
+			                              rt_op_kind_name(ops[i]->kind));
+			rc = RETORT_ENOTSUPPORTED;
+		}
+	rt_hctx_rendering(h, NULL, NULL, 0);
 	if (rc < 0)
-		return rn_plugin_fail(ctx, rc, "render");
+		return direct ? rc : rn_plugin_fail(ctx, rc, "render");
 	return rt_sink_flush(sk);
 }
 
-int rn_render_ops(rt_ctx *ctx, const retort_op *const *ops, size_t n, size_t *used, retort_sink *sk, int online)
+int rn_render_ops(rt_ctx *ctx, const retort_op *const *ops, const retort_op_more *const *mores, size_t n, size_t *used,
+                  retort_sink *sk, int online)
 {
-	int rc = render_raw(ctx, ops, n, used, sk, online);
+	int rc = render_raw(ctx, ops, mores, n, used, sk, online);
 	return rc == RETORT_ENOTSUPPORTED ? RETORT_EINVAL : rc;
 }
 
-int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online)
+int rn_render_op(rt_ctx *ctx, const retort_op *op, const retort_op_more *more, retort_sink *sk, int online)
 {
 	size_t used;
-	return rn_render_ops(ctx, &op, 1, &used, sk, online);
+	if (more && !more->size)
+		more = NULL;
+	return rn_render_ops(ctx, &op, more ? &more : NULL, 1, &used, sk, online);
+}
+
+/* What op i of a step's script carries beyond retort_op, or NULL. */
+const retort_op_more *rn_op_more(const rt_revision *rev, int up, size_t i)
+{
+	const retort_op_more *m = up ? rev->upgrade_more : rev->downgrade_more;
+	return m && m[i].size ? &m[i] : NULL;
 }
 
 int rn_has_execute_batch(const rt_ctx *ctx)
@@ -666,10 +693,12 @@ static int prepare(rt_ctx *ctx, const rt_plan *plan, step_sql **out)
 		}
 		for (i = 0; i < nops; i++) {
 			const retort_op *op = &ops[i];
+			const retort_op_more *more;
 			size_t used;
 			if (online)
 				rt_sink_reset(&p->sk);
-			rc = render_raw(ctx, &op, 1, &used, &p->sk, 0);
+			more = rn_op_more(s->rev, s->up, i);
+			rc = render_raw(ctx, &op, more ? &more : NULL, 1, &used, &p->sk, 0);
 			if (online && rc == RETORT_ENOTSUPPORTED) {
 				rt_error_clear();
 				rc = RETORT_OK;
@@ -799,6 +828,7 @@ static int run_step(rt_ctx *ctx, const rt_step *s, const step_sql *p, rt_strv *h
 {
 	const retort_op *ops = s->up ? s->rev->upgrade : s->rev->downgrade;
 	const retort_op **ptrs = NULL;
+	const retort_op_more **mptrs = NULL;
 	size_t nops = s->up ? s->rev->nupgrade : s->rev->ndowngrade, i, j, from, used = 1;
 	int transactional = rn_dialect_is_transactional(ctx), online = has_render_online(ctx);
 	rt_vt_changes ch = {NULL, 0, 0};
@@ -834,18 +864,20 @@ static int run_step(rt_ctx *ctx, const rt_step *s, const step_sql *p, rt_strv *h
 		nops = 0; /* all ran */
 	}
 	/* online, the dialect may render several operations together (render_online_batch): used of them */
-	if (online && nops && !(ptrs = rt_malloc(nops * sizeof *ptrs))) {
+	if (online && nops && (!(ptrs = rt_malloc(nops * sizeof *ptrs)) || !(mptrs = rt_malloc(nops * sizeof *mptrs)))) {
 		rt_error_set("out of memory");
 		rc = RETORT_ENOMEM;
 		goto done;
 	}
-	for (i = 0; online && i < nops; i++)
+	for (i = 0; online && i < nops; i++) {
 		ptrs[i] = &ops[i];
+		mptrs[i] = rn_op_more(s->rev, s->up, i);
+	}
 	for (i = 0; i < nops; i += used) {
 		from = i ? p->op_end[i - 1] : 0;
 		if (online) {
 			rt_sink_reset(&own);
-			if ((rc = rn_render_ops(ctx, ptrs + i, nops - i, &used, &own, 1)) < 0) {
+			if ((rc = rn_render_ops(ctx, ptrs + i, mptrs + i, nops - i, &used, &own, 1)) < 0) {
 				*failed_op = i + 1;
 				goto done;
 			}
@@ -892,6 +924,7 @@ done:
 	if (vc != vc_small)
 		rt_free(vc);
 	rt_free(ptrs);
+	rt_free(mptrs);
 	rt_free(sqls);
 	rt_vt_changes_free(&ch);
 	rt_sink_free(&own);

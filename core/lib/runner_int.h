@@ -27,12 +27,18 @@ int rn_tx_commit(rt_ctx *ctx);
 /** Roll back the transaction the runner opened, if one is open. */
 void rn_tx_rollback(rt_ctx *ctx);
 /** Render an op into sk; online uses render_online when the dialect has it. */
-int rn_render_op(rt_ctx *ctx, const retort_op *op, retort_sink *sk, int online);
+int rn_render_op(rt_ctx *ctx, const retort_op *op, const retort_op_more *more, retort_sink *sk, int online);
+/** The most operations offered to render_online_batch at once. */
+#define RN_BATCH_MAX 64
 /**
  * Render ops[0] into sk; online, the dialect's render_online_batch may
  * render some of ops[1..n) with it: *used says how many were rendered.
+ * mores[i] (mores may be NULL) is what ops[i] carries beyond retort_op.
  */
-int rn_render_ops(rt_ctx *ctx, const retort_op *const *ops, size_t n, size_t *used, retort_sink *sk, int online);
+int rn_render_ops(rt_ctx *ctx, const retort_op *const *ops, const retort_op_more *const *mores, size_t n, size_t *used,
+                  retort_sink *sk, int online);
+/** What op i of rev's upgrade (up) or downgrade carries beyond retort_op, or NULL. */
+const retort_op_more *rn_op_more(const rt_revision *rev, int up, size_t i);
 int rn_take_lock(rt_ctx *ctx);
 /* lockinfo.c */
 /** The dialect has lock_holder_sql. */

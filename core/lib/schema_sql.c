@@ -218,7 +218,7 @@ static int emit(rt_ctx *ctx, const retort_op *op, retort_sink *sk)
 	size_t j;
 	int rc;
 	rt_sink_reset(sk);
-	if ((rc = rn_render_op(ctx, op, sk, 0)) < 0)
+	if ((rc = rn_render_op(ctx, op, NULL, sk, 0)) < 0)
 		return rc;
 	for (j = 0; j < sk->n; j++)
 		rn_out_stmt(ctx, sk->stmts[j].sql);

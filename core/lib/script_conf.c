@@ -37,7 +37,7 @@ static const char *const K_ADD_COLUMN[] = {"table", "column", NULL};
 static const char *const K_ALTER_COLUMN[] = {"table", "column", "type", "nullable", "server_default",
 					     "drop_server_default", "new_name", "comment", "existing_type",
 					     "existing_nullable", "existing_server_default", "existing_comment",
-					     NULL};
+					     "autoincrement", "existing_autoincrement", NULL};
 static const char *const K_CREATE_INDEX[] = {"name",  "table",        "columns",    "expression",
 					     "unique", "where", "concurrently", NULL};
 static const char *const K_DROP_INDEX[] = {"name", "table", "concurrently", NULL};
@@ -51,6 +51,7 @@ static const char *const K_EXECUTE[] = {"sql", NULL};
 static const char *const K_CREATE_ENUM[] = {"name", "values", NULL};
 static const char *const K_DROP_ENUM[] = {"name", NULL};
 static const char *const K_TABLE_COMMENT[] = {"table", "comment", NULL};
+static const char *const K_ADD_ENUM_VALUE[] = {"name", "value", "before", "after", NULL};
 
 static const char *const K_COLUMN[] = {"name", "type", "nullable", "primary_key", "autoincrement", "unique",
 				       "server_default", "comment", NULL};
@@ -83,6 +84,8 @@ static const struct opdef {
 	{"create_enum", RETORT_OP_CREATE_ENUM, K_CREATE_ENUM},
 	{"drop_enum", RETORT_OP_DROP_ENUM, K_DROP_ENUM},
 	{"set_table_comment", RETORT_OP_SET_TABLE_COMMENT, K_TABLE_COMMENT},
+	{"add_enum_value", RETORT_OP_ADD_ENUM_VALUE, K_ADD_ENUM_VALUE},
+	{"alter_enum", RETORT_OP_ALTER_ENUM, K_CREATE_ENUM},
 };
 #define NOPDEFS (sizeof opdefs / sizeof opdefs[0])
 
@@ -248,6 +251,7 @@ typedef struct opctx {
 	retort_section sec;
 	rt_annots *annots;   /* where `allow` goes */
 	unsigned index;
+	retort_op_more *more; /* what the op carries beyond retort_op (size set when it has any) */
 	const char *opname; /* NULL until known */
 	int line;           /* the op group's line */
 } opctx;
@@ -691,16 +695,21 @@ static int parse_alter_column(retort_op *op, const opctx *c, const config_settin
 	    (rc = get_type(&op->existing_type, c, g, "", "existing_type", 0)) < 0 ||
 	    (rc = get_bool(&op->existing_nullable, c, g, "", "existing_nullable", RETORT_UNSET)) < 0 ||
 	    (rc = get_str(&op->existing_server_default, c, g, "", "existing_server_default", 0)) < 0 ||
-	    (rc = get_str(&op->existing_comment, c, g, "", "existing_comment", F_EMPTY_OK)) < 0)
+	    (rc = get_str(&op->existing_comment, c, g, "", "existing_comment", F_EMPTY_OK)) < 0 ||
+	    (rc = get_bool(&c->more->autoincrement, c, g, "", "autoincrement", RETORT_UNSET)) < 0 ||
+	    (rc = get_bool(&c->more->existing_autoincrement, c, g, "", "existing_autoincrement", RETORT_UNSET)) < 0)
 		return rc;
 	if (drop && op->server_default)
 		return op_fail(c, member(g, "drop_server_default"),
 			       "'server_default' and 'drop_server_default' cannot both be given");
 	op->set_server_default = op->server_default || drop;
-	if (!op->type && op->nullable == RETORT_UNSET && !op->set_server_default && !op->new_name && !op->comment)
+	if (c->more->autoincrement != RETORT_UNSET || c->more->existing_autoincrement != RETORT_UNSET)
+		c->more->size = sizeof *c->more;
+	if (!op->type && op->nullable == RETORT_UNSET && !op->set_server_default && !op->new_name && !op->comment &&
+	    c->more->autoincrement == RETORT_UNSET)
 		return op_fail(c, g,
-			       "nothing to change: give type, nullable, server_default, drop_server_default, new_name "
-			       "or comment");
+			       "nothing to change: give type, nullable, server_default, drop_server_default, new_name, "
+			       "comment or autoincrement");
 	return RETORT_OK;
 }
 
@@ -851,7 +860,26 @@ static int parse_op_body(retort_op *op, const opctx *c, const config_setting_t *
 			return op_fail(c, member(g, "expression"),
 				       "an index on an expression needs a name: no policy names one from an expression");
 		return RETORT_OK;
-	case RETORT_OP_CREATE_ENUM: {
+	case RETORT_OP_ADD_ENUM_VALUE: {
+		const char *v = NULL;
+		if ((rc = get_str(&op->name, c, g, "", "name", F_REQ)) < 0 || (rc = get_str(&v, c, g, "", "value", F_REQ)) < 0 ||
+		    (rc = get_str(&c->more->before, c, g, "", "before", 0)) < 0 ||
+		    (rc = get_str(&c->more->after, c, g, "", "after", 0)) < 0)
+			return rc;
+		if (c->more->before && c->more->after)
+			return op_fail(c, member(g, "after"), "give either 'before' or 'after', not both");
+		if ((c->more->before && strcmp(c->more->before, v) == 0) || (c->more->after && strcmp(c->more->after, v) == 0))
+			return op_fail(c, member(g, c->more->before ? "before" : "after"), "'%s' is the value added",
+				       c->more->before ? "before" : "after");
+		if (!(op->column_names = rt_store_alloc(c->st, sizeof *op->column_names)))
+			return rt_script_nomem();
+		((const char **)op->column_names)[0] = v;
+		op->ncolumn_names = 1;
+		c->more->size = sizeof *c->more;
+		return RETORT_OK;
+	}
+	case RETORT_OP_CREATE_ENUM:
+	case RETORT_OP_ALTER_ENUM: {
 		size_t i, j;
 		if ((rc = get_str(&op->name, c, g, "", "name", F_REQ)) < 0 ||
 		    (rc = get_names(&op->column_names, &op->ncolumn_names, c, g, "", "values", F_REQ)) < 0)
@@ -950,11 +978,14 @@ static int parse_allow(rt_annots *a, const opctx *c, const char *path, const con
 	return fail_at(path, s, "'allow' must be a rule id or an array of them: allow = [ \"rule\" ];");
 }
 
-static int parse_conf_ops(retort_op **out, size_t *nout, opctx *c, const config_setting_t *list, const char *path)
+static int parse_conf_ops(retort_op **out, retort_op_more **more_out, size_t *nout, opctx *c,
+			  const config_setting_t *list, const char *path)
 {
 	retort_op *ops = NULL;
-	int i, n = list ? config_setting_length(list) : 0, rc;
-	if (n > 0 && !(ops = rt_store_alloc(c->st, (size_t)n * sizeof *ops)))
+	retort_op_more *more = NULL;
+	int i, n = list ? config_setting_length(list) : 0, rc, any = 0;
+	if (n > 0 && (!(ops = rt_store_alloc(c->st, (size_t)n * sizeof *ops)) ||
+		      !(more = rt_store_alloc(c->st, (size_t)n * sizeof *more))))
 		return rt_script_nomem();
 	for (i = 0; i < n; i++) {
 		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
@@ -964,6 +995,8 @@ static int parse_conf_ops(retort_op **out, size_t *nout, opctx *c, const config_
 		retort_op_kind kind;
 
 		c->index = (unsigned)i;
+		c->more = &more[i];
+		more[i].autoincrement = more[i].existing_autoincrement = RETORT_UNSET;
 		c->opname = NULL;
 		c->line = config_setting_source_line(g);
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -985,8 +1018,10 @@ static int parse_conf_ops(retort_op **out, size_t *nout, opctx *c, const config_
 			return rc;
 		if ((os = member(g, "allow")) != NULL && (rc = parse_allow(c->annots, c, path, os)) < 0)
 			return rc;
+		any |= more[i].size != 0;
 	}
 	*out = ops;
+	*more_out = any ? more : NULL;
 	*nout = (size_t)n;
 	return RETORT_OK;
 }
@@ -1059,12 +1094,12 @@ int rt_script_conf_load(rt_revision *rev, const char *text, int ident, int with_
 		goto done;
 	c.section = "upgrade";
 	c.sec = RETORT_SECTION_UPGRADE;
-	if ((rc = parse_conf_ops(&rev->upgrade, &rev->nupgrade, &c, config_lookup(st->cfg, "upgrade"), rev->path)) <
-	    0)
+	if ((rc = parse_conf_ops(&rev->upgrade, &rev->upgrade_more, &rev->nupgrade, &c, config_lookup(st->cfg, "upgrade"),
+				 rev->path)) < 0)
 		goto done;
 	c.section = "downgrade";
 	c.sec = RETORT_SECTION_DOWNGRADE;
-	if ((rc = parse_conf_ops(&rev->downgrade, &rev->ndowngrade, &c, config_lookup(st->cfg, "downgrade"),
+	if ((rc = parse_conf_ops(&rev->downgrade, &rev->downgrade_more, &rev->ndowngrade, &c, config_lookup(st->cfg, "downgrade"),
 				 rev->path)) < 0)
 		goto done;
 	s = config_lookup(st->cfg, "downgrade");
@@ -1080,6 +1115,7 @@ int rt_script_conf_load(rt_revision *rev, const char *text, int ident, int with_
 done:
 	if (rc < 0) {
 		rev->upgrade = rev->downgrade = rev->test_data = NULL;
+		rev->upgrade_more = rev->downgrade_more = NULL;
 		rev->nupgrade = rev->ndowngrade = rev->ntest_data = 0;
 		rev->test_check = NULL;
 		rev->annotations = NULL;

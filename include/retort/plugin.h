@@ -113,6 +113,9 @@ typedef struct retort_sink retort_sink;
 
 /** What a naming policy is asked to name (defined in <retort/naming.h>). */
 struct retort_name_request;
+/** An operation and its extension (defined in <retort/types.h>). */
+struct retort_op;
+struct retort_op_more;
 
 /** Flags for sink_end. */
 #define RETORT_STMT_NO_TRANSACTION 0x1u /**< must run outside a transaction */
@@ -189,6 +192,17 @@ typedef struct retort_host {
 	 * the host made into the plugin.
 	 */
 	int (*policy_name)(retort_host_ctx *h, const struct retort_name_request *req, char **name);
+	/**
+	 * What the op being rendered carries beyond retort_op (frozen for ABI
+	 * 1): autoincrement on alter_column, the position of add_enum_value
+	 * (see retort_op_more in <retort/types.h>).  NULL when `op` has
+	 * nothing more, or is not an op the host asked this plugin to render
+	 * in the current call (render, render_online, or any of the ops
+	 * handed to render_online_batch).  A dialect that renders
+	 * alter_column or add_enum_value must ask: the host fails an op it
+	 * rendered whose more the dialect did not ask for.
+	 */
+	const struct retort_op_more *(*op_more)(retort_host_ctx *h, const struct retort_op *op);
 	/* New services are APPENDED here. */
 } retort_host;
 

@@ -251,7 +251,7 @@ static inline const char *retort_op_kind_name(retort_op_kind kind)
 		"operation", "create_table", "drop_table", "rename_table", "add_column", "drop_column", "alter_column",
 		"create_index", "drop_index", "create_unique_constraint", "create_foreign_key",
 		"create_check_constraint", "create_primary_key", "drop_constraint", "bulk_insert", "execute",
-		"create_enum", "drop_enum", "set_table_comment"};
+		"create_enum", "drop_enum", "set_table_comment", "add_enum_value", "alter_enum"};
 	if ((int)kind >= 1 && (size_t)kind < sizeof names / sizeof names[0])
 		return names[kind];
 	return names[0];

@@ -127,7 +127,9 @@ typedef enum retort_op_kind {
 	RETORT_OP_EXECUTE = 15,
 	RETORT_OP_CREATE_ENUM = 16, /**< PostgreSQL: CREATE TYPE name AS ENUM (values) */
 	RETORT_OP_DROP_ENUM = 17,
-	RETORT_OP_SET_TABLE_COMMENT = 18 /**< a table's comment set, or removed with "" */
+	RETORT_OP_SET_TABLE_COMMENT = 18, /**< a table's comment set, or removed with "" */
+	RETORT_OP_ADD_ENUM_VALUE = 19, /**< PostgreSQL: ALTER TYPE name ADD VALUE (outside a transaction) */
+	RETORT_OP_ALTER_ENUM = 20      /**< PostgreSQL: an enum type rebuilt with new values (its columns cast) */
 } retort_op_kind;
 
 /**
@@ -164,6 +166,15 @@ typedef enum retort_op_kind {
  *  create_enum: name, column_names (the values, in order)
  *  drop_enum: name
  *  set_table_comment: table, comment ("" removes it)
+ *  add_enum_value: name (the type), column_names[0] (the one value added;
+ *     ncolumn_names 1); where it goes is in retort_op_more (before/after)
+ *  alter_enum: name (the type), column_names (its values, in order, once
+ *     changed): the type is rebuilt, every column using it is cast
+ *
+ * Fields no member here can carry come in retort_op_more, which a plugin
+ * asks for with retort_host.op_more while it renders the op:
+ *  alter_column: autoincrement, existing_autoincrement
+ *  add_enum_value: before, after
  */
 typedef struct retort_op {
 	uint32_t size;
@@ -217,6 +228,27 @@ typedef struct retort_op {
 	/* execute */
 	const char *sql;
 } retort_op;
+
+/**
+ * What an operation carries beyond retort_op (which is frozen): asked for
+ * with retort_host.op_more(h, op) while the host has the plugin render
+ * `op` (NULL when the op has nothing here).  Borrowed for that call.
+ * May grow: new members are appended (test RETORT_STRUCT_HAS).
+ *
+ * A dialect that renders an op which has one must ask for it: an op whose
+ * retort_op_more the dialect never asked for fails (the dialect would
+ * have left part of the op out), so a plugin built before this struct
+ * refuses such ops rather than writing half of them.
+ */
+typedef struct retort_op_more {
+	uint32_t size;
+	/* alter_column */
+	int autoincrement;          /**< 1 turn it on, 0 off, RETORT_UNSET unchanged */
+	int existing_autoincrement; /**< hint: 1, 0 or RETORT_UNSET */
+	/* add_enum_value: where the value goes (at most one; neither: last) */
+	const char *before; /**< an existing value, or NULL */
+	const char *after;  /**< an existing value, or NULL */
+} retort_op_more;
 
 /**
  * A parsed database URL.  Borrowed; `password` must never be shown.

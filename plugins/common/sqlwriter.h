@@ -131,7 +131,7 @@ int sw_render_common(sw *w, const retort_op *op);
 /** How a dialect writes one kind of operation (its status in w->rc). */
 typedef void (*sw_op_fn)(sw *w, const retort_op *op);
 /** The size of a dialect's table of sw_op_fn, indexed by retort_op_kind. */
-#define SW_NKINDS (RETORT_OP_SET_TABLE_COMMENT + 1)
+#define SW_NKINDS (RETORT_OP_ALTER_ENUM + 1)
 
 /**
  * A dialect's render method: nothing for an operation meant for another

@@ -164,21 +164,26 @@ static void create_table(sw *w, const retort_op *op)
  */
 static void alter_column(sw *w, const retort_op *op)
 {
+	const retort_op_more *m = RETORT_HOST_HAS(w->host, op_more) ? w->host->op_more(w->h, op) : NULL;
 	const char *ctype, *dflt, *comment;
-	int nullable;
+	int nullable, ai;
 	if (!sw_need(w, op, op->table, "table") || !sw_need(w, op, op->column, "column"))
 		return;
+	/* AUTO_INCREMENT: the change asked for, else what the column has (a restated column keeps it) */
+	ai = m && m->autoincrement != RETORT_UNSET ? m->autoincrement : m ? m->existing_autoincrement : RETORT_UNSET;
 	/*
 	 * A rename alone: RENAME COLUMN (MySQL 8.0, MariaDB 10.5.2) keeps
 	 * everything about the column.  CHANGE COLUMN would restate it from the
 	 * hints, and what they leave out (NOT NULL, the default, the comment,
 	 * AUTO_INCREMENT) would be lost without a word.
 	 */
-	if (op->new_name && !op->type && op->nullable == RETORT_UNSET && !op->comment && !op->set_server_default) {
+	if (op->new_name && !op->type && op->nullable == RETORT_UNSET && !op->comment && !op->set_server_default &&
+	    !(m && m->autoincrement != RETORT_UNSET)) {
 		sw_rename_column(w, op);
 		return;
 	}
-	if (!op->type && op->nullable == RETORT_UNSET && !op->comment && !op->new_name) {
+	if (!op->type && op->nullable == RETORT_UNSET && !op->comment && !op->new_name &&
+	    !(m && m->autoincrement != RETORT_UNSET) && ai != 1) {
 		if (!op->set_server_default)
 			return;
 		sw_alter_table(w, op->table);
@@ -211,10 +216,10 @@ static void alter_column(sw *w, const retort_op *op)
 		sw_put(w, "CHANGE COLUMN ");
 		sw_ident(w, op->column);
 		sw_put(w, " ");
-		column_def(w, op->new_name, ctype, nullable, dflt, 0, 0, 0, comment);
+		column_def(w, op->new_name, ctype, nullable, ai == 1 ? NULL : dflt, ai == 1, 0, 0, comment);
 	} else {
 		sw_put(w, "MODIFY COLUMN ");
-		column_def(w, op->column, ctype, nullable, dflt, 0, 0, 0, comment);
+		column_def(w, op->column, ctype, nullable, ai == 1 ? NULL : dflt, ai == 1, 0, 0, comment);
 	}
 	sw_end(w, 0);
 }
@@ -379,6 +384,7 @@ static const sw_op_fn my_ops[SW_NKINDS] = {
 	[RETORT_OP_CREATE_PRIMARY_KEY] = add_primary_key, [RETORT_OP_DROP_CONSTRAINT] = drop_constraint,
 	[RETORT_OP_CREATE_ENUM] = no_enum,           [RETORT_OP_DROP_ENUM] = no_enum,
 	[RETORT_OP_SET_TABLE_COMMENT] = set_table_comment,
+	[RETORT_OP_ADD_ENUM_VALUE] = no_enum,            [RETORT_OP_ALTER_ENUM] = no_enum,
 };
 
 int my_render(void *state, retort_host_ctx *h, const retort_op *op, retort_sink *out)

@@ -316,7 +316,8 @@ static int wants_rebuild(rb *b, int *out)
 	*out = 0;
 	switch (op->kind) {
 	case RETORT_OP_ALTER_COLUMN:
-		*out = op->table && op->column && (op->type || op->nullable != RETORT_UNSET || op->set_server_default);
+		*out = op->table && op->column && (op->type || op->nullable != RETORT_UNSET || op->set_server_default ||
+		                                   sqlite_op_autoinc(b->host, b->h, op) != RETORT_UNSET);
 		return RETORT_OK;
 	case RETORT_OP_CREATE_UNIQUE_CONSTRAINT:
 	case RETORT_OP_CREATE_FOREIGN_KEY:

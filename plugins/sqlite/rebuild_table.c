@@ -598,18 +598,64 @@ static void note_cast(rb *b, const char *col, const char *old, size_t n, const c
 	b->host->free(o);
 }
 
+/*
+ * A column's PRIMARY KEY constraint with AUTOINCREMENT added (on) or
+ * taken out (off).  SQLite takes the word only on a column's own PRIMARY
+ * KEY of type INTEGER (the rowid alias): a table-level key cannot have it.
+ */
+static void pk_autoinc(sqlite_buf *s, const seg *g, int on)
+{
+	const char *p = g->s, *end = g->s + g->n;
+	tok t;
+	if (on) {
+		int has = 0;
+		for (p = next_tok(p, &t); t.kind != T_END && t.s < end; p = next_tok(p, &t))
+			has |= is_kw(&t, "AUTOINCREMENT");
+		sqlite_buf_add(s, g->s, g->n);
+		if (!has)
+			rb_buf_put(s, " AUTOINCREMENT");
+		return;
+	}
+	for (;;) {
+		const char *q = next_tok(p, &t);
+		if (t.kind == T_END || t.s >= end) {
+			sqlite_buf_add(s, p, (size_t)(end - p));
+			return;
+		}
+		if (is_kw(&t, "AUTOINCREMENT")) {
+			sqlite_buf_add(s, p, (size_t)(t.s - p));
+			p = q;
+			continue;
+		}
+		q = q > end ? end : q;
+		sqlite_buf_add(s, p, (size_t)(q - p));
+		p = q;
+	}
+}
+
 static int alter_column_def(rb *b, item *it)
 {
 	const retort_op *op = b->op;
 	coldef d;
 	sqlite_buf s = {b->host, NULL, 0, 0, RETORT_OK};
 	size_t i;
-	int rc, default_done = 0;
+	int rc, default_done = 0, has_pk = 0, autoinc = sqlite_op_autoinc(b->host, b->h, op);
 
 	if ((rc = parse_coldef(b, it->text, &d)) != RETORT_OK) {
 		coldef_free(b, &d);
 		return rc;
 	}
+	for (i = 0; i < d.nsegs; i++)
+		has_pk |= d.segs[i].kind == S_PRIMARY;
+	if (autoinc == 1 && !has_pk) {
+		coldef_free(b, &d);
+		return rb_fail(b, RETORT_ENOTSUPPORTED,
+		               "autoincrement on %s.%s: SQLite has AUTOINCREMENT only on a column declared INTEGER "
+		               "PRIMARY KEY (the table's key is not the column's own)",
+		               b->table, op->column);
+	}
+	if (autoinc == 0)
+		b->seq = -1; /* no sqlite_sequence row for a table without AUTOINCREMENT */
 	sqlite_buf_add(&s, d.name_s, d.name_n);
 	if (op->type) {
 		sqlite_buf ty = {b->host, NULL, 0, 0, RETORT_OK};
@@ -637,6 +683,11 @@ static int alter_column_def(rb *b, item *it)
 				sqlite_text_default(&s, op->server_default);
 			}
 			default_done = 1;
+			continue;
+		}
+		if (autoinc != RETORT_UNSET && g->kind == S_PRIMARY) {
+			rb_buf_put(&s, " ");
+			pk_autoinc(&s, g, autoinc);
 			continue;
 		}
 		if (op->set_server_default && op->server_default && !default_done && g->kind != S_NOTNULL &&

@@ -479,12 +479,20 @@ static void bulk_insert(sw *w, const retort_op *op)
 		sw_bulk_insert(w, op);
 }
 
+/* alter_column's autoincrement (retort_op_more): 1 on, 0 off, RETORT_UNSET unchanged */
+int sqlite_op_autoinc(const retort_host *host, retort_host_ctx *h, const retort_op *op)
+{
+	const retort_op_more *m = RETORT_HOST_HAS(host, op_more) ? host->op_more(h, op) : NULL;
+	return m && op->kind == RETORT_OP_ALTER_COLUMN ? m->autoincrement : RETORT_UNSET;
+}
+
 static void alter_column(sw *w, const retort_op *op)
 {
 	if (!need(w, op, op->table && op->column ? op : NULL, "table or column"))
 		return;
 	/* comments do not exist in SQLite: a comment change alone renders nothing */
-	if (op->type || op->nullable != RETORT_UNSET || op->set_server_default)
+	if (op->type || op->nullable != RETORT_UNSET || op->set_server_default ||
+	    sqlite_op_autoinc(w->host, w->h, op) != RETORT_UNSET)
 		needs_rebuild(w, op);
 	else if (op->new_name)
 		sw_rename_column(w, op);
@@ -555,8 +563,7 @@ static void no_comment(sw *w, const retort_op *op)
 
 static void no_enum(sw *w, const retort_op *op)
 {
-	sw_fail(w, RETORT_ENOTSUPPORTED, "%s: SQLite has no enumerated types",
-	        op->kind == RETORT_OP_CREATE_ENUM ? "create_enum" : "drop_enum");
+	sw_fail(w, RETORT_ENOTSUPPORTED, "%s: SQLite has no enumerated types", op_name(op));
 }
 
 /* Every kind: SQLite writes some of the common ones its own way, and checks their members first. */
@@ -570,7 +577,8 @@ static const sw_op_fn sqlite_ops[SW_NKINDS] = {
 	[RETORT_OP_CREATE_CHECK_CONSTRAINT] = needs_rebuild, [RETORT_OP_CREATE_PRIMARY_KEY] = needs_rebuild,
 	[RETORT_OP_BULK_INSERT] = bulk_insert,           [RETORT_OP_EXECUTE] = execute,
 	[RETORT_OP_SET_TABLE_COMMENT] = no_comment,      [RETORT_OP_CREATE_ENUM] = no_enum,
-	[RETORT_OP_DROP_ENUM] = no_enum,
+	[RETORT_OP_DROP_ENUM] = no_enum,                 [RETORT_OP_ADD_ENUM_VALUE] = no_enum,
+	[RETORT_OP_ALTER_ENUM] = no_enum,
 };
 
 void sqlite_writer(sw *w, sqlite_state *st, retort_host_ctx *h, retort_sink *out)

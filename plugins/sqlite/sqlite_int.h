@@ -67,6 +67,8 @@ int sqlite_text_default(sqlite_buf *b, const char *expr);
 int sqlite_text_foreign_key(sqlite_state *st, retort_host_ctx *h, const retort_op *op, sqlite_buf *b,
                             const retort_foreign_key *fk);
 const char *sqlite_op_name(const retort_op *op);
+/** alter_column's autoincrement (asked of the host's op_more): 1 on, 0 off, RETORT_UNSET unchanged. */
+int sqlite_op_autoinc(const retort_host *host, retort_host_ctx *h, const retort_op *op);
 int sqlite_quote_ident(void *state, const char *ident, retort_sink *out);
 int sqlite_quote_literal(void *state, const char *text, retort_sink *out);
 int sqlite_map_type(void *state, const char *portable, retort_sink *out);

@@ -332,11 +332,59 @@ def _(s):
     find(s, "org")["columns"].append(col("mood", "mood"))
 
 
+@step("append an enum value", only={"postgresql"})
+def _(s):
+    s["enums"][0]["values"].append("ecstatic")
+
+
+@step("insert an enum value in the middle (AFTER)", only={"postgresql"})
+def _(s):
+    s["enums"][0]["values"].insert(1, "meh")
+
+
+@step("insert an enum value first (BEFORE) and one at the end", only={"postgresql"})
+def _(s):
+    s["enums"][0]["values"].insert(0, "awful")
+    s["enums"][0]["values"].append("elated")
+
+
+@step("remove an enum value (the type is rebuilt)", only={"postgresql"})
+def _(s):
+    s["enums"][0]["values"].remove("meh")
+
+
+@step("reorder enum values", only={"postgresql"})
+def _(s):
+    v = s["enums"][0]["values"]
+    v[1], v[2] = v[2], v[1]
+
+
 @step("drop an enum type", only={"postgresql"})
 def _(s):
     t = find(s, "org")
     t["columns"] = [c for c in t["columns"] if c["name"] != "mood"]
     del s["enums"]
+
+
+@step("add a counter table")
+def _(s):
+    s["tables"].append(table("counter", [col("id", "integer", primary_key=True, autoincrement=True),
+                                         col("n", "integer")]))
+
+
+@step("turn autoincrement off")
+def _(s):
+    findcol(find(s, "counter"), "id")["autoincrement"] = False
+
+
+@step("turn autoincrement on")
+def _(s):
+    findcol(find(s, "counter"), "id")["autoincrement"] = True
+
+
+@step("drop the counter table")
+def _(s):
+    s["tables"] = [t for t in s["tables"] if t["name"] != "counter"]
 
 
 @step("drop every table")

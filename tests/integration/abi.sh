@@ -110,9 +110,26 @@ EOF
 	expect_eq "$(dbq "SELECT name, note FROM org ORDER BY id" | tr '\n' ' ')" "a|a b'c|b'c " "the script ran"
 }
 
+# a dialect built against 0.1.0's headers knows no retort_op_more: it renders
+# what it knows, and an op carrying what it cannot read is refused, not half
+# rendered (offline: the module connects to nothing)
+scenario_abi1_dialect() {
+	mkdir -p "$T_ROOT/abi1_dialect/migrations/versions" && cd "$T_ROOT/abi1_dialect" || return
+	printf 'script_location = "migrations";\ndatabase = { url = "abi1dialect://x/y"; };\nplugins = ( { module = "%s"; } );\n' \
+		"$top_builddir/tests/abi1/abi1_dialect.la" >retort.conf
+	rev a "" "plain" '{ op = "alter_column"; table = "t"; column = "c"; nullable = false; }' ''
+	rev b a "autoincrement" '{ op = "alter_column"; table = "t"; column = "id"; autoincrement = true; }' ''
+	expect_rc 0 "an ABI-1 dialect renders an alter_column it can read" upgrade a --sql
+	expect_in "$OUT" "-- abi1: 6 t;" "... through its own render"
+	expect_rc 2 "an ABI-1 dialect: an alter_column of autoincrement is refused" upgrade a:b --sql
+	expect_in "$ERR" "abi1dialect: alter_column: this dialect does not read what the operation carries" "... saying why"
+	expect_not_in "$OUT" "abi1: 6 t" "... and nothing of it is printed"
+}
+
 RETORT_TEST_DIALECTS=${RETORT_TEST_DIALECTS:-sqlite}
 D=host
 scenario_headers
+scenario_abi1_dialect
 D=""
 for_each_dialect scenario_cxx_plugin
 for_each_dialect scenario_abi1_plugin

@@ -241,6 +241,30 @@ static void test_mysql__render_alter_column(void)
 	op.type = "text";
 	op.set_server_default = 1; /* drop it */
 	EXPECT_SQL(&op, "ALTER TABLE t MODIFY COLUMN c TEXT NOT NULL COMMENT 'kept';\n");
+	/* autoincrement (retort_op_more, through op_more): AUTO_INCREMENT restated, or kept by the hint */
+	{
+		retort_op_more m;
+		retort_op ai = mkop(RETORT_OP_ALTER_COLUMN);
+		memset(&m, 0, sizeof m);
+		m.size = sizeof m;
+		m.autoincrement = 1;
+		m.existing_autoincrement = 0;
+		ai.table = "t";
+		ai.column = "id";
+		ai.existing_type = "integer";
+		ai.existing_nullable = 0;
+		const retort_op *ops[1] = {&ai};
+		const retort_op_more *mores[1] = {&m};
+		rt_hctx_rendering(hctx, ops, mores, 1);
+		EXPECT_SQL(&ai, "ALTER TABLE t MODIFY COLUMN id INT NOT NULL AUTO_INCREMENT;\n");
+		m.autoincrement = 0;
+		m.existing_autoincrement = 1;
+		EXPECT_SQL(&ai, "ALTER TABLE t MODIFY COLUMN id INT NOT NULL;\n");
+		m.autoincrement = RETORT_UNSET; /* a type change keeps AUTO_INCREMENT (the hint) */
+		ai.type = "bigint";
+		EXPECT_SQL(&ai, "ALTER TABLE t MODIFY COLUMN id BIGINT NOT NULL AUTO_INCREMENT;\n");
+		rt_hctx_rendering(hctx, NULL, NULL, 0);
+	}
 	/* the type is needed and nothing gives it */
 	op = mkop(RETORT_OP_ALTER_COLUMN);
 	op.table = "t";

@@ -95,9 +95,10 @@ static void test_script__op_kind_names(void)
 					    "drop_column", "alter_column", "create_index", "drop_index",
 					    "create_unique_constraint", "create_foreign_key",
 					    "create_check_constraint", "create_primary_key", "drop_constraint",
-					    "bulk_insert", "execute", "create_enum", "drop_enum", "set_table_comment"};
+					    "bulk_insert", "execute", "create_enum", "drop_enum", "set_table_comment",
+					    "add_enum_value", "alter_enum"};
 	int k;
-	for (k = 1; k <= 18; k++) {
+	for (k = 1; k <= 20; k++) {
 		CU_ASSERT_STRING_EQUAL(rt_op_kind_name((retort_op_kind)k), names[k - 1]);
 		CU_ASSERT_EQUAL(rt_op_kind_from_name(names[k - 1]), k);
 	}
@@ -105,7 +106,7 @@ static void test_script__op_kind_names(void)
 	CU_ASSERT_EQUAL(rt_op_kind_from_name(""), 0);
 	CU_ASSERT_EQUAL(rt_op_kind_from_name(NULL), 0);
 	CU_ASSERT_PTR_NULL(rt_op_kind_name((retort_op_kind)0));
-	CU_ASSERT_PTR_NULL(rt_op_kind_name((retort_op_kind)19));
+	CU_ASSERT_PTR_NULL(rt_op_kind_name((retort_op_kind)21));
 }
 
 static void test_script__is_script_name(void)
@@ -651,6 +652,81 @@ static void test_script__conf_enums_and_expression_indexes(void)
 		   "ix4.conf:3: upgrade[0] (create_index): 'expression' must not be empty");
 }
 
+/* add_enum_value, alter_enum, and alter_column's autoincrement: what retort_op cannot carry is in upgrade_more */
+static void test_script__conf_enum_values_and_autoincrement(void)
+{
+	rt_revision *rev = load_ok("ev_ok.conf",
+				   HDR "upgrade = (\n"
+				       "  { op = \"add_enum_value\"; name = \"mood\"; value = \"meh\"; after = \"sad\"; },\n"
+				       "  { op = \"add_enum_value\"; name = \"mood\"; value = \"awful\"; before = \"sad\"; },\n"
+				       "  { op = \"add_enum_value\"; name = \"mood\"; value = \"great\"; },\n"
+				       "  { op = \"alter_column\"; table = \"t\"; column = \"id\"; autoincrement = true;\n"
+				       "    existing_autoincrement = false; },\n"
+				       "  { op = \"drop_table\"; table = \"u\"; }\n"
+				       ");\n"
+				       "downgrade = ( { op = \"alter_enum\"; name = \"mood\"; values = [ \"sad\", \"ok\" ]; } );\n",
+				   1);
+	const retort_op *op;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev);
+	CU_ASSERT_EQUAL_FATAL(rev->nupgrade, 5);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev->upgrade_more);
+	op = &rev->upgrade[0];
+	CU_ASSERT_EQUAL(op->kind, RETORT_OP_ADD_ENUM_VALUE);
+	CU_ASSERT_STRING_EQUAL(op->name, "mood");
+	CU_ASSERT_EQUAL_FATAL(op->ncolumn_names, 1);
+	CU_ASSERT_STRING_EQUAL(op->column_names[0], "meh");
+	CU_ASSERT_EQUAL(rev->upgrade_more[0].size, sizeof(retort_op_more));
+	CU_ASSERT_STRING_EQUAL(rev->upgrade_more[0].after, "sad");
+	CU_ASSERT_PTR_NULL(rev->upgrade_more[0].before);
+	CU_ASSERT_STRING_EQUAL(rev->upgrade_more[1].before, "sad");
+	CU_ASSERT_PTR_NULL(rev->upgrade_more[2].before);
+	CU_ASSERT_PTR_NULL(rev->upgrade_more[2].after);
+	op = &rev->upgrade[3];
+	CU_ASSERT_EQUAL(op->kind, RETORT_OP_ALTER_COLUMN);
+	CU_ASSERT_EQUAL(rev->upgrade_more[3].size, sizeof(retort_op_more));
+	CU_ASSERT_EQUAL(rev->upgrade_more[3].autoincrement, 1);
+	CU_ASSERT_EQUAL(rev->upgrade_more[3].existing_autoincrement, 0);
+	CU_ASSERT_EQUAL(rev->upgrade_more[4].size, 0); /* drop_table carries nothing more */
+	CU_ASSERT_EQUAL_FATAL(rev->ndowngrade, 1);
+	CU_ASSERT_EQUAL(rev->downgrade[0].kind, RETORT_OP_ALTER_ENUM);
+	CU_ASSERT_EQUAL_FATAL(rev->downgrade[0].ncolumn_names, 2);
+	CU_ASSERT_STRING_EQUAL(rev->downgrade[0].column_names[1], "ok");
+	CU_ASSERT_PTR_NULL(rev->downgrade_more); /* no op of the downgrade has any */
+	rt_revision_free(rev);
+
+	/* autoincrement alone is a change; off is one too */
+	rev = load_ok("ai_off.conf", HDR "upgrade = ( { op = \"alter_column\"; table = \"t\"; column = \"id\"; autoincrement = false; } );\n", 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rev->upgrade_more);
+	CU_ASSERT_EQUAL(rev->upgrade_more[0].autoincrement, 0);
+	CU_ASSERT_EQUAL(rev->upgrade_more[0].existing_autoincrement, RETORT_UNSET);
+	rt_revision_free(rev);
+
+	load_fails("ai1.conf",
+		   HDR "upgrade = ( { op = \"alter_column\"; table = \"t\"; column = \"id\";\n  autoincrement = \"yes\"; } );\n",
+		   "ai1.conf:3: upgrade[0] (alter_column): 'autoincrement' must be true or false");
+	load_fails("ai2.conf",
+		   HDR "upgrade = ( { op = \"alter_column\"; table = \"t\"; column = \"id\"; type = \"bigint\";\n"
+		       "  existing_autoincrement = 1; } );\n",
+		   "ai2.conf:3: upgrade[0] (alter_column): 'existing_autoincrement' must be true or false");
+	load_fails("ai3.conf",
+		   HDR "upgrade = ( { op = \"alter_column\"; table = \"t\"; column = \"id\"; existing_autoincrement = true; } );\n",
+		   "ai3.conf:2: upgrade[0] (alter_column): nothing to change");
+	load_fails("ev1.conf", HDR "upgrade = (\n  { op = \"add_enum_value\"; name = \"m\"; }\n);\n",
+		   "ev1.conf:3: upgrade[0] (add_enum_value): missing required key 'value'");
+	load_fails("ev2.conf",
+		   HDR "upgrade = (\n  { op = \"add_enum_value\"; name = \"m\"; value = \"a\"; before = \"b\";\n    after = \"c\"; }\n);\n",
+		   "ev2.conf:4: upgrade[0] (add_enum_value): give either 'before' or 'after', not both");
+	load_fails("ev3.conf", HDR "upgrade = (\n  { op = \"add_enum_value\"; name = \"m\"; value = \"a\"; after = \"a\"; }\n);\n",
+		   "ev3.conf:3: upgrade[0] (add_enum_value): 'after' is the value added");
+	load_fails("ev4.conf", HDR "upgrade = (\n  { op = \"add_enum_value\"; name = \"m\"; value = \"a\"; values = [ \"a\" ]; }\n);\n",
+		   "ev4.conf:3: upgrade[0] (add_enum_value): unknown key 'values'");
+	load_fails("ev5.conf", HDR "upgrade = (\n  { op = \"alter_enum\"; name = \"m\"; values = [ \"a\", \"a\" ]; }\n);\n",
+		   "ev5.conf:3: upgrade[0] (alter_enum): 'values' has 'a' twice");
+	load_fails("ev6.conf", HDR "upgrade = (\n  { op = \"alter_enum\"; name = \"m\"; }\n);\n",
+		   "ev6.conf:3: upgrade[0] (alter_enum): missing required key 'values'");
+}
+
 static void test_script__conf_nested_errors(void)
 {
 	load_fails("n1.conf",
@@ -1046,6 +1122,7 @@ static const rt_cu_test tests[] = {
 	{"conf_identity_errors", test_script__conf_identity_errors},
 	{"conf_op_errors", test_script__conf_op_errors},
 	{"conf_enums_and_expression_indexes", test_script__conf_enums_and_expression_indexes},
+	{"conf_enum_values_and_autoincrement", test_script__conf_enum_values_and_autoincrement},
 	{"conf_nested_errors", test_script__conf_nested_errors},
 	{"portable_types", test_script__portable_types},
 	{"checksum", test_script__checksum},

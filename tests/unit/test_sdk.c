@@ -100,6 +100,7 @@ static void test_sdk__op_kind_name(void)
 	CU_ASSERT_STRING_EQUAL(retort_op_kind_name(RETORT_OP_CREATE_TABLE), "create_table");
 	CU_ASSERT_STRING_EQUAL(retort_op_kind_name(RETORT_OP_EXECUTE), "execute");
 	CU_ASSERT_STRING_EQUAL(retort_op_kind_name(RETORT_OP_SET_TABLE_COMMENT), "set_table_comment");
+	CU_ASSERT_STRING_EQUAL(retort_op_kind_name(RETORT_OP_ALTER_ENUM), "alter_enum");
 	CU_ASSERT_STRING_EQUAL(retort_op_kind_name((retort_op_kind)0), "operation");
 	CU_ASSERT_STRING_EQUAL(retort_op_kind_name((retort_op_kind)999), "operation");
 }
