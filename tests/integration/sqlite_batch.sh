@@ -157,7 +157,36 @@ scenario_interleaved() {
 	expect_eq "$(dbq "SELECT count(*) FROM tb WHERE typeof(z) = 'text'")" "3000" "z is text again"
 }
 
+# An autoincrement change (carried beyond retort_op, through op_more) in a
+# run: each operation of the run is read with its own, not the first's.
+scenario_autoincrement() {
+	new_project || { failed "database"; return; }
+	rev a "" "a table" \
+		"{ op = \"execute\"; sql = \"CREATE TABLE tc (id INTEGER PRIMARY KEY, name TEXT, qty TEXT)\"; },
+		 { op = \"execute\"; sql = \"$CTE INSERT INTO tc (id, name, qty) SELECT x, 'n' || x, x FROM c\"; }" \
+		'{ op = "drop_table"; table = "tc"; }'
+	rev b a "autoincrement on, then a type change" \
+		'{ op = "alter_column"; table = "tc"; column = "id"; autoincrement = true; existing_autoincrement = false; },
+		 { op = "alter_column"; table = "tc"; column = "qty"; type = "integer"; }' \
+		'{ op = "alter_column"; table = "tc"; column = "qty"; type = "TEXT"; },
+		 { op = "alter_column"; table = "tc"; column = "id"; autoincrement = false; existing_autoincrement = true; }'
+	expect_rc 0 "upgrade to a" upgrade a
+	RETORT_DEBUG=1 expect_rc 0 "upgrade to b (autoincrement on id, then qty's type)" upgrade b
+	expect_in "$ERR" "rebuilding table tc once for 2 operations" "one rebuild for both"
+	local sql
+	sql=$(dbq "SELECT sql FROM sqlite_master WHERE name = 'tc'")
+	expect_in "$sql" "AUTOINCREMENT" "id is AUTOINCREMENT"
+	expect_eq "$(grep -o AUTOINCREMENT <<<"$sql" | wc -l)" "1" "... and nothing else is"
+	expect_eq "$(dbq "SELECT count(*) FROM tc WHERE typeof(qty) = 'integer' AND qty = id AND name = 'n' || id")" "3000" \
+		"every row, qty integer"
+	RETORT_DEBUG=1 expect_rc 0 "downgrade to a" downgrade a
+	expect_in "$ERR" "rebuilding table tc once for 2 operations" "one rebuild for both on the way down"
+	expect_not_in "$(dbq "SELECT sql FROM sqlite_master WHERE name = 'tc'")" "AUTOINCREMENT" "AUTOINCREMENT gone"
+	expect_eq "$(dbq "SELECT count(*) FROM tc WHERE typeof(qty) = 'text'")" "3000" "qty text again"
+}
+
 RETORT_TEST_DIALECTS=sqlite # the rebuilds are SQLite's
 for_each_dialect scenario_one_rebuild
 for_each_dialect scenario_interleaved
+for_each_dialect scenario_autoincrement
 finish
