@@ -73,6 +73,7 @@ scenario_stumbles() {
 	expect_rc 0 "upgrade abc1" upgrade abc1
 	expect_rc 2 "rev+N past head" upgrade q1+3
 	expect_eq "$(echo "$ERR" | wc -l)" "1" "one-line error"
+	[ "$(echo "$ERR" | wc -l)" = 1 ] || echo "$ERR" | sed 's/^/#   err: /' # seen once, under load: say what came
 	expect_rc 2 "+N past head" upgrade +5
 	expect_rc 2 "existing --rev-id refused" revision -m dup --rev-id abc2
 	check "no file written for the refused id" test ! -e migrations/versions/abc2_dup.conf
