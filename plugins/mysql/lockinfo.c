@@ -13,25 +13,41 @@
  * MariaDB records no time for a lock or a connection's start: `since` is
  * NULL.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "my.h"
+#include "plugutil.h"
 
-void my_lock_name(char *buf, size_t n, const char *key)
+/*
+ * The lock's name as an SQL expression the server works out:
+ * 'retort:<database>.<key>', or when that is over the 64 characters
+ * GET_LOCK takes, its first 40 and a hash of all of it.  GET_LOCK names are
+ * server-wide: the database in the name keeps two projects on one server
+ * (in two databases) from waiting for each other, as PostgreSQL's advisory
+ * locks (per database) do.  NULL when out of memory.
+ */
+char *my_lock_name_sql(const retort_host *host, const char *key)
 {
-	if (strlen("retort:") + strlen(key) <= MY_LOCK_NAME_MAX) {
-		snprintf(buf, n, "retort:%s", key);
-	} else {
-		uint64_t hash = 1469598103934665603ULL; /* FNV-1a */
-		const unsigned char *p;
-		for (p = (const unsigned char *)key; *p; p++) {
-			hash ^= *p;
-			hash *= 1099511628211ULL;
-		}
-		snprintf(buf, n, "retort:%.40s:%016llx", key, (unsigned long long)hash);
+	size_t n = 0, i;
+	const char *p;
+	char *lit, *sql;
+	for (p = key; *p; p++)
+		n += (*p == '\'' || *p == '\\') ? 2 : 1;
+	if (!(lit = host->malloc(n + 1)))
+		return NULL;
+	for (p = key, i = 0; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			lit[i++] = *p;
+		lit[i++] = *p;
 	}
+	lit[i] = '\0';
+	sql = pu_asprintf(host,
+	                  "(SELECT IF(CHAR_LENGTH(n) <= %d, n, CONCAT(LEFT(n, 40), ':', LEFT(SHA2(n, 256), 16))) "
+	                  "FROM (SELECT CONCAT('retort:', IFNULL(DATABASE(), ''), '.', '%s') AS n) AS k)",
+	                  MY_LOCK_NAME_MAX, lit);
+	host->free(lit);
+	return sql;
 }
 
 int my_lock_holder_sql(void *state, retort_host_ctx *h, const char *key, retort_sink *out)
@@ -44,11 +60,13 @@ int my_lock_holder_sql(void *state, retort_host_ctx *h, const char *key, retort_
 	static const char tail[] = ") AS id) l LEFT JOIN information_schema.PROCESSLIST p ON p.ID = l.id "
 	                           "WHERE l.id IS NOT NULL AND l.id <> CONNECTION_ID()";
 	my_state *st = state;
-	char name[MY_LOCK_NAME_MAX + 1];
+	char *name = my_lock_name_sql(st->host, key);
 	int rc;
 	(void)h;
-	my_lock_name(name, sizeof name, key);
-	if ((rc = st->host->sink_add(out, head, strlen(head))) < 0 || (rc = my_quote_literal(state, name, out)) < 0)
-		return rc;
-	return st->host->sink_add(out, tail, strlen(tail));
+	if (!name)
+		return RETORT_ENOMEM;
+	if ((rc = st->host->sink_add(out, head, strlen(head))) >= 0 && (rc = st->host->sink_add(out, name, strlen(name))) >= 0)
+		rc = st->host->sink_add(out, tail, strlen(tail));
+	st->host->free(name);
+	return rc;
 }

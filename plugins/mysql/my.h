@@ -15,8 +15,8 @@ int my_quote_literal(void *state, const char *text, retort_sink *out);
 int my_map_type(void *state, const char *portable, retort_sink *out);
 /* GET_LOCK names are limited to 64 characters (MySQL 5.7+). */
 #define MY_LOCK_NAME_MAX 64
-/** The GET_LOCK name of the migration lock `key`: 'retort:<key>', hashed when too long (lockinfo.c). */
-void my_lock_name(char *buf, size_t n, const char *key);
+/** The GET_LOCK name of the migration lock `key`, as SQL: 'retort:<database>.<key>', hashed when too long (lockinfo.c). */
+char *my_lock_name_sql(const retort_host *host, const char *key);
 /** The query saying who holds the migration lock `key` (lockinfo.c). */
 int my_lock_holder_sql(void *state, retort_host_ctx *h, const char *key, retort_sink *out);
 /*

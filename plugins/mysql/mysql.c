@@ -282,14 +282,12 @@ static int my_rollback(retort_conn *c, retort_host_ctx *h)
 static int lock_call(retort_conn *c, retort_host_ctx *h, const char *fn, const char *key, const char *tail,
                      char *val, size_t n, int *isnull)
 {
-	char name[MY_LOCK_NAME_MAX + 1], *esc, *sql;
+	char *name, *sql;
 	int rc;
-	my_lock_name(name, sizeof name, key);
-	esc = escaped(c, name);
-	if (!esc)
+	if (!(name = my_lock_name_sql(c->host, key)))
 		return oom(c, h);
-	sql = pu_asprintf(c->host, "SELECT %s('%s'%s)", fn, esc, tail);
-	c->host->free(esc);
+	sql = pu_asprintf(c->host, "SELECT %s(%s%s)", fn, name, tail);
+	c->host->free(name);
 	if (!sql)
 		return oom(c, h);
 	rc = scalar(c, h, sql, val, n, isnull);
