@@ -7,7 +7,7 @@
 # OLD_BUILD and NEW_BUILD are build folders (each with retort and plugins/).
 # Each case runs BENCH_ROUNDS hyperfine invocations (default 5), each timing
 # old then new BENCH_RUNS times (default 4), so that both see the same load
-# on a shared machine (PostgreSQL: 3 x 2, MariaDB with BENCH_MYSQL=1: 2 x 1,
+# on a shared machine (PostgreSQL: 3 x 2, MariaDB with BENCH_MYSQL=1: BENCH_MYSQL_ROUNDS x 1 (2),
 # its DDL being slow); the table gives the median and minimum over all runs
 # (ms) and the ratio new/old of the medians.  Workloads: bench/gen.py in
 # $BENCH_DIR/wl (N = 1,000 and 10,000).  PostgreSQL and MariaDB rows when
@@ -60,7 +60,7 @@ if [ -n "${RETORT_TEST_PG_URL:-}" ]; then
 		"$O -q --url '$RETORT_TEST_PG_URL' downgrade base >/dev/null 2>&1; true" -q --url "$RETORT_TEST_PG_URL" upgrade head
 fi
 if [ -n "${RETORT_TEST_MYSQL_URL:-}" ] && [ "${BENCH_MYSQL:-0}" = 1 ]; then
-	ROUNDS=2 RUNS=1 case_ "upgrade head, N = 1,000, MariaDB" "$w" \
+	ROUNDS=${BENCH_MYSQL_ROUNDS:-2} RUNS=1 case_ "upgrade head, N = 1,000, MariaDB" "$w" \
 		"$O -q --url '$RETORT_TEST_MYSQL_URL' downgrade base >/dev/null 2>&1; true" -q --url "$RETORT_TEST_MYSQL_URL" upgrade head
 fi
 for g in branched-10000-conf chain-10000-conf; do

@@ -214,8 +214,29 @@ int rn_read_mark(rt_ctx *ctx, char **failed)
 	ctx->mark_note = NULL;
 	memset(&m, 0, sizeof m);
 	m.transactional = rn_dialect_is_transactional(ctx);
-	rc = query_history(ctx, "revision, outcome, run_id, error, started_at, run_user, run_host",
-	                   "WHERE outcome IN ('running', 'failed', 'repaired') ORDER BY id DESC", scan_mark, &m);
+	/*
+	 * Once the history read clean (no mark, no step in progress), later
+	 * reads of the same run (resync, before each revision without
+	 * transactional DDL) look only at the rows added since: the outcome has
+	 * no index, and a full scan each revision grows with the history.
+	 */
+	{
+		char *tail = rt_asprintf("WHERE %s%s%soutcome IN ('running', 'failed', 'repaired') ORDER BY id DESC",
+		                         ctx->mark_seen ? "id > " : "", ctx->mark_seen ? ctx->mark_seen : "",
+		                         ctx->mark_seen ? " AND " : "");
+		rt_strv max = RT_STRV_INIT;
+		rows_arg ma = {&max};
+		RT_CHECK_ALLOC(tail);
+		if (!ctx->mark_seen && (rc = query_history(ctx, "MAX(id)", "", collect_first, &ma)) < 0) {
+			rt_free(tail);
+			goto done;
+		}
+		rc = query_history(ctx, "revision, outcome, run_id, error, started_at, run_user, run_host", tail, scan_mark, &m);
+		rt_free(tail);
+		if (rc >= 0 && !m.revision && max.n && !(ctx->mark_seen = rt_strdup(max.v[0])))
+			rc = RETORT_ENOMEM;
+		rt_strv_free(&max);
+	}
 	if (rc < 0)
 		goto done;
 	if (!m.revision)
@@ -417,9 +438,15 @@ static char *finish_sql(rt_ctx *ctx, const retort_step_record *rec)
 	for (i = 0; i < 4; i++)
 		if (!(q[i] = rn_quote(ctx, 1, vals[i])))
 			goto done;
-	sql = rt_asprintf("UPDATE %s SET outcome = %s, duration_ms = %lld WHERE run_id = %s AND revision = %s AND "
+	/*
+	 * The row is newer than the history read before the run (mark_seen):
+	 * `id >` keeps this to a key range instead of a scan of the whole
+	 * history (nothing else of the history table has an index) each step.
+	 */
+	sql = rt_asprintf("UPDATE %s SET outcome = %s, duration_ms = %lld WHERE %s%s%srun_id = %s AND revision = %s AND "
 	                  "direction = %s AND outcome = 'running'",
-	                  ht, q[0], rec->duration_ms < 0 ? 0 : rec->duration_ms, q[1], q[2], q[3]);
+	                  ht, q[0], rec->duration_ms < 0 ? 0 : rec->duration_ms, ctx->mark_seen ? "id > " : "",
+	                  ctx->mark_seen ? ctx->mark_seen : "", ctx->mark_seen ? " AND " : "", q[1], q[2], q[3]);
 	if (!sql)
 		rt_error_set("out of memory");
 done:

@@ -95,6 +95,7 @@ void rt_ctx_close(rt_ctx *ctx)
 	rt_strv_free(&ctx->names);
 	rt_url_free(ctx->url);
 	rt_free(ctx->mark_note);
+	rt_free(ctx->mark_seen);
 	memset(ctx, 0, sizeof *ctx);
 }
 

@@ -34,6 +34,7 @@ typedef struct rt_ctx {
 	int in_tx;
 	int locked;          /* this process holds the migration lock */
 	char *mark_note;     /* what rt_db_read_heads found about a revision marked as not finished */
+	char *mark_seen;     /* history rows up to this id read and clean: later reads look past it */
 	int read_only;       /* the command only reads: connect read-only */
 	rt_strv names;       /* names given by naming policies (the ops point into it) */
 } rt_ctx;
