@@ -249,12 +249,10 @@ static void create_index(sw *w, const retort_op *op)
 	sw_end(w, op->concurrently ? RETORT_STMT_NO_TRANSACTION : 0);
 }
 
-/* CREATE TYPE name AS ENUM ('a', 'b') */
-static void create_enum(sw *w, const retort_op *op)
+/* CREATE TYPE name AS ENUM ('a', 'b'): op's name and values (column_names), no statement end */
+static void enum_type(sw *w, const retort_op *op)
 {
 	size_t i;
-	if (!sw_need(w, op, op->name, "name"))
-		return;
 	sw_put(w, "CREATE TYPE ");
 	sw_ident(w, op->name);
 	sw_put(w, " AS ENUM (");
@@ -264,6 +262,13 @@ static void create_enum(sw *w, const retort_op *op)
 		sw_lit(w, op->column_names[i]);
 	}
 	sw_put(w, ")");
+}
+
+static void create_enum(sw *w, const retort_op *op)
+{
+	if (!sw_need(w, op, op->name, "name"))
+		return;
+	enum_type(w, op);
 	sw_end(w, 0);
 }
 
@@ -301,7 +306,7 @@ static void add_enum_value(sw *w, const retort_op *op)
  */
 static void alter_enum(sw *w, const retort_op *op)
 {
-	size_t i, n;
+	size_t n;
 	char *old;
 	if (!sw_need(w, op, op->name, "name") || !sw_need(w, op, op->column_names, "values"))
 		return;
@@ -323,15 +328,9 @@ static void alter_enum(sw *w, const retort_op *op)
 	sw_ident(w, op->name);
 	sw_put(w, " RENAME TO ");
 	sw_ident(w, old);
-	sw_put(w, "; CREATE TYPE ");
-	sw_ident(w, op->name);
-	sw_put(w, " AS ENUM (");
-	for (i = 0; i < op->ncolumn_names; i++) {
-		if (i)
-			sw_put(w, ", ");
-		sw_lit(w, op->column_names[i]);
-	}
-	sw_put(w, "); FOR i IN 1 .. COALESCE(array_length(t, 1), 0) LOOP "
+	sw_put(w, "; ");
+	enum_type(w, op);
+	sw_put(w, "; FOR i IN 1 .. COALESCE(array_length(t, 1), 0) LOOP "
 	          "IF d[i] IS NOT NULL THEN EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', "
 	          "t[i], c[i]); END IF; "
 	          "EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I TYPE %I USING %I::text::%I', t[i], c[i], ");
