@@ -151,12 +151,18 @@ static void create_table(sw *w, const retort_op *op)
 			comment_on(w, op->table, op->columns[i].name, op->columns[i].comment);
 }
 
-/* ALTER TABLE t ALTER COLUMN c <what>, then the type `type` or the expression `expr` if given */
-static void alter_column_part(sw *w, const retort_op *op, const char *what, const char *type, const char *expr)
+/* ALTER TABLE t ALTER COLUMN c */
+static void alter_column_head(sw *w, const retort_op *op)
 {
 	sw_alter_table(w, op->table);
 	sw_put(w, "ALTER COLUMN ");
 	sw_ident(w, op->column);
+}
+
+/* ALTER TABLE t ALTER COLUMN c <what>, then the type `type` or the expression `expr` if given */
+static void alter_column_part(sw *w, const retort_op *op, const char *what, const char *type, const char *expr)
+{
+	alter_column_head(w, op);
 	sw_put(w, what);
 	if (type)
 		sw_type_of(w, type);
@@ -186,13 +192,9 @@ static void autoincrement_off(sw *w, const retort_op *op)
 	sw_put(w, "DO $retort$ DECLARE s text := ");
 	column_sequence(w, op);
 	sw_put(w, "; BEGIN ");
-	sw_alter_table(w, op->table);
-	sw_put(w, "ALTER COLUMN ");
-	sw_ident(w, op->column);
+	alter_column_head(w, op);
 	sw_put(w, " DROP IDENTITY IF EXISTS; ");
-	sw_alter_table(w, op->table);
-	sw_put(w, "ALTER COLUMN ");
-	sw_ident(w, op->column);
+	alter_column_head(w, op);
 	sw_put(w, " DROP DEFAULT; IF s IS NOT NULL THEN EXECUTE 'DROP SEQUENCE IF EXISTS ' || s; END IF; END $retort$");
 	sw_end(w, 0);
 }
