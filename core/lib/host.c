@@ -372,7 +372,7 @@ void rt_hctx_rendering(retort_host_ctx *h, const retort_op *const *ops, const re
 {
 	h->cur_ops = ops;
 	h->cur_mores = mores;
-	h->cur_n = ops ? (n > 64 ? 64 : n) : 0;
+	h->cur_n = ops ? (n > RT_HCTX_RENDERING_MAX ? RT_HCTX_RENDERING_MAX : n) : 0;
 	h->more_asked = 0;
 }
 

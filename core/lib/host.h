@@ -70,6 +70,8 @@ retort_host_ctx *rt_hctx_new(const char *name);
  * empty.  rt_hctx_rendering(h, NULL, NULL, 0) when it is done.
  */
 void rt_hctx_rendering(retort_host_ctx *h, const retort_op *const *ops, const retort_op_more *const *mores, size_t n);
+/** The most ops rt_hctx_rendering follows at once: the bits of more_asked. */
+#define RT_HCTX_RENDERING_MAX 64
 void rt_hctx_free(retort_host_ctx *h);
 void rt_hctx_clear_error(retort_host_ctx *h);
 /**

@@ -342,8 +342,8 @@ static int render_raw(rt_ctx *ctx, const retort_op *const *ops, const retort_op_
 		return RETORT_OK;
 	if ((rc = check_idents(ctx, op)) < 0)
 		return rc;
-	if (n > RN_BATCH_MAX)
-		n = RN_BATCH_MAX;
+	if (n > RT_HCTX_RENDERING_MAX) /* offered to render_online_batch at once: what op_more can follow */
+		n = RT_HCTX_RENDERING_MAX;
 	rt_hctx_rendering(h, ops, mores, n);
 	if (online && n > 1 && RETORT_STRUCT_HAS(d, retort_dialect_vtable, render_online_batch) &&
 	    d->render_online_batch) {

@@ -28,8 +28,6 @@ int rn_tx_commit(rt_ctx *ctx);
 void rn_tx_rollback(rt_ctx *ctx);
 /** Render an op into sk; online uses render_online when the dialect has it. */
 int rn_render_op(rt_ctx *ctx, const retort_op *op, const retort_op_more *more, retort_sink *sk, int online);
-/** The most operations offered to render_online_batch at once. */
-#define RN_BATCH_MAX 64
 /**
  * Render ops[0] into sk; online, the dialect's render_online_batch may
  * render some of ops[1..n) with it: *used says how many were rendered.
